@@ -1,0 +1,42 @@
+# Every target here is what a person or CI runs; `.ci/run` calls `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench system assets install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) assets
+
+# Leaflet and plugins from the npm registry into maps/static/vendor (never committed).
+assets:
+	bash scripts/install-assets.sh
+
+# PostgreSQL 15 + PostGIS 3 and Chromium from Debian packages, when missing (tests only).
+system:
+	bash scripts/install-system.sh
+
+demo: install
+	$(BIN)/dicm demo
+
+test: system install
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .dicm dicm.sqlite maps/static/vendor node_modules

@@ -1,0 +1,22 @@
+"""The ``dicm`` command line: one Typer app, each command group in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from dicm.cli import data, db, demo, evaluation, geography, maps, serve
+
+app = typer.Typer(
+    name="dicm",
+    help="dicm: HOW and WHERE contract social value reaches local dual-impact activities.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+for module in (db, geography, evaluation, serve, maps, data, demo):
+    module.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

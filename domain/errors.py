@@ -1,0 +1,57 @@
+"""Domain errors shared by the store and the services; the API maps each to a problem type."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class; ``code`` is the stable machine name used in problem+json ``type``."""
+
+    code = "domain-error"
+
+
+class NotFound(DomainError, LookupError):
+    """An entity or code that does not exist."""
+
+    code = "not-found"
+
+
+class UnknownReference(DomainError, ValueError):
+    """A foreign key (an id or ONS code) that points at nothing."""
+
+    code = "unknown-reference"
+
+
+class Conflict(DomainError):
+    """The entity already exists, or the operation clashes with its current state."""
+
+    code = "conflict"
+
+
+class StaleVersion(Conflict):
+    """Optimistic locking: the entity changed since the caller read it."""
+
+    code = "stale-version"
+
+
+class Forbidden(DomainError, PermissionError):
+    """The actor's role may not do this."""
+
+    code = "forbidden"
+
+
+class InvalidInput(DomainError, ValueError):
+    """Input that is well-formed but not acceptable (a radius of zero, negative weights...)."""
+
+    code = "invalid-input"
+
+
+class Locked(Conflict):
+    """A locked (awarded) SPO cannot change except through a recorded variation."""
+
+    code = "locked"
+
+
+class TamperDetected(DomainError):
+    """A stored locked SPO no longer matches its content hash."""
+
+    code = "tamper-detected"

@@ -1,0 +1,3 @@
+"""matching: the recommender — pure, vectorised ranking of activities for suppliers and tenders.
+Plain data in (activities, suppliers, tenders, priorities), ranked and explained matches out.
+"""

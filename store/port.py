@@ -1,0 +1,173 @@
+"""The store port: the one interface both backends (SQLite file, PostGIS) implement.
+
+Distances are great-circle metres on a sphere of radius ``EARTH_RADIUS_M`` in BOTH backends
+(PostGIS: geography with ``use_spheroid = false``; SQLite: exact chord distance over candidates),
+so the same inputs give the same answers. Ties in distance are broken by ascending id.
+
+Every write is one transaction; a write that fails changes nothing. Driver exceptions never
+escape an adapter: they become ``domain.errors`` exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, TypeVar, runtime_checkable
+
+from domain.model import (
+    Account,
+    Activity,
+    AreaChain,
+    Area,
+    AuditEntry,
+    Buyer,
+    Contract,
+    LocalAuthority,
+    PolicePlan,
+    Provider,
+    Region,
+    Supplier,
+    Tender,
+    Territory,
+)
+from spo.model import ProgressReport, Spo
+
+EARTH_RADIUS_M = 6_371_008.8
+
+Entity = (
+    Region
+    | Territory
+    | LocalAuthority
+    | Provider
+    | Activity
+    | Supplier
+    | Buyer
+    | Tender
+    | Contract
+    | Spo
+    | ProgressReport
+    | Account
+)
+E = TypeVar("E", bound=Entity)
+
+#: entity classes the generic CRUD methods accept, in foreign-key order (parents first)
+ENTITY_TYPES: tuple[type, ...] = (
+    Region,
+    Territory,
+    LocalAuthority,
+    Provider,
+    Activity,
+    Supplier,
+    Buyer,
+    Tender,
+    Contract,
+    Spo,
+    ProgressReport,
+    Account,
+)
+
+
+@dataclass(frozen=True)
+class ActivityQuery:
+    """Filters applied to spatial activity queries."""
+
+    recommendable_only: bool = False  # validated, in date (on ``as_of``) and active
+    themes: tuple[str, ...] = ()  # any of
+    territory_code: str | None = None
+    as_of: str | None = None  # ISO date for validation expiry; None = today
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """An activity and its great-circle distance in metres from the query point."""
+
+    activity: Activity
+    distance_m: float
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Persistence and spatial queries for dicm."""
+
+    # --- lifecycle ---
+    def migrate(self) -> None:
+        """Bring the database schema to head (Alembic)."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+    # --- generic CRUD (any class in ENTITY_TYPES) ---
+    def put(self, entity: Entity, *, audit: AuditEntry | None = None) -> None:
+        """Insert a new entity (``Conflict`` if its id exists; ``UnknownReference`` on a
+        dangling foreign key). Activities get their local authority / territory / region
+        filled from their location when not given."""
+
+    def put_many(self, entities: Iterable[Entity]) -> int:
+        """Insert or replace many entities in ONE transaction: all or nothing. Returns count."""
+
+    def get(self, kind: type[E], id_: str) -> E:
+        """Fetch by id (or ONS code). ``NotFound`` if absent."""
+
+    def update(self, entity: E, *, audit: AuditEntry | None = None) -> E:
+        """Replace the stored entity whose ``version`` equals ``entity.version``; returns it
+        with ``version + 1``. ``StaleVersion`` if the stored version differs (nothing changes).
+        For an SPO whose stored row is locked, ``Locked`` unless the new value carries a new
+        variation."""
+
+    def delete(self, kind: type[Entity], id_: str) -> None:
+        """Delete by id. ``NotFound`` if absent; ``Conflict`` if others still refer to it."""
+
+    def list(
+        self, kind: type[E], *, limit: int = 100, offset: int = 0, **filters: str
+    ) -> list[E]:
+        """Entities ordered by id; ``filters`` are equality on simple fields (e.g.
+        ``provider_id=``, ``territory_code=``, ``buyer_id=``, ``tender_id=``, ``spo_id=``)."""
+
+    def count(self, kind: type[Entity], **filters: str) -> int:
+        """How many entities match ``filters``."""
+
+    # --- Police & Crime Plans (versioned, append-only) ---
+    def put_plan(self, plan: PolicePlan) -> None:
+        """Add a plan version (``Conflict`` if that version exists)."""
+
+    def plans(self, territory_code: str) -> list[PolicePlan]:
+        """Every version, oldest first."""
+
+    def current_plan(self, territory_code: str) -> PolicePlan | None:
+        """The latest version, or None when the territory has no plan yet."""
+
+    # --- spatial ---
+    def nearest_activities(
+        self,
+        lon: float,
+        lat: float,
+        *,
+        radius_m: float,
+        k: int,
+        query: ActivityQuery = ActivityQuery(),
+    ) -> list[Nearby]:
+        """The ``k`` nearest activities within ``radius_m`` great-circle metres, nearest
+        first, ties by id."""
+
+    def activities_within(self, area: Area, *, query: ActivityQuery = ActivityQuery()) -> (
+        list[Activity]
+    ):
+        """Activities whose location lies inside (or on the boundary of) ``area``, by id."""
+
+    def activities_in_area(self, code: str, *, query: ActivityQuery = ActivityQuery()) -> (
+        list[Activity]
+    ):
+        """Activities in a territory, local authority or region given by its ONS code."""
+
+    def locate(self, lon: float, lat: float) -> AreaChain:
+        """Point -> local authority -> territory -> region. Codes are None where no stored
+        boundary contains the point (the geo package decides sea/outside-UK answers)."""
+
+    # --- audit (append-only) ---
+    def append_audit(self, entry: AuditEntry) -> AuditEntry:
+        """Append one record; returns it with its id."""
+
+    def audit_log(
+        self, *, entity_type: str | None = None, entity_id: str | None = None
+    ) -> Sequence[AuditEntry]:
+        """Records in the order they were written."""

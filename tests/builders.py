@@ -1,0 +1,82 @@
+"""Test-data builders: ``make_x(**overrides)`` returns a valid entity; override what a test needs.
+
+Locations default to real places in Thames Valley (lon, lat).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from shapely.geometry import Point, box
+
+from domain.model import (
+    Activity,
+    Buyer,
+    Need,
+    Offer,
+    Provider,
+    Site,
+    Supplier,
+    Tender,
+)
+from domain.vocabulary import BuyerKind, SupportType, ValidationStatus
+
+READING = (-0.9730, 51.4543)
+OXFORD = (-1.2577, 51.7520)
+MILTON_KEYNES = (-0.7594, 52.0406)
+SLOUGH = (-0.5950, 51.5105)
+
+
+def make_provider(**overrides: Any) -> Provider:
+    base = Provider(id="prov-1", name="Reading Youth Trust")
+    return replace(base, **overrides)
+
+
+def make_activity(**overrides: Any) -> Activity:
+    lon, lat = overrides.pop("lon_lat", READING)
+    base = Activity(
+        id="act-1",
+        provider_id="prov-1",
+        name="Boxing club youth diversion",
+        location=Point(lon, lat),
+        description="Evening boxing sessions diverting young people from knife crime.",
+        themes=("serious_violence", "youth_diversion"),
+        needs=(Need(SupportType.VOLUNTEERING, "coaches", 200, "hours"),),
+        validation_status=ValidationStatus.VALIDATED,
+        validated_until=date(2099, 1, 1),
+    )
+    return replace(base, **overrides)
+
+
+def make_supplier(**overrides: Any) -> Supplier:
+    base = Supplier(
+        id="sup-1",
+        name="Thames Build Ltd",
+        sites=(Site("site-1", "Reading depot", Point(*READING), "RG1 1AA"),),
+        offers=(Offer(SupportType.VOLUNTEERING, 500, "hours"),),
+        sectors=("construction",),
+    )
+    return replace(base, **overrides)
+
+
+def make_buyer(**overrides: Any) -> Buyer:
+    base = Buyer(id="buyer-1", name="Thames Valley Police", kind=BuyerKind.POLICE)
+    return replace(base, **overrides)
+
+
+def make_tender(**overrides: Any) -> Tender:
+    base = Tender(
+        id="tender-1",
+        buyer_id="buyer-1",
+        title="Fleet maintenance 2027-2030",
+        delivery_area=box(-1.6, 51.3, -0.5, 52.1),
+        priorities=("serious_violence",),
+        contract_value_gbp=1_000_000.0,
+    )
+    return replace(base, **overrides)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
