@@ -17,8 +17,8 @@ from typing import Protocol, TypeVar, runtime_checkable
 from domain.model import (
     Account,
     Activity,
-    AreaChain,
     Area,
+    AreaChain,
     AuditEntry,
     Buyer,
     Contract,
@@ -117,9 +117,7 @@ class Store(Protocol):
     def delete(self, kind: type[Entity], id_: str) -> None:
         """Delete by id. ``NotFound`` if absent; ``Conflict`` if others still refer to it."""
 
-    def list(
-        self, kind: type[E], *, limit: int = 100, offset: int = 0, **filters: str
-    ) -> list[E]:
+    def find(self, kind: type[E], *, limit: int = 100, offset: int = 0, **filters: str) -> list[E]:
         """Entities ordered by id; ``filters`` are equality on simple fields (e.g.
         ``provider_id=``, ``territory_code=``, ``buyer_id=``, ``tender_id=``, ``spo_id=``)."""
 
@@ -149,14 +147,14 @@ class Store(Protocol):
         """The ``k`` nearest activities within ``radius_m`` great-circle metres, nearest
         first, ties by id."""
 
-    def activities_within(self, area: Area, *, query: ActivityQuery = ActivityQuery()) -> (
-        list[Activity]
-    ):
+    def activities_within(
+        self, area: Area, *, query: ActivityQuery = ActivityQuery()
+    ) -> list[Activity]:
         """Activities whose location lies inside (or on the boundary of) ``area``, by id."""
 
-    def activities_in_area(self, code: str, *, query: ActivityQuery = ActivityQuery()) -> (
-        list[Activity]
-    ):
+    def activities_in_area(
+        self, code: str, *, query: ActivityQuery = ActivityQuery()
+    ) -> list[Activity]:
         """Activities in a territory, local authority or region given by its ONS code."""
 
     def locate(self, lon: float, lat: float) -> AreaChain:

@@ -13,6 +13,15 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+@app.command()
+def version() -> None:
+    """Print the dicm version."""
+    from dicm import __version__
+
+    typer.echo(__version__)
+
+
 for module in (db, geography, evaluation, serve, maps, data, demo):
     module.register(app)
 
