@@ -1,4 +1,58 @@
 #!/usr/bin/env bash
-# Filled by the maps work: installs Leaflet and plugins from the npm registry.
+# Installs the map front-end (Leaflet and two plugins) from the npm registry into
+# maps/static/vendor/, which is git-ignored: dicm's pages load these files from dicm itself and
+# never from a CDN. Idempotent: when every file is present at the pinned versions it does nothing.
+#
+# Packages (licences): leaflet 1.9.4 (BSD-2-Clause), leaflet.markercluster 1.5.3 (MIT),
+# leaflet.heat 0.2.0 (BSD-2-Clause; bundles simpleheat, BSD-2-Clause).
 set -euo pipefail
-exit 0
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENDOR="$ROOT/maps/static/vendor"
+PACKAGES=(leaflet@1.9.4 leaflet.markercluster@1.5.3 leaflet.heat@0.2.0)
+STAMP="$VENDOR/.versions"
+WANT="${PACKAGES[*]}"
+
+# Files the map pages reference (kept in step with maps/assets.py).
+REQUIRED=(
+  leaflet/leaflet.js leaflet/leaflet.css
+  markercluster/leaflet.markercluster.js markercluster/MarkerCluster.css
+  markercluster/MarkerCluster.Default.css
+  heat/leaflet-heat.js
+)
+
+all_present() {
+  [[ -f "$STAMP" && "$(cat "$STAMP")" == "$WANT" ]] || return 1
+  for f in "${REQUIRED[@]}"; do [[ -s "$VENDOR/$f" ]] || return 1; done
+}
+
+if all_present; then
+  echo "map assets present in $VENDOR"
+  exit 0
+fi
+
+command -v npm >/dev/null || { echo "npm is needed to install the map assets" >&2; exit 1; }
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$TMP" "${PACKAGES[@]}" \
+  >/dev/null
+NM="$TMP/node_modules"
+
+rm -rf "$VENDOR"
+mkdir -p "$VENDOR/leaflet" "$VENDOR/markercluster" "$VENDOR/heat"
+cp "$NM/leaflet/dist/leaflet.js" "$NM/leaflet/dist/leaflet.css" "$VENDOR/leaflet/"
+cp -r "$NM/leaflet/dist/images" "$VENDOR/leaflet/"
+cp "$NM/leaflet/LICENSE" "$VENDOR/leaflet/LICENSE"
+cp "$NM/leaflet.markercluster/dist/leaflet.markercluster.js" \
+   "$NM/leaflet.markercluster/dist/MarkerCluster.css" \
+   "$NM/leaflet.markercluster/dist/MarkerCluster.Default.css" "$VENDOR/markercluster/"
+cp "$NM/leaflet.markercluster/MIT-LICENCE.txt" "$VENDOR/markercluster/LICENSE" 2>/dev/null \
+  || cp "$NM"/leaflet.markercluster/*LICEN* "$VENDOR/markercluster/" 2>/dev/null || true
+cp "$NM/leaflet.heat/dist/leaflet-heat.js" "$VENDOR/heat/"
+cp "$NM/leaflet.heat/LICENSE" "$VENDOR/heat/LICENSE"
+
+for f in "${REQUIRED[@]}"; do
+  [[ -s "$VENDOR/$f" ]] || { echo "missing after install: $VENDOR/$f" >&2; exit 1; }
+done
+echo "$WANT" >"$STAMP"
+echo "map assets installed in $VENDOR"

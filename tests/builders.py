@@ -14,12 +14,15 @@ from shapely.geometry import Point, box
 from domain.model import (
     Activity,
     Buyer,
+    LocalAuthority,
     Need,
     Offer,
     Provider,
+    Region,
     Site,
     Supplier,
     Tender,
+    Territory,
 )
 from domain.vocabulary import BuyerKind, SupportType, ValidationStatus
 
@@ -80,3 +83,37 @@ def make_tender(**overrides: Any) -> Tender:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+# --- geography around Reading (appended by the store work; boxes, not real boundaries) -------
+SOUTH_EAST = "E12000008"
+THAMES_VALLEY = "E23000035"
+READING_LA = "E06000038"
+
+
+def make_region(**overrides: Any) -> Region:
+    base = Region(code=SOUTH_EAST, name="South East", geometry=box(-1.8, 51.2, -0.3, 52.2))
+    return replace(base, **overrides)
+
+
+def make_territory(**overrides: Any) -> Territory:
+    base = Territory(
+        code=THAMES_VALLEY,
+        name="Thames Valley",
+        force_name="Thames Valley Police",
+        pcc_name="Thames Valley Police and Crime Commissioner",
+        region_code=SOUTH_EAST,
+        geometry=box(-1.6, 51.3, -0.5, 52.1),
+    )
+    return replace(base, **overrides)
+
+
+def make_local_authority(**overrides: Any) -> LocalAuthority:
+    base = LocalAuthority(
+        code=READING_LA,
+        name="Reading",
+        territory_code=THAMES_VALLEY,
+        region_code=SOUTH_EAST,
+        geometry=box(-1.05, 51.41, -0.93, 51.49),
+    )
+    return replace(base, **overrides)

@@ -1,9 +1,184 @@
-"""CLI commands: data."""
+"""CLI commands: ``dicm import ...`` (real data in) and ``dicm export ...`` (real data out)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from rich.table import Table
+
+from dicm.settings import load_settings
+
+if TYPE_CHECKING:
+    from api.services.imports import ImportReport
+    from datasets.mapping import ColumnMapping
+
+import_app = typer.Typer(
+    help="Import your own providers, activities, suppliers and need indicators.",
+    no_args_is_help=True,
+)
+console = Console()
+
+FileArg = Annotated[Path, typer.Argument(help="CSV, GeoJSON or GeoPackage file", exists=True)]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option("--map", help="FIELD=COLUMN, repeatable, e.g. --map name='Activity Name'"),
+]
+MappingFileOpt = Annotated[
+    Path | None, typer.Option("--mapping", help="YAML/JSON file of field: column pairs")
+]
+SkipOpt = Annotated[
+    bool, typer.Option("--skip-invalid", help="Import the good rows even if some are rejected")
+]
+LayerOpt = Annotated[str | None, typer.Option("--layer", help="GeoPackage layer to read")]
+
+
+def _mapping(options: list[str] | None, mapping_file: Path | None) -> ColumnMapping:
+    from datasets.mapping import ColumnMapping, load_mapping_file, merge, parse_map_options
+
+    from_file = load_mapping_file(mapping_file) if mapping_file else ColumnMapping({})
+    return merge(from_file, parse_map_options(options or []))
+
+
+def _run_import(
+    kind: str,
+    path: Path,
+    options: list[str] | None,
+    mapping_file: Path | None,
+    skip_invalid: bool,
+    layer: str | None,
+) -> None:
+    from api.services.imports import import_entities
+    from domain.errors import DomainError
+    from store.factory import open_store
+
+    store = open_store(load_settings())
+    try:
+        mapping = _mapping(options, mapping_file)
+        with _progress() as bar:
+            task = bar.add_task(f"importing {kind}", total=None)
+            report = import_entities(
+                store,
+                kind,
+                path,
+                mapping=mapping,
+                skip_invalid=skip_invalid,
+                layer=layer,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except DomainError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    _print_report(report)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _print_report(report: ImportReport) -> None:
+    if report.rejected:
+        table = Table(title=f"{len(report.rejected)} rejected rows", show_lines=False)
+        for column in ("row", "reason", "detail"):
+            table.add_column(column)
+        for rejection in report.rejected:
+            table.add_row(str(rejection.row), rejection.code, rejection.message)
+        console.print(table)
+    colour = "green" if report.committed else "red"
+    console.print(f"[{colour}]{report.message}[/{colour}]")
+    if not report.committed:
+        raise typer.Exit(1)
+
+
+def _kind_command(kind: str) -> None:
+    def command(
+        path: FileArg,
+        map_: MapOpt = None,
+        mapping: MappingFileOpt = None,
+        skip_invalid: SkipOpt = False,
+        layer: LayerOpt = None,
+    ) -> None:
+        _run_import(kind, path, map_, mapping, skip_invalid, layer)
+
+    command.__doc__ = (
+        f"Import {kind} from FILE in one transaction; every rejected row is listed with its "
+        "reason. Columns are dicm field names unless mapped with --map or --mapping."
+    )
+    import_app.command(kind)(command)
+
+
+for _kind in ("providers", "activities", "suppliers"):
+    _kind_command(_kind)
+
+
+@import_app.command("indicator")
+def import_indicator(
+    path: FileArg,
+    name: Annotated[str, typer.Option(help="Indicator name, e.g. imd2019")],
+    code_column: Annotated[str, typer.Option(help="Column of ONS codes, e.g. LAD19CD")],
+    value_column: Annotated[str, typer.Option(help="Column of values, e.g. Score")],
+    skip_invalid: SkipOpt = False,
+) -> None:
+    """Import a need indicator keyed by ONS code (never by name)."""
+    from api.services.imports import import_indicator as run
+    from domain.errors import DomainError
+
+    try:
+        report = run(
+            load_settings(),
+            path,
+            name=name,
+            code_column=code_column,
+            value_column=value_column,
+            skip_invalid=skip_invalid,
+        )
+    except DomainError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    _print_report(report)
+
+
+def export(
+    layer: Annotated[
+        str,
+        typer.Argument(
+            help="territories, local-authorities, regions, "
+            "activities, providers, suppliers, tenders, spos"
+        ),
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="geojson, gpkg or csv")] = "geojson",
+    out: Annotated[Path | None, typer.Option("--out", help="Output file")] = None,
+) -> None:
+    """Export a layer with ONS codes on every row."""
+    from api.services.exports import export_layer
+    from domain.errors import DomainError
+    from store.factory import open_store
+
+    target = out or Path(f"{layer}.{fmt}")
+    store = open_store(load_settings())
+    try:
+        with console.status(f"exporting {layer}"):
+            rows = export_layer(store, layer, fmt=fmt, out=target)
+    except DomainError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    console.print(f"[green]wrote {rows} {layer} rows to {target}[/green]")
 
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
+    app.add_typer(import_app, name="import")
+    app.command("export")(export)

@@ -1,9 +1,71 @@
-"""CLI commands: maps."""
+"""CLI commands: ``dicm map KIND ... --out FILE.html`` writes a map page that opens from disk.
+
+The file carries Leaflet and its plugins inline (installed by ``make assets``), so it needs no
+server and no network.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from dicm.settings import load_settings
+
+
+class MapKind(StrEnum):
+    SUPPLIER = "supplier"
+    COVERAGE = "coverage"
+    HEATMAP = "heatmap"
+    SPO = "spo"
+
+
+#: what the positional id names for each kind
+ID_HELP = "supplier id | territory code (coverage, heatmap) | SPO id"
+
+
+def map_command(
+    kind: Annotated[MapKind, typer.Argument(help="supplier, coverage, heatmap or spo")],
+    target: Annotated[str, typer.Argument(help=ID_HELP)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write")],
+    priority: Annotated[
+        str | None, typer.Option(help="Theme code of a priority (coverage, heatmap)")
+    ] = None,
+    period: Annotated[str | None, typer.Option(help='Period prefix, e.g. "2027" (heatmap)')] = None,
+    reach_km: Annotated[float, typer.Option(help="Reach around each site (supplier)")] = 25.0,
+) -> None:
+    """Write a map as one self-contained HTML file."""
+    from api.services import maps as service
+    from domain.errors import DomainError
+    from maps.assets import MapAssetsMissing
+    from store.factory import open_store
+
+    settings = load_settings()
+    store = open_store(settings)
+    try:
+        if kind is MapKind.SUPPLIER:
+            page = service.supplier_page(
+                store, settings, target, reach_m=reach_km * 1000, inline=True
+            )
+        elif kind is MapKind.COVERAGE:
+            page = service.coverage_page(store, settings, target, priority=priority, inline=True)
+        elif kind is MapKind.HEATMAP:
+            page = service.heatmap_page(
+                store, settings, target, priority=priority, period=period, inline=True
+            )
+        else:
+            page = service.spo_page(store, settings, target, inline=True)
+    except (DomainError, MapAssetsMissing) as exc:
+        typer.echo(f"dicm map: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+    out.write_text(page, encoding="utf-8")
+    typer.echo(f"wrote {out} ({out.stat().st_size / 1024:,.0f} KiB)")
 
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
+    app.command("map")(map_command)

@@ -1,9 +1,66 @@
-"""CLI commands: serve."""
+"""CLI commands: ``dicm serve`` (the HTTP API with uvicorn) and ``dicm accounts create``."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from dicm.settings import load_settings
+from domain.vocabulary import Role
+
+accounts_app = typer.Typer(help="Manage API accounts (tokens are shown once, stored hashed).")
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default: settings)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: settings)")] = None,
+) -> None:
+    """Serve the dicm HTTP API (REST, GeoJSON, OGC API Features, map pages)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = load_settings()
+    app = create_app(settings)
+    uvicorn.run(
+        app, host=host or settings.api.host, port=port or settings.api.port, log_level="info"
+    )
+
+
+@accounts_app.command("create")
+def create_account(
+    account_id: Annotated[str, typer.Argument(help="Account id, e.g. tvp-buyer-1")],
+    role: Annotated[Role, typer.Option(help="supplier, provider, validator, buyer, ...")],
+    name: Annotated[str, typer.Option(help="Display name")] = "",
+    organisation: Annotated[
+        str | None, typer.Option(help="Supplier / provider / buyer id the account acts for")
+    ] = None,
+    territory: Annotated[
+        str | None, typer.Option(help="Territory code (validator, PCC office)")
+    ] = None,
+) -> None:
+    """Create an account and print its bearer token (the only time it is shown)."""
+    from store.factory import open_store
+
+    from api.services.accounts import create_account as create
+
+    store = open_store(load_settings())
+    try:
+        _, token = create(
+            store,
+            id_=account_id,
+            name=name or account_id,
+            role=role,
+            organisation_id=organisation,
+            territory_code=territory,
+        )
+    finally:
+        store.close()
+    typer.echo(token)
 
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
+    app.command("serve")(serve)
+    app.add_typer(accounts_app, name="accounts")

@@ -1,0 +1,31 @@
+"""Request dependencies as ``Annotated`` aliases, so routes declare what they need in one word."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.auth import current_account
+from dicm.settings import Settings
+from domain.model import Account
+from store.port import Store
+
+
+def get_store(request: Request) -> Store:
+    """The store the lifespan opened (or the one passed to ``create_app``)."""
+    store: Store = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+#: the signed-in account, or None for an anonymous caller (public data only)
+ViewerDep = Annotated[Account | None, Depends(current_account)]

@@ -1,0 +1,129 @@
+"""RFC 9457 problem details: ONE table from error codes to HTTP status, and the handlers.
+
+Every error a client can see has a stable ``type`` URI built from the ``code`` of the domain or
+geo exception (``https://dicm.example/problems/swapped-coordinates``). An exception whose own
+code is not in the table takes the entry of its nearest ancestor, so a new subclass in another
+package still gets a sensible answer. A 5xx logs the traceback and answers a generic detail.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import DomainError
+from geo.errors import GeoError
+
+PROBLEM_BASE = "https://dicm.example/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger("dicm.api")
+
+#: code -> (status, title). Codes are the ``code`` attributes of domain/geo errors.
+PROBLEMS: dict[str, tuple[int, str]] = {
+    # domain.errors
+    "domain-error": (400, "Request not acceptable"),
+    "not-found": (404, "Not found"),
+    "unknown-reference": (422, "Unknown reference"),
+    "conflict": (409, "Conflict"),
+    "stale-version": (409, "Stale version"),
+    "locked": (409, "Locked"),
+    "tamper-detected": (409, "Tamper detected"),
+    "forbidden": (403, "Forbidden"),
+    "invalid-input": (422, "Invalid input"),
+    # api.services.accounts
+    "unauthenticated": (401, "Not authenticated"),
+    # geo.errors
+    "invalid-geography": (422, "Invalid geography"),
+    "invalid-coordinates": (422, "Invalid coordinates"),
+    "swapped-coordinates": (422, "Latitude and longitude swapped"),
+    "outside-uk": (422, "Outside the United Kingdom"),
+    "invalid-geometry": (422, "Invalid geometry"),
+    "unsupported-crs": (422, "Unsupported coordinate reference system"),
+    "invalid-postcode": (422, "Invalid postcode"),
+    "unknown-postcode": (404, "Unknown postcode"),
+    # HTTP-level
+    "validation-error": (422, "Request validation failed"),
+    "payload-too-large": (413, "Request body too large"),
+    "method-not-allowed": (405, "Method not allowed"),
+    "bad-request": (400, "Bad request"),
+    "not-acceptable": (406, "Not acceptable"),
+    "internal-error": (500, "Internal server error"),
+}
+_HTTP_CODES = {
+    400: "bad-request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    413: "payload-too-large",
+    422: "validation-error",
+}
+
+
+def problem_response(
+    code: str, detail: str, *, instance: str | None = None, **extra: Any
+) -> JSONResponse:
+    """A problem+json response for a code in :data:`PROBLEMS`."""
+    status, title = PROBLEMS[code]
+    body: dict[str, Any] = {"type": PROBLEM_BASE + code, "title": title, "status": status}
+    body["detail"] = detail
+    if instance is not None:
+        body["instance"] = instance
+    body.update(extra)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def code_for(exc: DomainError | GeoError) -> str:
+    """The table entry of ``exc``: its own code, else the nearest ancestor's."""
+    for cls in type(exc).__mro__:
+        code = getattr(cls, "code", None)
+        if isinstance(code, str) and code in PROBLEMS:
+            return code
+    return "domain-error"
+
+
+async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError | GeoError)
+    return problem_response(code_for(exc), str(exc), instance=request.url.path)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e["type"]}
+        for e in exc.errors()
+    ]
+    detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
+    return problem_response("validation-error", detail, instance=request.url.path, errors=errors)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code)
+    if code is None:
+        return problem_response("bad-request", str(exc.detail), instance=request.url.path)
+    return problem_response(code, str(exc.detail), instance=request.url.path)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        "internal-error", "dicm could not answer this request; the error has been logged"
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register the handlers: domain, geo, validation, HTTP and anything unexpected."""
+    app.add_exception_handler(DomainError, _on_domain_error)
+    app.add_exception_handler(GeoError, _on_domain_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,1 @@
+"""HTTP routes: thin handlers that parse, call one service function and shape the response."""

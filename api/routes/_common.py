@@ -1,0 +1,52 @@
+"""Small helpers every route module shares: the GeoJSON response class and paging parameters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from api.schemas.common import paging_links
+from api.schemas.geojson import Feature, FeatureCollection
+from api.services.catalogue import Page, clamp_limit
+
+GEOJSON = "application/geo+json"
+
+
+class GeoJSONResponse(JSONResponse):
+    """JSON with the RFC 7946 media type."""
+
+    media_type = GEOJSON
+
+
+LimitQuery = Annotated[
+    int | None,
+    Query(ge=1, description="Page size (default and maximum from settings; larger is clamped)"),
+]
+OffsetQuery = Annotated[int, Query(ge=0, le=10_000_000, description="Features to skip")]
+
+
+def page_limit(request: Request, limit: int | None) -> int:
+    """The effective page size: the settings' default when absent, clamped to the maximum."""
+    api = request.app.state.settings.api
+    return clamp_limit(limit or api.page_size_default, api.page_size_max)
+
+
+def collection(
+    request: Request, page: Page[Any], features: list[Feature[Any]], model: type[BaseModel]
+) -> Any:
+    """A GeoJSON FeatureCollection for a page, with next/prev links."""
+    links = paging_links(
+        request.url, offset=page.offset, limit=page.limit, has_next=page.has_next, media=GEOJSON
+    )
+    return model(
+        features=features,
+        numberMatched=page.matched,
+        numberReturned=len(features),
+        links=links,
+    )
+
+
+__all__ = ["GEOJSON", "FeatureCollection", "GeoJSONResponse", "collection", "page_limit"]

@@ -1,0 +1,172 @@
+"""Activities: the public map of validated dual-impact activities, and providers' own entries."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import Field
+
+from api.deps import SettingsDep, StoreDep, ViewerDep
+from api.routes._common import GeoJSONResponse, LimitQuery, OffsetQuery, collection, page_limit
+from api.schemas.activities import (
+    ID_PATTERN,
+    ActivityCollection,
+    ActivityFeature,
+    ActivityIn,
+    ActivitySearch,
+    activity_feature,
+)
+from api.schemas.common import PROBLEM_RESPONSES
+from api.schemas.geojson import to_shape
+from api.schemas.spos import AuditOut, Versioned
+from api.services import accounts, catalogue, validation
+from api.services.catalogue import Page, SpatialFilter
+from domain.model import Activity
+from domain.vocabulary import ValidationStatus
+
+
+class Decline(Versioned):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+router = APIRouter(tags=["activities"], responses=PROBLEM_RESPONSES)
+IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
+
+
+def _collection(request: Request, page: Page[Activity]) -> ActivityCollection:
+    features = [activity_feature(a, page.distances_m.get(a.id)) for a in page.items]
+    result: ActivityCollection = collection(request, page, features, ActivityCollection)
+    return result
+
+
+@router.get("/activities", response_model=ActivityCollection, response_class=GeoJSONResponse)
+def list_activities(
+    request: Request,
+    store: StoreDep,
+    viewer: ViewerDep,
+    bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
+    near: Annotated[str | None, Query(description="lon,lat,radius_m (nearest first)")] = None,
+    within: Annotated[
+        str | None, Query(max_length=12, description="Territory, local authority or region code")
+    ] = None,
+    status: Annotated[
+        ValidationStatus, Query(description="Other than validated: provider/validator/admin")
+    ] = ValidationStatus.VALIDATED,
+    provider: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
+) -> ActivityCollection:
+    """Activities as GeoJSON, filtered by bbox, distance or area; validated ones are public."""
+    where = SpatialFilter(
+        bbox=catalogue.parse_bbox(bbox) if bbox else None,
+        near=catalogue.parse_near(near) if near else None,
+        within_code=within,
+    )
+    extra = {} if provider is None else {"provider_id": provider}
+    page = catalogue.search_activities(
+        store,
+        viewer,
+        where,
+        status=status,
+        limit=page_limit(request, limit),
+        offset=offset,
+        **extra,
+    )
+    return _collection(request, page)
+
+
+@router.post(
+    "/activities/search", response_model=ActivityCollection, response_class=GeoJSONResponse
+)
+def search_activities(
+    request: Request, store: StoreDep, viewer: ViewerDep, search: ActivitySearch
+) -> ActivityCollection:
+    """The same search with a GeoJSON polygon to search ``within``."""
+    near = None
+    if search.near is not None:
+        near = catalogue.parse_near(",".join(map(str, search.near)))
+    where = SpatialFilter(
+        bbox=catalogue.parse_bbox(",".join(map(str, search.bbox))) if search.bbox else None,
+        near=near,
+        within_code=search.within_code,
+        within_area=to_shape(search.within, areal=True) if search.within else None,  # type: ignore[arg-type]
+    )
+    page = catalogue.search_activities(
+        store,
+        viewer,
+        where,
+        status=search.status,
+        limit=page_limit(request, search.limit),
+        offset=search.offset,
+    )
+    return _collection(request, page)
+
+
+@router.get(
+    "/activities/{activity_id}", response_model=ActivityFeature, response_class=GeoJSONResponse
+)
+def get_activity(activity_id: IdPath, store: StoreDep, viewer: ViewerDep) -> ActivityFeature:
+    """One activity (404 when it is not visible to the caller)."""
+    return activity_feature(catalogue.get_activity(store, viewer, activity_id))
+
+
+@router.post(
+    "/activities",
+    status_code=201,
+    response_model=ActivityFeature,
+    response_class=GeoJSONResponse,
+)
+def create_activity(body: ActivityIn, store: StoreDep, viewer: ViewerDep) -> ActivityFeature:
+    """A provider positions its activity; it is pending until a validator decides."""
+    return activity_feature(catalogue.create_activity(store, viewer, body.to_domain()))
+
+
+@router.post(
+    "/activities/{activity_id}/validate",
+    response_model=ActivityFeature,
+    response_class=GeoJSONResponse,
+)
+def validate(
+    activity_id: IdPath, body: Versioned, store: StoreDep, settings: SettingsDep, viewer: ViewerDep
+) -> ActivityFeature:
+    """A validator of the activity's territory validates (or renews) it: "Target!"."""
+    actor = accounts.require_actor(viewer)
+    catalogue.get_activity(store, viewer, activity_id)
+    activity = validation.validate_activity(
+        store,
+        activity_id,
+        actor=actor,
+        expected_version=body.expected_version,
+        settings=settings,
+        reason=body.reason,
+    )
+    return activity_feature(activity)
+
+
+@router.post(
+    "/activities/{activity_id}/decline",
+    response_model=ActivityFeature,
+    response_class=GeoJSONResponse,
+)
+def decline(
+    activity_id: IdPath, body: Decline, store: StoreDep, viewer: ViewerDep
+) -> ActivityFeature:
+    """A validator declines the activity, with a written reason (kept in the audit log)."""
+    actor = accounts.require_actor(viewer)
+    catalogue.get_activity(store, viewer, activity_id)
+    activity = validation.decline_activity(
+        store,
+        activity_id,
+        actor=actor,
+        expected_version=body.expected_version,
+        reason=body.reason,
+    )
+    return activity_feature(activity)
+
+
+@router.get("/activities/{activity_id}/history", response_model=list[AuditOut])
+def history(activity_id: IdPath, store: StoreDep, viewer: ViewerDep) -> list[AuditOut]:
+    """Every validation decision about the activity, oldest first."""
+    catalogue.get_activity(store, viewer, activity_id)
+    return [AuditOut.of(e) for e in validation.validation_history(store, activity_id)]

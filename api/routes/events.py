@@ -1,0 +1,73 @@
+"""Live SPO updates as Server-Sent Events: a buyer follows its tenders, anyone who may see an
+SPO follows that SPO. Each event's ``id`` is the broadcaster's sequence number."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from api.deps import StoreDep, ViewerDep
+from api.schemas.activities import ID_PATTERN
+from api.schemas.common import PROBLEM_RESPONSES
+from api.services import accounts
+from api.services.events import Broadcaster
+
+router = APIRouter(prefix="/spos", tags=["spos"], responses=PROBLEM_RESPONSES)
+POLL_S = 0.2
+SSE_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"description": "An event stream", "content": {"text/event-stream": {}}}
+}
+MaxEvents = Annotated[
+    int | None, Query(ge=1, le=10_000, description="Close after this many events (scripts)")
+]
+
+
+async def _stream(
+    request: Request, topic: str, max_events: int | None
+) -> AsyncIterator[ServerSentEvent]:
+    bus: Broadcaster = request.app.state.broadcaster
+    sent = 0
+    with bus.subscribe(topic) as sub:
+        yield ServerSentEvent(comment=f"subscribed to {topic}")
+        while max_events is None or sent < max_events:
+            events = sub.drain()
+            for event in events[: None if max_events is None else max_events - sent]:
+                yield ServerSentEvent(
+                    data=json.dumps(event.data), event=event.kind, id=str(event.seq)
+                )
+                sent += 1
+            if not events:
+                if await request.is_disconnected():
+                    return
+                await asyncio.sleep(POLL_S)
+
+
+@router.get("/events", response_class=EventSourceResponse, responses=SSE_DOC)
+def buyer_events(
+    request: Request,
+    store: StoreDep,
+    viewer: ViewerDep,
+    buyer: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    max_events: MaxEvents = None,
+) -> EventSourceResponse:
+    """Every SPO change in the buyer's tenders (submitted, scored, awarded, progress...)."""
+    topic = accounts.event_topic(store, viewer, buyer_id=buyer)
+    return EventSourceResponse(_stream(request, topic, max_events), ping=15)
+
+
+@router.get("/{spo_id}/events", response_class=EventSourceResponse, responses=SSE_DOC)
+def spo_events(
+    request: Request,
+    spo_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    store: StoreDep,
+    viewer: ViewerDep,
+    max_events: MaxEvents = None,
+) -> EventSourceResponse:
+    """Changes of one SPO the caller may see."""
+    topic = accounts.event_topic(store, viewer, spo_id=spo_id)
+    return EventSourceResponse(_stream(request, topic, max_events), ping=15)

@@ -1,0 +1,106 @@
+"""Regions, territories (with the current Police & Crime Plan) and local authorities: public."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from api.deps import StoreDep
+from api.routes._common import GeoJSONResponse, LimitQuery, OffsetQuery, collection, page_limit
+from api.schemas.common import PROBLEM_RESPONSES
+from api.schemas.geography import (
+    LocalAuthorityCollection,
+    LocalAuthorityFeature,
+    RegionCollection,
+    RegionFeature,
+    TerritoryCollection,
+    TerritoryFeature,
+    local_authority_feature,
+    region_feature,
+    territory_feature,
+)
+from api.services import catalogue
+from domain.model import LocalAuthority, Region, Territory
+
+router = APIRouter(tags=["geography"], responses=PROBLEM_RESPONSES)
+CodePath = Annotated[str, Path(max_length=12, description="ONS code, e.g. E23000001")]
+GeometryQuery = Annotated[bool, Query(description="Include boundary geometry")]
+
+
+@router.get("/regions", response_model=RegionCollection, response_class=GeoJSONResponse)
+def list_regions(
+    request: Request,
+    store: StoreDep,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
+    geometry: GeometryQuery = True,
+) -> RegionCollection:
+    """The 12 UK regions (ITL1)."""
+    page = catalogue.list_all(store, Region, page_limit(request, limit), offset)
+    features = [region_feature(r, geometry=geometry) for r in page.items]
+    result: RegionCollection = collection(request, page, features, RegionCollection)
+    return result
+
+
+@router.get("/regions/{code}", response_model=RegionFeature, response_class=GeoJSONResponse)
+def get_region(code: CodePath, store: StoreDep) -> RegionFeature:
+    """One region by ONS/ITL code."""
+    return region_feature(store.get(Region, code))
+
+
+@router.get("/territories", response_model=TerritoryCollection, response_class=GeoJSONResponse)
+def list_territories(
+    request: Request,
+    store: StoreDep,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
+    geometry: GeometryQuery = True,
+) -> TerritoryCollection:
+    """The 45 police territories (43 force areas, Police Scotland, PSNI)."""
+    page = catalogue.list_all(store, Territory, page_limit(request, limit), offset)
+    features = [territory_feature(t, geometry=geometry) for t in page.items]
+    result: TerritoryCollection = collection(request, page, features, TerritoryCollection)
+    return result
+
+
+@router.get("/territories/{code}", response_model=TerritoryFeature, response_class=GeoJSONResponse)
+def get_territory(
+    code: CodePath, store: StoreDep, geometry: GeometryQuery = True
+) -> TerritoryFeature:
+    """A territory with its current Police & Crime Plan priorities."""
+    territory, plan = catalogue.get_territory(store, code)
+    return territory_feature(territory, plan, geometry=geometry)
+
+
+@router.get(
+    "/local-authorities",
+    response_model=LocalAuthorityCollection,
+    response_class=GeoJSONResponse,
+)
+def list_local_authorities(
+    request: Request,
+    store: StoreDep,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
+    territory: Annotated[str | None, Query(max_length=12, description="Territory code")] = None,
+    geometry: GeometryQuery = True,
+) -> LocalAuthorityCollection:
+    """Local authority districts, optionally those of one territory."""
+    filters = {} if territory is None else {"territory_code": territory}
+    if territory is not None:
+        catalogue.resolve_area(store, territory)
+    page = catalogue.list_all(store, LocalAuthority, page_limit(request, limit), offset, **filters)
+    features = [local_authority_feature(la, geometry=geometry) for la in page.items]
+    result: LocalAuthorityCollection = collection(request, page, features, LocalAuthorityCollection)
+    return result
+
+
+@router.get(
+    "/local-authorities/{code}",
+    response_model=LocalAuthorityFeature,
+    response_class=GeoJSONResponse,
+)
+def get_local_authority(code: CodePath, store: StoreDep) -> LocalAuthorityFeature:
+    """One local authority district by ONS code."""
+    return local_authority_feature(store.get(LocalAuthority, code))

@@ -1,0 +1,132 @@
+"""GeoJSON (RFC 7946) at the edge: validated geometry input and feature-collection output.
+
+Input geometries are checked vertex by vertex (range, UK extent, swapped lat/lon), for a
+``crs`` member (RFC 7946 has none; only WGS84 / CRS84 names are tolerated), and for validity
+(self-crossing rings are refused with shapely's reason).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Generic, Literal, TypeVar
+
+import shapely
+from pydantic import BaseModel, ConfigDict, Field
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from geo.coords import UK_BBOX, check_lon_lat
+from geo.errors import InvalidGeometry, UnsupportedCRS
+
+WGS84_NAMES = frozenset(
+    {
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "urn:ogc:def:crs:OGC::CRS84",
+        "EPSG:4326",
+        "urn:ogc:def:crs:EPSG::4326",
+        "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+    }
+)
+P = TypeVar("P", bound=BaseModel)
+GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
+
+
+class GeometryIn(BaseModel):
+    """A GeoJSON geometry as sent by a client (checked by :func:`to_shape`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["Point", "Polygon", "MultiPolygon"]
+    coordinates: list[Any]
+    crs: dict[str, Any] | None = Field(default=None, description="Not RFC 7946; WGS84 only.")
+
+
+class Geometry(BaseModel):
+    """A GeoJSON geometry in a response."""
+
+    type: str = Field(examples=["Point"])
+    coordinates: list[Any]
+
+
+class Link(BaseModel):
+    """A web link (RFC 8288 style, as OGC API and paging use it)."""
+
+    href: str
+    rel: str
+    type: str | None = None
+    title: str | None = None
+
+
+class Feature(BaseModel, Generic[P]):
+    """A GeoJSON feature; ``properties`` always carries the ONS codes of its place."""
+
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: Geometry | None
+    properties: P
+
+
+class FeatureCollection(BaseModel, Generic[P]):
+    """A page of GeoJSON features with paging counts and next/prev links."""
+
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[Feature[P]]
+    numberMatched: int | None = None
+    numberReturned: int
+    links: list[Link] = []
+    bbox: list[float] | None = None
+
+
+def to_shape(geometry: GeometryIn | dict[str, Any], *, areal: bool = False) -> BaseGeometry:
+    """A valid shapely geometry in the UK from GeoJSON, or a ``GeoError`` saying what is wrong."""
+    data = geometry.model_dump() if isinstance(geometry, GeometryIn) else dict(geometry)
+    _check_crs(data.pop("crs", None))
+    if data.get("type") not in GEOMETRY_TYPES:
+        raise InvalidGeometry(f"unsupported GeoJSON geometry type {data.get('type')!r}")
+    try:
+        geom = shape(data)
+    except (ValueError, TypeError, IndexError, AttributeError, shapely.errors.ShapelyError) as exc:
+        raise InvalidGeometry(f"malformed GeoJSON {data.get('type')} coordinates") from exc
+    if geom.is_empty:
+        raise InvalidGeometry("empty geometry")
+    if areal and geom.geom_type not in ("Polygon", "MultiPolygon"):
+        raise InvalidGeometry(f"expected a Polygon or MultiPolygon, got {geom.geom_type}")
+    _check_vertices(geom)
+    if not geom.is_valid:
+        raise InvalidGeometry(f"invalid {geom.geom_type}: {shapely.is_valid_reason(geom)}")
+    return geom
+
+
+def _check_crs(crs: Any) -> None:
+    if crs is None:
+        return
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    if name not in WGS84_NAMES:
+        raise UnsupportedCRS(
+            f"GeoJSON must be WGS84 longitude/latitude (RFC 7946); got crs {name!r}"
+        )
+
+
+def _check_vertices(geom: BaseGeometry) -> None:
+    coords = shapely.get_coordinates(geom)
+    if coords.shape[1] != 2 and coords.size:
+        coords = coords[:, :2]
+    lon_min, lat_min, lon_max, lat_max = UK_BBOX
+    inside = (
+        (coords[:, 0] >= lon_min)
+        & (coords[:, 0] <= lon_max)
+        & (coords[:, 1] >= lat_min)
+        & (coords[:, 1] <= lat_max)
+    )
+    if not inside.all():
+        lon, lat = coords[int((~inside).argmax())]
+        check_lon_lat(float(lon), float(lat))  # raises the precise error
+        raise InvalidGeometry("geometry has a vertex outside the UK")  # pragma: no cover
+
+
+def to_geometry(geom: BaseGeometry | None) -> Geometry | None:
+    """Shapely -> response geometry (lon, lat)."""
+    if geom is None:
+        return None
+    data = json.loads(shapely.to_geojson(geom))
+    return Geometry(type=data["type"], coordinates=data["coordinates"])

@@ -1,0 +1,244 @@
+"""Social Purchase Orders over HTTP: drafts, lines, transitions, scores, progress, history.
+
+Every change carries the ``expected_version`` the client read (optimistic locking: a stale
+version is a 409 ``stale-version`` problem and changes nothing).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from api.schemas.activities import ID_PATTERN
+from domain.model import AuditEntry, Contract
+from domain.vocabulary import SupportType
+from spo.model import Milestone, ProgressReport, Spo, SpoLine, SpoState
+from spo.progress import SpoProgress
+
+
+class MilestoneSchema(BaseModel):
+    due: date
+    amount: float = Field(ge=0)
+    description: str = Field(default="", max_length=500)
+
+    def to_domain(self) -> Milestone:
+        return Milestone(self.due, self.amount, self.description)
+
+
+class SpoLineIn(BaseModel):
+    """One commitment: support of a type and amount to one activity, toward one priority."""
+
+    line_id: str = Field(pattern=ID_PATTERN)
+    activity_id: str = Field(pattern=ID_PATTERN)
+    support_type: SupportType
+    amount: float = Field(gt=0)
+    unit: str = Field(max_length=20, examples=["GBP", "hours"])
+    priority: str = Field(max_length=64, description="Theme code of the priority it serves")
+    milestones: list[MilestoneSchema] = Field(default=[], max_length=50)
+    description: str = Field(default="", max_length=2000)
+
+
+class SpoLineOut(BaseModel):
+    """A line with its WHERE: location and the ONS codes of its local authority and territory."""
+
+    id: str
+    activity_id: str
+    support_type: SupportType
+    amount: float
+    unit: str
+    priority: str
+    milestones: list[MilestoneSchema]
+    description: str
+    lon: float | None
+    lat: float | None
+    local_authority_code: str | None
+    territory_code: str | None
+
+    @classmethod
+    def of(cls, line: SpoLine) -> SpoLineOut:
+        data = vars(line) | {"milestones": [MilestoneSchema(**vars(m)) for m in line.milestones]}
+        return cls(**data)
+
+
+class ScoreOut(BaseModel):
+    rubric_id: str
+    total: float
+    parts: dict[str, float]
+    raw: dict[str, float]
+    reasons: dict[str, str]
+    scored_by: str
+    scored_at: datetime
+
+
+class VariationOut(BaseModel):
+    version: int
+    reason: str
+    approved_by: str
+    at: datetime
+    content_hash: str
+
+
+class SpoOut(BaseModel):
+    id: str
+    supplier_id: str
+    tender_id: str
+    title: str
+    state: SpoState
+    lines: list[SpoLineOut]
+    score: ScoreOut | None
+    content_hash: str | None
+    locked_at: datetime | None
+    variations: list[VariationOut]
+    created_at: datetime | None
+    updated_at: datetime | None
+    version: int
+
+    @classmethod
+    def of(cls, spo: Spo) -> SpoOut:
+        return cls(
+            id=spo.id,
+            supplier_id=spo.supplier_id,
+            tender_id=spo.tender_id,
+            title=spo.title,
+            state=spo.state,
+            lines=[SpoLineOut.of(x) for x in spo.lines],
+            score=ScoreOut(**vars(spo.score)) if spo.score else None,
+            content_hash=spo.content_hash,
+            locked_at=spo.locked_at,
+            variations=[VariationOut(**vars(v)) for v in spo.variations],
+            created_at=spo.created_at,
+            updated_at=spo.updated_at,
+            version=spo.version,
+        )
+
+
+class SpoCreate(BaseModel):
+    id: str = Field(pattern=ID_PATTERN)
+    tender_id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(default="", max_length=300)
+    supplier_id: str | None = Field(default=None, pattern=ID_PATTERN, description="Admin only")
+
+
+class Versioned(BaseModel):
+    """A transition request: the version read, and an optional reason for the audit log."""
+
+    expected_version: int = Field(ge=1)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class AddLine(SpoLineIn):
+    expected_version: int = Field(ge=1)
+
+
+class MarkIn(BaseModel):
+    mark: int = Field(ge=0, le=100)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ScoreIn(BaseModel):
+    expected_version: int = Field(ge=1)
+    marks: dict[str, MarkIn] = Field(description="Qualitative part -> mark with written reason")
+    need_by_area: dict[str, float] = Field(default={}, description="ONS code -> need 0..1")
+
+
+class AwardIn(BaseModel):
+    expected_version: int = Field(ge=1)
+    contract_id: str | None = Field(default=None, pattern=ID_PATTERN)
+
+
+class ContractOut(BaseModel):
+    id: str
+    tender_id: str
+    supplier_id: str
+    awarded_at: datetime
+    spo_id: str | None
+    value_gbp: float
+
+    @classmethod
+    def of(cls, c: Contract) -> ContractOut:
+        return cls(**{k: getattr(c, k) for k in cls.model_fields})
+
+
+class Awarded(BaseModel):
+    spo: SpoOut
+    contract: ContractOut
+
+
+class VaryIn(BaseModel):
+    expected_version: int = Field(ge=1)
+    reason: str = Field(min_length=1, max_length=2000)
+    lines: list[SpoLineIn] = Field(min_length=1, max_length=100)
+
+
+class ProgressIn(BaseModel):
+    report_id: str = Field(pattern=ID_PATTERN)
+    line_id: str = Field(pattern=ID_PATTERN)
+    amount: float = Field(gt=0)
+    delivered_on: date
+    evidence_url: str | None = Field(default=None, max_length=2000)
+    note: str = Field(default="", max_length=2000)
+
+
+class ProgressReportOut(BaseModel):
+    id: str
+    spo_id: str
+    line_id: str
+    amount: float
+    delivered_on: date
+    reported_by: str
+    evidence_url: str | None
+    note: str
+
+    @classmethod
+    def of(cls, r: ProgressReport) -> ProgressReportOut:
+        return cls(**vars(r))
+
+
+class LineProgressOut(BaseModel):
+    line_id: str
+    unit: str
+    committed: float
+    expected: float
+    delivered: float
+    status: str
+
+
+class ProgressOut(BaseModel):
+    """Delivered against committed, per line and per unit, with on track / at risk / behind."""
+
+    spo_id: str
+    as_of: date
+    status: str
+    lines: list[LineProgressOut]
+    committed_by_unit: dict[str, float]
+    delivered_by_unit: dict[str, float]
+
+    @classmethod
+    def of(cls, p: SpoProgress) -> ProgressOut:
+        return cls(
+            spo_id=p.spo_id,
+            as_of=p.as_of,
+            status=p.status.value,
+            lines=[LineProgressOut(**(vars(x) | {"status": x.status.value})) for x in p.lines],
+            committed_by_unit=p.committed_by_unit,
+            delivered_by_unit=p.delivered_by_unit,
+        )
+
+
+class AuditOut(BaseModel):
+    """One decision: who, what, when, why."""
+
+    id: int | None
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: str
+    at: datetime
+    reason: str | None
+    detail: dict[str, Any]
+
+    @classmethod
+    def of(cls, e: AuditEntry) -> AuditOut:
+        return cls(**vars(e))

@@ -1,0 +1,404 @@
+"""The directory use cases: read and create geography, organisations, activities and tenders,
+and the spatial activity search (bbox, near, within) with paging. FastAPI-free.
+
+Visibility is decided here once for the HTTP API and the CLI: validated activities are public;
+pending or declined ones are seen by their provider, the validators of their territory and admins.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Generic, TypeVar
+
+from shapely.geometry import box
+
+from api.services.accounts import require_own_organisation, require_role
+from domain.errors import InvalidInput, NotFound
+from domain.model import (
+    Account,
+    Activity,
+    Area,
+    Buyer,
+    LocalAuthority,
+    PolicePlan,
+    Provider,
+    Region,
+    Supplier,
+    Tender,
+    Territory,
+)
+from domain.vocabulary import Role, SupportType, ValidationStatus
+from geo.coords import check_lon_lat
+from geo.errors import InvalidCoordinates
+from spo.lines import line_from_activity
+from spo.model import Milestone, SpoLine
+from store.port import Store
+
+T = TypeVar("T")
+MAX_RADIUS_M = 200_000.0
+#: how many candidates a combined spatial filter considers at most
+MAX_SPATIAL_CANDIDATES = 50_000
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a listing. ``matched`` is None when counting all would cost a full scan."""
+
+    items: list[T]
+    offset: int
+    limit: int
+    matched: int | None
+    has_next: bool
+    distances_m: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SpatialFilter:
+    """Where to look: any combination of a bbox, a circle and an area (code or polygon)."""
+
+    bbox: tuple[float, float, float, float] | None = None
+    near: tuple[float, float, float] | None = None  # lon, lat, radius_m
+    within_code: str | None = None
+    within_area: Area | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return (self.bbox, self.near, self.within_code, self.within_area) == (None,) * 4
+
+
+# --- parsing of query strings (shared with the CLI) -------------------------------------------
+
+
+def _floats(text: str, n: int, what: str) -> list[float]:
+    parts = text.split(",")
+    if len(parts) != n:
+        raise InvalidCoordinates(f"{what} needs {n} comma-separated numbers, got {text!r}")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError as exc:
+        raise InvalidCoordinates(f"{what} must be numbers, got {text!r}") from exc
+    if not all(math.isfinite(v) for v in values):
+        raise InvalidCoordinates(f"{what} must be finite numbers")
+    return values
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """``minlon,minlat,maxlon,maxlat`` -> a checked UK bounding box."""
+    lon_min, lat_min, lon_max, lat_max = _floats(text, 4, "bbox")
+    check_lon_lat(lon_min, lat_min)
+    check_lon_lat(lon_max, lat_max)
+    if lon_min > lon_max or lat_min > lat_max:
+        raise InvalidCoordinates("bbox must be minlon,minlat,maxlon,maxlat (min before max)")
+    return lon_min, lat_min, lon_max, lat_max
+
+
+def parse_near(text: str) -> tuple[float, float, float]:
+    """``lon,lat,radius_m`` -> a checked UK point and a radius in (0, 200 km]."""
+    lon, lat, radius_m = _floats(text, 3, "near")
+    check_radius(radius_m)
+    lon, lat = check_lon_lat(lon, lat)
+    return lon, lat, radius_m
+
+
+def check_radius(radius_m: float) -> float:
+    """A search radius must be positive and at most 200 km."""
+    if not 0 < radius_m <= MAX_RADIUS_M:
+        raise InvalidInput(f"radius_m must be above 0 and at most {MAX_RADIUS_M:.0f}")
+    return radius_m
+
+
+def clamp_limit(limit: int, page_size_max: int) -> int:
+    """Limits above the configured maximum are served as the maximum (OGC API habit)."""
+    return max(1, min(limit, page_size_max))
+
+
+# --- geography --------------------------------------------------------------------------------
+
+
+def list_all(store: Store, kind: type[T], limit: int, offset: int, **filters: str) -> Page[T]:
+    """A plain page of any entity kind, ordered by id, with the total count."""
+    items = store.find(kind, limit=limit, offset=offset, **filters)  # type: ignore[type-var]
+    matched = store.count(kind, **filters)  # type: ignore[arg-type]
+    return Page(items, offset, limit, matched, offset + len(items) < matched)
+
+
+def get_territory(store: Store, code: str) -> tuple[Territory, PolicePlan | None]:
+    """A territory with its current Police & Crime Plan (None when it has none yet)."""
+    territory = store.get(Territory, code)
+    return territory, store.current_plan(territory.code)
+
+
+def resolve_area(store: Store, code: str) -> Territory | LocalAuthority | Region:
+    """The territory, local authority or region with ONS ``code``; ``NotFound`` otherwise."""
+    kinds: tuple[type[Territory] | type[LocalAuthority] | type[Region], ...] = (
+        Territory,
+        LocalAuthority,
+        Region,
+    )
+    for kind in kinds:
+        try:
+            found: Territory | LocalAuthority | Region = store.get(kind, code)
+        except NotFound:
+            continue
+        return found
+    raise NotFound(f"unknown ONS code {code!r}: no territory, local authority or region")
+
+
+# --- activities -------------------------------------------------------------------------------
+
+
+def activity_filters(viewer: Account | None, status: ValidationStatus) -> dict[str, str]:
+    """Equality filters that keep a listing inside what ``viewer`` may see."""
+    filters = {"validation_status": status.value}
+    if status is ValidationStatus.VALIDATED:
+        return filters
+    actor = require_role(viewer, Role.PROVIDER, Role.VALIDATOR)
+    if actor.role is Role.PROVIDER:
+        filters["provider_id"] = str(actor.organisation_id)
+    elif actor.role is Role.VALIDATOR:
+        filters["territory_code"] = str(actor.territory_code)
+    return filters
+
+
+def can_see_activity(viewer: Account | None, activity: Activity) -> bool:
+    """Validated activities are public; others only for their provider, validator or admin."""
+    if activity.validation_status is ValidationStatus.VALIDATED:
+        return True
+    if viewer is None:
+        return False
+    if viewer.role is Role.ADMIN:
+        return True
+    if viewer.role is Role.PROVIDER:
+        return viewer.organisation_id == activity.provider_id
+    return viewer.role is Role.VALIDATOR and viewer.territory_code == activity.territory_code
+
+
+def get_activity(store: Store, viewer: Account | None, id_: str) -> Activity:
+    """One activity, or ``NotFound`` when absent or not visible to ``viewer``."""
+    activity = store.get(Activity, id_)
+    if not can_see_activity(viewer, activity):
+        raise NotFound(f"no activity {id_!r}")
+    return activity
+
+
+def search_activities(
+    store: Store,
+    viewer: Account | None,
+    where: SpatialFilter,
+    *,
+    status: ValidationStatus = ValidationStatus.VALIDATED,
+    limit: int = 100,
+    offset: int = 0,
+    **extra: str,
+) -> Page[Activity]:
+    """Activities visible to ``viewer`` matching ``where`` and equality ``extra`` filters.
+
+    Near-searches are ordered by distance (then id); everything else by id.
+    """
+    filters = {**activity_filters(viewer, status), **extra}
+    if where.is_empty:
+        return list_all(store, Activity, limit, offset, **filters)
+    if where.within_code is not None:
+        resolve_area(store, where.within_code)
+    if where.near is not None and (where.bbox, where.within_code, where.within_area) == (None,) * 3:
+        return _near_page(store, where.near, filters, limit, offset)
+    return _filtered_page(store, where, filters, limit, offset)
+
+
+def _matches(filters: dict[str, str]) -> Callable[[Activity], bool]:
+    def keep(activity: Activity) -> bool:
+        return all(str(getattr(activity, k)) == v for k, v in filters.items())
+
+    return keep
+
+
+def _near_page(
+    store: Store,
+    near: tuple[float, float, float],
+    filters: dict[str, str],
+    limit: int,
+    offset: int,
+) -> Page[Activity]:
+    lon, lat, radius_m = near
+    wanted = offset + limit + 1
+    keep = _matches(filters)
+    k = wanted
+    while True:
+        found = store.nearest_activities(lon, lat, radius_m=radius_m, k=k)
+        kept = [n for n in found if keep(n.activity)]
+        if len(kept) >= wanted or len(found) < k or k >= MAX_SPATIAL_CANDIDATES:
+            break
+        k *= 4
+    window = kept[offset : offset + limit]
+    has_next = len(kept) > offset + limit
+    matched = None if has_next else len(kept)
+    distances = {n.activity.id: n.distance_m for n in window}
+    return Page([n.activity for n in window], offset, limit, matched, has_next, distances)
+
+
+def _filtered_page(
+    store: Store, where: SpatialFilter, filters: dict[str, str], limit: int, offset: int
+) -> Page[Activity]:
+    candidates: list[Activity] | None = None
+    if where.within_code is not None:
+        candidates = store.activities_in_area(where.within_code)
+    for area in (where.within_area, box(*where.bbox) if where.bbox else None):
+        if area is None:
+            continue
+        if candidates is None:
+            candidates = store.activities_within(area)
+        else:
+            candidates = [a for a in candidates if area.covers(a.location)]
+    assert candidates is not None
+    keep = _matches(filters)
+    distances: dict[str, float] = {}
+    if where.near is not None:
+        lon, lat, radius_m = where.near
+        ids = {a.id for a in candidates}
+        nearby = store.nearest_activities(lon, lat, radius_m=radius_m, k=MAX_SPATIAL_CANDIDATES)
+        distances = {n.activity.id: n.distance_m for n in nearby if n.activity.id in ids}
+        candidates = [n.activity for n in nearby if n.activity.id in ids]
+    kept = [a for a in candidates if keep(a)]
+    window = kept[offset : offset + limit]
+    page_distances = {a.id: distances[a.id] for a in window if a.id in distances}
+    return Page(window, offset, limit, len(kept), len(kept) > offset + limit, page_distances)
+
+
+# --- OGC API collections ----------------------------------------------------------------------
+
+#: collection id -> (title, description)
+OGC_COLLECTIONS: dict[str, tuple[str, str]] = {
+    "territories": ("Police territories", "The 45 UK police territories with ONS codes."),
+    "local-authorities": (
+        "Local authorities",
+        "Local authority districts with their territory and region codes.",
+    ),
+    "activities": (
+        "Validated activities",
+        "Dual-impact activities validated for their territory, with ONS codes.",
+    ),
+}
+_GEOGRAPHY_KIND: dict[str, type[Territory] | type[LocalAuthority]] = {
+    "territories": Territory,
+    "local-authorities": LocalAuthority,
+}
+
+
+def check_collection(name: str) -> None:
+    """``NotFound`` for a collection id that is not served."""
+    if name not in OGC_COLLECTIONS:
+        raise NotFound(f"no collection {name!r}; try one of {', '.join(OGC_COLLECTIONS)}")
+
+
+def collection_page(
+    store: Store,
+    name: str,
+    bbox: tuple[float, float, float, float] | None,
+    limit: int,
+    offset: int,
+) -> Page[Territory | LocalAuthority | Activity]:
+    """A page of a public collection, optionally inside ``bbox`` (any CRS84 box: clipped)."""
+    check_collection(name)
+    if name == "activities":
+        where = SpatialFilter(within_area=box(*bbox)) if bbox else SpatialFilter()
+        page = search_activities(store, None, where, limit=limit, offset=offset)
+        return Page(list(page.items), offset, limit, page.matched, page.has_next)
+    kind = _GEOGRAPHY_KIND[name]
+    if bbox is None:
+        plain = list_all(store, kind, limit, offset)
+        return Page(list(plain.items), offset, limit, plain.matched, plain.has_next)
+    area = box(*bbox)
+    every = store.find(kind, limit=10_000)
+    kept = [g for g in every if g.geometry is not None and g.geometry.intersects(area)]
+    window: list[Territory | LocalAuthority | Activity] = list(kept[offset : offset + limit])
+    return Page(window, offset, limit, len(kept), len(kept) > offset + limit)
+
+
+def collection_item(store: Store, name: str, id_: str) -> Territory | LocalAuthority | Activity:
+    """One feature of a public collection (validated activities only)."""
+    check_collection(name)
+    if name == "activities":
+        return get_activity(store, None, id_)
+    return store.get(_GEOGRAPHY_KIND[name], id_)
+
+
+def create_activity(store: Store, viewer: Account | None, activity: Activity) -> Activity:
+    """A provider positions its own activity; it starts pending until a validator decides."""
+    actor = require_role(viewer, Role.PROVIDER)
+    require_own_organisation(actor, activity.provider_id, "provider")
+    pending = replace(
+        activity,
+        validation_status=ValidationStatus.PENDING,
+        validated_until=None,
+        local_authority_code=None,
+        territory_code=None,
+        region_code=None,
+        version=1,
+    )
+    store.put(pending)
+    return store.get(Activity, pending.id)
+
+
+# --- organisations and tenders ----------------------------------------------------------------
+
+
+def create_organisation(
+    store: Store, viewer: Account | None, entity: Provider | Supplier | Buyer
+) -> None:
+    """Organisations are registered by an admin (accounts are then tied to them)."""
+    require_role(viewer)
+    store.put(entity)
+
+
+def list_suppliers(store: Store, viewer: Account | None, limit: int, offset: int) -> Page[Supplier]:
+    """Buyers (who evaluate bids) and admins see every supplier; a supplier sees itself."""
+    actor = require_role(viewer, Role.BUYER, Role.SUPPLIER)
+    if actor.role is Role.SUPPLIER:
+        return list_all(store, Supplier, limit, offset, id=str(actor.organisation_id))
+    return list_all(store, Supplier, limit, offset)
+
+
+def get_supplier(store: Store, viewer: Account | None, id_: str) -> Supplier:
+    """One supplier, for buyers, admins and the supplier itself (others: not found)."""
+    actor = require_role(viewer, Role.BUYER, Role.SUPPLIER)
+    if actor.role is Role.SUPPLIER:
+        require_own_organisation(actor, id_, "supplier")
+    return store.get(Supplier, id_)
+
+
+def create_tender(store: Store, viewer: Account | None, tender: Tender) -> Tender:
+    """A buyer publishes a tender for itself (admins for anyone)."""
+    actor = require_role(viewer, Role.BUYER)
+    require_own_organisation(actor, tender.buyer_id, "buyer")
+    if tender.territory_code is not None:
+        store.get(Territory, tender.territory_code)
+    store.put(replace(tender, version=1))
+    return store.get(Tender, tender.id)
+
+
+def build_line(
+    store: Store,
+    *,
+    line_id: str,
+    activity_id: str,
+    support_type: SupportType,
+    amount: float,
+    unit: str,
+    priority: str,
+    milestones: Sequence[Milestone] = (),
+    description: str = "",
+) -> SpoLine:
+    """A checked SPO line for a stored activity, carrying its WHERE (for variations)."""
+    activity = store.get(Activity, activity_id)
+    return line_from_activity(
+        line_id,
+        activity,
+        support_type=support_type,
+        amount=amount,
+        unit=unit,
+        priority=priority,
+        milestones=milestones,
+        description=description,
+    )

@@ -1,0 +1,263 @@
+"""``dicm demo``: build (or reuse) the embedded database with UK geography and the demo dataset.
+
+The first run loads the bundled geography, generates the seeded dataset (``datasets.demo``),
+writes the organisations in one transaction, then drives validations and SPOs through the real
+services. It ends by writing ``<data_dir>/demo.json`` (seed, scale, counts, the demo accounts'
+tokens). A later run with the same seed and scale finds that marker and the same counts in the
+database and reuses everything. The demo tokens are kept in that file on purpose: it is a demo.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from api.services.demo_drive import account_for, apply_validations, drive_scenario, pending
+from api.services.imports import iter_all
+from datasets.demo import DemoDataset, build_demo_dataset
+from datasets.places import gb_postcodes, uk_places
+from dicm.settings import Settings
+from domain.errors import Conflict, NotFound
+from domain.model import (
+    Account,
+    Activity,
+    Buyer,
+    LocalAuthority,
+    Provider,
+    Region,
+    Supplier,
+    Tender,
+    Territory,
+)
+from domain.vocabulary import Role
+from spo.model import ProgressReport, Spo
+from store.port import Store
+
+#: (step name, done, total); total 0 = unknown
+Progress = Callable[[str, int, int], None]
+
+MARKER = "demo.json"
+COUNTED: dict[str, type] = {
+    "regions": Region,
+    "territories": Territory,
+    "local_authorities": LocalAuthority,
+    "providers": Provider,
+    "activities": Activity,
+    "suppliers": Supplier,
+    "buyers": Buyer,
+    "tenders": Tender,
+    "spos": Spo,
+    "progress_reports": ProgressReport,
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo login: who it is, what it acts for, its bearer token."""
+
+    id: str
+    role: str
+    name: str
+    organisation_id: str | None
+    territory_code: str | None
+    token: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What ``dicm demo`` built or found."""
+
+    reused: bool
+    seed: int
+    scale: float
+    counts: dict[str, int]
+    spo_states: dict[str, int]
+    accounts: tuple[DemoAccount, ...] = field(default_factory=tuple)
+
+
+def marker_path(settings: Settings) -> Path:
+    return settings.data_dir / MARKER
+
+
+def count_all(store: Store) -> dict[str, int]:
+    """How many of each kind the database holds."""
+    return {name: store.count(kind) for name, kind in COUNTED.items()}
+
+
+def spo_states(store: Store) -> dict[str, int]:
+    """How many SPOs are in each lifecycle state."""
+    states: dict[str, int] = {}
+    for spo in iter_all(store, Spo):
+        states[spo.state.value] = states.get(spo.state.value, 0) + 1
+    return dict(sorted(states.items()))
+
+
+def _read_marker(settings: Settings) -> dict[str, Any] | None:
+    path = marker_path(settings)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _quiet(_step: str, _done: int, _total: int) -> None:
+    return None
+
+
+def build_demo(
+    store: Store,
+    settings: Settings,
+    *,
+    seed: int = 42,
+    scale: float = 1.0,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> DemoSummary:
+    """Build the demo into ``store`` (or reuse it) and return what is there."""
+    report = progress or _quiet
+    report("geography", 0, 0)
+    from api.services.geography import ensure_geography
+
+    ensure_geography(store, settings)
+    report("geography", 1, 1)
+    marker = _read_marker(settings)
+    if marker is not None and _is_current(marker, store, seed, scale):
+        accounts = tuple(DemoAccount(**a) for a in marker.get("accounts", []))
+        return DemoSummary(True, seed, scale, count_all(store), spo_states(store), accounts)
+    day = today or date.today()
+    dataset = _generate(store, seed=seed, scale=scale, today=day, report=report)
+    _load(store, settings, dataset, day, report)
+    accounts = _demo_accounts(store, dataset)
+    summary = DemoSummary(False, seed, scale, count_all(store), spo_states(store), accounts)
+    _write_marker(settings, summary)
+    return summary
+
+
+def _is_current(marker: dict[str, Any], store: Store, seed: int, scale: float) -> bool:
+    """The marker describes this seed and scale and the database still holds what it counted."""
+    if marker.get("seed") != seed or marker.get("scale") != scale:
+        return False
+    return bool(marker.get("counts") == count_all(store))
+
+
+def _generate(
+    store: Store, *, seed: int, scale: float, today: date, report: Progress
+) -> DemoDataset:
+    report("places", 0, 0)
+    territories = list(iter_all(store, Territory))
+    authorities = list(iter_all(store, LocalAuthority))
+    places, postcodes = uk_places(), gb_postcodes()
+    report("places", 1, 1)
+    return build_demo_dataset(
+        territories, authorities, places, postcodes, seed=seed, scale=scale, today=today
+    )
+
+
+def _load(
+    store: Store, settings: Settings, data: DemoDataset, today: date, report: Progress
+) -> None:
+    if store.count(Spo) or store.count(Activity):
+        raise Conflict(
+            "the database already holds activities or SPOs that are not this demo: "
+            "point DICM_DATABASE_URL at a new file (or delete it) to rebuild the demo"
+        )
+    report("organisations", 0, 1)
+    store.put_many(
+        [*data.providers, *(pending(a) for a in data.activities), *data.suppliers, *data.buyers,
+         *data.tenders]
+    )
+    for plan in data.plans:
+        try:
+            store.put_plan(plan)
+        except Conflict:
+            pass  # this plan version is already there
+    report("organisations", 1, 1)
+    total = len(data.activities)
+    done = iter(range(1, total + 1))
+    apply_validations(
+        store, data.activities, settings, today,
+        tick=lambda: report("validations", next(done), total),
+    )
+    for n, scenario in enumerate(data.spos):
+        report("SPOs", n, len(data.spos))
+        drive_scenario(store, scenario, today)
+    report("SPOs", len(data.spos), len(data.spos))
+
+
+#: the featured demo logins: (account id, role, what to act for)
+def _demo_accounts(store: Store, data: DemoDataset) -> tuple[DemoAccount, ...]:
+    from api.services.accounts import create_account
+
+    tv = "E23000029"
+    tv_spo = next((s for s in data.spos if s.tender_id.startswith("tender-e23000029")), None)
+    supplier_id = tv_spo.supplier_id if tv_spo else data.suppliers[0].id
+    provider_id = next(
+        (a.provider_id for a in data.activities if a.id.startswith("act-e23000029")),
+        data.providers[0].id,
+    )
+    buyer_id = tv_spo.buyer_id if tv_spo else data.buyers[0].id
+    wanted = (
+        ("demo-supplier", Role.SUPPLIER, supplier_id, None),
+        ("demo-provider", Role.PROVIDER, provider_id, None),
+        ("demo-validator", Role.VALIDATOR, None, tv),
+        ("demo-buyer", Role.BUYER, buyer_id, None),
+        ("demo-pcc", Role.PCC_OFFICE, None, tv),
+        ("demo-admin", Role.ADMIN, None, None),
+    )
+    accounts = []
+    for id_, role, org, territory in wanted:
+        try:
+            store.get(Account, id_)
+            continue  # made by an earlier build: its token is in that build's marker
+        except NotFound:
+            pass
+        name = _name_of(store, role, org) or f"Thames Valley {role.value.replace('_', ' ')}"
+        account, token = create_account(
+            store, id_=id_, name=name, role=role, organisation_id=org, territory_code=territory
+        )
+        accounts.append(DemoAccount(account.id, role.value, name, org, territory, token))
+    return tuple(accounts)
+
+
+def _name_of(store: Store, role: Role, org: str | None) -> str | None:
+    kinds: dict[Role, type[Supplier] | type[Provider] | type[Buyer]] = {
+        Role.SUPPLIER: Supplier, Role.PROVIDER: Provider, Role.BUYER: Buyer,
+    }
+    if org is None or role not in kinds:
+        return None
+    return str(store.get(kinds[role], org).name)
+
+
+def _write_marker(settings: Settings, summary: DemoSummary) -> None:
+    path = marker_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = asdict(summary)
+    payload.pop("reused")
+    path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+
+
+def demo_urls(base_url: str, summary: DemoSummary, store: Store) -> list[tuple[str, str]]:
+    """The pages to open, per kind of user."""
+    by_role = {a.role: a for a in summary.accounts}
+    supplier = by_role.get("supplier")
+    spo_id = next(
+        (s.id for s in iter_all(store, Spo) if s.state.value == "in_delivery"
+         and s.tender_id.startswith("tender-e23000029")), None,
+    )
+    urls = [
+        ("Supplier: activities near your sites",
+         f"{base_url}/maps/supplier/{supplier.organisation_id}" if supplier else ""),
+        ("Buyer: coverage of Thames Valley", f"{base_url}/maps/coverage?territory=E23000029"),
+        ("PCC office: social value heatmap", f"{base_url}/maps/heatmap/E23000029"),
+        ("SPO: lines from sites to activities", f"{base_url}/maps/spo/{spo_id}" if spo_id else ""),
+        ("Developers: API docs", f"{base_url}/docs"),
+        ("GIS users: OGC API Features", f"{base_url}/ogc"),
+    ]
+    return [(who, url) for who, url in urls if url]

@@ -1,0 +1,97 @@
+"""Export any layer of the store to GeoJSON, GeoPackage or CSV, with ONS codes on every row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from api.services.imports import iter_all
+from datasets import features as ft
+from datasets.features import Feature
+from datasets.writers import EXPORT_FORMATS, write_features
+from domain.errors import InvalidInput
+from domain.model import (
+    Activity,
+    LocalAuthority,
+    Provider,
+    Region,
+    Supplier,
+    Tender,
+    Territory,
+)
+from spo.model import ProgressReport, Spo
+from store.port import Store
+
+
+def _region_of(store: Store) -> dict[str, str | None]:
+    return {t.code: t.region_code for t in iter_all(store, Territory)}
+
+
+def _territories(store: Store) -> list[Feature]:
+    return [ft.territory_feature(t) for t in iter_all(store, Territory)]
+
+
+def _local_authorities(store: Store) -> list[Feature]:
+    return [ft.local_authority_feature(la) for la in iter_all(store, LocalAuthority)]
+
+
+def _regions(store: Store) -> list[Feature]:
+    return [ft.region_feature(r) for r in iter_all(store, Region)]
+
+
+def _activities(store: Store) -> list[Feature]:
+    return [ft.activity_feature(a) for a in iter_all(store, Activity)]
+
+
+def _providers(store: Store) -> list[Feature]:
+    by_provider: dict[str, list[Activity]] = defaultdict(list)
+    for activity in iter_all(store, Activity):
+        by_provider[activity.provider_id].append(activity)
+    return [ft.provider_feature(p, by_provider[p.id]) for p in iter_all(store, Provider)]
+
+
+def _suppliers(store: Store) -> list[Feature]:
+    return [
+        f for s in iter_all(store, Supplier) for f in ft.supplier_site_features(s, store.locate)
+    ]
+
+
+def _tenders(store: Store) -> list[Feature]:
+    region_of = _region_of(store)
+    return [ft.tender_feature(t, region_of) for t in iter_all(store, Tender)]
+
+
+def _spos(store: Store) -> list[Feature]:
+    region_of = _region_of(store)
+    delivered: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for report in iter_all(store, ProgressReport):
+        delivered[report.spo_id][report.line_id] += report.amount
+    return [
+        f
+        for s in iter_all(store, Spo)
+        for f in ft.spo_line_features(s, delivered.get(s.id, {}), region_of)
+    ]
+
+
+#: layer name -> how to gather its features
+LAYERS: dict[str, Callable[[Store], list[Feature]]] = {
+    "territories": _territories,
+    "local-authorities": _local_authorities,
+    "regions": _regions,
+    "activities": _activities,
+    "providers": _providers,
+    "suppliers": _suppliers,
+    "tenders": _tenders,
+    "spos": _spos,
+}
+
+
+def export_layer(store: Store, layer: str, *, fmt: str, out: Path) -> int:
+    """Write ``layer`` to ``out`` in ``fmt``; returns the number of rows written."""
+    if layer not in LAYERS:
+        raise InvalidInput(f"unknown layer {layer!r}: use one of {', '.join(LAYERS)}")
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    features = LAYERS[layer](store)
+    return write_features(features, out, fmt=fmt, layer=layer.replace("-", "_"))

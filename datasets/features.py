@@ -1,0 +1,196 @@
+"""Entities as flat features (properties + geometry) for export, each row carrying ONS codes.
+
+One function per layer; the export service gathers entities from the store and the writers put
+the features in a file. Lists become ``;``-joined text so every format (CSV included) holds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from shapely.geometry import MultiPoint, Point
+from shapely.geometry.base import BaseGeometry
+
+from datasets.fields import format_support
+from domain.model import (
+    Activity,
+    AreaChain,
+    LocalAuthority,
+    Provider,
+    Region,
+    Supplier,
+    Tender,
+    Territory,
+)
+from spo.model import Spo
+
+Value = str | float | int | bool | None
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A flat record and its geometry (EPSG:4326) or None."""
+
+    properties: dict[str, Value]
+    geometry: BaseGeometry | None
+
+
+def region_feature(region: Region) -> Feature:
+    return Feature({"code": region.code, "name": region.name}, region.geometry)
+
+
+def territory_feature(territory: Territory) -> Feature:
+    return Feature(
+        {
+            "code": territory.code,
+            "name": territory.name,
+            "force_name": territory.force_name,
+            "pcc_name": territory.pcc_name,
+            "region_code": territory.region_code,
+        },
+        territory.geometry,
+    )
+
+
+def local_authority_feature(la: LocalAuthority) -> Feature:
+    return Feature(
+        {
+            "code": la.code,
+            "name": la.name,
+            "territory_code": la.territory_code,
+            "region_code": la.region_code,
+        },
+        la.geometry,
+    )
+
+
+def activity_feature(activity: Activity) -> Feature:
+    return Feature(
+        {
+            "id": activity.id,
+            "name": activity.name,
+            "provider_id": activity.provider_id,
+            "description": activity.description,
+            "themes": ",".join(activity.themes),
+            "needs": format_support(activity.needs),
+            "validation_status": activity.validation_status.value,
+            "validated_until": (
+                activity.validated_until.isoformat() if activity.validated_until else None
+            ),
+            "active": activity.active,
+            "funding_gap_gbp": activity.funding_gap_gbp,
+            "at_risk": activity.at_risk,
+            "postcode": activity.postcode,
+            "local_authority_code": activity.local_authority_code,
+            "territory_code": activity.territory_code,
+            "region_code": activity.region_code,
+        },
+        activity.location,
+    )
+
+
+def provider_feature(provider: Provider, activities: Iterable[Activity]) -> Feature:
+    """A provider with the ONS codes of the areas its activities are in (a multipoint)."""
+    own = list(activities)
+    return Feature(
+        {
+            "id": provider.id,
+            "name": provider.name,
+            "kind": provider.kind.value,
+            "charity_number": provider.charity_number,
+            "website": provider.website,
+            "activity_count": len(own),
+            "local_authority_codes": _codes(a.local_authority_code for a in own),
+            "territory_codes": _codes(a.territory_code for a in own),
+            "region_codes": _codes(a.region_code for a in own),
+        },
+        MultiPoint([a.location for a in own]) if own else None,
+    )
+
+
+def supplier_site_features(
+    supplier: Supplier, locate: Callable[[float, float], AreaChain]
+) -> list[Feature]:
+    """One feature per site (a point), with the site's local authority, territory, region."""
+    features = []
+    for site in supplier.sites:
+        chain = locate(site.location.x, site.location.y)
+        features.append(
+            Feature(
+                {
+                    "id": supplier.id,
+                    "name": supplier.name,
+                    "site_id": site.id,
+                    "site_name": site.name,
+                    "postcode": site.postcode,
+                    "sectors": ",".join(supplier.sectors),
+                    "offers": format_support(supplier.offers),
+                    "local_authority_code": chain.local_authority_code,
+                    "territory_code": chain.territory_code,
+                    "region_code": chain.region_code,
+                },
+                site.location,
+            )
+        )
+    return features
+
+
+def tender_feature(tender: Tender, region_of: Mapping[str, str | None]) -> Feature:
+    """A tender's delivery area (or the union of its lots), with its territory and region."""
+    area: BaseGeometry | None = tender.delivery_area
+    if area is None and tender.lots:
+        from shapely import union_all
+
+        area = union_all([lot.area for lot in tender.lots])
+    return Feature(
+        {
+            "id": tender.id,
+            "buyer_id": tender.buyer_id,
+            "title": tender.title,
+            "status": tender.status,
+            "priorities": ",".join(tender.priorities),
+            "contract_value_gbp": tender.contract_value_gbp,
+            "lots": len(tender.lots),
+            "opens": tender.opens.isoformat() if tender.opens else None,
+            "closes": tender.closes.isoformat() if tender.closes else None,
+            "territory_code": tender.territory_code,
+            "region_code": region_of.get(tender.territory_code or ""),
+        },
+        area,
+    )
+
+
+def spo_line_features(
+    spo: Spo, delivered: Mapping[str, float], region_of: Mapping[str, str | None]
+) -> list[Feature]:
+    """One point per SPO line with committed and delivered amounts and its ONS codes."""
+    features = []
+    for line in spo.lines:
+        point = Point(line.lon, line.lat) if line.lon is not None and line.lat is not None else None
+        features.append(
+            Feature(
+                {
+                    "spo_id": spo.id,
+                    "line_id": line.id,
+                    "supplier_id": spo.supplier_id,
+                    "tender_id": spo.tender_id,
+                    "state": spo.state.value,
+                    "activity_id": line.activity_id,
+                    "support_type": line.support_type.value,
+                    "committed": line.amount,
+                    "delivered": delivered.get(line.id, 0.0),
+                    "unit": line.unit,
+                    "priority": line.priority,
+                    "local_authority_code": line.local_authority_code,
+                    "territory_code": line.territory_code,
+                    "region_code": region_of.get(line.territory_code or ""),
+                },
+                point,
+            )
+        )
+    return features
+
+
+def _codes(codes: Iterable[str | None]) -> str:
+    return ";".join(sorted({c for c in codes if c}))

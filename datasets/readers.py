@@ -1,0 +1,281 @@
+"""Turn a table of rows into providers, activities or suppliers, rejecting bad rows with reasons.
+
+Pure: the caller supplies the table, the column mapping, the known providers and a geocoder.
+A reader never stops at the first bad row: it returns every accepted entity AND every rejected
+row (number, reason code, message), and the import service decides what a rejection means.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Generic, TypeVar
+
+from datasets.fields import (
+    RowError,
+    parse_bool,
+    parse_date,
+    parse_needs,
+    parse_number,
+    parse_offers,
+    parse_themes,
+)
+from datasets.locations import Geocoder, locate_row
+from datasets.mapping import FIELDS, ColumnMapping
+from datasets.table import Row, Table
+from domain.model import Activity, Evidence, Provider, Site, Supplier
+from domain.vocabulary import ProviderKind, ValidationStatus
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row that was not imported: its 1-based data-row number, reason code and message."""
+
+    row: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ReadResult(Generic[T]):
+    """What a reader made of a table."""
+
+    accepted: tuple[T, ...]
+    rejected: tuple[Rejection, ...]
+    rows_read: int
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+class _Cells:
+    """A row seen through the mapping: ``cells["name"]`` is the mapped column's text."""
+
+    def __init__(self, row: Row, columns: Mapping[str, str | None]) -> None:
+        self.row = row
+        self._columns = columns
+
+    def __getitem__(self, field_name: str) -> str:
+        column = self._columns.get(field_name)
+        return self.row.values.get(column, "") if column else ""
+
+
+def slugify(text: str) -> str:
+    """A lower-case, dash-separated id fragment."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "x"
+
+
+def stable_id(prefix: str, *parts: str) -> str:
+    """An id derived from content, so re-importing the same file updates the same entities."""
+    digest = hashlib.sha1("|".join(parts).encode()).hexdigest()[:8]
+    return f"{prefix}-{slugify(parts[0])}-{digest}"
+
+
+def _read(
+    table: Table,
+    mapping: ColumnMapping,
+    kind: str,
+    build: Callable[[_Cells], T],
+    key: Callable[[T], str],
+) -> ReadResult[T]:
+    mapping.check(kind, table.columns)
+    columns = {f: mapping.column_for(f, table.columns) for f in FIELDS[kind]}
+    accepted: list[T] = []
+    rejected: list[Rejection] = []
+    seen: set[str] = set()
+    for row in table:
+        try:
+            entity = build(_Cells(row, columns))
+            if key(entity) in seen:
+                raise RowError("duplicate-id", f"id {key(entity)!r} appears twice in the file")
+        except RowError as exc:
+            rejected.append(Rejection(row.number, exc.code, str(exc)))
+            continue
+        seen.add(key(entity))
+        accepted.append(entity)
+    return ReadResult(tuple(accepted), tuple(rejected), len(table))
+
+
+def _required_name(cells: _Cells) -> str:
+    name = cells["name"]
+    if not name:
+        raise RowError("missing-name", "the name is empty")
+    return name
+
+
+def read_providers(table: Table, mapping: ColumnMapping) -> ReadResult[Provider]:
+    """Providers (charities, social enterprises, community groups)."""
+
+    def build(cells: _Cells) -> Provider:
+        name = _required_name(cells)
+        kind_text = cells["kind"].lower().replace(" ", "_").replace("-", "_") or "charity"
+        try:
+            kind = ProviderKind(kind_text)
+        except ValueError:
+            allowed = ", ".join(k.value for k in ProviderKind)
+            raise RowError("bad-value", f"kind {kind_text!r} is not one of {allowed}") from None
+        return Provider(
+            id=cells["id"] or stable_id("prov", name),
+            name=name,
+            kind=kind,
+            charity_number=cells["charity_number"] or None,
+            website=cells["website"] or None,
+        )
+
+    return _read(table, mapping, "providers", build, lambda p: p.id)
+
+
+def read_activities(
+    table: Table,
+    mapping: ColumnMapping,
+    *,
+    providers: Mapping[str, str],
+    geocoder: Geocoder | None,
+    today: date,
+) -> ReadResult[Activity]:
+    """Activities; ``providers`` maps known provider ids to names (a row may name either)."""
+    by_name = {name.lower(): pid for pid, name in providers.items()}
+
+    def build(cells: _Cells) -> Activity:
+        name = _required_name(cells)
+        provider_id = _provider(cells["provider_id"], providers, by_name)
+        located = locate_row(
+            geometry=cells.row.geometry,
+            lon=cells["lon"],
+            lat=cells["lat"],
+            postcode=cells["postcode"],
+            geocoder=geocoder,
+        )
+        status, until = _validation(cells, today)
+        return Activity(
+            id=cells["id"] or stable_id("act", name, provider_id, located.point.wkt),
+            provider_id=provider_id,
+            name=name,
+            location=located.point,
+            service_area=located.area,
+            postcode=located.postcode,
+            description=cells["description"],
+            themes=parse_themes(cells["themes"]),
+            needs=parse_needs(cells["needs"]),
+            evidence=_evidence(cells),
+            validation_status=status,
+            validated_until=until,
+            active=parse_bool(cells["active"], "active") if cells["active"] else True,
+            funding_gap_gbp=(
+                parse_number(cells["funding_gap_gbp"], "funding_gap_gbp")
+                if cells["funding_gap_gbp"]
+                else 0.0
+            ),
+            at_risk=parse_bool(cells["at_risk"], "at_risk") if cells["at_risk"] else False,
+        )
+
+    return _read(table, mapping, "activities", build, lambda a: a.id)
+
+
+def _provider(text: str, providers: Mapping[str, str], by_name: Mapping[str, str]) -> str:
+    if not text:
+        raise RowError("unknown-provider", "no provider_id given")
+    if text in providers:
+        return text
+    if text.lower() in by_name:
+        return by_name[text.lower()]
+    raise RowError("unknown-provider", f"no provider with id or name {text!r}: import it first")
+
+
+def _validation(cells: _Cells, today: date) -> tuple[ValidationStatus, date | None]:
+    text = cells["validation_status"].lower() or "pending"
+    try:
+        status = ValidationStatus(text)
+    except ValueError:
+        allowed = ", ".join(s.value for s in ValidationStatus)
+        raise RowError("bad-value", f"validation_status {text!r} is not one of {allowed}") from None
+    until = (
+        parse_date(cells["validated_until"], "validated_until")
+        if cells["validated_until"]
+        else None
+    )
+    if status is ValidationStatus.VALIDATED and until is None:
+        raise RowError("bad-value", "a validated activity needs validated_until (YYYY-MM-DD)")
+    if status is ValidationStatus.VALIDATED and until is not None and until < today:
+        status = ValidationStatus.LAPSED
+    return status, until
+
+
+def _evidence(cells: _Cells) -> tuple[Evidence, ...]:
+    if not cells["evidence_title"]:
+        return ()
+    strength = 1
+    if cells["evidence_strength"]:
+        value = parse_number(cells["evidence_strength"], "evidence_strength")
+        if not (1 <= value <= 5) or not value.is_integer():
+            raise RowError("bad-value", "evidence_strength must be a whole number 1..5")
+        strength = int(value)
+    return (Evidence(cells["evidence_title"], cells["evidence_url"] or None, strength),)
+
+
+def read_suppliers(
+    table: Table, mapping: ColumnMapping, *, geocoder: Geocoder | None
+) -> ReadResult[Supplier]:
+    """Suppliers, one row per site: rows sharing an id (or a name) make one supplier.
+
+    Offers, sectors and description come from the supplier's first row that has them.
+    """
+    result = _read(table, mapping, "suppliers", lambda c: _site_row(c, geocoder), _site_key)
+    grouped: dict[str, list[_SiteRow]] = {}
+    for site_row in result.accepted:
+        grouped.setdefault(site_row.supplier_id, []).append(site_row)
+    suppliers = tuple(_merge_sites(rows) for rows in grouped.values())
+    return ReadResult(suppliers, result.rejected, result.rows_read, {"sites": len(result.accepted)})
+
+
+@dataclass(frozen=True)
+class _SiteRow:
+    supplier_id: str
+    name: str
+    site: Site
+    description: str
+    sectors: tuple[str, ...]
+    offers_text: str
+
+
+def _site_key(site_row: _SiteRow) -> str:
+    return f"{site_row.supplier_id}/{site_row.site.id}"
+
+
+def _site_row(cells: _Cells, geocoder: Geocoder | None) -> _SiteRow:
+    name = _required_name(cells)
+    supplier_id = cells["id"] or stable_id("sup", name)
+    located = locate_row(
+        geometry=cells.row.geometry,
+        lon=cells["lon"],
+        lat=cells["lat"],
+        postcode=cells["postcode"],
+        geocoder=geocoder,
+    )
+    parse_offers(cells["offers"])  # reject the row now rather than when merging
+    site = Site(
+        id=cells["site_id"] or stable_id("site", supplier_id, located.point.wkt),
+        name=cells["site_name"] or name,
+        location=located.point,
+        postcode=located.postcode,
+    )
+    sectors = tuple(s.strip().lower() for s in re.split(r"[,;]", cells["sectors"]) if s.strip())
+    return _SiteRow(supplier_id, name, site, cells["description"], sectors, cells["offers"])
+
+
+def _merge_sites(rows: list[_SiteRow]) -> Supplier:
+    first = rows[0]
+    return Supplier(
+        id=first.supplier_id,
+        name=first.name,
+        sites=tuple(r.site for r in rows),
+        offers=parse_offers(next((r.offers_text for r in rows if r.offers_text), "")),
+        sectors=next((r.sectors for r in rows if r.sectors), ()),
+        description=next((r.description for r in rows if r.description), ""),
+    )

@@ -1,0 +1,80 @@
+"""Write features to GeoJSON, GeoPackage or CSV.
+
+GeoJSON and GeoPackage keep geometries as they are (EPSG:4326). CSV is for spreadsheets: points
+become ``lon``/``lat`` columns, any other geometry a ``wkt`` column, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+from shapely.geometry import Point
+
+from datasets.features import Feature
+from domain.errors import InvalidInput
+
+EXPORT_FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv")
+
+
+def write_features(features: Sequence[Feature], path: Path, *, fmt: str, layer: str) -> int:
+    """Write ``features`` to ``path`` in ``fmt``; returns the number of rows written."""
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(f"format {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        _write_csv(features, path)
+    else:
+        _write_vector(features, path, fmt, layer)
+    return len(features)
+
+
+def _columns(features: Sequence[Feature]) -> list[str]:
+    columns: list[str] = []
+    for feature in features:
+        columns.extend(k for k in feature.properties if k not in columns)
+    return columns
+
+
+def _write_vector(features: Sequence[Feature], path: Path, fmt: str, layer: str) -> None:
+    columns = _columns(features)
+    frame = gpd.GeoDataFrame(
+        {c: [f.properties.get(c) for f in features] for c in columns},
+        geometry=[f.geometry for f in features],
+        crs="EPSG:4326",
+    )
+    if path.exists():
+        path.unlink()  # GeoPackage would otherwise append a layer to the old file
+    driver = "GeoJSON" if fmt == "geojson" else "GPKG"
+    frame.to_file(path, driver=driver, layer=layer if fmt == "gpkg" else None, engine="pyogrio")
+
+
+def _write_csv(features: Sequence[Feature], path: Path) -> None:
+    columns = _columns(features)
+    geometry_columns = ["lon", "lat", "wkt"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns + geometry_columns)
+        for feature in features:
+            writer.writerow(
+                [_text(feature.properties.get(c)) for c in columns] + _geometry_cells(feature)
+            )
+
+
+def _geometry_cells(feature: Feature) -> list[str]:
+    geom = feature.geometry
+    if geom is None:
+        return ["", "", ""]
+    if isinstance(geom, Point):
+        return [repr(geom.x), repr(geom.y), ""]
+    return ["", "", geom.wkt]
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

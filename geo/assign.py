@@ -1,0 +1,271 @@
+"""Vectorised assignment of many points to local authority -> territory -> region.
+
+Method (PERF-NOTES: ~6x faster than ``geopandas.sjoin``): every polygon is prepared once; the
+points are sorted by longitude once, so each polygon only tests the points inside its bounding
+box (a ``searchsorted`` slice plus a latitude filter) with ``shapely.intersects_xy``.
+
+Rules that make every answer explicit and deterministic:
+
+* A point on a boundary shared by two areas (or in a sliver where generalised polygons
+  overlap) belongs to the area with the LOWEST code: polygons are tested in ascending code
+  order and a point keeps its first hit.
+* A point in no polygon but within ``sea_tolerance_m`` (default 2 km, measured in British
+  National Grid metres) of one gets the nearest area and ``Placement.NEAR_COAST``: boats,
+  piers, harbours and the slivers that generalised coastlines drop.
+* Anything else is ``Placement.OUTSIDE_UK``; non-finite coordinates are
+  ``Placement.INVALID``. No point is ever left with a silent ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.crs import lonlat_to_bng, to_bng
+
+SEA_TOLERANCE_M = 2_000.0
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+ObjArray = npt.NDArray[np.object_]
+
+
+class Placement(StrEnum):
+    """How a point relates to the mapped UK."""
+
+    INSIDE = "inside"
+    NEAR_COAST = "near-coast"
+    OUTSIDE_UK = "outside-uk"
+    INVALID = "invalid-coordinates"
+
+
+class PolygonLayer:
+    """Areas of one level (e.g. local authorities), sorted by code, ready for many queries."""
+
+    def __init__(self, codes: Sequence[str], geometries: Sequence[BaseGeometry]) -> None:
+        if len(codes) != len(geometries):
+            raise ValueError("codes and geometries differ in length")
+        if len(set(codes)) != len(codes):
+            raise ValueError("duplicate area codes")
+        order = np.argsort(np.asarray(codes, dtype=object).astype(str), kind="stable")
+        self.codes: ObjArray = np.asarray([codes[i] for i in order], dtype=object)
+        self.geometries = np.asarray([geometries[i] for i in order], dtype=object)
+        shapely.prepare(self.geometries)
+        self.bounds: FloatArray = shapely.bounds(self.geometries)
+        self._bng_tree: shapely.STRtree | None = None
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def locate(
+        self, x: FloatArray, y: FloatArray, todo: npt.NDArray[np.bool_] | None = None
+    ) -> IntArray:
+        """Index (into ``codes``) of the lowest-coded area containing each point, else -1."""
+        out = np.full(x.shape, -1, dtype=np.int64)
+        todo_idx = np.flatnonzero(np.ones(x.shape, bool) if todo is None else todo)
+        if todo_idx.size == 0 or len(self) == 0:
+            return out
+        order = todo_idx[np.argsort(x[todo_idx], kind="stable")]
+        xs = x[order]
+        for i, (minx, miny, maxx, maxy) in enumerate(self.bounds):
+            lo, hi = (
+                np.searchsorted(xs, [minx, maxx], side="left")[0],
+                np.searchsorted(xs, maxx, side="right"),
+            )
+            if lo >= hi:
+                continue
+            cand = order[lo:hi]
+            cand = cand[(y[cand] >= miny) & (y[cand] <= maxy) & (out[cand] < 0)]
+            if cand.size:
+                hit = shapely.intersects_xy(self.geometries[i], x[cand], y[cand])
+                out[cand[hit]] = i
+        return out
+
+    def nearest_within(
+        self, x: FloatArray, y: FloatArray, max_distance_m: float
+    ) -> tuple[IntArray, FloatArray]:
+        """Nearest area within ``max_distance_m`` (BNG metres) of each point: (index or -1,
+        distance or NaN). Ties go to the lowest code."""
+        idx = np.full(x.shape, -1, dtype=np.int64)
+        dist = np.full(x.shape, np.nan)
+        if x.size == 0 or len(self) == 0:
+            return idx, dist
+        if self._bng_tree is None:
+            self._bng_tree = shapely.STRtree([to_bng(g) for g in self.geometries])
+        ex, ny = lonlat_to_bng(x, y)
+        pts = shapely.points(ex, ny)
+        pairs, d = self._bng_tree.query_nearest(
+            pts, max_distance=max_distance_m, return_distance=True, all_matches=True
+        )
+        # sort by point, then distance, then area index (= code order); keep the first per point
+        order = np.lexsort((pairs[1], d, pairs[0]))
+        p, a, d = pairs[0][order], pairs[1][order], d[order]
+        first = np.ones(p.shape, bool)
+        first[1:] = p[1:] != p[:-1]
+        idx[p[first]] = a[first]
+        dist[p[first]] = d[first]
+        return idx, dist
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Per-point answers, aligned with the input arrays. Codes are ``None`` only where
+    ``placement`` says why (outside the UK, invalid, or an area level the data lacks)."""
+
+    local_authority: ObjArray
+    territory: ObjArray
+    region: ObjArray
+    placement: ObjArray  # Placement values
+    distance_m: FloatArray  # 0 inside, metres to the nearest area when near the coast, else NaN
+
+    def __len__(self) -> int:
+        return len(self.placement)
+
+
+@dataclass(frozen=True)
+class PointAssignment:
+    """One point's answer; ``note`` explains near-coast and outside-UK answers."""
+
+    lon: float
+    lat: float
+    local_authority_code: str | None
+    territory_code: str | None
+    region_code: str | None
+    placement: Placement
+    distance_m: float | None = None
+    note: str | None = None
+
+
+def _codes_at(codes: ObjArray, idx: IntArray) -> ObjArray:
+    out = np.full(idx.shape, None, dtype=object)
+    hit = idx >= 0
+    out[hit] = codes[idx[hit]]
+    return out
+
+
+def _is_none(values: ObjArray) -> npt.NDArray[np.bool_]:
+    return np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+
+
+def _lookup(keys: ObjArray, mapping: Mapping[str, str]) -> ObjArray:
+    return np.asarray([mapping.get(k) if k is not None else None for k in keys], dtype=object)
+
+
+class AreaIndex:
+    """Fit once on the areas, then assign many points (scikit-learn style: state ends in ``_``).
+
+    ``local_authorities`` may be empty or partial (the bundled geography has none for
+    Scotland and Northern Ireland): points outside every local authority are then placed in
+    a territory directly.
+    """
+
+    def __init__(self, *, sea_tolerance_m: float = SEA_TOLERANCE_M) -> None:
+        if sea_tolerance_m < 0:
+            raise ValueError("sea_tolerance_m must be >= 0")
+        self.sea_tolerance_m = sea_tolerance_m
+
+    def fit(
+        self,
+        *,
+        local_authorities: Mapping[str, BaseGeometry],
+        territories: Mapping[str, BaseGeometry],
+        la_territory: Mapping[str, str],
+        territory_region: Mapping[str, str],
+    ) -> AreaIndex:
+        """Prepare the polygons and the parent tables."""
+        self.la_layer_ = PolygonLayer(list(local_authorities), list(local_authorities.values()))
+        self.territory_layer_ = PolygonLayer(list(territories), list(territories.values()))
+        self.la_territory_ = dict(la_territory)
+        self.territory_region_ = dict(territory_region)
+        return self
+
+    def assign(self, lon: npt.ArrayLike, lat: npt.ArrayLike) -> Assignment:
+        """Assign every (lon[i], lat[i]); see the module docstring for the rules."""
+        x = np.asarray(lon, dtype=np.float64).ravel()
+        y = np.asarray(lat, dtype=np.float64).ravel()
+        if x.shape != y.shape:
+            raise ValueError("lon and lat must have the same length")
+        valid = np.isfinite(x) & np.isfinite(y)
+        la_i = self.la_layer_.locate(x, y, valid)
+        la = _codes_at(self.la_layer_.codes, la_i)
+        terr = _lookup(la, self.la_territory_)
+        need_t = valid & _is_none(terr)
+        t_i = self.territory_layer_.locate(x, y, need_t)
+        terr[t_i >= 0] = self.territory_layer_.codes[t_i[t_i >= 0]]
+        placement = np.full(x.shape, Placement.OUTSIDE_UK.value, dtype=object)
+        placement[~valid] = Placement.INVALID.value
+        inside = valid & ~_is_none(terr)
+        placement[inside] = Placement.INSIDE.value
+        distance = np.where(inside, 0.0, np.nan)
+        self._near_coast(x, y, valid & ~inside, la, terr, placement, distance)
+        return Assignment(la, terr, _lookup(terr, self.territory_region_), placement, distance)
+
+    def _near_coast(
+        self,
+        x: FloatArray,
+        y: FloatArray,
+        todo: npt.NDArray[np.bool_],
+        la: ObjArray,
+        terr: ObjArray,
+        placement: ObjArray,
+        distance: FloatArray,
+    ) -> None:
+        idx = np.flatnonzero(todo)
+        if idx.size == 0 or self.sea_tolerance_m == 0:
+            return
+        li, ld = self.la_layer_.nearest_within(x[idx], y[idx], self.sea_tolerance_m)
+        ti, td = self.territory_layer_.nearest_within(x[idx], y[idx], self.sea_tolerance_m)
+        for k, point in enumerate(idx.tolist()):
+            if li[k] >= 0 and (ti[k] < 0 or ld[k] <= td[k] + 1e-6):
+                code = str(self.la_layer_.codes[li[k]])
+                t_code = self.la_territory_.get(code)
+                la[point], terr[point], distance[point] = code, t_code, ld[k]
+            elif ti[k] >= 0:
+                terr[point], distance[point] = self.territory_layer_.codes[ti[k]], td[k]
+            else:
+                continue
+            placement[point] = Placement.NEAR_COAST.value
+
+    def assign_one(self, lon: float, lat: float) -> PointAssignment:
+        """Assign a single point, with a human-readable note for the unusual cases."""
+        a = self.assign([lon], [lat])
+        placement = Placement(a.placement[0])
+        dist = float(a.distance_m[0]) if np.isfinite(a.distance_m[0]) else None
+        note = None
+        if placement is Placement.NEAR_COAST:
+            note = (
+                f"not inside any mapped boundary: nearest area given, {dist:.0f} m away "
+                f"(sea/coast tolerance {self.sea_tolerance_m:.0f} m)"
+            )
+        elif placement is Placement.OUTSIDE_UK:
+            note = f"outside the UK (more than {self.sea_tolerance_m:.0f} m from every UK area)"
+        elif placement is Placement.INVALID:
+            note = "coordinates are not finite numbers"
+        return PointAssignment(
+            float(lon),
+            float(lat),
+            a.local_authority[0],
+            a.territory[0],
+            a.region[0],
+            placement,
+            dist,
+            note,
+        )
+
+
+def assign_to_polygons(
+    lon: npt.ArrayLike, lat: npt.ArrayLike, codes: Sequence[str], geometries: Sequence[BaseGeometry]
+) -> ObjArray:
+    """One-level assignment: the code of the (lowest-coded) polygon containing each point, or
+    None. The building block the benchmark compares with ``geopandas.sjoin``."""
+    layer = PolygonLayer(codes, geometries)
+    x = np.asarray(lon, dtype=np.float64).ravel()
+    y = np.asarray(lat, dtype=np.float64).ravel()
+    i = layer.locate(x, y, np.isfinite(x) & np.isfinite(y))
+    return _codes_at(layer.codes, i)

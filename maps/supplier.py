@@ -1,0 +1,167 @@
+"""Supplier finder: the supplier's sites and reach, and its recommended activities, ranked.
+
+Each activity marker carries the HOW & WHERE explanation, the activity's needs and a link to
+start a Social Purchase Order. Markers cluster when there are more than ``cluster_above``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+import folium
+
+from domain.model import Activity, Supplier
+from domain.vocabulary import THEMES
+from maps.assets import CLUSTER_CSS, CLUSTER_DEFAULT_CSS, CLUSTER_JS
+from maps.outlines import outlines_bounds, outlines_layer
+from maps.page import (
+    DataLayer,
+    TileSpec,
+    add_layer_control,
+    add_legend,
+    add_title,
+    bounds_of,
+    esc,
+    legend_html,
+    new_map,
+    union_bounds,
+)
+from maps.records import MatchRecord, Outline
+
+SITE_COLOUR = "#c0392b"
+REACH_COLOUR = "#e67e22"
+ACTIVITY_COLOUR = "#1f6f8b"
+
+_SITES_BODY = """
+var group = L.featureGroup();
+data.forEach(function (s) {
+  L.circle([s.lat, s.lon], {radius: s.radius_m, color: data.reach_colour || '#e67e22',
+    weight: 1, fillOpacity: 0.06, interactive: true}).bindTooltip(s.reach).addTo(group);
+  L.circleMarker([s.lat, s.lon], {radius: 7, color: '#fff', weight: 2,
+    fillColor: '#c0392b', fillOpacity: 1}).bindTooltip(s.label).addTo(group);
+});
+return group;
+"""
+
+_ACTIVITIES_BODY = """
+var group = data.cluster
+  ? L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false})
+  : L.featureGroup();
+var markers = data.items.map(function (a) {
+  var icon = L.divIcon({className: 'dicm-rank', html: String(a[2]), iconSize: [24, 24]});
+  return L.marker([a[1], a[0]], {icon: icon, title: a[4], zIndexOffset: -a[2]})
+    .bindPopup(a[3], {maxWidth: 320});
+});
+if (data.cluster) { group.addLayers(markers); }
+else { markers.forEach(function (m) { group.addLayer(m); }); }
+return group;
+"""
+
+
+def reach_corners(lon: float, lat: float, reach_m: float) -> list[tuple[float, float]]:
+    """Two corners of the box around a site's reach circle, so the whole circle is in view."""
+    dlat = reach_m / 111_320.0
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    return [(lon - dlon, lat - dlat), (lon + dlon, lat + dlat)]
+
+
+def spo_link(activity_id: str, supplier_id: str) -> str:
+    """The page that starts a Social Purchase Order for this activity and supplier."""
+    return "/spos/new?" + urlencode({"activity": activity_id, "supplier": supplier_id})
+
+
+def _needs_html(activity: Activity) -> str:
+    if not activity.needs:
+        return ""
+    items = []
+    for need in activity.needs:
+        amount = f" {need.amount:,.0f} {need.unit or ''}".rstrip() if need.amount else ""
+        detail = f": {need.description}" if need.description else ""
+        items.append(f"<li>{esc(need.support_type.value)}{esc(amount)}{esc(detail)}</li>")
+    return f"<p>Needs:</p><ul>{''.join(items)}</ul>"
+
+
+def popup_html(match: MatchRecord, supplier_id: str) -> str:
+    """The popup of one recommended activity; every text escaped."""
+    a = match.activity
+    themes = ", ".join(THEMES.get(t, t) for t in a.themes)
+    return (
+        f'<div class="dicm-popup"><h3>#{match.rank} {esc(a.name)}</h3>'
+        f"<p>{match.distance_m / 1000:.1f} km away · score {match.score:.2f}</p>"
+        f"<p>{esc(match.explanation)}</p>"
+        + (f"<p>Themes: {esc(themes)}</p>" if themes else "")
+        + _needs_html(a)
+        + f'<p><a href="{esc(spo_link(a.id, supplier_id))}">Start a Social Purchase Order</a>'
+        "</p></div>"
+    )
+
+
+def _site_rows(supplier: Supplier, reach_m: float) -> list[dict[str, object]]:
+    return [
+        {
+            "lon": round(s.location.x, 6),
+            "lat": round(s.location.y, 6),
+            "radius_m": reach_m,
+            "label": esc(f"{supplier.name}: {s.name}"),
+            "reach": esc(f"{s.name}: reach {reach_m / 1000:.0f} km"),
+        }
+        for s in supplier.sites
+    ]
+
+
+def supplier_map(
+    supplier: Supplier,
+    matches: Sequence[MatchRecord],
+    *,
+    reach_m: float = 25_000.0,
+    outlines: Sequence[Outline] = (),
+    cluster_above: int = 50,
+    tiles: TileSpec | None = None,
+) -> folium.Map:
+    """The supplier-finder map. Fits the sites, their reach and the recommended activities."""
+    points = [(m.activity.location.x, m.activity.location.y) for m in matches]
+    for site in supplier.sites:
+        points += reach_corners(site.location.x, site.location.y, reach_m)
+    box = bounds_of(points) if points else outlines_bounds(outlines)
+    m = new_map(union_bounds(box), tiles=tiles)
+    if outlines:
+        m.add_child(outlines_layer(outlines))
+    m.add_child(DataLayer("Sites and reach", _site_rows(supplier, reach_m), _SITES_BODY))
+    ordered = sorted(matches, key=lambda r: r.rank)
+    items = [
+        [
+            round(r.activity.location.x, 5),
+            round(r.activity.location.y, 5),
+            r.rank,
+            popup_html(r, supplier.id),
+            f"#{r.rank} {r.activity.name}",
+        ]
+        for r in ordered
+    ]
+    cluster = len(items) > cluster_above
+    m.add_child(
+        DataLayer(
+            "Recommended activities",
+            {"items": items, "cluster": cluster},
+            _ACTIVITIES_BODY,
+            assets=(CLUSTER_JS, CLUSTER_CSS, CLUSTER_DEFAULT_CSS) if cluster else (),
+        )
+    )
+    add_title(m, f"Activities for {supplier.name}")
+    add_legend(
+        m,
+        [
+            legend_html(
+                "Supplier finder",
+                [
+                    (SITE_COLOUR, "Supplier site"),
+                    (REACH_COLOUR, f"Reach ({reach_m / 1000:.0f} km)"),
+                    (ACTIVITY_COLOUR, "Recommended activity (number = rank)"),
+                ],
+            )
+        ],
+    )
+    add_layer_control(m)
+    return m

@@ -1,0 +1,62 @@
+"""Maximal marginal relevance (MMR) so a top k is not ten branches of one provider or ten of
+one theme.
+
+Items are picked one at a time by ``(1 - diversity) * score - diversity * max_similarity`` to
+the items already picked, where the similarity of two activities is half "same provider" and
+half the cosine of their theme vectors. On top, no provider gets more than
+``max_per_provider`` places while other providers' activities remain to fill them. Ties go to
+the earlier pool position (the pool is sorted best first, then by activity id).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matching.features import IntArray
+from matching.sphere import FloatArray
+
+
+def similarity_matrix(provider: IntArray, themes: FloatArray) -> FloatArray:
+    """Pairwise similarity 0..1 of pool items (provider half, theme-cosine half)."""
+    same_provider = (provider[:, None] == provider[None, :]).astype(np.float64)
+    norms = np.sqrt(np.einsum("ij,ij->i", themes, themes))
+    unit = themes / np.where(norms > 0.0, norms, 1.0)[:, None]
+    return np.asarray(0.5 * same_provider + 0.5 * (unit @ unit.T), dtype=np.float64)
+
+
+def mmr_order(
+    scores: FloatArray,
+    provider: IntArray,
+    themes: FloatArray,
+    *,
+    k: int,
+    diversity: float,
+    max_per_provider: int | None,
+) -> IntArray:
+    """Positions (into the pool, which is sorted best first) of the re-ranked top ``k``."""
+    size = scores.size
+    k = min(k, size)
+    chosen = np.empty(k, dtype=np.intp)
+    if k == 0:
+        return chosen
+    similarity = similarity_matrix(provider, themes) * diversity
+    relevance = (1.0 - diversity) * scores
+    max_similarity = np.zeros(size, dtype=np.float64)
+    taken = np.zeros(size, dtype=np.bool_)
+    capped = np.zeros(size, dtype=np.bool_)
+    per_provider: dict[int, int] = {}
+    for i in range(k):
+        value = relevance - max_similarity
+        value[taken] = -np.inf
+        open_value = np.where(capped, -np.inf, value)
+        if np.isfinite(open_value).any():  # the cap holds while alternatives remain
+            value = open_value
+        pick = int(np.argmax(value))
+        chosen[i] = pick
+        taken[pick] = True
+        owner = int(provider[pick])
+        per_provider[owner] = per_provider.get(owner, 0) + 1
+        if max_per_provider is not None and per_provider[owner] >= max_per_provider:
+            capped |= provider == owner
+        np.maximum(max_similarity, similarity[pick], out=max_similarity)
+    return chosen

@@ -1,0 +1,79 @@
+"""A latitude/longitude cell index for "everything within r metres of these sites" windows.
+
+Activities are stored sorted by cell (rows of 0.1 degree latitude, columns of 0.1 degree
+longitude), so the cells a circle's bounding box covers are one contiguous slice per cell row.
+A window is a superset of the circle (the exact great-circle cut follows), found with a few
+binary searches and no per-point Python objects: this is what keeps a single supplier query
+close to the cost of a raw k-nearest query. The box is exact on the sphere: latitude +/- the
+angular radius, longitude +/- ``asin(sin(angle) / cos(lat))`` (the widest point of the cap).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matching.features import IntArray
+from matching.sphere import EARTH_RADIUS_M, FloatArray
+
+CELL_DEG = 0.1
+N_COLUMNS = 3600  # 360 degrees / CELL_DEG
+_SLACK_DEG = 1e-9
+
+Int64Array = NDArray[np.int64]
+
+
+def cell_keys(lon: FloatArray, lat: FloatArray) -> Int64Array:
+    """The cell of each point as ``row * N_COLUMNS + column`` (int64)."""
+    row = np.floor((np.asarray(lat) + 90.0) / CELL_DEG).astype(np.int64)
+    column = np.clip(np.floor((np.asarray(lon) + 180.0) / CELL_DEG), 0, N_COLUMNS - 1)
+    return np.asarray(row * N_COLUMNS + column.astype(np.int64), dtype=np.int64)
+
+
+def _site_ranges(
+    sorted_keys: Int64Array, lon: float, lat: float, radius_m: float
+) -> tuple[Int64Array, Int64Array]:
+    angle = radius_m / EARTH_RADIUS_M
+    dlat = np.degrees(angle) + _SLACK_DEG
+    cos_lat = np.cos(np.radians(lat))
+    if np.sin(angle) >= cos_lat or abs(lat) + dlat >= 90.0:
+        c0, c1 = 0, N_COLUMNS - 1
+    else:
+        dlon = np.degrees(np.arcsin(np.sin(angle) / cos_lat)) + _SLACK_DEG
+        c0 = int(np.floor((lon - dlon + 180.0) / CELL_DEG))
+        c1 = int(np.floor((lon + dlon + 180.0) / CELL_DEG))
+        if c0 < 0 or c1 >= N_COLUMNS:  # the box crosses the antimeridian: whole rows
+            c0, c1 = 0, N_COLUMNS - 1
+    r0 = int(np.floor((lat - dlat + 90.0) / CELL_DEG))
+    r1 = int(np.floor((lat + dlat + 90.0) / CELL_DEG))
+    rows = np.arange(r0, r1 + 1, dtype=np.int64) * N_COLUMNS
+    starts = np.searchsorted(sorted_keys, rows + c0, side="left")
+    ends = np.searchsorted(sorted_keys, rows + c1, side="right")
+    return starts, ends
+
+
+def window_rows(sorted_keys: Int64Array, site_lon_lat: FloatArray, radius_m: float) -> IntArray:
+    """Sorted, unique rows of every cell that the sites' ``radius_m`` circles may touch."""
+    parts = [_site_ranges(sorted_keys, float(x), float(y), radius_m) for x, y in site_lon_lat]
+    starts = np.concatenate([p[0] for p in parts])
+    ends = np.concatenate([p[1] for p in parts])
+    keep = ends > starts
+    starts, ends = starts[keep], ends[keep]
+    if starts.size == 0:
+        return np.empty(0, dtype=np.intp)
+    if len(parts) > 1:
+        starts, ends = _merge(starts, ends)
+    lengths = ends - starts
+    shift = starts - np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    return np.asarray(np.arange(int(lengths.sum())) + np.repeat(shift, lengths), dtype=np.intp)
+
+
+def _merge(starts: Int64Array, ends: Int64Array) -> tuple[Int64Array, Int64Array]:
+    """Union of half-open ranges as disjoint sorted ranges."""
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], ends[order]
+    reach = np.maximum.accumulate(ends)
+    new = np.ones(starts.size, dtype=np.bool_)
+    new[1:] = starts[1:] > reach[:-1]
+    first = np.flatnonzero(new)
+    return starts[first], np.maximum.reduceat(ends, first)

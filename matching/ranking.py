@@ -1,0 +1,187 @@
+"""Score one supplier's candidates, re-rank the best, and dress them as explained matches.
+
+The features that do not depend on the supplier (area fit, priority, local need,
+sustainability, saturation, evidence) are a per-tender matrix computed once; per supplier only
+proximity and offer fit are added. Single and batch requests run this same code per supplier,
+so both give the same answers by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from domain.model import Need, Site, Supplier, Tender
+from matching.candidates import Candidates
+from matching.diversity import mmr_order
+from matching.explain import ExplainInput, explain
+from matching.features import THEME_CODES, ActivityTable, IntArray, need_key, offer_coverage
+from matching.priorities import PlanAlignment, TenderView
+from matching.result import Contribution, Match
+from matching.sphere import FloatArray
+from matching.weights import FEATURES
+
+PROXIMITY = FEATURES.index("proximity")
+OFFER_FIT = FEATURES.index("offer_fit")
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """How to turn candidates into a top k (hyper-parameters plus the request)."""
+
+    weights: FloatArray
+    k: int
+    diversity: float
+    max_per_provider: int | None
+    pool_size: int
+    half_distance_m: float
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Request-wide state: the fitted table, the tender (if any) and supplier-free features."""
+
+    table: ActivityTable
+    plan: PlanAlignment
+    tender: Tender | None
+    view: TenderView | None
+    static_features: FloatArray  # (n, features); proximity and offer_fit columns are 0
+    static_score: FloatArray  # static_features @ weights
+    area_names: Mapping[str, str]
+
+
+def static_features(
+    table: ActivityTable, plan: PlanAlignment, view: TenderView | None
+) -> FloatArray:
+    """The (activities, features) matrix of everything that does not depend on the supplier."""
+    n = len(table.activities)
+    columns = {
+        "area_fit": view.area_fit if view is not None else np.zeros(n),
+        "priority": view.priority if view is not None else plan.value,
+        "local_need": table.local_need,
+        "sustainability": table.sustainability,
+        "saturation": table.saturation,
+        "evidence": table.evidence,
+    }
+    return np.column_stack([columns.get(name, np.zeros(n)) for name in FEATURES])
+
+
+def pool_rows(score: FloatArray, id_rank: IntArray, size: int) -> IntArray:
+    """The best ``size`` rows by score (ties by activity id), best first; deterministic."""
+    if score.size > size:
+        threshold = np.partition(score, score.size - size)[score.size - size]
+        rows = np.flatnonzero(score >= threshold)
+    else:
+        rows = np.arange(score.size)
+    order = np.lexsort((id_rank[rows], -score[rows]))
+    return rows[order][:size]
+
+
+def rank_supplier(
+    scene: Scene, supplier: Supplier, sites: Sequence[Site], cand: Candidates, ranking: Ranking
+) -> list[Match]:
+    """The diversified, explained top k of one supplier's candidates."""
+    table = scene.table
+    coverage = offer_coverage(supplier, table.need_keys)
+    pattern_fit = (table.need_patterns @ coverage) / table.need_count
+    act = cand.activity
+    proximity = np.exp2(-cand.distance_m / ranking.half_distance_m)
+    offer = pattern_fit[table.need_pattern[act]]
+    w = ranking.weights
+    score = w[PROXIMITY] * proximity + w[OFFER_FIT] * offer + scene.static_score[act]
+    pool = pool_rows(score, table.id_rank[act], max(ranking.pool_size, ranking.k))
+    picked = pool[
+        mmr_order(
+            score[pool],
+            table.provider_code[act[pool]],
+            table.theme_matrix[act[pool]],
+            k=ranking.k,
+            diversity=ranking.diversity,
+            max_per_provider=ranking.max_per_provider,
+        )
+    ]
+    features = scene.static_features[act[picked]]
+    features[:, PROXIMITY] = proximity[picked]
+    features[:, OFFER_FIT] = offer[picked]
+    contributions = features * w
+    return [
+        _match(
+            rank,
+            scene,
+            int(act[row]),
+            sites[int(cand.site[row])],
+            float(cand.distance_m[row]),
+            float(score[row]),
+            values,
+            parts,
+            coverage,
+            w,
+        )
+        for rank, (row, values, parts) in enumerate(
+            zip(picked, features.tolist(), contributions.tolist(), strict=True), start=1
+        )
+    ]
+
+
+def _match(
+    rank: int,
+    scene: Scene,
+    act: int,
+    site: Site,
+    distance_m: float,
+    score: float,
+    values: list[float],
+    parts: list[float],
+    coverage: FloatArray,
+    weights: FloatArray,
+) -> Match:
+    activity = scene.table.activities[act]
+    contributions = tuple(
+        Contribution(name, value, weight, part)
+        for name, value, weight, part in zip(FEATURES, values, weights.tolist(), parts, strict=True)
+    )
+    return Match(
+        rank=rank,
+        activity_id=activity.id,
+        activity_name=activity.name,
+        provider_id=activity.provider_id,
+        score=score,
+        distance_m=distance_m,
+        site_id=site.id,
+        site_name=site.name,
+        territory_code=activity.territory_code,
+        local_authority_code=activity.local_authority_code,
+        contributions=contributions,
+        explanation=explain(_explain_input(scene, act, site, distance_m, coverage)),
+    )
+
+
+def _explain_input(
+    scene: Scene, act: int, site: Site, distance_m: float, coverage: FloatArray
+) -> ExplainInput:
+    table, view, tender = scene.table, scene.view, scene.tender
+    activity = table.activities[act]
+    met: list[Need] = []
+    unmet: list[Need] = []
+    for need in activity.needs:
+        (met if coverage[table.need_column[need_key(need)]] > 0.0 else unmet).append(need)
+    lot = int(view.lot_index[act]) if view is not None else -1
+    theme = int(view.tender_theme[act]) if view is not None else -1
+    code = activity.territory_code
+    return ExplainInput(
+        distance_m=distance_m,
+        site_name=site.name,
+        territory_name=scene.area_names.get(code, code) if code else None,
+        lot_name=tender.lots[lot].name if tender is not None and lot >= 0 else None,
+        in_delivery_area=bool(view.in_area[act]) if view is not None else False,
+        plan_priority=scene.plan.title[act],
+        plan_by_text=bool(scene.plan.by_text[act]),
+        tender_theme=THEME_CODES[theme] if theme >= 0 else None,
+        met_needs=met,
+        unmet_needs=unmet,
+        at_risk=activity.at_risk,
+        funding_gap_gbp=activity.funding_gap_gbp,
+        local_need=float(table.local_need[act]),
+    )

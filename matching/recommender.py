@@ -1,0 +1,231 @@
+"""The recommender: a scikit-learn style estimator over the pure feature builders.
+
+``Recommender(...).fit(activities, context)`` learns the state (``table_``, ``cell_keys_``,
+``vectoriser_``, ``plan_``); ``recommend(supplier, tender=..., k=..., radius_m=...)`` and
+``recommend_batch(suppliers, ...)`` answer. It never sees the store: callers pass plain data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Self
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from domain.errors import InvalidInput
+from domain.model import Activity, Supplier, Tender
+from domain.vocabulary import ValidationStatus
+from matching.candidates import supplier_candidates
+from matching.context import MatchingContext
+from matching.explain import format_distance
+from matching.features import activity_text, build_activity_table, fit_vectoriser
+from matching.grid import cell_keys
+from matching.priorities import TenderView, align_plans, build_tender_view
+from matching.ranking import Ranking, Scene, rank_supplier, static_features
+from matching.result import Recommendation
+from matching.sphere import FloatArray
+from matching.weights import resolve_weights
+
+MAX_RADIUS_M = 200_000.0
+MAX_K = 1_000
+
+
+def is_recommendable(activity: Activity, as_of: date) -> bool:
+    """Validated ("Target!"), validation not expired on ``as_of``, and active."""
+    return (
+        activity.active
+        and activity.validation_status == ValidationStatus.VALIDATED
+        and (activity.validated_until is None or activity.validated_until >= as_of)
+    )
+
+
+def check_radius_m(radius_m: float) -> float:
+    """``radius_m`` as a float if it is more than 0 and at most 200 km, else ``InvalidInput``."""
+    value = float(radius_m)
+    if not (math.isfinite(value) and 0.0 < value <= MAX_RADIUS_M):
+        raise InvalidInput(
+            f"radius_m must be more than 0 and at most {MAX_RADIUS_M:,.0f} m (200 km), "
+            f"got {radius_m}"
+        )
+    return value
+
+
+def no_candidates_reason(radius_m: float, tender: Tender | None) -> str:
+    """Why an answer is empty, in the supplier's words."""
+    where = f"within {format_distance(radius_m).replace('.0 km', ' km')} of your sites"
+    if tender is not None:
+        where += " or inside the tender's delivery area"
+    return f"no validated activity {where}"
+
+
+class Recommender(BaseEstimator):  # type: ignore[misc]
+    """Ranks validated activities for a supplier (and optionally a tender), explained.
+
+    Hyper-parameters: ``weights`` (overrides of ``matching.weights.DEFAULT_WEIGHTS``),
+    ``radius_m`` (default reach of a site, 25 km), ``half_distance_m`` (distance at which
+    proximity halves, 5 km), ``diversity`` (0 = pure score order .. 1 = only novelty; MMR),
+    ``max_per_provider`` (places one provider may take while others remain; None = no cap),
+    ``pool_size`` (how many of the best candidates the re-ranking considers).
+    """
+
+    def __init__(
+        self,
+        *,
+        weights: Mapping[str, float] | None = None,
+        radius_m: float = 25_000.0,
+        half_distance_m: float = 5_000.0,
+        diversity: float = 0.3,
+        max_per_provider: int | None = 2,
+        pool_size: int = 50,
+    ) -> None:
+        self.weights = weights
+        self.radius_m = radius_m
+        self.half_distance_m = half_distance_m
+        self.diversity = diversity
+        self.max_per_provider = max_per_provider
+        self.pool_size = pool_size
+
+    def fit(self, activities: Sequence[Activity], context: MatchingContext | None = None) -> Self:
+        """Learn the activity table, spatial index, TF-IDF vocabulary and plan alignment."""
+        self._check_params()
+        context = context or MatchingContext()
+        as_of = context.as_of or date.today()
+        kept = [a for a in activities if is_recommendable(a, as_of)]
+        keys = cell_keys(
+            np.array([a.location.x for a in kept]), np.array([a.location.y for a in kept])
+        )
+        order = sorted(range(len(kept)), key=lambda i: (int(keys[i]), kept[i].id))
+        kept = [kept[i] for i in order]  # stored by cell: a window is a few contiguous slices
+        self.cell_keys_ = keys[order]
+        self.context_ = context
+        self.n_skipped_ = len(activities) - len(kept)
+        self.vectoriser_ = fit_vectoriser([activity_text(a) for a in kept])
+        self.table_ = build_activity_table(kept, context, self.vectoriser_)
+        self.plan_ = align_plans(self.table_, context.plans, self.vectoriser_)
+        self._static: dict[tuple[str, int] | None, tuple[TenderView | None, FloatArray]] = {}
+        self._scores: dict[tuple[tuple[str, int] | None, tuple[float, ...]], FloatArray] = {}
+        return self
+
+    def recommend(
+        self,
+        supplier: Supplier,
+        *,
+        tender: Tender | None = None,
+        k: int = 10,
+        radius_m: float | None = None,
+        weights: Mapping[str, float] | None = None,
+    ) -> Recommendation:
+        """The top ``k`` activities for ``supplier``, best first, each explained."""
+        return self.recommend_batch(
+            [supplier], tender=tender, k=k, radius_m=radius_m, weights=weights
+        )[0]
+
+    def recommend_batch(
+        self,
+        suppliers: Sequence[Supplier],
+        *,
+        tender: Tender | None = None,
+        k: int = 10,
+        radius_m: float | None = None,
+        weights: Mapping[str, float] | None = None,
+    ) -> list[Recommendation]:
+        """``recommend`` for every supplier: the supplier-free features and scores are computed
+        once for the whole batch, each supplier then costs one window and one ranking."""
+        if not hasattr(self, "table_"):
+            raise InvalidInput("the recommender must be fitted before it recommends")
+        radius = check_radius_m(self.radius_m if radius_m is None else radius_m)
+        ranking = Ranking(
+            weights=resolve_weights(self.weights, weights),
+            k=_check_k(k),
+            diversity=float(self.diversity),
+            max_per_provider=self.max_per_provider,
+            pool_size=int(self.pool_size),
+            half_distance_m=float(self.half_distance_m),
+        )
+        for supplier in suppliers:
+            _check_sites(supplier)
+        scene = self._scene(tender, ranking.weights)
+        return [self._recommend_one(s, scene, radius, ranking) for s in suppliers]
+
+    def _recommend_one(
+        self, supplier: Supplier, scene: Scene, radius_m: float, ranking: Ranking
+    ) -> Recommendation:
+        view = scene.view
+        cand = supplier_candidates(
+            self.cell_keys_,
+            self.table_.xyz,
+            np.array([(s.location.x, s.location.y) for s in supplier.sites]),
+            radius_m,
+            in_reach=view.in_reach if view is not None else None,
+            reach=view.reach if view is not None else None,
+        )
+        matches = rank_supplier(scene, supplier, supplier.sites, cand, ranking)
+        return Recommendation(
+            supplier_id=supplier.id,
+            tender_id=scene.tender.id if scene.tender is not None else None,
+            radius_m=radius_m,
+            candidate_count=int(cand.activity.size),
+            matches=tuple(matches),
+            reason=None if matches else no_candidates_reason(radius_m, scene.tender),
+        )
+
+    def _scene(self, tender: Tender | None, weights: FloatArray) -> Scene:
+        """Supplier-free state for a request, cached per tender (and weights)."""
+        key = (tender.id, tender.version) if tender is not None else None
+        if key not in self._static:
+            if len(self._static) >= 16:
+                self._static.clear()
+                self._scores.clear()
+            view = (
+                build_tender_view(self.table_, self.plan_, tender, self.vectoriser_)
+                if tender is not None
+                else None
+            )
+            self._static[key] = (view, static_features(self.table_, self.plan_, view))
+        view, features = self._static[key]
+        score_key = (key, tuple(weights.tolist()))
+        if score_key not in self._scores:
+            if len(self._scores) >= 64:
+                self._scores.clear()
+            self._scores[score_key] = features @ weights
+        return Scene(
+            self.table_,
+            self.plan_,
+            tender,
+            view,
+            features,
+            self._scores[score_key],
+            self.context_.area_names,
+        )
+
+    def _check_params(self) -> None:
+        resolve_weights(self.weights)
+        check_radius_m(self.radius_m)
+        if not (math.isfinite(self.half_distance_m) and self.half_distance_m > 0.0):
+            raise InvalidInput(f"half_distance_m must be > 0, got {self.half_distance_m}")
+        if not 0.0 <= self.diversity <= 1.0:
+            raise InvalidInput(f"diversity must be in 0..1, got {self.diversity}")
+        if self.max_per_provider is not None and self.max_per_provider < 1:
+            raise InvalidInput(f"max_per_provider must be >= 1, got {self.max_per_provider}")
+        if self.pool_size < 1:
+            raise InvalidInput(f"pool_size must be >= 1, got {self.pool_size}")
+
+
+def _check_k(k: int) -> int:
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise InvalidInput(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
+    return k
+
+
+def _check_sites(supplier: Supplier) -> None:
+    if not supplier.sites:
+        raise InvalidInput(
+            f"supplier {supplier.name!r} has no site: add at least one site to find "
+            "activities near it"
+        )
+    for site in supplier.sites:
+        if not (math.isfinite(site.location.x) and math.isfinite(site.location.y)):
+            raise InvalidInput(f"site {site.name!r} has no valid location")

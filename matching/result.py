@@ -1,0 +1,52 @@
+"""What the recommender returns: ranked matches, each with its features and explanation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One feature of one match: its value 0..1, its weight, and weight x value."""
+
+    feature: str
+    value: float
+    weight: float
+    contribution: float
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One recommended activity for one supplier; ``score`` is the sum of contributions."""
+
+    rank: int
+    activity_id: str
+    activity_name: str
+    provider_id: str
+    score: float
+    distance_m: float
+    site_id: str
+    site_name: str
+    territory_code: str | None
+    local_authority_code: str | None
+    contributions: tuple[Contribution, ...]
+    explanation: str
+
+    def feature(self, name: str) -> Contribution:
+        """The contribution of feature ``name`` (``KeyError`` if no such feature)."""
+        for item in self.contributions:
+            if item.feature == name:
+                return item
+        raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """The answer for one supplier (and tender): matches best first, or none and the reason."""
+
+    supplier_id: str
+    tender_id: str | None
+    radius_m: float
+    candidate_count: int
+    matches: tuple[Match, ...]
+    reason: str | None = None  # why ``matches`` is empty

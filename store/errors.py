@@ -1,0 +1,49 @@
+"""Driver exceptions -> ``domain.errors``: the only place that knows how drivers fail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+
+from domain.errors import Conflict, DomainError, UnknownReference
+
+
+class StorageError(DomainError):
+    """The database failed in a way the caller cannot fix (unavailable, locked, corrupt)."""
+
+    code = "storage-error"
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    return sqlstate == "23505" or "UNIQUE constraint failed" in str(exc.orig)
+
+
+def is_fk_violation(exc: IntegrityError) -> bool:
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    return sqlstate == "23503" or "FOREIGN KEY constraint failed" in str(exc.orig)
+
+
+@contextmanager
+def translated(what: str, *, deleting: bool = False) -> Iterator[None]:
+    """Run a database operation; re-raise driver errors as domain errors about ``what``."""
+    try:
+        yield
+    except DomainError:
+        raise
+    except IntegrityError as exc:
+        if is_unique_violation(exc):
+            raise Conflict(f"{what} already exists") from None
+        if is_fk_violation(exc):
+            if deleting:
+                raise Conflict(f"{what} is still referred to by other records") from None
+            raise UnknownReference(f"{what} refers to something that does not exist") from None
+        raise Conflict(f"{what} breaks a database constraint") from None
+    except DBAPIError as exc:
+        raise StorageError(
+            f"database error while writing {what}: {type(exc.orig).__name__}"
+        ) from None
+    except SQLAlchemyError as exc:
+        raise StorageError(f"database error while writing {what}: {type(exc).__name__}") from None

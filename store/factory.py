@@ -1,0 +1,30 @@
+"""The ONE place that chooses a backend: ``DICM_DATABASE_URL`` -> SQLite file or PostGIS."""
+
+from __future__ import annotations
+
+from dicm.settings import Settings
+from store.port import Store
+
+
+def open_store(settings: Settings, *, migrate: bool = True) -> Store:
+    """Open the store ``settings.database_url`` names, migrated to head unless told not to.
+
+    ``sqlite:///path`` (the default, ``sqlite:///dicm.sqlite``) is the embedded file;
+    ``postgresql+psycopg://...`` is PostGIS.
+    """
+    store: Store
+    if settings.is_postgis:
+        from store.postgis import PostgisStore, create_postgis_engine
+
+        store = PostgisStore(
+            create_postgis_engine(settings.database_url), h3_resolution=settings.h3_resolution
+        )
+    else:
+        from store.sqlite import SqliteStore, create_sqlite_engine
+
+        store = SqliteStore(
+            create_sqlite_engine(settings.database_url), h3_resolution=settings.h3_resolution
+        )
+    if migrate:
+        store.migrate()
+    return store

@@ -1,0 +1,193 @@
+"""The PostGIS backend: SQLAlchemy 2 + GeoAlchemy2 + psycopg 3.
+
+Activity locations are ``geography(Point, 4326)`` with a GiST index: nearest neighbours are
+``ORDER BY location <-> p LIMIT n`` (KNN on the sphere) with the radius applied OUTSIDE that
+subquery, so PostgreSQL always walks the index (a radius inside tempts it into a bitmap scan
+and a sort, ~50x slower). Distances are ``ST_Distance(a, b, false)``: the sphere, as on SQLite.
+Areas are ``geometry(…, 4326)``: containment is planar in lon/lat (GeoJSON's and shapely's
+meaning), so both backends agree on what is inside.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import shapely
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from domain.model import Activity, Area, AreaChain
+from store import schema
+from store.chain import Hits, resolve_chain
+from store.codec_rows import Mapping_, row_to_entity
+from store.port import EARTH_RADIUS_M, ActivityQuery, Nearby
+from store.query import as_of_date
+from store.sqlstore import SqlStore
+
+_COLUMNS = ", ".join(f"a.{c.name}" for c in schema.activities.c)
+
+_KNN = """
+SELECT {columns}, knn.distance_m FROM (
+  SELECT c.id, ST_Distance(c.location, CAST(:p AS geography), false) AS distance_m
+  FROM (
+    SELECT id, location FROM activities
+    WHERE {filters}
+    ORDER BY location <-> CAST(:p AS geography)
+    LIMIT :n
+  ) AS c
+) AS knn JOIN activities AS a ON a.id = knn.id
+ORDER BY knn.distance_m, knn.id
+"""
+
+_WITHIN = """
+SELECT {columns} FROM activities AS a
+WHERE ST_DWithin(a.location, CAST(ST_GeomFromWKB(:wkb, 4326) AS geography), :margin_m, false)
+  AND ST_Covers(ST_GeomFromWKB(:wkb, 4326), CAST(a.location AS geometry))
+  AND {filters}
+ORDER BY a.id
+"""
+
+_LOCATE = """
+WITH p AS (
+  SELECT u.i, ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326) AS g
+  FROM unnest(CAST(:lons AS float8[]), CAST(:lats AS float8[])) WITH ORDINALITY AS u(lon, lat, i)
+)
+SELECT p.i, la.code, la.territory_code, la.region_code, tla.region_code AS tla_region,
+       t.code AS t_code, t.region_code AS t_region, r.code AS r_code
+FROM p
+LEFT JOIN LATERAL (
+  SELECT code, territory_code, region_code FROM local_authorities
+  WHERE ST_Covers(geometry, p.g) ORDER BY code LIMIT 1
+) AS la ON true
+LEFT JOIN territories AS tla ON tla.code = la.territory_code
+LEFT JOIN LATERAL (
+  SELECT code, region_code FROM territories WHERE ST_Covers(geometry, p.g) ORDER BY code LIMIT 1
+) AS t ON true
+LEFT JOIN LATERAL (
+  SELECT code FROM regions WHERE ST_Covers(geometry, p.g) ORDER BY code LIMIT 1
+) AS r ON true
+ORDER BY p.i
+"""
+
+
+def create_postgis_engine(url: str) -> Engine:
+    """A pooled engine for a PostGIS database (psycopg 3, prepared statements on reuse)."""
+    return create_engine(
+        url, pool_size=5, max_overflow=10, pool_pre_ping=True, connect_args={"prepare_threshold": 1}
+    )
+
+
+def point_ewkt(lon: float, lat: float) -> str:
+    """A point as EWKT, full precision."""
+    return f"SRID=4326;POINT({lon!r} {lat!r})"
+
+
+def filter_sql(query: ActivityQuery, alias: str = "") -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (and its parameters) of an ActivityQuery."""
+    clauses, params = ["true"], {}
+    if query.recommendable_only:
+        clauses.append(
+            f"{alias}validation_status = 'validated' AND {alias}active AND "
+            f"({alias}validated_until IS NULL OR {alias}validated_until >= :as_of)"
+        )
+        params["as_of"] = as_of_date(query)
+    if query.territory_code is not None:
+        clauses.append(f"{alias}territory_code = :territory_code")
+        params["territory_code"] = query.territory_code
+    if query.themes:
+        clauses.append(f"{alias}themes ?| CAST(:themes AS text[])")
+        params["themes"] = list(query.themes)
+    return " AND ".join(clauses), params
+
+
+class PostgisStore(SqlStore):
+    """Store on PostgreSQL + PostGIS."""
+
+    def _upsert(self, conn: Connection, mapping: Mapping_, rows: list[dict[str, Any]]) -> None:
+        stmt = pg_insert(mapping.table)
+        keys = [c for c in rows[0] if c != mapping.key]
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[mapping.key], set_={c: stmt.excluded[c] for c in keys}
+        )
+        conn.execute(stmt, rows)
+
+    def nearest_activities(
+        self,
+        lon: float,
+        lat: float,
+        *,
+        radius_m: float,
+        k: int,
+        query: ActivityQuery = ActivityQuery(),
+    ) -> list[Nearby]:
+        if k <= 0 or radius_m < 0:
+            return []
+        filters, params = filter_sql(query)
+        sql = text(_KNN.format(columns=_COLUMNS, filters=filters))
+        params["p"] = point_ewkt(lon, lat)
+        n = k + 8
+        with self._read() as conn:
+            while True:
+                rows = conn.execute(sql, {**params, "n": n}).all()
+                inside = [r for r in rows if r.distance_m <= radius_m]
+                exhausted = len(rows) < n or len(inside) < len(rows)
+                last = rows[-1].distance_m if rows else 0.0
+                if exhausted or (len(inside) >= k and inside[k - 1].distance_m < last):
+                    break
+                n *= 4
+        return [
+            Nearby(row_to_entity(Activity, r._mapping), float(r.distance_m)) for r in inside[:k]
+        ]
+
+    def activities_within(
+        self, area: Area, *, query: ActivityQuery = ActivityQuery()
+    ) -> list[Activity]:
+        filters, params = filter_sql(query, "a.")
+        sql = text(_WITHIN.format(columns=_COLUMNS, filters=filters))
+        params.update(wkb=shapely.to_wkb(area), margin_m=planar_margin_m(area))
+        with self._read() as conn:
+            rows = conn.execute(sql, params).all()
+        return [row_to_entity(Activity, r._mapping) for r in rows]
+
+    def locate_many(self, points: Sequence[tuple[float, float]]) -> list[AreaChain]:
+        if not points:
+            return []
+        params = {"lons": [float(p[0]) for p in points], "lats": [float(p[1]) for p in points]}
+        with self._read() as conn:
+            rows = conn.execute(text(_LOCATE), params).all()
+        return [
+            resolve_chain(
+                float(x),
+                float(y),
+                Hits(
+                    r.code,
+                    r.territory_code,
+                    r.region_code,
+                    r.t_code,
+                    r.r_code,
+                    r.tla_region,
+                    r.t_region,
+                ),  # fmt: skip
+                self.h3_resolution,
+            )
+            for (x, y), r in zip(points, rows, strict=True)
+        ]
+
+
+def planar_margin_m(area: Area) -> float:
+    """How far a lon/lat-straight edge of ``area`` can stray from the great circle joining its
+    ends (bounded by R·θ²/2 for the longest edge of angular length θ, which covers latitudes
+    up to 75°): the index prefilter on the sphere widens by this much before the exact planar
+    test.
+    """
+    longest_deg = 0.0
+    for ring in shapely.get_rings(shapely.get_parts(area)):
+        coords = shapely.get_coordinates(ring)
+        if len(coords) >= 2:
+            steps = np.hypot(np.diff(coords[:, 0]), np.diff(coords[:, 1]))
+            longest_deg = max(longest_deg, float(steps.max()))
+    longest = math.radians(longest_deg)
+    return EARTH_RADIUS_M * longest * longest / 2 + 1.0

@@ -1,0 +1,215 @@
+"""The embedded default backend: one SQLite file, no system library.
+
+Geometry is WKB with bbox and H3 columns. Spatial predicates are exact, in numpy/shapely over
+candidates: an in-memory ``cKDTree`` for nearest neighbours, a SQL bbox prefilter plus
+``shapely.intersects_xy`` for "within", and in-memory area indexes for ``locate``. The
+in-memory indexes are rebuilt lazily after this process changes the tables they mirror (the
+file is meant to be written by one dicm process; readers may be many threads).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import shapely
+from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from domain.model import Activity, Area, AreaChain, LocalAuthority, Region, Territory
+from store import schema
+from store.activity_index import ActivityIndex, IndexRow
+from store.area_index import AreaIndex
+from store.chain import Hits, resolve_chain
+from store.codec import from_json
+from store.codec_rows import Mapping_, row_to_entity
+from store.port import ActivityQuery, Nearby
+from store.query import matches
+from store.sqlstore import SqlStore
+
+_AREA_KINDS = {LocalAuthority, Territory, Region}
+
+
+def create_sqlite_engine(url: str) -> Engine:
+    """An engine for a SQLite file: WAL, foreign keys on, busy timeout, any-thread use."""
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=False
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # writers take the write lock up front, so a read-then-write never deadlocks
+        immediate = conn.get_execution_options().get("dicm_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class SqliteStore(SqlStore):
+    """Store on a SQLite file."""
+
+    def __init__(self, engine: Engine, *, h3_resolution: int = 8) -> None:
+        super().__init__(engine, h3_resolution=h3_resolution)
+        self._lock = threading.RLock()
+        self._activity_index: ActivityIndex | None = None
+        self._activity_cache: dict[str, Activity] = {}
+        self._areas: dict[type, AreaIndex] | None = None
+        self._parents: dict[str, tuple[str | None, str | None]] = {}
+        self._territory_region: dict[str, str | None] = {}
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn:
+            conn.execution_options(dicm_write=True)
+            with conn.begin():
+                yield conn
+
+    def _changed(self, kinds: set[type]) -> None:
+        with self._lock:
+            if Activity in kinds:
+                self._activity_index = None
+                self._activity_cache = {}
+            if kinds & _AREA_KINDS:
+                self._areas = None
+
+    def _upsert(self, conn: Connection, mapping: Mapping_, rows: list[dict[str, Any]]) -> None:
+        stmt = sqlite_insert(mapping.table)
+        keys = [c for c in rows[0] if c != mapping.key]
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[mapping.key], set_={c: stmt.excluded[c] for c in keys}
+        )
+        conn.execute(stmt, rows)
+
+    # --- nearest ---------------------------------------------------------------------------
+    def nearest_activities(
+        self,
+        lon: float,
+        lat: float,
+        *,
+        radius_m: float,
+        k: int,
+        query: ActivityQuery = ActivityQuery(),
+    ) -> list[Nearby]:
+        index = self._index()
+        pairs = index.nearest(lon, lat, radius_m=radius_m, k=k, query=query)
+        found = self._activities([id_ for id_, _ in pairs])
+        return [Nearby(found[id_], distance_m) for id_, distance_m in pairs]
+
+    def _index(self) -> ActivityIndex:
+        with self._lock:
+            if self._activity_index is None:
+                self._activity_index = ActivityIndex(self._index_rows())
+            return self._activity_index
+
+    def _index_rows(self) -> list[IndexRow]:
+        t = schema.activities
+        stmt = select(
+            t.c.id, t.c.minx, t.c.miny, t.c.validation_status, t.c.active,
+            t.c.validated_until, t.c.territory_code, t.c.themes,
+        )  # fmt: skip
+        with self._read() as conn:
+            return [
+                IndexRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], tuple(r[7]))
+                for r in conn.execute(stmt)
+            ]
+
+    def _activities(self, ids: Sequence[str]) -> dict[str, Activity]:
+        cache = self._activity_cache
+        missing = [id_ for id_ in ids if id_ not in cache]
+        if missing:
+            t = schema.activities
+            with self._read() as conn:
+                rows = conn.execute(select(t).where(t.c.id.in_(missing))).all()
+            for row in rows:
+                cache[row.id] = row_to_entity(Activity, row._mapping)
+        return {id_: cache[id_] for id_ in ids}
+
+    # --- within ------------------------------------------------------------------------------
+    def activities_within(
+        self, area: Area, *, query: ActivityQuery = ActivityQuery()
+    ) -> list[Activity]:
+        t = schema.activities
+        minx, miny, maxx, maxy = area.bounds
+        stmt = (
+            select(t)
+            .where(t.c.minx >= minx, t.c.minx <= maxx, t.c.miny >= miny, t.c.miny <= maxy)
+            .order_by(t.c.id)
+        )
+        with self._read() as conn:
+            rows = conn.execute(stmt).all()
+        if not rows:
+            return []
+        x = np.array([r.minx for r in rows], dtype=np.float64)
+        y = np.array([r.miny for r in rows], dtype=np.float64)
+        inside = shapely.intersects_xy(area, x, y)
+        found = [
+            row_to_entity(Activity, r._mapping) for r, ok in zip(rows, inside, strict=True) if ok
+        ]
+        return [a for a in found if matches(a, query)]
+
+    # --- locate ----------------------------------------------------------------------------
+    def locate_many(self, points: Sequence[tuple[float, float]]) -> list[AreaChain]:
+        if not points:
+            return []
+        areas = self._area_indexes()
+        lon = np.array([p[0] for p in points], dtype=np.float64)
+        lat = np.array([p[1] for p in points], dtype=np.float64)
+        las = areas[LocalAuthority].covering(lon, lat)
+        terrs = areas[Territory].covering(lon, lat)
+        regs = areas[Region].covering(lon, lat)
+        chains = []
+        for i, (x, y) in enumerate(points):
+            la_t, la_r = self._parents.get(las[i] or "", (None, None))
+            hits = Hits(
+                la=las[i],
+                la_territory=la_t,
+                la_region=la_r,
+                territory=terrs[i],
+                region=regs[i],
+                region_of_la_territory=self._territory_region.get(la_t or ""),
+                region_of_territory=self._territory_region.get(terrs[i] or ""),
+            )
+            chains.append(resolve_chain(float(x), float(y), hits, self.h3_resolution))
+        return chains
+
+    def _area_indexes(self) -> dict[type, AreaIndex]:
+        with self._lock:
+            if self._areas is None:
+                self._areas = self._load_areas()
+            return self._areas
+
+    def _load_areas(self) -> dict[type, AreaIndex]:
+        loaded: dict[type, AreaIndex] = {}
+        with self._read() as conn:
+            la, te = schema.local_authorities, schema.territories
+            self._parents = {
+                r.code: (r.territory_code, r.region_code)
+                for r in conn.execute(select(la.c.code, la.c.territory_code, la.c.region_code))
+            }
+            self._territory_region = {
+                r.code: r.region_code for r in conn.execute(select(te.c.code, te.c.region_code))
+            }
+            for kind, table in (
+                (LocalAuthority, la),
+                (Territory, te),
+                (Region, schema.regions),
+            ):
+                rows = conn.execute(
+                    select(table.c.code, table.c.geometry).where(table.c.geometry.is_not(None))
+                ).all()
+                loaded[kind] = AreaIndex([(r.code, from_json(Area, r.geometry)) for r in rows])
+        return loaded

@@ -1,0 +1,364 @@
+"""What both SQL adapters share: CRUD with optimistic locking, plans, the audit log.
+
+Dialect-specific work (spatial queries, upserts, transaction flavour) is left to the
+subclasses in ``store.sqlite`` and ``store.postgis``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Boolean, Connection, Engine, Integer, func, insert, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from domain.errors import Conflict, InvalidInput, Locked, NotFound, StaleVersion, UnknownReference
+from domain.model import (
+    Activity,
+    Area,
+    AreaChain,
+    AuditEntry,
+    LocalAuthority,
+    PolicePlan,
+    Region,
+    Territory,
+)
+from spo.model import Spo
+from store import schema
+from store.codec_rows import (
+    Mapping_,
+    audit_to_row,
+    entity_key,
+    entity_to_row,
+    mapping_for,
+    plan_to_row,
+    row_to_audit,
+    row_to_entity,
+    row_to_plan,
+)
+from store.errors import is_fk_violation, translated
+from store.port import ENTITY_TYPES, ActivityQuery, E, Entity, Nearby
+from store.validate import check_entity
+
+
+class SqlStore:
+    """The dialect-neutral half of a Store; subclasses add the spatial methods."""
+
+    def __init__(self, engine: Engine, *, h3_resolution: int = 8) -> None:
+        self._engine = engine
+        self.h3_resolution = h3_resolution
+
+    # --- lifecycle ----------------------------------------------------------------------
+    def migrate(self) -> None:
+        from store.migrate import upgrade
+
+        with translated("the schema"):
+            upgrade(self._engine)
+        self._changed(set(ENTITY_TYPES))
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for migrations, benchmarks and tests inside ``store``)."""
+        return self._engine
+
+    # --- hooks -------------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction (subclasses may take the write lock up front)."""
+        with self._engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with translated("a read"), self._engine.connect() as conn:
+            yield conn
+
+    def _changed(self, kinds: set[type]) -> None:
+        """Called after a committed write touching ``kinds`` (caches drop what is stale)."""
+
+    def _upsert(self, conn: Connection, mapping: Mapping_, rows: list[dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    def locate_many(self, points: Sequence[tuple[float, float]]) -> list[AreaChain]:
+        raise NotImplementedError
+
+    # --- CRUD ---------------------------------------------------------------------------
+    def put(self, entity: Entity, *, audit: AuditEntry | None = None) -> None:
+        mapping = mapping_for(type(entity))
+        check_entity(entity)
+        entity = self._with_codes([entity])[0]
+        row = entity_to_row(entity, h3_resolution=self.h3_resolution)
+        what = _describe(entity)
+        try:
+            with translated(what), self._write() as conn:
+                conn.execute(insert(mapping.table).values(row))
+                if audit is not None:
+                    self._insert_audit(conn, audit)
+        except UnknownReference:
+            raise UnknownReference(
+                self._dangling(mapping, row) or f"{what}: unknown reference"
+            ) from None
+        self._changed({type(entity)})
+
+    def put_many(self, entities: Iterable[Entity]) -> int:
+        items = list(entities)
+        for entity in items:
+            check_entity(entity)
+        items = self._with_codes(items)
+        by_kind: dict[type, list[dict[str, Any]]] = {}
+        for entity in items:
+            mapping_for(type(entity))
+            row = entity_to_row(entity, h3_resolution=self.h3_resolution)
+            by_kind.setdefault(type(entity), []).append(row)
+        with translated(f"a batch of {len(items)} records"), self._write() as conn:
+            for kind in ENTITY_TYPES:
+                if kind in by_kind:
+                    self._upsert(conn, mapping_for(kind), by_kind[kind])
+        self._changed(set(by_kind))
+        return len(items)
+
+    def get(self, kind: type[E], id_: str) -> E:
+        mapping = mapping_for(kind)
+        with self._read() as conn:
+            row = conn.execute(
+                select(mapping.table).where(mapping.table.c[mapping.key] == id_)
+            ).first()
+        if row is None:
+            raise NotFound(f"no {kind.__name__} with {mapping.key} {id_!r}")
+        result: E = row_to_entity(kind, row._mapping)
+        return result
+
+    def update(self, entity: E, *, audit: AuditEntry | None = None) -> E:
+        mapping = mapping_for(type(entity))
+        check_entity(entity)
+        entity = self._with_codes([entity])[0]
+        row = entity_to_row(entity, h3_resolution=self.h3_resolution)
+        key = entity_key(entity)
+        table, what = mapping.table, _describe(entity)
+        stmt = table.update().where(table.c[mapping.key] == key)
+        expected = getattr(entity, "version", None)
+        if mapping.versioned:
+            stmt = stmt.where(table.c.version == expected)
+            row["version"] = int(expected or 0) + 1
+        try:
+            with translated(what), self._write() as conn:
+                if isinstance(entity, Spo):
+                    self._check_spo_lock(conn, entity)
+                if conn.execute(stmt.values(row)).rowcount == 0:
+                    self._raise_missing_or_stale(conn, mapping, key, what)
+                if audit is not None:
+                    self._insert_audit(conn, audit)
+        except UnknownReference:
+            raise UnknownReference(
+                self._dangling(mapping, row) or f"{what}: unknown reference"
+            ) from None
+        self._changed({type(entity)})
+        if mapping.versioned:
+            return dataclasses.replace(entity, version=row["version"])  # type: ignore[type-var]
+        return entity
+
+    def delete(self, kind: type[Entity], id_: str) -> None:
+        mapping = mapping_for(kind)
+        table = mapping.table
+        with translated(f"{kind.__name__} {id_!r}", deleting=True), self._write() as conn:
+            if conn.execute(table.delete().where(table.c[mapping.key] == id_)).rowcount == 0:
+                raise NotFound(f"no {kind.__name__} with {mapping.key} {id_!r}")
+        self._changed({kind})
+
+    def find(self, kind: type[E], *, limit: int = 100, offset: int = 0, **filters: str) -> list[E]:
+        mapping = mapping_for(kind)
+        table = mapping.table
+        stmt = select(table).where(*self._filters(mapping, filters))
+        stmt = stmt.order_by(table.c[mapping.key]).limit(limit).offset(offset)
+        with self._read() as conn:
+            rows = conn.execute(stmt).all()
+        return [row_to_entity(kind, row._mapping) for row in rows]
+
+    def count(self, kind: type[Entity], **filters: str) -> int:
+        mapping = mapping_for(kind)
+        stmt = select(func.count()).select_from(mapping.table)
+        stmt = stmt.where(*self._filters(mapping, filters))
+        with self._read() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    # --- plans ----------------------------------------------------------------------------
+    def put_plan(self, plan: PolicePlan) -> None:
+        what = f"plan version {plan.version} of territory {plan.territory_code}"
+        try:
+            with translated(what), self._write() as conn:
+                conn.execute(insert(schema.police_plans).values(plan_to_row(plan)))
+        except UnknownReference:
+            raise UnknownReference(f"territory {plan.territory_code!r} does not exist") from None
+
+    def plans(self, territory_code: str) -> list[PolicePlan]:
+        table = schema.police_plans
+        stmt = select(table).where(table.c.territory_code == territory_code)
+        with self._read() as conn:
+            rows = conn.execute(stmt.order_by(table.c.version)).all()
+        return [row_to_plan(row._mapping) for row in rows]
+
+    def current_plan(self, territory_code: str) -> PolicePlan | None:
+        versions = self.plans(territory_code)
+        return versions[-1] if versions else None
+
+    # --- audit ----------------------------------------------------------------------------
+    def append_audit(self, entry: AuditEntry) -> AuditEntry:
+        with translated("an audit record"), self._write() as conn:
+            return self._insert_audit(conn, entry)
+
+    def audit_log(
+        self, *, entity_type: str | None = None, entity_id: str | None = None
+    ) -> Sequence[AuditEntry]:
+        table = schema.audit_log
+        stmt = select(table).order_by(table.c.id)
+        if entity_type is not None:
+            stmt = stmt.where(table.c.entity_type == entity_type)
+        if entity_id is not None:
+            stmt = stmt.where(table.c.entity_id == entity_id)
+        with self._read() as conn:
+            return [row_to_audit(row._mapping) for row in conn.execute(stmt).all()]
+
+    # --- spatial shared parts ------------------------------------------------------------------
+    def locate(self, lon: float, lat: float) -> AreaChain:
+        return self.locate_many([(lon, lat)])[0]
+
+    def activities_within(
+        self, area: Area, *, query: ActivityQuery = ActivityQuery()
+    ) -> list[Activity]:
+        raise NotImplementedError
+
+    def nearest_activities(
+        self,
+        lon: float,
+        lat: float,
+        *,
+        radius_m: float,
+        k: int,
+        query: ActivityQuery = ActivityQuery(),
+    ) -> list[Nearby]:
+        raise NotImplementedError
+
+    def activities_in_area(
+        self, code: str, *, query: ActivityQuery = ActivityQuery()
+    ) -> list[Activity]:
+        """By the area's stored geometry when it has one, else by the activities' codes."""
+        for kind, column in (
+            (LocalAuthority, "local_authority_code"),
+            (Territory, "territory_code"),
+            (Region, "region_code"),
+        ):
+            try:
+                area = self.get(kind, code)
+            except NotFound:
+                continue
+            if area.geometry is not None:
+                return self.activities_within(area.geometry, query=query)
+            found: list[Activity] = self.find(Activity, limit=10**9, **{column: code})
+            from store.query import matches
+
+            return [activity for activity in found if matches(activity, query)]
+        raise NotFound(f"no local authority, territory or region with code {code!r}")
+
+    # --- helpers --------------------------------------------------------------------------
+    def _with_codes(self, entities: list[Entity]) -> list[Entity]:
+        """Activities missing a local authority / territory / region get them from locate."""
+        todo = [
+            i
+            for i, e in enumerate(entities)
+            if isinstance(e, Activity)
+            and None in (e.local_authority_code, e.territory_code, e.region_code)
+        ]
+        if not todo:
+            return entities
+        points = [(entities[i].location.x, entities[i].location.y) for i in todo]  # type: ignore[union-attr]
+        chains = self.locate_many(points)
+        result = list(entities)
+        for i, chain in zip(todo, chains, strict=True):
+            act = entities[i]
+            assert isinstance(act, Activity)
+            result[i] = dataclasses.replace(
+                act,
+                local_authority_code=act.local_authority_code or chain.local_authority_code,
+                territory_code=act.territory_code or chain.territory_code,
+                region_code=act.region_code or chain.region_code,
+            )
+        return result
+
+    def _insert_audit(self, conn: Connection, entry: AuditEntry) -> AuditEntry:
+        table = schema.audit_log
+        new_id = conn.execute(
+            insert(table).values(audit_to_row(entry)).returning(table.c.id)
+        ).scalar_one()
+        return dataclasses.replace(entry, id=int(new_id))
+
+    def _raise_missing_or_stale(
+        self, conn: Connection, mapping: Mapping_, key: str, what: str
+    ) -> None:
+        table = mapping.table
+        stored = conn.execute(
+            select(table.c[mapping.key]).where(table.c[mapping.key] == key)
+        ).first()
+        if stored is None:
+            raise NotFound(f"{what} does not exist")
+        raise StaleVersion(f"{what} was changed by someone else: read it again")
+
+    def _check_spo_lock(self, conn: Connection, spo: Spo) -> None:
+        """A locked SPO's lines and hash change only together with a new variation."""
+        table = schema.spos
+        row = conn.execute(select(table).where(table.c.id == spo.id).with_for_update()).first()
+        if row is None:
+            return
+        stored: Spo = row_to_entity(Spo, row._mapping)
+        if not stored.is_locked or stored.version != spo.version:
+            return
+        changed = stored.lines != spo.lines or stored.content_hash != spo.content_hash
+        if changed and len(spo.variations) <= len(stored.variations):
+            raise Locked(f"SPO {spo.id!r} is locked: record a variation to change it")
+
+    def _filters(self, mapping: Mapping_, filters: dict[str, Any]) -> list[Any]:
+        clauses = []
+        for name, value in filters.items():
+            column = mapping.table.c.get(name)
+            if column is None or name in ("data", "themes") or _is_geometry(column):
+                raise InvalidInput(f"cannot filter {mapping.kind.__name__} by {name!r}")
+            clauses.append(column == _coerce(column, value))
+        return clauses
+
+    def _dangling(self, mapping: Mapping_, row: dict[str, Any]) -> str | None:
+        """Name the foreign key of ``row`` that points at nothing (for a clear message)."""
+        try:
+            with self._engine.connect() as conn:
+                for fk in mapping.table.foreign_keys:
+                    value = row.get(fk.parent.name)
+                    if value is None:
+                        continue
+                    target = fk.column
+                    hit = conn.execute(select(target).where(target == value)).first()
+                    if hit is None:
+                        return f"{fk.parent.name} {value!r} does not exist"
+        except SQLAlchemyError:
+            return None
+        return None
+
+
+def _describe(entity: object) -> str:
+    return f"{type(entity).__name__} {entity_key(entity)!r}"
+
+
+def _is_geometry(column: Any) -> bool:
+    from store.types import GeoColumn
+
+    return isinstance(column.type, GeoColumn)
+
+
+def _coerce(column: Any, value: Any) -> Any:
+    if isinstance(column.type, Boolean) and isinstance(value, str):
+        return value.lower() in ("1", "true", "yes")
+    if isinstance(column.type, Integer) and isinstance(value, str):
+        return int(value)
+    return value.value if hasattr(value, "value") and isinstance(value, str) else value

@@ -1,0 +1,39 @@
+"""Shared helpers for the datasets tests: files are written by the tests themselves."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from geo.errors import InvalidPostcode, UnknownPostcode
+
+#: two real Reading / Oxford postcodes (OS Code-Point Open) and their lon, lat
+KNOWN_POSTCODES = {"RG1 1AF": (-0.9712, 51.4564), "OX1 1AA": (-1.2600, 51.7514)}
+
+
+def dict_geocoder(code: str) -> tuple[str, float, float]:
+    """A geocoder over a fixed table, with the same errors as the real one."""
+    if not code[0].isalpha() or " " not in code:
+        raise InvalidPostcode(f"{code!r} is not a UK postcode")
+    if code not in KNOWN_POSTCODES:
+        raise UnknownPostcode(f"{code} is not in the gazetteer")
+    return (code, *KNOWN_POSTCODES[code])
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[[str, Sequence[dict[str, str]]], Path]:
+    def write(name: str, rows: Sequence[dict[str, str]]) -> Path:
+        path = tmp_path / name
+        columns: list[str] = []
+        for row in rows:
+            columns += [c for c in row if c not in columns]
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, columns)
+            writer.writeheader()
+            writer.writerows(rows)
+        return path
+
+    return write

@@ -1,0 +1,46 @@
+"""Fixtures for the map tests: Chromium (session), installed assets, shared ONS data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from maps.assets import missing_assets
+from tests.maps.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, require_chromium
+
+SHARED_DATA = ROOT / ".." / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def assets_installed() -> None:
+    """The Leaflet files, installed by ``make assets`` (run here once if they are missing)."""
+    if missing_assets():
+        subprocess.run(["bash", str(ROOT / "scripts" / "install-assets.sh")], check=True)
+    assert missing_assets() == []
+
+
+@pytest.fixture(scope="session")
+def browser(assets_installed: None) -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never ``playwright install``)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``: skipped only on a laptop without it; in CI it must be there."""
+    if not SHARED_DATA.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{SHARED_DATA} is missing")
+        pytest.skip(f"{SHARED_DATA} is missing")
+    return SHARED_DATA.resolve()

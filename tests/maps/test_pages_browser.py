@@ -1,0 +1,136 @@
+"""Every map page served by ``api.app.create_app`` on loopback, opened in Chromium: it draws
+what the store holds, asks nothing of any other host, logs no error, and shows its legend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.app import create_app
+from dicm.settings import Settings
+from store.factory import open_store
+from tests.maps.browser import open_map, serve
+from tests.maps.seed import HOSTILE_NAME, MapWorld, seed_map_world
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def world_and_url(
+    tmp_path_factory: pytest.TempPathFactory, shared_data: Path, assets_installed: None
+) -> Iterator[tuple[MapWorld, str]]:
+    path = tmp_path_factory.mktemp("maps") / "maps.sqlite"
+    settings = Settings(database_url=f"sqlite:///{path}", data_dir=path.parent / ".dicm")
+    store = open_store(settings)
+    world = seed_map_world(store, shared_data)
+    try:
+        with serve(create_app(settings, store=store)) as url:
+            yield world, url
+    finally:
+        store.close()
+
+
+def test_supplier_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
+    world, url = world_and_url
+    with open_map(browser, f"{url}/maps/supplier/{world.supplier_id}", wait_for=".dicm-rank") as m:
+        m.assert_clean()
+        assert m.count(".dicm-rank") == world.activities_near_supplier
+        # reach circle + site marker per site, territory + local-authority outlines
+        assert m.count("path.leaflet-interactive") == 2 * 2 + 1 + world.la_count
+        assert m.count(".dicm-legend") == 1
+        assert (
+            "Office for National Statistics"
+            in m.page.locator(".leaflet-control-attribution").inner_text()
+        )
+        m.page.locator(".dicm-rank", has_text="1").first.click()
+        popup = m.page.locator(".leaflet-popup-content")
+        assert "Start a Social Purchase Order" in popup.inner_text()
+        link = popup.locator("a").get_attribute("href")
+        assert link is not None and link.startswith("/spos/new?activity=")
+        m.screenshot("api-supplier")
+
+
+def test_supplier_popup_shows_hostile_names_as_text(
+    browser: Any, world_and_url: tuple[MapWorld, str]
+) -> None:
+    world, url = world_and_url
+    with open_map(browser, f"{url}/maps/supplier/{world.supplier_id}", wait_for=".dicm-rank") as m:
+        m.page.evaluate(
+            "() => { document.querySelectorAll('.dicm-rank').forEach(e => e.click()); }"
+        )
+        m.assert_clean()  # an injected <img onerror> would have requested /x
+        assert m.page.locator(".leaflet-popup-content img").count() == 0
+
+
+def test_coverage_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
+    world, url = world_and_url
+    page_url = f"{url}/maps/coverage?territory={world.territory_code}"
+    with open_map(browser, page_url, wait_for="path.leaflet-interactive") as m:
+        m.assert_clean()
+        assert m.count("path.leaflet-interactive") == world.la_count + 1
+        assert m.count(".dicm-legend") == 1
+        assert m.count(".leaflet-control-layers-base input") == 3 + 1  # plan priorities + all
+        assert m.page.locator(".dicm-panel section:visible li").count() >= 1
+        m.screenshot("api-coverage")
+
+
+def test_coverage_page_for_one_priority(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
+    world, url = world_and_url
+    page_url = f"{url}/maps/coverage?territory={world.territory_code}&priority=domestic_abuse"
+    with open_map(browser, page_url, wait_for="path.leaflet-interactive") as m:
+        m.assert_clean()
+        assert m.count(".leaflet-control-layers-base input") == 1
+
+
+def test_heatmap_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
+    world, url = world_and_url
+    page_url = f"{url}/maps/heatmap/{world.territory_code}?period=2027"
+    with open_map(browser, page_url, wait_for="path.leaflet-interactive") as m:
+        m.assert_clean()
+        # two awarded cash lines in two different res-7 cells, plus the territory outline
+        assert m.count("path.leaflet-interactive") == 2 + 1
+        assert m.count(".dicm-legend") == 1
+        m.page.get_by_label("Activities").check()
+        m.page.get_by_label("Activity density (kernel)").check()
+        m.page.wait_for_selector("canvas.leaflet-heatmap-layer", state="attached")
+        assert m.count("path.leaflet-interactive") > 3
+        assert m.errors == []
+        m.screenshot("api-heatmap")
+
+
+def test_spo_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
+    world, url = world_and_url
+    with open_map(browser, f"{url}/maps/spo/{world.spo_id}", wait_for=".leaflet-tooltip") as m:
+        m.assert_clean()
+        assert m.count("path.leaflet-interactive") == 2 + 3 + 3  # sites, lines, activities
+        assert sorted(m.page.locator(".leaflet-tooltip").all_inner_texts()) == [
+            "120 hours",
+            "£10,000",
+            "£4,000",
+        ]
+        assert m.count(".dicm-legend") == 1
+        m.screenshot("api-spo")
+
+
+def test_unknown_ids_are_problems_not_pages(world_and_url: tuple[MapWorld, str]) -> None:
+    _, url = world_and_url
+    for path in (
+        "/maps/supplier/nope",
+        "/maps/spo/nope",
+        "/maps/heatmap/E23000999",
+        "/maps/coverage?territory=E23000999",
+    ):
+        response = httpx.get(url + path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_static_assets_are_served(world_and_url: tuple[MapWorld, str]) -> None:
+    _, url = world_and_url
+    response = httpx.get(f"{url}/static/vendor/leaflet/leaflet.js")
+    assert response.status_code == 200 and "Leaflet" in response.text[:500]
+    assert HOSTILE_NAME not in httpx.get(f"{url}/maps/spo/spo-1").text
