@@ -121,11 +121,10 @@ def _to_wgs84(
 
 
 def _in_uk(geometry: BaseGeometry) -> bool:
+    """The feature's bounding box meets the UK envelope (the store re-checks every geometry)."""
     minx, miny, maxx, maxy = geometry.bounds
     lon_min, lat_min, lon_max, lat_max = UK_BBOX
-    return bool(
-        minx >= lon_min - 1 and maxx <= lon_max + 1 and miny >= lat_min - 1 and maxy <= lat_max + 1
-    )
+    return bool(minx <= lon_max and maxx >= lon_min and miny <= lat_max and maxy >= lat_min)
 
 
 def read_boundary_file(

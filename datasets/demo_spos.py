@@ -127,8 +127,9 @@ def _lines(
         amount, unit = _amount(need, rng)
         priority = next((t for t in activity.themes if t in themes), activity.themes[0])
         start = today - timedelta(days=int(rng.integers(60, 200)))
+        half = float(amount // 2) if unit in ("items", "people") else round(amount * 0.5, 2)
         milestones = (
-            (start + timedelta(days=180), round(amount * 0.5, 2)),
+            (start + timedelta(days=180), half),
             (start + timedelta(days=365), amount),
         )
         lines.append(

@@ -63,7 +63,9 @@ def parse_themes(text: str) -> tuple[str, ...]:
         if not code:
             continue
         if code not in THEMES:
-            raise RowError("bad-theme", f"unknown theme {raw.strip()!r} (see `dicm themes`)")
+            raise RowError(
+                "bad-theme", f"unknown theme {raw.strip()!r} (theme codes: {', '.join(THEMES)})"
+            )
         if code not in codes:
             codes.append(code)
     return tuple(codes)

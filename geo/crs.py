@@ -34,31 +34,41 @@ def transformer(source: int | str, target: int | str) -> Transformer:
 
 
 def _xy(x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
-    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    return np.atleast_1d(np.asarray(x, dtype=np.float64)), np.atleast_1d(
+        np.asarray(y, dtype=np.float64)
+    )
 
 
 def lonlat_to_bng(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     """WGS 84 lon/lat (degrees) to BNG easting/northing (metres), vectorised."""
     x, y = transformer(WGS84, BNG).transform(*_xy(lon, lat))
-    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    return np.atleast_1d(np.asarray(x, dtype=np.float64)), np.atleast_1d(
+        np.asarray(y, dtype=np.float64)
+    )
 
 
 def bng_to_lonlat(easting: npt.ArrayLike, northing: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     """BNG easting/northing (metres) to WGS 84 lon/lat (degrees), vectorised."""
     x, y = transformer(BNG, WGS84).transform(*_xy(easting, northing))
-    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    return np.atleast_1d(np.asarray(x, dtype=np.float64)), np.atleast_1d(
+        np.asarray(y, dtype=np.float64)
+    )
 
 
 def lonlat_to_itm(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     """WGS 84 lon/lat to Irish Transverse Mercator easting/northing (metres), vectorised."""
     x, y = transformer(WGS84, ITM).transform(*_xy(lon, lat))
-    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    return np.atleast_1d(np.asarray(x, dtype=np.float64)), np.atleast_1d(
+        np.asarray(y, dtype=np.float64)
+    )
 
 
 def itm_to_lonlat(easting: npt.ArrayLike, northing: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     """Irish Transverse Mercator easting/northing to WGS 84 lon/lat, vectorised."""
     x, y = transformer(ITM, WGS84).transform(*_xy(easting, northing))
-    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    return np.atleast_1d(np.asarray(x, dtype=np.float64)), np.atleast_1d(
+        np.asarray(y, dtype=np.float64)
+    )
 
 
 def project_geometry(geometry: BaseGeometry, source: int | str, target: int | str) -> BaseGeometry:

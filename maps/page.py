@@ -50,9 +50,10 @@ class TileSpec:
 
 
 def to_script_json(data: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element (no ``</script>``, no HTML comments)."""
+    """JSON that is safe inside a ``<script>`` element: no ``</script>``, no ``<!--`` (``&`` has
+    no meaning in script text, so escaped entities such as ``&amp;`` stay as they are)."""
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def esc(text: object) -> str:
@@ -97,7 +98,7 @@ def new_map(
             tiles=tiles.url, attr=tiles.attribution_text, name="Background", control=False
         ).add_to(m)
     m.add_child(Attribution(ons_attribution(attribution_year)))
-    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], max_zoom=14)
+    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], padding=(70, 70), max_zoom=14)
     return m
 
 

@@ -46,13 +46,23 @@ return group;
 """
 
 _ACTIVITIES_BODY = """
+var T = data.strings;
+function popup(a) {
+  var themes = T[a[7]] ? '<p>Themes: ' + T[a[7]] + '</p>' : '';
+  var needs = T[a[8]] ? '<p>Needs:</p><ul><li>' + T[a[8]].split('\\n').join('</li><li>') +
+    '</li></ul>' : '';
+  var link = data.spo_link[0] + encodeURIComponent(a[9]) + data.spo_link[1];
+  return '<div class="dicm-popup"><h3>#' + a[2] + ' ' + T[a[3]] + '</h3><p>' +
+    a[4].toFixed(1) + ' km away · score ' + a[5].toFixed(2) + '</p><p>' + T[a[6]] + '</p>' +
+    themes + needs + '<p><a href="' + link + '">Start a Social Purchase Order</a></p></div>';
+}
 var group = data.cluster
   ? L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false})
   : L.featureGroup();
 var markers = data.items.map(function (a) {
   var icon = L.divIcon({className: 'dicm-rank', html: String(a[2]), iconSize: [24, 24]});
-  return L.marker([a[1], a[0]], {icon: icon, title: a[4], zIndexOffset: -a[2]})
-    .bindPopup(a[3], {maxWidth: 320});
+  return L.marker([a[1], a[0]], {icon: icon, zIndexOffset: -a[2]})
+    .bindPopup(function () { return popup(a); }, {maxWidth: 320});
 });
 if (data.cluster) { group.addLayers(markers); }
 else { markers.forEach(function (m) { group.addLayer(m); }); }
@@ -72,30 +82,51 @@ def spo_link(activity_id: str, supplier_id: str) -> str:
     return "/spos/new?" + urlencode({"activity": activity_id, "supplier": supplier_id})
 
 
-def _needs_html(activity: Activity) -> str:
-    if not activity.needs:
-        return ""
-    items = []
+def needs_text(activity: Activity) -> str:
+    """The activity's needs, one escaped line each (the page turns them into a list)."""
+    lines = []
     for need in activity.needs:
         amount = f" {need.amount:,.0f} {need.unit or ''}".rstrip() if need.amount else ""
         detail = f": {need.description}" if need.description else ""
-        items.append(f"<li>{esc(need.support_type.value)}{esc(amount)}{esc(detail)}</li>")
-    return f"<p>Needs:</p><ul>{''.join(items)}</ul>"
+        lines.append(esc(f"{need.support_type.value}{amount}{detail}"))
+    return "\n".join(lines)
 
 
-def popup_html(match: MatchRecord, supplier_id: str) -> str:
-    """The popup of one recommended activity; every text escaped."""
-    a = match.activity
-    themes = ", ".join(THEMES.get(t, t) for t in a.themes)
-    return (
-        f'<div class="dicm-popup"><h3>#{match.rank} {esc(a.name)}</h3>'
-        f"<p>{match.distance_m / 1000:.1f} km away · score {match.score:.2f}</p>"
-        f"<p>{esc(match.explanation)}</p>"
-        + (f"<p>Themes: {esc(themes)}</p>" if themes else "")
-        + _needs_html(a)
-        + f'<p><a href="{esc(spo_link(a.id, supplier_id))}">Start a Social Purchase Order</a>'
-        "</p></div>"
-    )
+class _Strings:
+    """Repeated popup texts (explanations, themes, needs) sent once and referred to by index."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def ref(self, text: str) -> int:
+        if text not in self._index:
+            self._index[text] = len(self.items)
+            self.items.append(text)
+        return self._index[text]
+
+
+def _activity_rows(matches: Sequence[MatchRecord], strings: _Strings) -> list[list[object]]:
+    """One compact row per match; every text is escaped here, in Python."""
+    rows: list[list[object]] = []
+    for r in sorted(matches, key=lambda r: r.rank):
+        a = r.activity
+        themes = ", ".join(THEMES.get(t, t) for t in a.themes)
+        rows.append(
+            [
+                round(a.location.x, 5),
+                round(a.location.y, 5),
+                r.rank,
+                strings.ref(esc(a.name)),
+                round(r.distance_m / 1000, 1),
+                round(r.score, 2),
+                strings.ref(esc(r.explanation)),
+                strings.ref(esc(themes)),
+                strings.ref(needs_text(a)),
+                a.id,
+            ]
+        )
+    return rows
 
 
 def _site_rows(supplier: Supplier, reach_m: float) -> list[dict[str, object]]:
@@ -129,22 +160,19 @@ def supplier_map(
     if outlines:
         m.add_child(outlines_layer(outlines))
     m.add_child(DataLayer("Sites and reach", _site_rows(supplier, reach_m), _SITES_BODY))
-    ordered = sorted(matches, key=lambda r: r.rank)
-    items = [
-        [
-            round(r.activity.location.x, 5),
-            round(r.activity.location.y, 5),
-            r.rank,
-            popup_html(r, supplier.id),
-            f"#{r.rank} {r.activity.name}",
-        ]
-        for r in ordered
-    ]
+    strings = _Strings()
+    items = _activity_rows(matches, strings)
     cluster = len(items) > cluster_above
+    data = {
+        "items": items,
+        "strings": strings.items,
+        "cluster": cluster,
+        "spo_link": ["/spos/new?activity=", esc("&" + urlencode({"supplier": supplier.id}))],
+    }
     m.add_child(
         DataLayer(
             "Recommended activities",
-            {"items": items, "cluster": cluster},
+            data,
             _ACTIVITIES_BODY,
             assets=(CLUSTER_JS, CLUSTER_CSS, CLUSTER_DEFAULT_CSS) if cluster else (),
         )

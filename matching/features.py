@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from domain.model import Activity, Need, Supplier
@@ -105,7 +106,7 @@ def build_activity_table(
         id_rank=id_rank,
         provider_code=np.asarray(provider_code, dtype=np.intp).reshape(n),
         theme_matrix=theme_matrix,
-        has_themes=theme_matrix.any(axis=1),
+        has_themes=np.asarray(theme_matrix.any(axis=1), dtype=np.bool_),
         need_keys=need_keys,
         need_patterns=patterns,
         need_pattern=np.asarray(need_pattern, dtype=np.intp).reshape(n),
@@ -115,8 +116,14 @@ def build_activity_table(
         sustainability=_sustainability(activities),
         saturation=_saturation(activities, context),
         evidence=_evidence(activities),
-        text_matrix=vectoriser.transform([activity_text(a) for a in activities]),
+        text_matrix=_text_matrix(activities, vectoriser),
     )
+
+
+def _text_matrix(activities: Sequence[Activity], vectoriser: TfidfVectorizer) -> Any:
+    if not activities:
+        return sparse.csr_matrix((0, len(vectoriser.vocabulary_)))
+    return vectoriser.transform([activity_text(a) for a in activities])
 
 
 def _theme_matrix(activities: Sequence[Activity]) -> FloatArray:

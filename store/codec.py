@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -41,56 +42,72 @@ def to_json(value: Any) -> Any:
 
 
 @functools.cache
-def field_types(cls: type) -> dict[str, Any]:
+def field_types(cls: Any) -> dict[str, Any]:
     """Resolved type hints of a dataclass (its annotations are strings)."""
     return typing.get_type_hints(cls)
 
 
 def from_json(tp: Any, value: Any) -> Any:
     """Rebuild a value of type ``tp`` from :func:`to_json` output (or an already-typed value)."""
-    if value is None:
-        return None
+    return None if value is None else converter(tp)(value)
+
+
+Convert = Callable[[Any], Any]
+
+
+@functools.cache
+def converter(tp: Any) -> Convert:
+    """A function rebuilding values of type ``tp`` (built once per type: decoding is hot)."""
     origin = typing.get_origin(tp)
     if origin is typing.Union or origin is types.UnionType:
-        return _from_union(typing.get_args(tp), value)
+        options = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        if all(isinstance(arg, type) and issubclass(arg, BaseGeometry) for arg in options):
+            return _optional(_to_shape)
+        return _optional(converter(options[0]))
     if origin is tuple:
-        item_type = typing.get_args(tp)[0]
-        return tuple(from_json(item_type, item) for item in value)
+        item = converter(typing.get_args(tp)[0])
+        return lambda value: tuple(item(v) for v in value)
     if origin is dict:
-        value_type = typing.get_args(tp)[1]
-        return {key: from_json(value_type, item) for key, item in value.items()}
+        item = converter(typing.get_args(tp)[1])
+        return lambda value: {key: item(v) for key, v in value.items()}
     if tp is Any or tp is object:
-        return value
-    return _from_plain(tp, value)
+        return _same
+    return _plain_converter(tp)
 
 
-def _from_union(args: tuple[Any, ...], value: Any) -> Any:
-    options = [arg for arg in args if arg is not type(None)]
-    if all(isinstance(arg, type) and issubclass(arg, BaseGeometry) for arg in options):
-        return _to_shape(value)
-    return from_json(options[0], value)
-
-
-def _from_plain(tp: Any, value: Any) -> Any:
+def _plain_converter(tp: Any) -> Convert:
     if isinstance(tp, type) and issubclass(tp, BaseGeometry):
-        return _to_shape(value)
+        return _to_shape
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        if isinstance(value, tp):
-            return value
-        hints = field_types(tp)
-        return tp(**{name: from_json(hints[name], item) for name, item in value.items()})
+        return _dataclass_converter(tp)
     if tp is datetime:
-        return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        return lambda v: v if isinstance(v, datetime) else datetime.fromisoformat(v)
     if tp is date:
-        return value if isinstance(value, date) else date.fromisoformat(value)
-    if tp is float:
-        return float(value)
-    if tp is int:
-        return int(value)
-    if tp is bool:
-        return bool(value)
+        return lambda v: v if isinstance(v, date) else date.fromisoformat(v)
+    if tp in (float, int, bool, str):
+        return typing.cast(Convert, tp)
     if isinstance(tp, type) and issubclass(tp, Enum):
-        return tp(value)
+        return typing.cast(Convert, tp)
+    return _same
+
+
+def _dataclass_converter(cls: type) -> Convert:
+    hints = field_types(cls)
+    fields = {f.name: converter(hints[f.name]) for f in dataclasses.fields(cls)}
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, cls):
+            return value
+        return cls(**{k: None if v is None else fields[k](v) for k, v in value.items()})
+
+    return convert
+
+
+def _optional(inner: Convert) -> Convert:
+    return lambda value: None if value is None else inner(value)
+
+
+def _same(value: Any) -> Any:
     return value
 
 

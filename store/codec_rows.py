@@ -7,6 +7,7 @@ A field with a column of the same name is stored there; every other field goes i
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,7 @@ from domain.model import (
 )
 from spo.model import ProgressReport, Spo
 from store import schema
-from store.codec import field_types, from_json, to_json
+from store.codec import Convert, converter, field_types, to_json
 
 
 @dataclass(frozen=True)
@@ -101,17 +102,31 @@ def entity_to_row(entity: object, *, h3_resolution: int) -> dict[str, Any]:
     return row
 
 
-def row_to_entity(kind: type[Any], row: Mapping[str, Any]) -> Any:
-    """Rebuild an entity from its row."""
-    hints = field_types(kind)
+def row_to_entity(kind: Any, row: Mapping[Any, Any], table: Table | None = None) -> Any:
+    """Rebuild an entity from its row (``table`` defaults to the kind's mapped table)."""
+    columns, in_data = _row_plan(kind, table if table is not None else mapping_for(kind).table)
     data: Mapping[str, Any] = row.get("data") or {}
     kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(kind):
-        if f.name in row:
-            kwargs[f.name] = from_json(hints[f.name], row[f.name])
-        elif f.name in data:
-            kwargs[f.name] = from_json(hints[f.name], data[f.name])
+    for name, convert in columns:
+        value = row[name]
+        kwargs[name] = None if value is None else convert(value)
+    for name, convert in in_data:
+        if name in data:
+            value = data[name]
+            kwargs[name] = None if value is None else convert(value)
     return kind(**kwargs)
+
+
+@functools.cache
+def _row_plan(kind: Any, table: Table) -> tuple[list[tuple[str, Convert]], list[tuple[str, Convert]]]:
+    """Which fields come from columns and which from ``data``, with their converters."""
+    hints = field_types(kind)
+    columns: list[tuple[str, Convert]] = []
+    in_data: list[tuple[str, Convert]] = []
+    for f in dataclasses.fields(kind):
+        target = columns if f.name in table.c else in_data
+        target.append((f.name, converter(hints[f.name])))
+    return columns, in_data
 
 
 def _to_column(value: Any) -> Any:
@@ -146,8 +161,8 @@ def plan_to_row(plan: PolicePlan) -> dict[str, Any]:
     }
 
 
-def row_to_plan(row: Mapping[str, Any]) -> PolicePlan:
-    result: PolicePlan = row_to_entity(PolicePlan, row)
+def row_to_plan(row: Mapping[Any, Any]) -> PolicePlan:
+    result: PolicePlan = row_to_entity(PolicePlan, row, schema.police_plans)
     return result
 
 
@@ -163,6 +178,6 @@ def audit_to_row(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-def row_to_audit(row: Mapping[str, Any]) -> AuditEntry:
-    result: AuditEntry = row_to_entity(AuditEntry, row)
+def row_to_audit(row: Mapping[Any, Any]) -> AuditEntry:
+    result: AuditEntry = row_to_entity(AuditEntry, row, schema.audit_log)
     return result

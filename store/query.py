@@ -8,6 +8,9 @@ from domain.model import Activity
 from domain.vocabulary import ValidationStatus
 from store.port import ActivityQuery
 
+#: the default query: every activity, no filter
+ALL_ACTIVITIES = ActivityQuery()
+
 
 def as_of_date(query: ActivityQuery) -> date:
     """The day validation expiry is judged on: ``query.as_of`` or today."""

@@ -28,7 +28,7 @@ from store.chain import Hits, resolve_chain
 from store.codec import from_json
 from store.codec_rows import Mapping_, row_to_entity
 from store.port import ActivityQuery, Nearby
-from store.query import matches
+from store.query import ALL_ACTIVITIES, matches
 from store.sqlstore import SqlStore
 
 _AREA_KINDS = {LocalAuthority, Territory, Region}
@@ -102,7 +102,7 @@ class SqliteStore(SqlStore):
         *,
         radius_m: float,
         k: int,
-        query: ActivityQuery = ActivityQuery(),
+        query: ActivityQuery = ALL_ACTIVITIES,
     ) -> list[Nearby]:
         index = self._index()
         pairs = index.nearest(lon, lat, radius_m=radius_m, k=k, query=query)
@@ -140,7 +140,7 @@ class SqliteStore(SqlStore):
 
     # --- within ------------------------------------------------------------------------------
     def activities_within(
-        self, area: Area, *, query: ActivityQuery = ActivityQuery()
+        self, area: Area, *, query: ActivityQuery = ALL_ACTIVITIES
     ) -> list[Activity]:
         t = schema.activities
         minx, miny, maxx, maxy = area.bounds

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, Engine, Integer, func, insert, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
-from domain.errors import Conflict, InvalidInput, Locked, NotFound, StaleVersion, UnknownReference
+from domain.errors import InvalidInput, Locked, NotFound, StaleVersion, UnknownReference
 from domain.model import (
     Activity,
     Area,
@@ -38,8 +38,9 @@ from store.codec_rows import (
     row_to_entity,
     row_to_plan,
 )
-from store.errors import is_fk_violation, translated
+from store.errors import translated
 from store.port import ENTITY_TYPES, ActivityQuery, E, Entity, Nearby
+from store.query import ALL_ACTIVITIES, matches
 from store.validate import check_entity
 
 
@@ -136,7 +137,7 @@ class SqlStore:
     def update(self, entity: E, *, audit: AuditEntry | None = None) -> E:
         mapping = mapping_for(type(entity))
         check_entity(entity)
-        entity = self._with_codes([entity])[0]
+        entity = self._with_codes([entity])[0]  # type: ignore[assignment]
         row = entity_to_row(entity, h3_resolution=self.h3_resolution)
         key = entity_key(entity)
         table, what = mapping.table, _describe(entity)
@@ -159,7 +160,7 @@ class SqlStore:
             ) from None
         self._changed({type(entity)})
         if mapping.versioned:
-            return dataclasses.replace(entity, version=row["version"])  # type: ignore[type-var]
+            return dataclasses.replace(entity, version=row["version"])
         return entity
 
     def delete(self, kind: type[Entity], id_: str) -> None:
@@ -228,7 +229,7 @@ class SqlStore:
         return self.locate_many([(lon, lat)])[0]
 
     def activities_within(
-        self, area: Area, *, query: ActivityQuery = ActivityQuery()
+        self, area: Area, *, query: ActivityQuery = ALL_ACTIVITIES
     ) -> list[Activity]:
         raise NotImplementedError
 
@@ -239,28 +240,30 @@ class SqlStore:
         *,
         radius_m: float,
         k: int,
-        query: ActivityQuery = ActivityQuery(),
+        query: ActivityQuery = ALL_ACTIVITIES,
     ) -> list[Nearby]:
         raise NotImplementedError
 
     def activities_in_area(
-        self, code: str, *, query: ActivityQuery = ActivityQuery()
+        self, code: str, *, query: ActivityQuery = ALL_ACTIVITIES
     ) -> list[Activity]:
         """By the area's stored geometry when it has one, else by the activities' codes."""
-        for kind, column in (
+        kinds: tuple[tuple[type[LocalAuthority | Territory | Region], str], ...] = (
             (LocalAuthority, "local_authority_code"),
             (Territory, "territory_code"),
             (Region, "region_code"),
-        ):
+        )
+        for kind, column in kinds:
             try:
                 area = self.get(kind, code)
             except NotFound:
                 continue
             if area.geometry is not None:
                 return self.activities_within(area.geometry, query=query)
-            found: list[Activity] = self.find(Activity, limit=10**9, **{column: code})
-            from store.query import matches
-
+            table = schema.activities
+            stmt = select(table).where(table.c[column] == code).order_by(table.c.id)
+            with self._read() as conn:
+                found = [row_to_entity(Activity, r._mapping) for r in conn.execute(stmt)]
             return [activity for activity in found if matches(activity, query)]
         raise NotFound(f"no local authority, territory or region with code {code!r}")
 
@@ -361,4 +364,4 @@ def _coerce(column: Any, value: Any) -> Any:
         return value.lower() in ("1", "true", "yes")
     if isinstance(column.type, Integer) and isinstance(value, str):
         return int(value)
-    return value.value if hasattr(value, "value") and isinstance(value, str) else value
+    return value

@@ -73,8 +73,10 @@ def wkb_to_shape(value: Any) -> BaseGeometry | None:
     data = getattr(value, "data", value)  # WKBElement
     if isinstance(data, memoryview):
         data = bytes(data)
-    geom = shapely.from_wkb(data)
-    return shapely.set_srid(geom, 0) if shapely.get_srid(geom) else geom
+    geom: BaseGeometry = shapely.from_wkb(data)
+    if shapely.get_srid(geom):
+        geom = shapely.set_srid(geom, 0)
+    return geom
 
 
 class UtcDateTime(TypeDecorator[datetime]):

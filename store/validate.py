@@ -30,7 +30,7 @@ def check_area(area: object, what: str) -> None:
     if not shapely.is_valid(area):
         raise InvalidGeometry(f"{what} is not valid: {shapely.is_valid_reason(area)}")
     minx, miny, maxx, maxy = area.bounds
-    if not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
+    if not (minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
         if _touches_uk(miny, minx, maxy, maxx):
             raise SwappedCoordinates(f"{what}: latitude and longitude look swapped")
         raise InvalidCoordinates(f"{what} has coordinates out of range")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.deps import ViewerDep
 from api.services import maps as service
 from maps.assets import STATIC_DIR, STATIC_URL_PREFIX, missing_assets
 
@@ -71,7 +72,8 @@ def heatmap_page(
 
 
 @router.get("/spo/{spo_id}", response_class=HTMLResponse)
-def spo_page(request: Request, spo_id: str) -> HTMLResponse:
-    """Lines from the supplier's sites to the activities its SPO supports, with amounts."""
+def spo_page(request: Request, spo_id: str, viewer: ViewerDep) -> HTMLResponse:
+    """Lines from the supplier's sites to the activities its SPO supports, with amounts.
+    Public once the SPO is formalised in a contract; before that, for its parties only."""
     store, settings = _ctx(request)
-    return _page(service.spo_page(store, settings, spo_id))
+    return _page(service.spo_page(store, settings, spo_id, viewer=viewer))

@@ -9,6 +9,7 @@ database and reuses everything. The demo tokens are kept in that file on purpose
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -16,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from api.services.demo_drive import account_for, apply_validations, drive_scenario, pending
+from api.services.demo_drive import apply_validations, drive_scenario, pending
 from api.services.imports import iter_all
 from datasets.demo import DemoDataset, build_demo_dataset
 from datasets.places import gb_postcodes, uk_places
@@ -125,7 +126,7 @@ def build_demo(
     report("geography", 0, 0)
     from api.services.geography import ensure_geography
 
-    ensure_geography(store, settings)
+    ensure_geography(store, settings, lambda message: report("geography", 0, 0))
     report("geography", 1, 1)
     marker = _read_marker(settings)
     if marker is not None and _is_current(marker, store, seed, scale):
@@ -141,10 +142,13 @@ def build_demo(
 
 
 def _is_current(marker: dict[str, Any], store: Store, seed: int, scale: float) -> bool:
-    """The marker describes this seed and scale and the database still holds what it counted."""
+    """The marker describes this seed and scale and the database still holds the demo (data
+    imported since then does not make it stale; a new or emptied database file does)."""
     if marker.get("seed") != seed or marker.get("scale") != scale:
         return False
-    return bool(marker.get("counts") == count_all(store))
+    counts = marker.get("counts", {})
+    now = count_all(store)
+    return all(now.get(k, 0) >= int(v) for k, v in counts.items()) and now["spos"] > 0
 
 
 def _generate(
@@ -170,19 +174,25 @@ def _load(
         )
     report("organisations", 0, 1)
     store.put_many(
-        [*data.providers, *(pending(a) for a in data.activities), *data.suppliers, *data.buyers,
-         *data.tenders]
+        [
+            *data.providers,
+            *(pending(a) for a in data.activities),
+            *data.suppliers,
+            *data.buyers,
+            *data.tenders,
+        ]
     )
     for plan in data.plans:
-        try:
+        with contextlib.suppress(Conflict):  # this plan version is already there
             store.put_plan(plan)
-        except Conflict:
-            pass  # this plan version is already there
     report("organisations", 1, 1)
     total = len(data.activities)
     done = iter(range(1, total + 1))
     apply_validations(
-        store, data.activities, settings, today,
+        store,
+        data.activities,
+        settings,
+        today,
         tick=lambda: report("validations", next(done), total),
     )
     for n, scenario in enumerate(data.spos):
@@ -228,7 +238,9 @@ def _demo_accounts(store: Store, data: DemoDataset) -> tuple[DemoAccount, ...]:
 
 def _name_of(store: Store, role: Role, org: str | None) -> str | None:
     kinds: dict[Role, type[Supplier] | type[Provider] | type[Buyer]] = {
-        Role.SUPPLIER: Supplier, Role.PROVIDER: Provider, Role.BUYER: Buyer,
+        Role.SUPPLIER: Supplier,
+        Role.PROVIDER: Provider,
+        Role.BUYER: Buyer,
     }
     if org is None or role not in kinds:
         return None
@@ -248,12 +260,18 @@ def demo_urls(base_url: str, summary: DemoSummary, store: Store) -> list[tuple[s
     by_role = {a.role: a for a in summary.accounts}
     supplier = by_role.get("supplier")
     spo_id = next(
-        (s.id for s in iter_all(store, Spo) if s.state.value == "in_delivery"
-         and s.tender_id.startswith("tender-e23000029")), None,
+        (
+            s.id
+            for s in iter_all(store, Spo)
+            if s.state.value == "in_delivery" and s.tender_id.startswith("tender-e23000029")
+        ),
+        None,
     )
     urls = [
-        ("Supplier: activities near your sites",
-         f"{base_url}/maps/supplier/{supplier.organisation_id}" if supplier else ""),
+        (
+            "Supplier: activities near your sites",
+            f"{base_url}/maps/supplier/{supplier.organisation_id}" if supplier else "",
+        ),
         ("Buyer: coverage of Thames Valley", f"{base_url}/maps/coverage?territory=E23000029"),
         ("PCC office: social value heatmap", f"{base_url}/maps/heatmap/E23000029"),
         ("SPO: lines from sites to activities", f"{base_url}/maps/spo/{spo_id}" if spo_id else ""),

@@ -207,7 +207,9 @@ def import_indicator(
         raise InvalidInput(f"indicator name {name!r}: use letters, digits, - and _")
     result = read_indicator(read_table(path), code_column=code_column, value_column=value_column)
     if result.rejected and not skip_invalid:
-        return ImportReport("indicator", str(path), result.rows_read, 0, result.rejected, False)
+        return ImportReport(
+            "indicator values", str(path), result.rows_read, 0, result.rejected, False
+        )
     folder = indicators_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
@@ -224,7 +226,7 @@ def import_indicator(
     }
     (folder / f"{name}.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return ImportReport(
-        "indicator", str(path), result.rows_read, len(result.accepted), result.rejected, True
+        "indicator values", str(path), result.rows_read, len(result.accepted), result.rejected, True
     )
 
 
@@ -235,6 +237,20 @@ def load_indicator(settings: Settings, name: str) -> dict[str, float]:
         raise NotFound(f"no indicator {name!r}: import it with `dicm import indicator`")
     with path.open(encoding="utf-8") as handle:
         return {row["code"]: float(row["value"]) for row in csv.DictReader(handle)}
+
+
+def need_by_area(
+    settings: Settings, name: str, *, higher_is_more_need: bool = True
+) -> dict[str, float]:
+    """An indicator rescaled to 0..1 need per ONS code (min-max), the form SPO scoring and
+    matching take; ``higher_is_more_need=False`` for ranks where 1 is most deprived."""
+    values = load_indicator(settings, name)
+    if not values:
+        return {}
+    low, high = min(values.values()), max(values.values())
+    span = high - low
+    scaled = {c: (v - low) / span if span else 1.0 for c, v in values.items()}
+    return scaled if higher_is_more_need else {c: 1.0 - v for c, v in scaled.items()}
 
 
 def list_indicators(settings: Settings) -> list[str]:
@@ -250,4 +266,5 @@ __all__ = [
     "import_indicator",
     "list_indicators",
     "load_indicator",
+    "need_by_area",
 ]

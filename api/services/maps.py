@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 
 import folium
 
+from api.services.accounts import visible_spo
 from dicm.settings import Settings
 from domain.errors import NotFound
-from domain.model import Activity, LocalAuthority, Site, Supplier, Territory
+from domain.model import Account, Activity, LocalAuthority, Site, Supplier, Territory
 from domain.vocabulary import THEMES
 from maps.coverage import coverage_map
 from maps.heatmap import heatmap_map
@@ -43,7 +44,7 @@ DEFAULT_REACH_M = 25_000.0
 DEFAULT_MAX_ACTIVITIES = 500
 
 #: a recommender: (store, supplier, reach_m, k) -> ranked match records
-Recommender = Callable[[Store, Supplier, float, int], list[MatchRecord]]
+RecommendFn = Callable[[Store, Supplier, float, int], list[MatchRecord]]
 
 
 def tiles_from_settings(settings: Settings) -> TileSpec | None:
@@ -94,6 +95,40 @@ def nearest_recommender(
     ]
 
 
+def matching_recommender(
+    store: Store, supplier: Supplier, reach_m: float, k: int
+) -> list[MatchRecord]:
+    """dicm's recommender (``matching.Recommender``) fitted on the validated activities within
+    reach of the supplier's sites, with the current plans of their territories: the ranking and
+    HOW & WHERE explanations the API's match endpoints give."""
+    from matching.context import MatchingContext
+    from matching.recommender import MAX_K, Recommender
+
+    candidates = {
+        hit.activity.id: hit.activity
+        for site in supplier.sites
+        for hit in store.nearest_activities(
+            site.location.x,
+            site.location.y,
+            radius_m=reach_m,
+            k=100_000,
+            query=ActivityQuery(recommendable_only=True),
+        )
+    }
+    if not candidates or not supplier.sites:
+        return []
+    codes = {a.territory_code for a in candidates.values() if a.territory_code}
+    plans = {c: p for c in codes if (p := store.current_plan(c)) is not None}
+    names = {c: store.get(Territory, c).name for c in codes}
+    context = MatchingContext(plans=plans, area_names=names)
+    model = Recommender(radius_m=reach_m).fit(list(candidates.values()), context)
+    found = model.recommend(supplier, k=max(1, min(k, MAX_K, len(candidates))))
+    return [
+        MatchRecord(m.rank, candidates[m.activity_id], m.distance_m, m.score, m.explanation)
+        for m in found.matches
+    ]
+
+
 def _outlines_for(store: Store, territory_codes: Sequence[str]) -> list[Outline]:
     out: list[Outline] = []
     for code in dict.fromkeys(c for c in territory_codes if c):
@@ -116,7 +151,7 @@ def supplier_page(
     *,
     reach_m: float = DEFAULT_REACH_M,
     k: int = DEFAULT_MAX_ACTIVITIES,
-    recommender: Recommender = nearest_recommender,
+    recommender: RecommendFn = matching_recommender,
     inline: bool = False,
 ) -> str:
     """The supplier-finder page (``NotFound`` for an unknown supplier)."""
@@ -300,9 +335,26 @@ def heatmap_page(
     return render_page(m, inline=inline)
 
 
-def spo_page(store: Store, settings: Settings, spo_id: str, *, inline: bool = False) -> str:
-    """The SPO page: lines from the supplier's sites to the activities it supports."""
+def visible_spo_for_map(store: Store, viewer: Account | None, spo_id: str) -> Spo:
+    """A formalised SPO is part of an awarded public contract: anyone may see its map. A bid
+    still in competition (draft, submitted, scored) or one that lost is shown only to those
+    who may read the SPO itself (``NotFound`` otherwise, so its existence does not leak)."""
     spo = store.get(Spo, spo_id)
+    if spo.state in COMMITTED_STATES:
+        return spo
+    return visible_spo(store, viewer, spo_id)
+
+
+def spo_page(
+    store: Store,
+    settings: Settings,
+    spo_id: str,
+    *,
+    viewer: Account | None = None,
+    inline: bool = False,
+) -> str:
+    """The SPO page: lines from the supplier's sites to the activities it supports."""
+    spo = visible_spo_for_map(store, viewer, spo_id)
     supplier = store.get(Supplier, spo.supplier_id)
     delivered = _delivered_by_line(store, spo.id)
     links = []
@@ -321,9 +373,11 @@ def spo_page(store: Store, settings: Settings, spo_id: str, *, inline: bool = Fa
                 delivered.get(line.id, 0.0),
             )
         )
+    territories = [line.territory_code or "" for line in spo.lines]
     m = spo_map(
         supplier,
         links,
+        outlines=_outlines_for(store, territories),
         title=f"SPO {spo.title or spo.id}: {supplier.name}",
         tiles=tiles_from_settings(settings),
     )

@@ -381,6 +381,13 @@ def award(
     store port has no multi-entity versioned write), with its own audit entry.
     """
     when = _now(at)
+    cid = contract_id or f"contract-{spo_id}"
+    try:
+        store.get(Contract, cid)
+    except NotFound:
+        pass
+    else:
+        raise Conflict(f"contract {cid!r} already exists")
     saved = _change(
         store,
         spo_id,
@@ -390,10 +397,11 @@ def award(
         edit=lambda loaded: lock(loaded.spo, at=when),
         at=when,
         bus=bus,
+        detail=lambda _l, after: {"lines": [line_to_dict(x) for x in after.lines]},
     )
     tender = store.get(Tender, saved.tender_id)
     contract = Contract(
-        id=contract_id or f"contract-{saved.id}",
+        id=cid,
         tender_id=saved.tender_id,
         supplier_id=saved.supplier_id,
         awarded_at=when,
@@ -515,11 +523,33 @@ def vary(
         at=when,
         reason=reason,
         bus=bus,
-        detail=lambda loaded, _a: {
+        detail=lambda loaded, after: {
             "previous_lines": [line_to_dict(x) for x in loaded.spo.lines],
             "previous_commitment_version": commitment_version(loaded.spo),
+            "lines": [line_to_dict(x) for x in after.lines],
         },
     )
+
+
+def commitment_history(store: Store, spo_id: str) -> list[dict[str, Any]]:
+    """Every version of the locked commitment, oldest first: version, hash, lines, and who
+    awarded or approved it, when and why — rebuilt from the audit log."""
+    versions: list[dict[str, Any]] = []
+    for entry in history(store, spo_id):
+        if entry.action not in ("spo.award", "spo.vary"):
+            continue
+        versions.append(
+            {
+                "version": entry.detail.get("commitment_version"),
+                "content_hash": entry.detail.get("content_hash_after"),
+                "lines": entry.detail.get("lines", []),
+                "approved_by": entry.actor,
+                "at": entry.at,
+                "reason": entry.reason,
+                "action": entry.action,
+            }
+        )
+    return versions
 
 
 def report_progress(

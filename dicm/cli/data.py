@@ -111,9 +111,14 @@ def _kind_command(kind: str) -> None:
     ) -> None:
         _run_import(kind, path, map_, mapping, skip_invalid, layer)
 
+    from datasets.mapping import FIELDS
+
     command.__doc__ = (
         f"Import {kind} from FILE in one transaction; every rejected row is listed with its "
-        "reason. Columns are dicm field names unless mapped with --map or --mapping."
+        "reason. Columns are dicm field names unless mapped with --map or --mapping.\n\n"
+        f"Fields: {', '.join(FIELDS[kind])}.\n\n"
+        "Location: a point or polygon geometry, lon + lat, or a GB postcode. Needs/offers: "
+        "'volunteering:200 hours (coaches); cash:5000 GBP; skills:40 hours @digital'."
     )
     import_app.command(kind)(command)
 

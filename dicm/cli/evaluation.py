@@ -1,9 +1,45 @@
-"""CLI commands: evaluation."""
+"""CLI commands: ``dicm eval`` — the recommender against nearest-only and random baselines on
+the labelled scenario set (``matching/scenarios.json``)."""
 
 from __future__ import annotations
+
+import json
 
 import typer
 
 
+def evaluate_command(
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    per_scenario: bool = typer.Option(
+        False, "--per-scenario", help="Also print each scenario's scores."
+    ),
+    random_state: int = typer.Option(0, help="Seed of the random baseline."),
+) -> None:
+    """Print NDCG@10 and precision@5 for the recommender and the two baselines.
+
+    Exits with status 1 when the recommender does not beat both baselines on both measures.
+    """
+    from api.services.matching import run_evaluation
+
+    outcome = run_evaluation(random_state=random_state)
+    report = outcome.report
+    if as_json:
+        typer.echo(json.dumps({**report.to_dict(), "summary": outcome.summary}, indent=2))
+    else:
+        typer.echo(f"{'method':<13}{'NDCG@10':>9}{'precision@5':>13}")
+        for method, scores in report.mean.items():
+            typer.echo(f"{method:<13}{scores.ndcg_at_10:>9.3f}{scores.precision_at_5:>13.3f}")
+        if per_scenario:
+            for sid, row in report.per_scenario.items():
+                cells = "  ".join(
+                    f"{m} {s.ndcg_at_10:.3f}/{s.precision_at_5:.3f}" for m, s in row.items()
+                )
+                typer.echo(f"  {sid:<24}{cells}")
+        typer.echo(outcome.summary)
+    if not outcome.beats_baselines:
+        raise typer.Exit(code=1)
+
+
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
+    app.command("eval")(evaluate_command)

@@ -39,6 +39,8 @@ def map_command(
     """Write a map as one self-contained HTML file."""
     from api.services import maps as service
     from domain.errors import DomainError
+    from domain.model import Account
+    from domain.vocabulary import Role
     from maps.assets import MapAssetsMissing
     from store.factory import open_store
 
@@ -56,7 +58,9 @@ def map_command(
                 store, settings, target, priority=priority, period=period, inline=True
             )
         else:
-            page = service.spo_page(store, settings, target, inline=True)
+            # The command line has the database itself: it acts as an administrator.
+            cli = Account("dicm-cli", "dicm command line", Role.ADMIN)
+            page = service.spo_page(store, settings, target, viewer=cli, inline=True)
     except (DomainError, MapAssetsMissing) as exc:
         typer.echo(f"dicm map: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -11,7 +11,7 @@ import pytest
 from geo.errors import InvalidPostcode, UnknownPostcode
 
 #: two real Reading / Oxford postcodes (OS Code-Point Open) and their lon, lat
-KNOWN_POSTCODES = {"RG1 1AF": (-0.9712, 51.4564), "OX1 1AA": (-1.2600, 51.7514)}
+KNOWN_POSTCODES = {"RG1 1AF": (-0.9693, 51.4575), "OX1 1AA": (-1.2674, 51.7502)}
 
 
 def dict_geocoder(code: str) -> tuple[str, float, float]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from api.services.imports import import_indicator, list_indicators, load_indicator
+from api.services.imports import import_indicator, list_indicators, load_indicator, need_by_area
 from dicm.settings import Settings
 from domain.errors import InvalidInput, NotFound
 
@@ -34,6 +34,9 @@ def test_imd_2019_imports_by_code(tmp_path: Path, imd_lad19: Path) -> None:
     assert values["E06000002"] == pytest.approx(40.46)  # Middlesbrough
     assert values["E06000001"] == pytest.approx(35.037)  # Hartlepool
     assert list_indicators(settings) == ["imd2019"]
+    need = need_by_area(settings, "imd2019")
+    assert min(need.values()) == 0.0 and max(need.values()) == 1.0
+    assert need["E06000002"] > need["E07000177"]  # Middlesbrough more deprived than Cherwell
 
 
 def test_names_are_not_codes(tmp_path: Path, write_csv) -> None:

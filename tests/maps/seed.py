@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -105,6 +105,7 @@ def seed_map_world(store: Store, shared: Path) -> MapWorld:
     )
     spo = _awarded_spo(store)
     store.put(spo)
+    store.put(replace(spo, id="spo-draft", state=SpoState.DRAFT, content_hash=None, locked_at=None))
     store.put(ProgressReport("rep-1", spo.id, "line-1", 2_000.0, date(2027, 3, 1), "sup-1"))
     near = sum(1 for i in range(N_ACTIVITIES) if TOWNS[i % len(TOWNS)] in (READING, SLOUGH))
     return MapWorld(supplier.id, spo.id, TV, len(las), near)

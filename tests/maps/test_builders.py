@@ -18,7 +18,7 @@ from maps.heatmap import heatmap_map
 from maps.hexes import cell_of, cell_ring, sum_by_cell
 from maps.page import TileSpec, ons_attribution, render_page
 from maps.spo import nearest_site, spo_map
-from maps.supplier import popup_html, spo_link, supplier_map
+from maps.supplier import needs_text, spo_link, supplier_map
 from tests.builders import make_activity
 from tests.maps.inputs import (
     HOSTILE,
@@ -81,17 +81,15 @@ def test_text_is_escaped_everywhere() -> None:
     for page in pages:
         assert HOSTILE not in page
         assert "<script>alert" not in page
-    popup = popup_html(hostile_matches[0], sup.id)
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in popup
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in pages[0]
 
 
-def test_supplier_popup_explains_and_links_to_a_new_spo() -> None:
-    record = matches(1)[0]
-    popup = popup_html(record, "sup-1")
-    assert "Close to the depot." in popup and "#1 Activity 0" in popup
-    assert "volunteering 200 hours" in popup
+def test_supplier_popup_parts_explain_and_link_to_a_new_spo() -> None:
+    page = render_page(supplier_map(supplier_two_sites(), matches(1)))
+    assert "Close to the depot." in page and "Start a Social Purchase Order" in page
+    assert needs_text(matches(1)[0].activity) == "volunteering 200 hours: coaches"
     assert spo_link("act-0", "sup-1") == "/spos/new?activity=act-0&supplier=sup-1"
-    assert 'href="/spos/new?activity=act-0&amp;supplier=sup-1"' in popup
+    assert '"/spos/new?activity=","&amp;supplier=sup-1"' in page
 
 
 def test_markers_cluster_only_when_many() -> None:

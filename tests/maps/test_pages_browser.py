@@ -50,7 +50,9 @@ def test_supplier_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> Non
         popup = m.page.locator(".leaflet-popup-content")
         assert "Start a Social Purchase Order" in popup.inner_text()
         link = popup.locator("a").get_attribute("href")
-        assert link is not None and link.startswith("/spos/new?activity=")
+        assert link is not None and link.startswith("/spos/new?activity=act-")
+        assert link.endswith("&supplier=sup-1")
+        m.page.wait_for_timeout(400)  # the popup fades in
         m.screenshot("api-supplier")
 
 
@@ -106,7 +108,8 @@ def test_spo_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
     world, url = world_and_url
     with open_map(browser, f"{url}/maps/spo/{world.spo_id}", wait_for=".leaflet-tooltip") as m:
         m.assert_clean()
-        assert m.count("path.leaflet-interactive") == 2 + 3 + 3  # sites, lines, activities
+        # sites, lines, activities, then the territory and its local authorities
+        assert m.count("path.leaflet-interactive") == 2 + 3 + 3 + 1 + world.la_count
         assert sorted(m.page.locator(".leaflet-tooltip").all_inner_texts()) == [
             "120 hours",
             "£10,000",
@@ -127,6 +130,12 @@ def test_unknown_ids_are_problems_not_pages(world_and_url: tuple[MapWorld, str])
         response = httpx.get(url + path)
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_bid_in_competition_is_not_public(world_and_url: tuple[MapWorld, str]) -> None:
+    _, url = world_and_url
+    assert httpx.get(f"{url}/maps/spo/spo-draft").status_code in (401, 404)
+    assert httpx.get(f"{url}/maps/spo/spo-1").status_code == 200  # awarded: in a contract
 
 
 def test_static_assets_are_served(world_and_url: tuple[MapWorld, str]) -> None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from domain.errors import InvalidInput
 from domain.vocabulary import SupportType
+from spo.model import SpoLine
 from spo.scoring import ALL_PARTS, QUALITATIVE_PARTS, Mark, Rubric, ScoringInputs, score
 from tests.builders import make_tender
 from tests.spo.builders import READING_LA, TVP, make_line, make_spo
@@ -112,7 +113,9 @@ lines_st = st.lists(
 
 @settings(max_examples=40, deadline=None)
 @given(lines=lines_st, mark=st.integers(0, 4), need=st.floats(0, 1))
-def test_same_spo_and_rubric_always_give_the_same_score(lines, mark, need) -> None:
+def test_same_spo_and_rubric_always_give_the_same_score(
+    lines: list[SpoLine], mark: int, need: float
+) -> None:
     marks = {name: Mark(mark, "because") for name in QUALITATIVE_PARTS}
     inputs = _inputs(marks=marks, need_by_area={READING_LA: need})
     first = score(make_spo(lines=tuple(lines)), inputs, Rubric(), scored_by="b", scored_at=AT)

@@ -267,6 +267,27 @@ def test_a_locked_spo_changes_only_by_recorded_variation(world: Store) -> None:
             lines=spo.lines,
             reason="supplier cannot approve",
         )
+    versions = svc.commitment_history(world, "spo-1")
+    assert [v["version"] for v in versions] == [1, 2]
+    assert [v["lines"][0]["amount"] for v in versions] == [200.0, 300.0]
+    assert versions[0]["content_hash"] == spo.content_hash
+    assert versions[1]["content_hash"] == varied.content_hash
+    assert versions[1]["reason"] == "more coaching sessions"
+    assert versions[1]["approved_by"] == BUYER.id
+
+
+def test_awarding_twice_into_one_contract_id_is_refused_before_anything_changes(
+    world: Store,
+) -> None:
+    first = awarded(world, "spo-1")
+    spo = draft_with_line(world, "spo-2")
+    spo = svc.submit(world, "spo-2", actor=SUPPLIER, expected_version=spo.version, at=AT)
+    spo = svc.score(world, "spo-2", actor=BUYER, expected_version=spo.version, marks=MARKS, at=AT)
+    with pytest.raises(Conflict):
+        svc.award(
+            world, "spo-2", actor=BUYER, expected_version=spo.version, contract_id="contract-spo-1"
+        )
+    assert world.get(Spo, "spo-2") == spo and first.is_locked
 
 
 def test_tampering_with_a_locked_spo_in_the_database_is_detected(world: Store) -> None:

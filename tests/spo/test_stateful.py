@@ -89,8 +89,9 @@ class SpoMachine(RuleBasedStateMachine):
         self.successes += 1
         after = self.stored()
         assert after.state is row.to_state
-        assert self.audit() == audit_before + 1
-        assert svc.history(self.store, self.spo_id)[-1].action == f"spo.{action.value}"
+        history = svc.history(self.store, self.spo_id)
+        assert len(history) == audit_before + 1
+        assert history[-1].action == f"spo.{action.value}"
         if action is Action.REPORT_PROGRESS:
             assert after == before and len(self.reports()) == reports_before + 1
             assert isinstance(result, ProgressReport)
@@ -250,30 +251,27 @@ class SpoMachine(RuleBasedStateMachine):
                 lambda: self.simple("buyer", Action.REVIEW, False),
             ][pick]()
 
-    # --- invariants ------------------------------------------------------------------------
+    advance_more = advance  # a second entry: the happy path is drawn twice as often
+
+    # --- invariants (one read of the store per step) -----------------------------------------
     @invariant()
-    def locked_commitment_changes_only_by_variation(self) -> None:
-        spo = verify(self.stored())  # never tampered
+    def invariants_hold(self) -> None:
+        spo, reports = self.stored(), self.reports()
+        # a locked SPO changes only by recorded variation, and always matches its hash
+        verify(spo)
         assert len(spo.variations) == self.variations
         if self.awarded_json is not None:
             assert spo.is_locked and commitment_json(spo) == self.awarded_json
         else:
             assert not spo.is_locked
-
-    @invariant()
-    def totals_equal_sums_of_lines_and_reports(self) -> None:
-        spo, reports = self.stored(), self.reports()
+        # totals equal the sums over lines and reports
         p = spo_progress(spo, reports, date(2100, 1, 1))
         for unit in {line.unit for line in spo.lines}:
             assert p.committed_by_unit[unit] == sum(x.amount for x in spo.lines if x.unit == unit)
         assert sum(p.delivered_by_unit.values()) == sum(r.amount for r in reports)
-
-    @invariant()
-    def every_success_is_audited_once(self) -> None:
+        # every success is audited exactly once
         assert self.audit() == self.successes
-
-    @invariant()
-    def only_awarded_spos_have_contracts(self) -> None:
+        # a contract exists exactly when the SPO was awarded; a lost bid never is
         try:
             self.store.get(Contract, f"contract-{self.spo_id}")
             has_contract = True
@@ -281,7 +279,7 @@ class SpoMachine(RuleBasedStateMachine):
             has_contract = False
         assert has_contract == (self.awarded_json is not None)
         if self.lost:
-            assert self.stored().state is SpoState.NOT_AWARDED and not has_contract
+            assert spo.state is SpoState.NOT_AWARDED and not has_contract
 
 
 def test_random_transitions_keep_the_invariants(world: Store) -> None:
@@ -289,8 +287,8 @@ def test_random_transitions_keep_the_invariants(world: Store) -> None:
     run_state_machine_as_test(
         SpoMachine,
         settings=settings(
-            max_examples=20,
-            stateful_step_count=25,
+            max_examples=15,
+            stateful_step_count=35,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),

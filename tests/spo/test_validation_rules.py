@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.errors import Conflict, Forbidden, InvalidInput
+from domain.model import Account
 from domain.vocabulary import Role, ValidationStatus
 from spo.validation import decline, effective_status, is_recommendable, lapse, position, validate
 from tests.builders import make_activity
@@ -39,7 +40,7 @@ def test_a_validator_for_the_territory_validates_for_the_set_period() -> None:
         make_account(Role.VALIDATOR, active=False),
     ],
 )
-def test_only_a_validator_for_the_territory_decides(actor) -> None:
+def test_only_a_validator_for_the_territory_decides(actor: Account) -> None:
     with pytest.raises(Forbidden):
         validate(PENDING, actor, today=TODAY, valid_days=365)
     with pytest.raises(Forbidden):
@@ -75,7 +76,9 @@ def test_renewal_extends_and_lapse_marks_only_expired_validations() -> None:
     active=st.booleans(),
     as_of=st.dates(date(2026, 1, 1), date(2028, 1, 1)),
 )
-def test_recommendable_means_validated_in_date_and_active(status, until, active, as_of) -> None:
+def test_recommendable_means_validated_in_date_and_active(
+    status: V, until: date | None, active: bool, as_of: date
+) -> None:
     a = make_activity(validation_status=status, validated_until=until, active=active)
     expected = active and status is V.VALIDATED and (until is None or until >= as_of)
     assert is_recommendable(a, as_of) is expected

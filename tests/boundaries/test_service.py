@@ -1,0 +1,80 @@
+"""The geography use cases and the CLI: load into the store, locate postcodes and points."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.services.geography import ensure_geography, locate, parse_lat_lon
+from boundaries.bundled import BundledGeography
+from dicm.cli import app
+from dicm.settings import Settings
+from domain.model import LocalAuthority, Region, Territory
+from geo.assign import Placement
+from geo.errors import InvalidCoordinates, SwappedCoordinates, UnknownPostcode
+from store.port import Store
+
+
+def test_ensure_geography_loads_once(
+    store: Store, geo_data_dir: Path, bundled: BundledGeography
+) -> None:
+    settings = Settings(data_dir=geo_data_dir)
+    assert ensure_geography(store, settings) == 45 + 12 + 348
+    assert (store.count(Territory), store.count(Region), store.count(LocalAuthority)) == (
+        45,
+        12,
+        348,
+    )
+    assert ensure_geography(store, settings) == 0
+    answer = locate(store, "51.454,-0.973")
+    assert (
+        answer.chain.local_authority_code == "E06000038"
+        and answer.force_name == "Thames Valley Police"
+    )
+    assert answer.region_name == "South East (England)"
+
+
+def test_locate_a_postcode_in_the_bundled_geography(bundled: BundledGeography) -> None:
+    answer = locate(bundled, "rg1 1af")
+    assert answer.postcode == "RG1 1AF" and answer.placement is Placement.INSIDE
+    assert answer.local_authority_name == "Reading" and answer.territory_name == "Thames Valley"
+    assert answer.pcc_name == "Thames Valley Police and Crime Commissioner"
+    assert answer.to_dict()["h3_cell"] == answer.h3_cell and len(answer.h3_cell) == 15
+
+
+def test_locate_explains_unusual_answers(bundled: BundledGeography) -> None:
+    assert locate(bundled, "RG1 1AA").notes[0].startswith("RG1 1AA is not in Code-Point Open")
+    assert locate(bundled, "48.8566,2.3522").placement is Placement.OUTSIDE_UK
+    with pytest.raises(UnknownPostcode, match="Northern Ireland"):
+        locate(bundled, "BT1 5GS")
+
+
+def test_typed_coordinates_are_lat_then_lon() -> None:
+    assert parse_lat_lon("51.454,-0.973") == (-0.973, 51.454)
+    assert parse_lat_lon(" 51.454 -0.973 ") == (-0.973, 51.454)
+    with pytest.raises(SwappedCoordinates, match=re.escape("type latitude first: '51.454,-0.973'")):
+        parse_lat_lon("-0.973,51.454")
+    with pytest.raises(InvalidCoordinates):
+        parse_lat_lon("95,200")
+
+
+def test_cli_locate(geo_data_dir: Path, tmp_path: Path, bundled: BundledGeography) -> None:
+    env = {
+        "DICM_DATA_DIR": str(geo_data_dir),
+        "DICM_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
+    }
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["locate", "51.454,-0.973", "--source", "bundled", "--json"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["territory"]["code"] == "E23000029" and body["region"]["code"] == "TLJ"
+    result = runner.invoke(app, ["locate", "RG1 1AF"], env=env)
+    assert result.exit_code == 0 and "Thames Valley Police and Crime Commissioner" in result.output
+    swapped = runner.invoke(app, ["locate", "--", "-0.973,51.454"], env=env)
+    assert swapped.exit_code == 2 and "latitude first" in swapped.output

@@ -1,0 +1,44 @@
+"""Fixtures shared by tests/geo and tests/boundaries: the shared ONS data folder and the
+bundled geography (built once, cached in pytest's cache folder across sessions)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from boundaries.bundled import BundledGeography, load_bundled_geography
+from geo.assign import AreaIndex
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_DATA = ROOT / ".." / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``: skipped only on a laptop without it; in CI it must be there."""
+    if not SHARED_DATA.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{SHARED_DATA} is missing in CI")
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA.resolve()
+
+
+@pytest.fixture(scope="session")
+def geo_data_dir(pytestconfig: pytest.Config) -> Path:
+    """A ``data_dir`` whose ``cache`` folder keeps the built geography across test sessions."""
+    assert pytestconfig.cache is not None
+    return pytestconfig.cache.mkdir("dicm-geography")
+
+
+@pytest.fixture(scope="session")
+def bundled(geo_data_dir: Path) -> BundledGeography:
+    """The bundled UK geography (built on the first session, then read from the cache)."""
+    return load_bundled_geography(geo_data_dir / "cache")
+
+
+@pytest.fixture(scope="session")
+def bundled_index(bundled: BundledGeography) -> AreaIndex:
+    """An AreaIndex over the bundled geography."""
+    return bundled.area_index()
