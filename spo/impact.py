@@ -2,8 +2,9 @@
 
 INDICATIVE ONLY. Each outcome an activity reports (``Evidence.outcome`` with a yearly
 ``quantity``) is multiplied by a published unit cost from ``unit_costs.csv`` — every figure with
-its source, price year, URL and a confidence flag ("verified" against the publication or a
-faithful report of it while building dicm; "unverified" = to be checked before quoting) — and by
+its source, price year, URL and a confidence flag ("verified" against the publication;
+"corroborated" by a secondary report of the publication; "unverified" = to be checked before
+quoting) — and by
 an *attribution* range: the share of the avoided cost credited to the activity. The attribution
 range is dicm's own assumption, widening as evidence weakens (``ATTRIBUTION_BY_STRENGTH``);
 it is not a published figure. Costs are not inflated to a common price year.
@@ -46,7 +47,7 @@ class UnitCost:
     kind: str  # fiscal | economic_and_social
     source: str
     url: str
-    confidence: str  # verified | unverified
+    confidence: str  # verified | corroborated (by a secondary report of it) | unverified
     note: str
 
 

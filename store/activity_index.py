@@ -9,6 +9,7 @@ the arrays are sorted by id.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -69,9 +70,10 @@ class ActivityIndex:
         n = len(self.ids)
         if self._tree is None or k <= 0 or radius_m < 0:
             return []
-        centre = lonlat_to_unit(np.array([lon]), np.array([lat]))[0]
+        lam, phi = math.radians(lon), math.radians(lat)
+        centre = (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
         bound = radius_to_chord(radius_m) * (1 + 1e-9) + 1e-12
-        wanted = min(k, n)
+        wanted = min(k + 1, n)  # one more than k: it proves the k-th is not tied
         while True:
             _, idx = self._tree.query(centre, k=wanted, distance_upper_bound=bound)
             idx = np.atleast_1d(idx)

@@ -217,11 +217,18 @@ def _step(
 def _report(
     store: Store, scenario: SpoScenario, supplier: Account, lines: Sequence[SpoLine]
 ) -> None:
+    """Delivery reports: the supplier reports first, the activity's provider the rest."""
     for n, (index, amount, delivered_on) in enumerate(scenario.progress):
+        reporter = supplier
+        if n % 2 == 1:
+            provider_id = store.get(Activity, lines[index].activity_id).provider_id
+            reporter = account_for(
+                store, f"acct-{provider_id}", Role.PROVIDER, organisation=provider_id
+            )
         spo_service.report_progress(
             store,
             scenario.id,
-            actor=supplier,
+            actor=reporter,
             report_id=f"{scenario.id}-report-{n + 1}",
             line_id=lines[index].id,
             amount=amount,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pyogrio
@@ -182,3 +183,23 @@ def test_cli_import_report_and_export(db, write_csv, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "E23000029" in out.read_text()
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "csv"])
+def test_exported_activities_import_into_another_database(
+    db, write_csv, tmp_path: Path, fmt: str
+) -> None:
+    _, store = db
+    import_entities(store, "activities", write_csv("a.csv", _rows()), mapping=NO_MAP)
+    out = tmp_path / f"activities.{fmt}"
+    export_layer(store, "activities", fmt=fmt, out=out)
+    other = open_store(Settings(database_url=f"sqlite:///{tmp_path / 'other.sqlite'}"))
+    try:
+        other.put_many([Region("TLJ", "South East"), TERRITORY, make_provider()])
+        report = import_entities(other, "activities", out, mapping=NO_MAP)
+        assert report.committed and report.rejected == ()
+        for back, original in zip(other.find(Activity), store.find(Activity), strict=True):
+            assert back.location.equals_exact(original.location, 1e-9)
+            assert replace(back, location=original.location) == original
+    finally:
+        other.close()

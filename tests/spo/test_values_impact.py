@@ -48,7 +48,7 @@ def test_unit_costs_carry_source_year_url_and_confidence() -> None:
     for c in costs.values():
         assert c.source and c.price_year and c.url.startswith("https://www.gov.uk/")
         assert c.kind in {"fiscal", "economic_and_social"}
-        assert c.confidence in {"verified", "unverified"}
+        assert c.confidence in {"verified", "corroborated", "unverified"}
         assert c.value_gbp > 0
 
 
