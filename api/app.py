@@ -18,7 +18,17 @@ from fastapi import FastAPI
 
 from api.middleware import BodySizeLimit
 from api.problems import install_problem_handlers
-from api.routes import accounts, activities, analytics, directory, events, geography, ogc, spos
+from api.routes import (
+    accounts,
+    activities,
+    analytics,
+    directory,
+    events,
+    geography,
+    matches,
+    ogc,
+    spos,
+)
 from api.services.events import Broadcaster
 from dicm import __version__
 from dicm.settings import Settings, load_settings
@@ -27,7 +37,7 @@ from store.port import Store
 log = logging.getLogger("dicm.api")
 
 #: routers that depend on other packages' modules; included when importable
-OPTIONAL_ROUTERS = ("api.routes.matches", "api.routes.maps")
+OPTIONAL_ROUTERS = ("api.routes.maps",)
 
 
 def _open_store(settings: Settings) -> Store:
@@ -73,7 +83,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.api.max_body_bytes)
     # events before spos: "/spos/events" must not be taken for an SPO id
-    for module in (geography, activities, directory, accounts, analytics, events, spos, ogc):
+    routers = (geography, activities, directory, matches, accounts, analytics, events, spos, ogc)
+    for module in routers:
         app.include_router(module.router)
     for path in OPTIONAL_ROUTERS:
         optional = _optional(path)

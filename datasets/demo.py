@@ -22,7 +22,7 @@ from scipy.spatial import cKDTree
 from shapely.geometry import Point
 
 from datasets import demo_catalogue as cat
-from datasets.demo_people import DemoBuyers, make_buyers, make_plans, tender_lots
+from datasets.demo_people import make_buyers, make_plans, make_tenders
 from datasets.demo_spos import SpoLinePlan, SpoScenario, scenarios_for
 from datasets.fields import parse_needs, parse_offers
 from datasets.places import Place, Postcodes, lon_lat_to_bng
@@ -142,7 +142,7 @@ def build_demo_dataset(
         activities += own
     suppliers = _suppliers(ordered, towns_by_territory, placer, rng, scale)
     buyers = make_buyers(ordered, local_authorities, rng)
-    tenders = _tenders(ordered, buyers, local_authorities, rng, scale, today)
+    tenders = make_tenders(ordered, buyers, local_authorities, rng, scale, today)
     spos = scenarios_for(ordered, by_territory, suppliers, tenders, rng, today)
     dataset = DemoDataset(
         providers=tuple(sorted(providers.values(), key=lambda p: p.id)),
@@ -306,37 +306,3 @@ def _suppliers(
             template.description,
         )
     return tuple(suppliers[k] for k in sorted(suppliers))
-
-
-def _tenders(
-    territories: list[Territory],
-    buyers: DemoBuyers,
-    local_authorities: Sequence[LocalAuthority],
-    rng: np.random.Generator,
-    scale: float,
-    today: date,
-) -> tuple[Tender, ...]:
-    tenders = []
-    for territory in territories:
-        own = buyers.in_territory(territory.code)
-        per = max(1, round((6 if territory.code == cat.THAMES_VALLEY else 1) * max(scale, 0.2)))
-        for n in range(per):
-            buyer = own[n % len(own)]
-            subject, _, value = cat.TENDER_SUBJECTS[int(rng.integers(len(cat.TENDER_SUBJECTS)))]
-            plan_themes = [p.theme for p in make_plans([territory])[0].priorities]
-            lots = tender_lots(territory, local_authorities) if n == 0 else ()
-            tenders.append(
-                Tender(
-                    id=f"tender-{territory.code.lower()}-{n + 1}",
-                    buyer_id=buyer.id,
-                    title=f"{buyer.name}: {subject} {today.year + 1}-{today.year + 4}",
-                    territory_code=territory.code,
-                    lots=lots,
-                    priorities=tuple(plan_themes[:3]),
-                    contract_value_gbp=value * float(0.5 + rng.random()),
-                    opens=today - timedelta(days=60),
-                    closes=today + timedelta(days=int(rng.integers(10, 90))),
-                    description=f"{subject} for {territory.name}.",
-                )
-            )
-    return tuple(tenders)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 
 from datasets import demo_catalogue as cat
-from domain.model import Buyer, LocalAuthority, Lot, PolicePlan, Territory
+from domain.model import Buyer, LocalAuthority, Lot, PolicePlan, Tender, Territory
 from domain.vocabulary import BuyerKind
 
 
@@ -115,3 +116,38 @@ def tender_lots(
         for n, la in enumerate(own[:4])
         if la.geometry is not None
     )
+
+
+def make_tenders(
+    territories: list[Territory],
+    buyers: DemoBuyers,
+    local_authorities: Sequence[LocalAuthority],
+    rng: np.random.Generator,
+    scale: float,
+    today: date,
+) -> tuple[Tender, ...]:
+    """Tenders in every territory (six in Thames Valley), the first with geographic lots."""
+    tenders = []
+    for territory in territories:
+        own = buyers.in_territory(territory.code)
+        per = max(1, round((6 if territory.code == cat.THAMES_VALLEY else 1) * max(scale, 0.2)))
+        for n in range(per):
+            buyer = own[n % len(own)]
+            subject, _, value = cat.TENDER_SUBJECTS[int(rng.integers(len(cat.TENDER_SUBJECTS)))]
+            plan_themes = [p.theme for p in make_plans([territory])[0].priorities]
+            lots = tender_lots(territory, local_authorities) if n == 0 else ()
+            tenders.append(
+                Tender(
+                    id=f"tender-{territory.code.lower()}-{n + 1}",
+                    buyer_id=buyer.id,
+                    title=f"{buyer.name}: {subject} {today.year + 1}-{today.year + 4}",
+                    territory_code=territory.code,
+                    lots=lots,
+                    priorities=tuple(plan_themes[:3]),
+                    contract_value_gbp=value * float(0.5 + rng.random()),
+                    opens=today - timedelta(days=60),
+                    closes=today + timedelta(days=int(rng.integers(10, 90))),
+                    description=f"{subject} for {territory.name}.",
+                )
+            )
+    return tuple(tenders)

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pyproj import Transformer
+
+from geo.crs import bng_to_lonlat, lonlat_to_bng
 
 
 @dataclass(frozen=True)
@@ -80,26 +81,11 @@ def gb_postcodes() -> Postcodes:
     frame = frame[(frame["q"] < 90) & (frame["e"] > 0)]
     easting = frame["e"].to_numpy(dtype=np.float64)
     northing = frame["n"].to_numpy(dtype=np.float64)
-    lon, lat = bng_to_lon_lat(easting, northing)
+    lon, lat = bng_to_lonlat(easting, northing)
     return Postcodes(frame["pc"].to_numpy(dtype=np.str_), lon, lat, easting, northing)
 
 
-@lru_cache(maxsize=2)
-def _transformer(inverse: bool) -> Transformer:
-    if inverse:
-        return Transformer.from_crs(4326, 27700, always_xy=True)
-    return Transformer.from_crs(27700, 4326, always_xy=True)
-
-
-def bng_to_lon_lat(
-    easting: npt.NDArray[np.float64], northing: npt.NDArray[np.float64]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """British National Grid metres -> WGS84 lon, lat."""
-    lon, lat = _transformer(False).transform(easting, northing)
-    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
-
-
 def lon_lat_to_bng(lon: float, lat: float) -> tuple[float, float]:
-    """WGS84 lon, lat -> British National Grid easting, northing."""
-    easting, northing = _transformer(True).transform(lon, lat)
-    return float(easting), float(northing)
+    """WGS84 lon, lat -> British National Grid easting, northing (one point)."""
+    easting, northing = lonlat_to_bng(lon, lat)
+    return float(easting[0]), float(northing[0])

@@ -25,11 +25,13 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 import shapely
+from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from geo.crs import lonlat_to_bng, to_bng
 
 SEA_TOLERANCE_M = 2_000.0
+_SEGMENT_M = 1_000.0  # boundary densification for the near-coast prefilter
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -59,6 +61,7 @@ class PolygonLayer:
         shapely.prepare(self.geometries)
         self.bounds: FloatArray = shapely.bounds(self.geometries)
         self._bng_tree: shapely.STRtree | None = None
+        self._vertex_tree: cKDTree | None = None
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -72,19 +75,20 @@ class PolygonLayer:
         if todo_idx.size == 0 or len(self) == 0:
             return out
         order = todo_idx[np.argsort(x[todo_idx], kind="stable")]
-        xs = x[order]
-        for i, (minx, miny, maxx, maxy) in enumerate(self.bounds):
-            lo, hi = (
-                np.searchsorted(xs, [minx, maxx], side="left")[0],
-                np.searchsorted(xs, maxx, side="right"),
-            )
+        xs, ys = x[order], y[order]  # contiguous slices per polygon below: cache friendly
+        found = np.full(order.shape, -1, dtype=np.int64)
+        lows = np.searchsorted(xs, self.bounds[:, 0], side="left")
+        highs = np.searchsorted(xs, self.bounds[:, 2], side="right")
+        for i, (lo, hi) in enumerate(zip(lows.tolist(), highs.tolist(), strict=True)):
             if lo >= hi:
                 continue
-            cand = order[lo:hi]
-            cand = cand[(y[cand] >= miny) & (y[cand] <= maxy) & (out[cand] < 0)]
+            miny, maxy = self.bounds[i, 1], self.bounds[i, 3]
+            y_slice = ys[lo:hi]
+            cand = np.flatnonzero((y_slice >= miny) & (y_slice <= maxy) & (found[lo:hi] < 0)) + lo
             if cand.size:
-                hit = shapely.intersects_xy(self.geometries[i], x[cand], y[cand])
-                out[cand[hit]] = i
+                hit = shapely.intersects_xy(self.geometries[i], xs[cand], ys[cand])
+                found[cand[hit]] = i
+        out[order] = found
         return out
 
     def nearest_within(
@@ -97,8 +101,17 @@ class PolygonLayer:
         if x.size == 0 or len(self) == 0:
             return idx, dist
         if self._bng_tree is None:
-            self._bng_tree = shapely.STRtree([to_bng(g) for g in self.geometries])
+            self._prepare_nearest()
+        assert self._bng_tree is not None and self._vertex_tree is not None
         ex, ny = lonlat_to_bng(x, y)
+        # prefilter: a point within d of an area is within d + half a segment of a boundary vertex
+        near_d, _ = self._vertex_tree.query(
+            np.column_stack([ex, ny]), distance_upper_bound=max_distance_m + _SEGMENT_M / 2
+        )
+        near = np.flatnonzero(np.isfinite(near_d))
+        if near.size == 0:
+            return idx, dist
+        ex, ny = ex[near], ny[near]
         pts = shapely.points(ex, ny)
         pairs, d = self._bng_tree.query_nearest(
             pts, max_distance=max_distance_m, return_distance=True, all_matches=True
@@ -108,9 +121,17 @@ class PolygonLayer:
         p, a, d = pairs[0][order], pairs[1][order], d[order]
         first = np.ones(p.shape, bool)
         first[1:] = p[1:] != p[:-1]
-        idx[p[first]] = a[first]
-        dist[p[first]] = d[first]
+        idx[near[p[first]]] = a[first]
+        dist[near[p[first]]] = d[first]
         return idx, dist
+
+    def _prepare_nearest(self) -> None:
+        """BNG copies in an STRtree, and a KD-tree of their boundary vertices densified to
+        ``_SEGMENT_M`` that rules out most far-away points cheaply."""
+        bng = [to_bng(g) for g in self.geometries]
+        self._bng_tree = shapely.STRtree(bng)
+        rings = shapely.segmentize(shapely.boundary(np.asarray(bng, dtype=object)), _SEGMENT_M)
+        self._vertex_tree = cKDTree(shapely.get_coordinates(rings))
 
 
 @dataclass(frozen=True)
@@ -221,16 +242,15 @@ class AreaIndex:
             return
         li, ld = self.la_layer_.nearest_within(x[idx], y[idx], self.sea_tolerance_m)
         ti, td = self.territory_layer_.nearest_within(x[idx], y[idx], self.sea_tolerance_m)
-        for k, point in enumerate(idx.tolist()):
-            if li[k] >= 0 and (ti[k] < 0 or ld[k] <= td[k] + 1e-6):
-                code = str(self.la_layer_.codes[li[k]])
-                t_code = self.la_territory_.get(code)
-                la[point], terr[point], distance[point] = code, t_code, ld[k]
-            elif ti[k] >= 0:
-                terr[point], distance[point] = self.territory_layer_.codes[ti[k]], td[k]
-            else:
-                continue
-            placement[point] = Placement.NEAR_COAST.value
+        use_la = (li >= 0) & ((ti < 0) | (ld <= td + 1e-6))
+        use_t = ~use_la & (ti >= 0)
+        la_codes = _codes_at(self.la_layer_.codes, np.where(use_la, li, -1))
+        la[idx[use_la]] = la_codes[use_la]
+        terr[idx[use_la]] = _lookup(la_codes[use_la], self.la_territory_)
+        terr[idx[use_t]] = self.territory_layer_.codes[ti[use_t]]
+        distance[idx[use_la]] = ld[use_la]
+        distance[idx[use_t]] = td[use_t]
+        placement[idx[use_la | use_t]] = Placement.NEAR_COAST.value
 
     def assign_one(self, lon: float, lat: float) -> PointAssignment:
         """Assign a single point, with a human-readable note for the unusual cases."""

@@ -94,11 +94,19 @@ def _metric_layer(
     )
     lows = [0.0, *breaks[:-1]]
     scale = _scale(breaks)
-    rows = [(c, f"{fmt(lo)} – {fmt(hi)}") for c, lo, hi in zip(scale, lows, breaks, strict=True)]
+    rows = [(c, _range_label(lo, hi, fmt)) for c, lo, hi in zip(scale, lows, breaks, strict=True)]
     legend = legend_html(f"{name} per H3 cell", rows, layer=name)
     if not show:
         legend = legend.replace("<div ", '<div style="display:none" ', 1)
     return layer, legend
+
+
+def _range_label(low: float, high: float, fmt: Callable[[float], str]) -> str:
+    """ "£0 – £2,000" for money; whole counts read "1", "2 – 3"."""
+    if fmt is _count:
+        first = low + 1
+        return fmt(high) if first >= high else f"{fmt(first)} – {fmt(high)}"
+    return f"{fmt(low)} – {fmt(high)}"
 
 
 def _gbp(value: float) -> str:

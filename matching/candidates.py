@@ -41,7 +41,7 @@ def supplier_candidates(
     if reach is not None and reach.size:
         rows = np.union1d(rows, reach).astype(np.intp)
     site_xyz = lon_lat_to_xyz(site_lon_lat[:, 0], site_lon_lat[:, 1])
-    distance, site = nearest_site_distance(activity_xyz[rows], site_xyz)
+    distance, site = nearest_site_distance(np.take(activity_xyz, rows, axis=0), site_xyz)
     keep = distance <= radius_m
     if in_reach is not None:
         keep |= in_reach[rows]
@@ -51,14 +51,16 @@ def supplier_candidates(
 def nearest_site_distance(
     points_xyz: FloatArray, site_xyz: FloatArray
 ) -> tuple[FloatArray, IntArray]:
-    """Great-circle metres from each point to its nearest site, and that site's index (the
-    first site on a tie)."""
-    best = np.full(len(points_xyz), np.inf)
-    best_site = np.zeros(len(points_xyz), dtype=np.intp)
-    for index, site in enumerate(site_xyz):
-        diff = points_xyz - site
-        chord = np.sqrt(np.einsum("ij,ij->i", diff, diff))
-        closer = chord < best
-        best = np.where(closer, chord, best)
-        best_site[closer] = index
-    return chord_to_distance_m(best), best_site
+    """Great-circle metres from each point to its nearest site, and that site's index.
+
+    With several sites the nearest is picked by dot product (one matrix product), then its
+    distance is measured from the coordinate difference, which stays exact at short range.
+    """
+    if len(site_xyz) == 1:
+        site = np.zeros(len(points_xyz), dtype=np.intp)
+        diff = points_xyz - site_xyz[0]
+    else:
+        site = np.argmax(points_xyz @ site_xyz.T, axis=1)
+        diff = points_xyz - np.take(site_xyz, site, axis=0)
+    chord = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+    return chord_to_distance_m(chord), site

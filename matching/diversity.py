@@ -43,20 +43,20 @@ def mmr_order(
     relevance = (1.0 - diversity) * scores
     max_similarity = np.zeros(size, dtype=np.float64)
     taken = np.zeros(size, dtype=np.bool_)
-    capped = np.zeros(size, dtype=np.bool_)
+    blocked = np.zeros(size, dtype=np.bool_)  # taken, or its provider has used its places
     per_provider: dict[int, int] = {}
     for i in range(k):
         value = relevance - max_similarity
-        value[taken] = -np.inf
-        open_value = np.where(capped, -np.inf, value)
-        if np.isfinite(open_value).any():  # the cap holds while alternatives remain
-            value = open_value
+        if blocked.all():  # the cap gives way when no alternative remains
+            value[taken] = -np.inf
+        else:
+            value[blocked] = -np.inf
         pick = int(np.argmax(value))
         chosen[i] = pick
-        taken[pick] = True
+        taken[pick] = blocked[pick] = True
         owner = int(provider[pick])
         per_provider[owner] = per_provider.get(owner, 0) + 1
         if max_per_provider is not None and per_provider[owner] >= max_per_provider:
-            capped |= provider == owner
+            blocked |= provider == owner
         np.maximum(max_similarity, similarity[pick], out=max_similarity)
     return chosen

@@ -10,6 +10,8 @@ angular radius, longitude +/- ``asin(sin(angle) / cos(lat))`` (the widest point 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -30,38 +32,41 @@ def cell_keys(lon: FloatArray, lat: FloatArray) -> Int64Array:
     return np.asarray(row * N_COLUMNS + column.astype(np.int64), dtype=np.int64)
 
 
-def _site_ranges(
-    sorted_keys: Int64Array, lon: float, lat: float, radius_m: float
-) -> tuple[Int64Array, Int64Array]:
+def _site_bounds(lon: float, lat: float, radius_m: float) -> tuple[list[int], list[int]]:
+    """Lowest and highest cell key of each cell row the site's circle may touch (plain floats:
+    math on scalars is much cheaper than numpy here)."""
     angle = radius_m / EARTH_RADIUS_M
-    dlat = np.degrees(angle) + _SLACK_DEG
-    cos_lat = np.cos(np.radians(lat))
-    if np.sin(angle) >= cos_lat or abs(lat) + dlat >= 90.0:
+    dlat = math.degrees(angle) + _SLACK_DEG
+    cos_lat = math.cos(math.radians(lat))
+    if math.sin(angle) >= cos_lat or abs(lat) + dlat >= 90.0:
         c0, c1 = 0, N_COLUMNS - 1
     else:
-        dlon = np.degrees(np.arcsin(np.sin(angle) / cos_lat)) + _SLACK_DEG
-        c0 = int(np.floor((lon - dlon + 180.0) / CELL_DEG))
-        c1 = int(np.floor((lon + dlon + 180.0) / CELL_DEG))
+        dlon = math.degrees(math.asin(math.sin(angle) / cos_lat)) + _SLACK_DEG
+        c0 = math.floor((lon - dlon + 180.0) / CELL_DEG)
+        c1 = math.floor((lon + dlon + 180.0) / CELL_DEG)
         if c0 < 0 or c1 >= N_COLUMNS:  # the box crosses the antimeridian: whole rows
             c0, c1 = 0, N_COLUMNS - 1
-    r0 = int(np.floor((lat - dlat + 90.0) / CELL_DEG))
-    r1 = int(np.floor((lat + dlat + 90.0) / CELL_DEG))
-    rows = np.arange(r0, r1 + 1, dtype=np.int64) * N_COLUMNS
-    starts = np.searchsorted(sorted_keys, rows + c0, side="left")
-    ends = np.searchsorted(sorted_keys, rows + c1, side="right")
-    return starts, ends
+    r0 = math.floor((lat - dlat + 90.0) / CELL_DEG)
+    r1 = math.floor((lat + dlat + 90.0) / CELL_DEG)
+    rows = [r * N_COLUMNS for r in range(r0, r1 + 1)]
+    return [r + c0 for r in rows], [r + c1 for r in rows]
 
 
 def window_rows(sorted_keys: Int64Array, site_lon_lat: FloatArray, radius_m: float) -> IntArray:
     """Sorted, unique rows of every cell that the sites' ``radius_m`` circles may touch."""
-    parts = [_site_ranges(sorted_keys, float(x), float(y), radius_m) for x, y in site_lon_lat]
-    starts = np.concatenate([p[0] for p in parts])
-    ends = np.concatenate([p[1] for p in parts])
+    low: list[int] = []
+    high: list[int] = []
+    for x, y in site_lon_lat.tolist():
+        lo, hi = _site_bounds(x, y, radius_m)
+        low += lo
+        high += hi
+    starts = np.searchsorted(sorted_keys, low, side="left")
+    ends = np.searchsorted(sorted_keys, high, side="right")
     keep = ends > starts
     starts, ends = starts[keep], ends[keep]
     if starts.size == 0:
         return np.empty(0, dtype=np.intp)
-    if len(parts) > 1:
+    if len(site_lon_lat) > 1:
         starts, ends = _merge(starts, ends)
     lengths = ends - starts
     shift = starts - np.concatenate(([0], np.cumsum(lengths)[:-1]))

@@ -68,14 +68,14 @@ def static_features(
     return np.column_stack([columns.get(name, np.zeros(n)) for name in FEATURES])
 
 
-def pool_rows(score: FloatArray, id_rank: IntArray, size: int) -> IntArray:
+def pool_rows(score: FloatArray, activity: IntArray, id_rank: IntArray, size: int) -> IntArray:
     """The best ``size`` rows by score (ties by activity id), best first; deterministic."""
     if score.size > size:
         threshold = np.partition(score, score.size - size)[score.size - size]
         rows = np.flatnonzero(score >= threshold)
     else:
         rows = np.arange(score.size)
-    order = np.lexsort((id_rank[rows], -score[rows]))
+    order = np.lexsort((id_rank[activity[rows]], -score[rows]))
     return rows[order][:size]
 
 
@@ -91,7 +91,7 @@ def rank_supplier(
     offer = pattern_fit[table.need_pattern[act]]
     w = ranking.weights
     score = w[PROXIMITY] * proximity + w[OFFER_FIT] * offer + scene.static_score[act]
-    pool = pool_rows(score, table.id_rank[act], max(ranking.pool_size, ranking.k))
+    pool = pool_rows(score, act, table.id_rank, max(ranking.pool_size, ranking.k))
     picked = pool[
         mmr_order(
             score[pool],

@@ -9,6 +9,8 @@ file is meant to be written by one dicm process; readers may be many threads).
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,11 +29,15 @@ from store.area_index import AreaIndex
 from store.chain import Hits, resolve_chain
 from store.codec import from_json
 from store.codec_rows import Mapping_, row_to_entity
+from store.errors import StorageError
 from store.port import ActivityQuery, Nearby
 from store.query import ALL_ACTIVITIES, matches
 from store.sqlstore import SqlStore
 
 _AREA_KINDS = {LocalAuthority, Territory, Region}
+_RAW_COLUMNS = ", ".join(
+    c.name for c in schema.activities.c if c.name not in ("minx", "miny", "maxx", "maxy", "h3_cell")
+)
 
 
 def create_sqlite_engine(url: str) -> Engine:
@@ -70,6 +76,8 @@ class SqliteStore(SqlStore):
         self._areas: dict[type, AreaIndex] | None = None
         self._parents: dict[str, tuple[str | None, str | None]] = {}
         self._territory_region: dict[str, str | None] = {}
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -128,15 +136,52 @@ class SqliteStore(SqlStore):
             ]
 
     def _activities(self, ids: Sequence[str]) -> dict[str, Activity]:
+        """Activities by id, decoded once and cached until activities change."""
         cache = self._activity_cache
         missing = [id_ for id_ in ids if id_ not in cache]
         if missing:
-            t = schema.activities
-            with self._read() as conn:
-                rows = conn.execute(select(t).where(t.c.id.in_(missing))).all()
-            for row in rows:
-                cache[row.id] = row_to_entity(Activity, row._mapping)
+            for row in self._raw_activity_rows(missing):
+                cache[row["id"]] = row_to_entity(Activity, row)
         return {id_: cache[id_] for id_ in ids}
+
+    def _raw_activity_rows(self, ids: list[str]) -> list[dict[str, Any]]:
+        """The hot read of ``nearest_activities``, straight through the sqlite3 driver (the
+        ORM-free Core path costs ~0.7 ms per query here, the driver ~0.1 ms)."""
+        conn = self._reader()
+        marks = ", ".join("?" * len(ids))
+        try:
+            cursor = conn.execute(f"SELECT {_RAW_COLUMNS} FROM activities WHERE id IN ({marks})", ids)
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        except sqlite3.Error as exc:
+            raise StorageError(f"database error while reading activities: {exc}") from None
+        for row in rows:
+            row["themes"] = json.loads(row["themes"])
+            row["data"] = json.loads(row["data"])
+        return rows
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read-only driver connection (autocommit: each SELECT is consistent)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            path = self._engine.url.database or ""
+            conn = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None
+            )
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA mmap_size = 1073741824")  # pages by memory, not read()
+            self._local.conn = conn
+            with self._lock:
+                self._readers.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+        self._local = threading.local()
+        super().close()
 
     # --- within ------------------------------------------------------------------------------
     def activities_within(

@@ -49,12 +49,14 @@ def supplier_page(request: Request, supplier_id: str) -> HTMLResponse:
 
 @router.get("/coverage", response_class=HTMLResponse)
 def coverage_page(
-    request: Request, territory: Annotated[str, Query()], priority: PriorityQuery = None
+    request: Request,
+    territory: Annotated[str, Query()],
+    priority: PriorityQuery = None,
+    need: Annotated[str | None, Query(description="Imported need indicator name")] = None,
 ) -> HTMLResponse:
     """Local authorities of a territory shaded by the gap between need and provision."""
     store, settings = _ctx(request)
-    need = getattr(request.app.state, "need_indicators", None)
-    html = service.coverage_page(store, settings, territory, priority=priority, need_by_code=need)
+    html = service.coverage_page(store, settings, territory, priority=priority, need=need)
     return _page(html)
 
 

@@ -195,6 +195,11 @@ def _every(store: Store, **filters: str) -> list[Spo]:
             return found
 
 
+def is_event_visible(topic: str, data: dict[str, object]) -> bool:
+    """A buyer's feed leaves out drafts: they are the supplier's own until submitted."""
+    return not (topic.startswith("buyer:") and data.get("state") == SpoState.DRAFT.value)
+
+
 def event_topic(
     store: Store, viewer: Account | None, *, spo_id: str | None = None, buyer_id: str | None = None
 ) -> str:

@@ -4,7 +4,8 @@ the HTTP routes and ``dicm map`` share it.
 Social value in £ counts cash lines (unit ``GBP``) of SPOs that were awarded (committed) and the
 progress reported on them (delivered); other support types are shown on the SPO map in their own
 units. Need comes from an indicator keyed by local-authority code (e.g. IMD 2019 average score)
-when one is given; without one every area has the same need and the gap shows provision only.
+imported with ``dicm import indicator`` when there is one; without one every area has the same
+need and the gap shows provision only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 import folium
 
 from api.services.accounts import visible_spo
+from api.services.imports import list_indicators, load_indicator
 from dicm.settings import Settings
 from domain.errors import NotFound
 from domain.model import Account, Activity, LocalAuthority, Site, Supplier, Territory
@@ -273,25 +275,34 @@ def _value_by_la(
     return committed, delivered
 
 
+def resolve_need(settings: Settings, name: str | None) -> tuple[dict[str, float] | None, str]:
+    """The need indicator to shade by and its legend label: the one named, else the only one
+    imported (``dicm import indicator``); none means the gap shows provision only."""
+    if name is None:
+        available = list_indicators(settings)
+        if len(available) != 1:
+            hint = "choose one with need=NAME" if available else "none imported"
+            return None, f"no need indicator ({hint}): provision only"
+        name = available[0]
+    return load_indicator(settings, name), f"indicator {name}"
+
+
 def coverage_page(
     store: Store,
     settings: Settings,
     territory_code: str,
     *,
     priority: str | None = None,
-    need_by_code: Mapping[str, float] | None = None,
-    need_label: str | None = None,
+    need: str | None = None,
     inline: bool = False,
 ) -> str:
     """The buyer coverage-gap page for a territory; one layer per plan priority (or the one
-    asked for), plus "all"."""
+    asked for), plus "all"; ``need`` names an imported indicator (``NotFound`` if absent)."""
     territory = store.get(Territory, territory_code)
+    need_by_code, label = resolve_need(settings, need)
     priorities = [priority] if priority else [*_territory_priorities(store, territory_code), "all"]
     inputs = coverage_inputs(store, territory_code, priorities, need_by_code)
     labels = {p: THEMES.get(p, "All priorities" if p == "all" else p) for p in priorities}
-    label = need_label or (
-        "need indicator" if need_by_code else "no need indicator loaded: provision only"
-    )
     outline = (
         [Outline(territory.code, territory.name, territory.geometry, kind="territory")]
         if territory.geometry is not None

@@ -35,6 +35,9 @@ def map_command(
     ] = None,
     period: Annotated[str | None, typer.Option(help='Period prefix, e.g. "2027" (heatmap)')] = None,
     reach_km: Annotated[float, typer.Option(help="Reach around each site (supplier)")] = 25.0,
+    need: Annotated[
+        str | None, typer.Option(help="Imported need indicator to shade by (coverage)")
+    ] = None,
 ) -> None:
     """Write a map as one self-contained HTML file."""
     from api.services import maps as service
@@ -52,7 +55,9 @@ def map_command(
                 store, settings, target, reach_m=reach_km * 1000, inline=True
             )
         elif kind is MapKind.COVERAGE:
-            page = service.coverage_page(store, settings, target, priority=priority, inline=True)
+            page = service.coverage_page(
+                store, settings, target, priority=priority, need=need, inline=True
+            )
         elif kind is MapKind.HEATMAP:
             page = service.heatmap_page(
                 store, settings, target, priority=priority, period=period, inline=True

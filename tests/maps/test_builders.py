@@ -4,6 +4,7 @@ absence of any CDN; the gap and H3 arithmetic checked as invariants."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import h3.api.basic_int as h3i
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon
 
-from maps.assets import inline_assets
+from maps.assets import MapAssetsMissing, inline_assets, missing_assets, require_assets
 from maps.coverage import compute_gaps, coverage_map, gap_colour, percentile_ranks
 from maps.geometry import geometry_to_geojson, simplify_for_display
 from maps.heatmap import heatmap_map
@@ -170,3 +171,11 @@ def test_display_geometry_never_vanishes(tolerance: float) -> None:
 
 def test_make_activity_location_is_lon_lat() -> None:
     assert make_activity().location.x < 0  # Reading is west of Greenwich
+
+
+def test_missing_assets_say_how_to_install_them(tmp_path: Path) -> None:
+    assert len(missing_assets(tmp_path)) == 7
+    with pytest.raises(MapAssetsMissing, match="run make assets"):
+        require_assets(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        inline_assets("<html></html>", static_dir=tmp_path)

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.services.imports import import_indicator
 from dicm.settings import Settings
 from store.factory import open_store
 from tests.maps.browser import open_map, serve
@@ -27,6 +28,8 @@ def world_and_url(
     settings = Settings(database_url=f"sqlite:///{path}", data_dir=path.parent / ".dicm")
     store = open_store(settings)
     world = seed_map_world(store, shared_data)
+    imd = shared_data / "imd" / "imd2019_lad23_england_popweighted.csv"
+    import_indicator(settings, imd, name="imd2019", code_column="LAD23CD", value_column="Score")
     try:
         with serve(create_app(settings, store=store)) as url:
             yield world, url
@@ -77,6 +80,7 @@ def test_coverage_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> Non
         assert m.count(".dicm-legend") == 1
         assert m.count(".leaflet-control-layers-base input") == 3 + 1  # plan priorities + all
         assert m.page.locator(".dicm-panel section:visible li").count() >= 1
+        assert "indicator imd2019" in m.page.locator(".dicm-legend").inner_text()
         m.screenshot("api-coverage")
 
 

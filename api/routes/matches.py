@@ -1,0 +1,60 @@
+"""Recommendations for a supplier (and a tender): the recommender behind one endpoint."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import StoreDep, ViewerDep
+from api.schemas.activities import ID_PATTERN
+from api.schemas.common import PROBLEM_RESPONSES
+from api.schemas.matches import RecommendationOut
+from api.services import catalogue, matching
+from domain.errors import InvalidInput
+
+router = APIRouter(tags=["matches"], responses=PROBLEM_RESPONSES)
+
+
+def parse_weights(text: str | None) -> dict[str, float] | None:
+    """``proximity:2,need:1`` -> {"proximity": 2.0, "need": 1.0}."""
+    if not text:
+        return None
+    weights: dict[str, float] = {}
+    for part in text.split(","):
+        name, sep, value = part.partition(":")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise InvalidInput(f"weights are name:number pairs separated by commas, not {part!r}")
+    return weights
+
+
+@router.get("/suppliers/{supplier_id}/matches", response_model=RecommendationOut)
+def matches(
+    supplier_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    store: StoreDep,
+    viewer: ViewerDep,
+    radius_m: Annotated[float, Query(description="Reach from each site, metres (0, 200 km]")] = (
+        matching.DEFAULT_RADIUS_M
+    ),
+    k: Annotated[int, Query(ge=1, le=100, description="How many matches")] = 10,
+    tender: Annotated[str | None, Query(pattern=ID_PATTERN, description="Tender id")] = None,
+    weights: Annotated[
+        str | None, Query(description="Override weights, e.g. proximity:2,need:1")
+    ] = None,
+) -> RecommendationOut:
+    """Validated activities near the supplier's sites (or in the tender's area), ranked and
+    explained; for the supplier itself, buyers and admins."""
+    catalogue.get_supplier(store, viewer, supplier_id)
+    result = matching.recommend_for_supplier(
+        store,
+        supplier_id,
+        tender_id=tender,
+        k=k,
+        radius_m=radius_m,
+        weights=parse_weights(weights),
+    )
+    return RecommendationOut.of(result)

@@ -1,0 +1,75 @@
+"""Recommendations: ranked matches with every feature's contribution and a readable reason."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from matching.result import Match, Recommendation
+
+
+class ContributionOut(BaseModel):
+    feature: str
+    value: float
+    weight: float
+    contribution: float
+
+
+class MatchOut(BaseModel):
+    """One recommended activity: HOW (features) and WHERE (distance, site, ONS codes)."""
+
+    rank: int
+    activity_id: str
+    activity_name: str
+    provider_id: str
+    score: float
+    distance_m: float
+    site_id: str
+    site_name: str
+    territory_code: str | None
+    local_authority_code: str | None
+    contributions: list[ContributionOut]
+    explanation: str
+
+    @classmethod
+    def of(cls, m: Match) -> MatchOut:
+        return cls(
+            rank=m.rank,
+            activity_id=m.activity_id,
+            activity_name=m.activity_name,
+            provider_id=m.provider_id,
+            score=m.score,
+            distance_m=m.distance_m,
+            site_id=m.site_id,
+            site_name=m.site_name,
+            territory_code=m.territory_code,
+            local_authority_code=m.local_authority_code,
+            contributions=[
+                ContributionOut(
+                    feature=c.feature, value=c.value, weight=c.weight, contribution=c.contribution
+                )
+                for c in m.contributions
+            ],
+            explanation=m.explanation,
+        )
+
+
+class RecommendationOut(BaseModel):
+    """The top k for a supplier (and tender); no match comes with the reason."""
+
+    supplier_id: str
+    tender_id: str | None
+    radius_m: float
+    candidate_count: int
+    matches: list[MatchOut]
+    reason: str | None
+
+    @classmethod
+    def of(cls, r: Recommendation) -> RecommendationOut:
+        return cls(
+            supplier_id=r.supplier_id,
+            tender_id=r.tender_id,
+            radius_m=r.radius_m,
+            candidate_count=r.candidate_count,
+            matches=[MatchOut.of(m) for m in r.matches],
+            reason=r.reason,
+        )
