@@ -85,11 +85,12 @@ def _priority_parts(facts: ExplainInput) -> list[str]:
     return parts
 
 
-def _need_part(facts: ExplainInput) -> str | None:
-    if facts.met_needs:
-        return "needs " + " and ".join(need_phrase(n) for n in facts.met_needs[:2])
-    if facts.unmet_needs:
-        return f"needs {need_phrase(facts.unmet_needs[0])} (not in your offer)"
+def need_part(met: Sequence[Need], unmet: Sequence[Need]) -> str | None:
+    """What the activity needs that the supplier offers (or, failing that, its first need)."""
+    if met:
+        return "needs " + " and ".join(need_phrase(n) for n in met[:2])
+    if unmet:
+        return f"needs {need_phrase(unmet[0])} (not in your offer)"
     return None
 
 
@@ -103,11 +104,31 @@ def _extra_part(facts: ExplainInput) -> str | None:
     return None
 
 
+def static_parts(facts: ExplainInput) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The parts that depend on the activity (and tender) only, not on the supplier: those
+    before the needs (area, priorities) and after them (sustainability / need)."""
+    before = tuple(p for p in (_area_part(facts), *_priority_parts(facts)) if p)
+    extra = _extra_part(facts)
+    return before, ((extra,) if extra else ())
+
+
+def join_parts(
+    distance_m: float,
+    site_name: str,
+    parts: tuple[tuple[str, ...], tuple[str, ...]],
+    met: Sequence[Need],
+    unmet: Sequence[Need],
+) -> str:
+    """Assemble the line from the distance, cached static parts and the needs."""
+    needs = need_part(met, unmet)
+    head = f"{format_distance(distance_m)} from your {site_name}"
+    middle = (needs,) if needs else ()
+    return SEPARATOR.join((head, *parts[0], *middle, *parts[1]))
+
+
 def explain(facts: ExplainInput) -> str:
     """The explanation line: distance and site, area, priorities, needs, one sustainability
     or need fact; parts that do not apply are left out."""
-    parts = [f"{format_distance(facts.distance_m)} from your {facts.site_name}"]
-    for part in (_area_part(facts), *_priority_parts(facts), _need_part(facts), _extra_part(facts)):
-        if part:
-            parts.append(part)
-    return SEPARATOR.join(parts)
+    return join_parts(
+        facts.distance_m, facts.site_name, static_parts(facts), facts.met_needs, facts.unmet_needs
+    )

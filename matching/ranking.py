@@ -16,7 +16,7 @@ import numpy as np
 from domain.model import Need, Site, Supplier, Tender
 from matching.candidates import Candidates
 from matching.diversity import mmr_order
-from matching.explain import ExplainInput, explain
+from matching.explain import ExplainInput, join_parts, static_parts
 from matching.features import THEME_CODES, ActivityTable, IntArray, need_key, offer_coverage
 from matching.priorities import PlanAlignment, TenderView
 from matching.result import Contribution, Match
@@ -50,6 +50,7 @@ class Scene:
     static_features: FloatArray  # (n, features); proximity and offer_fit columns are 0
     static_score: FloatArray  # static_features @ weights
     area_names: Mapping[str, str]
+    explain_cache: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]  # static parts per row
 
 
 def static_features(
@@ -106,6 +107,7 @@ def rank_supplier(
     features[:, PROXIMITY] = proximity[picked]
     features[:, OFFER_FIT] = offer[picked]
     contributions = features * w
+    weights = w.tolist()
     return [
         _match(
             rank,
@@ -117,7 +119,7 @@ def rank_supplier(
             values,
             parts,
             coverage,
-            w,
+            weights,
         )
         for rank, (row, values, parts) in enumerate(
             zip(picked, features.tolist(), contributions.tolist(), strict=True), start=1
@@ -135,13 +137,17 @@ def _match(
     values: list[float],
     parts: list[float],
     coverage: FloatArray,
-    weights: FloatArray,
+    weights: list[float],
 ) -> Match:
-    activity = scene.table.activities[act]
-    contributions = tuple(
-        Contribution(name, value, weight, part)
-        for name, value, weight, part in zip(FEATURES, values, weights.tolist(), parts, strict=True)
-    )
+    table = scene.table
+    activity = table.activities[act]
+    met: list[Need] = []
+    unmet: list[Need] = []
+    for need in activity.needs:
+        (met if coverage[table.need_column[need_key(need)]] > 0.0 else unmet).append(need)
+    cached = scene.explain_cache.get(act)
+    if cached is None:
+        cached = scene.explain_cache[act] = static_parts(_static_facts(scene, act))
     return Match(
         rank=rank,
         activity_id=activity.id,
@@ -153,34 +159,27 @@ def _match(
         site_name=site.name,
         territory_code=activity.territory_code,
         local_authority_code=activity.local_authority_code,
-        contributions=contributions,
-        explanation=explain(_explain_input(scene, act, site, distance_m, coverage)),
+        contributions=tuple(map(Contribution, FEATURES, values, weights, parts)),
+        explanation=join_parts(distance_m, site.name, cached, met, unmet),
     )
 
 
-def _explain_input(
-    scene: Scene, act: int, site: Site, distance_m: float, coverage: FloatArray
-) -> ExplainInput:
+def _static_facts(scene: Scene, act: int) -> ExplainInput:
+    """The supplier-free facts of an activity's explanation (distance and needs left out)."""
     table, view, tender = scene.table, scene.view, scene.tender
     activity = table.activities[act]
-    met: list[Need] = []
-    unmet: list[Need] = []
-    for need in activity.needs:
-        (met if coverage[table.need_column[need_key(need)]] > 0.0 else unmet).append(need)
     lot = int(view.lot_index[act]) if view is not None else -1
     theme = int(view.tender_theme[act]) if view is not None else -1
     code = activity.territory_code
     return ExplainInput(
-        distance_m=distance_m,
-        site_name=site.name,
+        distance_m=0.0,
+        site_name="",
         territory_name=scene.area_names.get(code, code) if code else None,
         lot_name=tender.lots[lot].name if tender is not None and lot >= 0 else None,
         in_delivery_area=bool(view.in_area[act]) if view is not None else False,
         plan_priority=scene.plan.title[act],
         plan_by_text=bool(scene.plan.by_text[act]),
         tender_theme=THEME_CODES[theme] if theme >= 0 else None,
-        met_needs=met,
-        unmet_needs=unmet,
         at_risk=activity.at_risk,
         funding_gap_gbp=activity.funding_gap_gbp,
         local_need=float(table.local_need[act]),

@@ -30,6 +30,8 @@ from matching.sphere import FloatArray
 from matching.weights import resolve_weights
 
 MAX_RADIUS_M = 200_000.0
+# per tender: its view, the supplier-free feature matrix, cached explanation parts per row
+_Static = tuple[TenderView | None, FloatArray, dict[int, tuple[tuple[str, ...], tuple[str, ...]]]]
 MAX_K = 1_000
 
 
@@ -105,7 +107,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         self.vectoriser_ = fit_vectoriser([activity_text(a) for a in kept])
         self.table_ = build_activity_table(kept, context, self.vectoriser_)
         self.plan_ = align_plans(self.table_, context.plans, self.vectoriser_)
-        self._static: dict[tuple[str, int] | None, tuple[TenderView | None, FloatArray]] = {}
+        self._static: dict[tuple[str, int] | None, _Static] = {}
         self._scores: dict[tuple[tuple[str, int] | None, tuple[float, ...]], FloatArray] = {}
         return self
 
@@ -184,8 +186,8 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
                 if tender is not None
                 else None
             )
-            self._static[key] = (view, static_features(self.table_, self.plan_, view))
-        view, features = self._static[key]
+            self._static[key] = (view, static_features(self.table_, self.plan_, view), {})
+        view, features, explain_cache = self._static[key]
         score_key = (key, tuple(weights.tolist()))
         if score_key not in self._scores:
             if len(self._scores) >= 64:
@@ -199,6 +201,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
             features,
             self._scores[score_key],
             self.context_.area_names,
+            explain_cache,
         )
 
     def _check_params(self) -> None:

@@ -11,7 +11,8 @@ meaning), so both backends agree on what is inside.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from domain.model import Activity, Area, AreaChain
 from store import schema
 from store.chain import Hits, resolve_chain
 from store.codec_rows import Mapping_, row_to_entity
+from store.errors import translated
 from store.port import EARTH_RADIUS_M, ActivityQuery, Nearby
 from store.query import ALL_ACTIVITIES, as_of_date
 from store.sqlstore import SqlStore
@@ -30,16 +32,14 @@ from store.sqlstore import SqlStore
 _COLUMNS = ", ".join(f"a.{c.name}" for c in schema.activities.c)
 
 _KNN = """
-SELECT {columns}, knn.distance_m FROM (
-  SELECT c.id, ST_Distance(c.location, CAST(:p AS geography), false) AS distance_m
-  FROM (
-    SELECT id, location FROM activities
-    WHERE {filters}
-    ORDER BY location <-> CAST(:p AS geography)
-    LIMIT :n
-  ) AS c
-) AS knn JOIN activities AS a ON a.id = knn.id
-ORDER BY knn.distance_m, knn.id
+SELECT c.*, ST_Distance(c.location, CAST(:p AS geography), false) AS distance_m
+FROM (
+  SELECT {columns} FROM activities AS a
+  WHERE {filters}
+  ORDER BY a.location <-> CAST(:p AS geography)
+  LIMIT :n
+) AS c
+ORDER BY distance_m, c.id
 """
 
 _WITHIN = """
@@ -83,7 +83,7 @@ def create_postgis_engine(url: str) -> Engine:
         url,
         pool_size=5,
         max_overflow=10,
-        pool_pre_ping=True,
+        pool_recycle=1800,  # no pre-ping: it would add a round trip to every query
         connect_args={"prepare_threshold": 1, "options": "-c jit=off"},
     )
 
@@ -115,6 +115,16 @@ def filter_sql(query: ActivityQuery, alias: str = "") -> tuple[str, dict[str, An
 class PostgisStore(SqlStore):
     """Store on PostgreSQL + PostGIS."""
 
+    def __init__(self, engine: Engine, *, h3_resolution: int = 8) -> None:
+        super().__init__(engine, h3_resolution=h3_resolution)
+        # reads run in autocommit: no BEGIN / ROLLBACK round trips around a single SELECT
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with translated("a read"), self._autocommit.connect() as conn:
+            yield conn
+
     def _upsert(self, conn: Connection, mapping: Mapping_, rows: list[dict[str, Any]]) -> None:
         stmt = pg_insert(mapping.table)
         keys = [c for c in rows[0] if c != mapping.key]
@@ -134,7 +144,7 @@ class PostgisStore(SqlStore):
     ) -> list[Nearby]:
         if k <= 0 or radius_m < 0:
             return []
-        filters, params = filter_sql(query)
+        filters, params = filter_sql(query, "a.")
         sql = text(_KNN.format(columns=_COLUMNS, filters=filters))
         params["p"] = point_ewkt(lon, lat)
         n = k + 8

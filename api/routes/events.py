@@ -36,7 +36,11 @@ async def _stream(
         yield ServerSentEvent(comment=f"subscribed to {topic}")
         while max_events is None or sent < max_events:
             events = sub.drain()
-            for event in events[: None if max_events is None else max_events - sent]:
+            for event in events:
+                if max_events is not None and sent >= max_events:
+                    break
+                if not accounts.is_event_visible(topic, event.data):
+                    continue
                 yield ServerSentEvent(
                     data=json.dumps(event.data), event=event.kind, id=str(event.seq)
                 )

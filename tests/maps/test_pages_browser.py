@@ -130,6 +130,7 @@ def test_unknown_ids_are_problems_not_pages(world_and_url: tuple[MapWorld, str])
         "/maps/spo/nope",
         "/maps/heatmap/E23000999",
         "/maps/coverage?territory=E23000999",
+        "/maps/coverage?territory=E23000029&need=nope",
     ):
         response = httpx.get(url + path)
         assert response.status_code == 404, path
