@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from boundaries.errors import BoundaryFileError, MissingCRS, UnknownCodeField
 from boundaries.levels import CODE_PATTERNS, FIELD_PREFIXES, Level, find_code_field
 from boundaries.repair import polygonal
-from boundaries.tables import territory_fact
+from boundaries.tables import RegionFact, region_facts, territory_fact
 from domain.model import Area, LocalAuthority, Region, Territory
 from geo.coords import UK_BBOX
 from geo.crs import BNG, WGS84, project_geometry
@@ -223,7 +223,11 @@ def to_domain(
 
     ``parents`` maps a local authority code to its (territory, region) codes; for a police
     force area the territory table in ``boundaries/data`` supplies force, PCC office and region.
-    CSPs and LSOAs have no domain type: they give an empty list.
+    Regions are stored under their ITL1 code (an ``E12`` region becomes its ITL1 twin), so the
+    12 regions stay 12. A country outline replaces the ITL1 region it equals (Wales, Scotland,
+    Northern Ireland) and, for Scotland and Northern Ireland, the territory of their single
+    force; England's outline has no such twin and gives nothing. CSPs and LSOAs have no domain
+    type: they give an empty list.
     """
     parents = parents or {}
     level = result.report.level
@@ -243,8 +247,31 @@ def to_domain(
         elif level is Level.LAD:
             territory, region = parents.get(f.code, (None, None))
             out.append(LocalAuthority(f.code, f.name, territory, region, f.geometry))
-        elif level in (Level.REGION, Level.COUNTRY):
-            out.append(Region(f.code, f.name, f.geometry))
+        elif level is Level.REGION:
+            itl1 = _itl1_for(f.code)
+            out.append(
+                Region(itl1.code, itl1.name, f.geometry)
+                if itl1
+                else Region(f.code, f.name, f.geometry)
+            )
+        elif level is Level.COUNTRY:
+            out.extend(_country_areas(f))
+    return out
+
+
+def _itl1_for(code: str) -> RegionFact | None:
+    return next((r for r in region_facts() if code in (r.code, r.ons_code)), None)
+
+
+def _country_areas(f: BoundaryFeature) -> list[Territory | LocalAuthority | Region]:
+    out: list[Territory | LocalAuthority | Region] = []
+    fact = territory_fact(f.code)
+    if fact is not None:
+        out.append(Territory(fact.code, fact.name, fact.force_name, fact.pcc_name,
+                             fact.region_code, f.geometry))  # fmt: skip
+    itl1 = _itl1_for(f.code)
+    if itl1 is not None:
+        out.append(Region(itl1.code, itl1.name, f.geometry))
     return out
 
 

@@ -4,7 +4,9 @@ The gap is a difference of percentile ranks among the areas shown: ``need_rank``
 need, 1 = most) minus ``provision_rank`` (the mean rank of validated activities, committed and
 delivered social value, each per head where the population is known). It lies in [-1, 1];
 positive means more need than provision relative to the other areas. Ranks make the three
-provision measures and any need indicator comparable without assuming their units.
+provision measures and any need indicator comparable without assuming their units. Areas the
+need indicator does not cover are ranked on neither side: they are shown grey as "no need data",
+never as well provided.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ GAP_BINS: tuple[tuple[float, str, str], ...] = (
     (-0.5, "#67a9cf", "Provision above need"),
     (-1.01, "#2166ac", "Provision far above need"),
 )
+NO_DATA = ("#bdbdbd", "No need data for this area")
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,13 @@ class Gap:
     """One area's place in the ranking, with the numbers its tooltip shows."""
 
     area: AreaCoverage
-    need_rank: float
+    need_rank: float | None  # None: the need indicator has no value for this area
     provision_rank: float
 
     @property
-    def gap(self) -> float:
+    def gap(self) -> float | None:
+        if self.need_rank is None:
+            return None
         return self.need_rank - self.provision_rank
 
 
@@ -77,23 +82,33 @@ def _per_head(value: float, area: AreaCoverage) -> float:
 
 
 def compute_gaps(areas: Sequence[AreaCoverage]) -> list[Gap]:
-    """Every area's gap, largest gap first (ties by code)."""
-    if not areas:
-        return []
-    need = percentile_ranks([a.need for a in areas])
-    measures = [
-        percentile_ranks([_per_head(a.validated_activities, a) for a in areas]),
-        percentile_ranks([_per_head(a.committed_gbp, a) for a in areas]),
-        percentile_ranks([_per_head(a.delivered_gbp, a) for a in areas]),
-    ]
+    """Every area's gap, largest gap first (ties by code); areas without need data last.
+
+    Both need and provision are ranked among the areas WITH need data only, so an area the
+    indicator does not cover cannot push the others' ranks around."""
+    rated = [a for a in areas if a.need is not None]
+    need = percentile_ranks([float(a.need) for a in rated if a.need is not None]) if rated else []
+    measures = (
+        [
+            percentile_ranks([_per_head(a.validated_activities, a) for a in rated]),
+            percentile_ranks([_per_head(a.committed_gbp, a) for a in rated]),
+            percentile_ranks([_per_head(a.delivered_gbp, a) for a in rated]),
+        ]
+        if rated
+        else []
+    )
     gaps = [
-        Gap(a, need[i], sum(m[i] for m in measures) / len(measures)) for i, a in enumerate(areas)
+        Gap(a, need[i], sum(m[i] for m in measures) / len(measures)) for i, a in enumerate(rated)
     ]
-    return sorted(gaps, key=lambda g: (-g.gap, g.area.code))
+    gaps.sort(key=lambda g: (-(g.gap or 0.0), g.area.code))
+    unrated = sorted((a for a in areas if a.need is None), key=lambda a: a.code)
+    return gaps + [Gap(a, None, 0.0) for a in unrated]
 
 
-def gap_colour(gap: float) -> str:
-    """The fill colour of a gap value."""
+def gap_colour(gap: float | None) -> str:
+    """The fill colour of a gap value (grey when the area has no need data)."""
+    if gap is None:
+        return NO_DATA[0]
     for lower, colour, _ in GAP_BINS:
         if gap >= lower:
             return colour
@@ -106,8 +121,12 @@ def _tooltip(g: Gap, priority_label: str) -> str:
     rows = [
         f"<b>{esc(a.name)}</b> ({esc(a.code)})",
         f"{esc(priority_label)}",
-        f"Gap {g.gap:+.2f} (need rank {g.need_rank:.2f}, provision rank {g.provision_rank:.2f})",
-        f"Need indicator {a.need:,.2f}",
+        (
+            f"Gap {g.gap:+.2f} (need rank {g.need_rank:.2f}, provision rank {g.provision_rank:.2f})"
+            if g.gap is not None and g.need_rank is not None
+            else NO_DATA[1]
+        ),
+        f"Need indicator {a.need:,.2f}" if a.need is not None else "Need indicator: no value",
         f"Validated activities {a.validated_activities}",
         f"Committed £{_per_head(a.committed_gbp, a):,.2f}{per_head}",
         f"Delivered £{_per_head(a.delivered_gbp, a):,.2f}{per_head}",
@@ -146,8 +165,7 @@ def _panel_section(gaps: Sequence[Gap], label: str, top: int, *, show: bool) -> 
         f"{g.area.validated_activities} validated activities · "
         f"£{g.area.committed_gbp:,.0f} committed · £{g.area.delivered_gbp:,.0f} delivered"
         "</span></li>"
-        for g in gaps[:top]
-        if g.gap > 0
+        for g in [g for g in gaps if g.gap is not None and g.gap > 0][:top]
     )
     body = f"<ol>{items}</ol>" if items else "<p>No area has more need than provision.</p>"
     hidden = "" if show else ' style="display:none"'
@@ -180,6 +198,8 @@ def coverage_map(
         m.add_child(outlines_layer(outlines, name="Territory"))
     m.add_child(SwitchOnBaseLayer())
     rows = [(colour, label) for _, colour, label in GAP_BINS]
+    if any(a.need is None for a in all_areas):
+        rows.append(NO_DATA)
     add_legend(m, [legend_html(f"Need ({need_label}) vs provision", rows)])
     add_title(m, title)
     add_side_panel(m, f"<h2>Largest gaps</h2>{''.join(sections)}")

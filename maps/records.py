@@ -38,7 +38,9 @@ class AreaCoverage:
     code: str
     name: str
     geometry: Area
-    need: float  # higher = more need (e.g. IMD score, or the priority's own indicator)
+    # higher = more need (e.g. IMD score, or the priority's own indicator); None = the indicator
+    # has no value for this area (IMD 2019 covers England only): shown as "no need data"
+    need: float | None
     validated_activities: int = 0
     committed_gbp: float = 0.0
     delivered_gbp: float = 0.0

@@ -19,7 +19,7 @@ from matching.diversity import mmr_order
 from matching.explain import ExplainInput, join_parts, static_parts
 from matching.features import THEME_CODES, ActivityTable, IntArray, need_key, offer_coverage
 from matching.priorities import PlanAlignment, TenderView
-from matching.result import Contribution, Match
+from matching.result import Match
 from matching.sphere import FloatArray
 from matching.weights import FEATURES
 
@@ -159,7 +159,10 @@ def _match(
         site_name=site.name,
         territory_code=activity.territory_code,
         local_authority_code=activity.local_authority_code,
-        contributions=tuple(map(Contribution, FEATURES, values, weights, parts)),
+        features=FEATURES,
+        values=tuple(values),
+        weights=tuple(weights),
+        parts=tuple(parts),
         explanation=join_parts(distance_m, site.name, cached, met, unmet),
     )
 

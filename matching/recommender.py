@@ -81,7 +81,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         half_distance_m: float = 5_000.0,
         diversity: float = 0.3,
         max_per_provider: int | None = 2,
-        pool_size: int = 50,
+        pool_size: int = 30,
     ) -> None:
         self.weights = weights
         self.radius_m = radius_m

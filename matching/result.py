@@ -17,7 +17,11 @@ class Contribution:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """One recommended activity for one supplier; ``score`` is the sum of contributions."""
+    """One recommended activity for one supplier; ``score`` is the sum of contributions.
+
+    ``values``, ``weights`` and ``parts`` hold, in ``features`` order, each feature's value
+    0..1, its (normalised) weight and its contribution (weight x value) to ``score``.
+    """
 
     rank: int
     activity_id: str
@@ -29,15 +33,23 @@ class Match:
     site_name: str
     territory_code: str | None
     local_authority_code: str | None
-    contributions: tuple[Contribution, ...]
+    features: tuple[str, ...]
+    values: tuple[float, ...]
+    weights: tuple[float, ...]
+    parts: tuple[float, ...]
     explanation: str
+
+    @property
+    def contributions(self) -> tuple[Contribution, ...]:
+        """Every feature's value, weight and contribution, in ``features`` order."""
+        return tuple(map(Contribution, self.features, self.values, self.weights, self.parts))
 
     def feature(self, name: str) -> Contribution:
         """The contribution of feature ``name`` (``KeyError`` if no such feature)."""
-        for item in self.contributions:
-            if item.feature == name:
-                return item
-        raise KeyError(name)
+        i = self.features.index(name) if name in self.features else -1
+        if i < 0:
+            raise KeyError(name)
+        return Contribution(name, self.values[i], self.weights[i], self.parts[i])
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,14 @@ meaning), so both backends agree on what is inside.
 from __future__ import annotations
 
 import math
+import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+import psycopg
 import shapely
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -24,12 +27,14 @@ from domain.model import Activity, Area, AreaChain
 from store import schema
 from store.chain import Hits, resolve_chain
 from store.codec_rows import Mapping_, row_to_entity
-from store.errors import translated
+from store.errors import StorageError, translated
 from store.port import EARTH_RADIUS_M, ActivityQuery, Nearby
 from store.query import ALL_ACTIVITIES, as_of_date
 from store.sqlstore import SqlStore
 
-_COLUMNS = ", ".join(f"a.{c.name}" for c in schema.activities.c)
+_COLUMNS = ", ".join(
+    f"a.{c.name}" for c in schema.activities.c if c.name not in ("minx", "miny", "maxx", "maxy")
+)
 
 _KNN = """
 SELECT c.*, ST_Distance(c.location, CAST(:p AS geography), false) AS distance_m
@@ -88,6 +93,11 @@ def create_postgis_engine(url: str) -> Engine:
     )
 
 
+def _to_pyformat(sql: str) -> str:
+    """``:name`` placeholders (SQLAlchemy text) -> ``%(name)s`` (psycopg)."""
+    return re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", sql)
+
+
 def point_ewkt(lon: float, lat: float) -> str:
     """A point as EWKT, full precision."""
     return f"SRID=4326;POINT({float(lon)!r} {float(lat)!r})"
@@ -119,6 +129,9 @@ class PostgisStore(SqlStore):
         super().__init__(engine, h3_resolution=h3_resolution)
         # reads run in autocommit: no BEGIN / ROLLBACK round trips around a single SELECT
         self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._local = threading.local()
+        self._hot_lock = threading.Lock()
+        self._hot_connections: list[psycopg.Connection[Any]] = []
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -145,21 +158,61 @@ class PostgisStore(SqlStore):
         if k <= 0 or radius_m < 0:
             return []
         filters, params = filter_sql(query, "a.")
-        sql = text(_KNN.format(columns=_COLUMNS, filters=filters))
+        sql = _to_pyformat(_KNN.format(columns=_COLUMNS, filters=filters))
         params["p"] = point_ewkt(lon, lat)
-        n = k + 8
-        with self._read() as conn:
-            while True:
-                rows = conn.execute(sql, {**params, "n": n}).all()
-                inside = [r for r in rows if r.distance_m <= radius_m]
-                exhausted = len(rows) < n or len(inside) < len(rows)
-                last = rows[-1].distance_m if rows else 0.0
-                if exhausted or (len(inside) >= k and inside[k - 1].distance_m < last):
-                    break
-                n *= 4
+        n = k + 1  # one more than k: it proves the k-th is not tied with what lies beyond
+        while True:
+            rows = self._hot_query(sql, {**params, "n": n})
+            inside = [r for r in rows if r["distance_m"] <= radius_m]
+            exhausted = len(rows) < n or len(inside) < len(rows)
+            last = rows[-1]["distance_m"] if rows else 0.0
+            if exhausted or (len(inside) >= k and inside[k - 1]["distance_m"] < last):
+                break
+            n *= 4
         return [
-            Nearby(row_to_entity(Activity, r._mapping), float(r.distance_m)) for r in inside[:k]
+            Nearby(row_to_entity(Activity, r), float(r["distance_m"])) for r in inside[:k]
         ]
+
+    def _hot_query(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """A prepared SELECT on this thread's own psycopg connection (autocommit).
+
+        The hot path of ``nearest_activities`` skips the SQLAlchemy pool: checkout, reset and
+        result wrapping cost ~0.3 ms here, as much as the KNN query itself.
+        """
+        conn = self._hot_connection()
+        try:
+            cursor = conn.execute(sql, params, prepare=True)
+            names = [d.name for d in cursor.description or ()]
+            return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        except psycopg.Error as exc:
+            self._local.conn = None
+            conn.close()
+            raise StorageError(f"database error while reading: {type(exc).__name__}") from None
+
+    def _hot_connection(self) -> psycopg.Connection[Any]:
+        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            url = self._engine.url.set(drivername="postgresql")
+            try:
+                conn = psycopg.connect(
+                    url.render_as_string(hide_password=False),
+                    autocommit=True,
+                    options="-c jit=off",
+                )
+            except psycopg.Error as exc:
+                raise StorageError(f"cannot connect: {type(exc).__name__}") from None
+            self._local.conn = conn
+            with self._hot_lock:
+                self._hot_connections.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._hot_lock:
+            for conn in self._hot_connections:
+                conn.close()
+            self._hot_connections.clear()
+        self._local = threading.local()
+        super().close()
 
     def activities_within(
         self, area: Area, *, query: ActivityQuery = ALL_ACTIVITIES

@@ -242,7 +242,9 @@ def coverage_inputs(
                 la.code,
                 la.name,
                 la.geometry,  # type: ignore[arg-type]
-                need=(need_by_code or {}).get(la.code, 1.0),
+                # no indicator at all: every area equal, the gap shows provision only;
+                # an indicator without this area: no need data (not "least need")
+                need=1.0 if need_by_code is None else need_by_code.get(la.code),
                 validated_activities=counts.get(la.code, 0),
                 committed_gbp=committed.get(la.code, 0.0),
                 delivered_gbp=delivered.get(la.code, 0.0),

@@ -95,7 +95,7 @@ def build(
     force: Annotated[bool, typer.Option(help="Rebuild even when a cached copy exists")] = False,
 ) -> None:
     """Build (or reuse) the cached offline geography: 45 territories, 12 regions, 348 LAs."""
-    from boundaries.bundled import build_bundled_geography, cache_key, load_bundled_geography
+    from boundaries.bundled import cache_key, load_bundled_geography
 
     settings = load_settings()
     cached = settings.cache_dir / f"uk-geography-{cache_key()}.pickle"
@@ -109,7 +109,6 @@ def build(
             settings.cache_dir, lambda msg: bar.update(task, description=msg, advance=1)
         )
         bar.update(task, completed=5)
-    _ = build_bundled_geography  # the uncached builder, for readers looking for it
     console.print(f"{len(geo.territories)} territories, {len(geo.regions)} regions, "
                   f"{len(geo.local_authorities)} local authorities in "
                   f"{time.perf_counter() - started:.1f} s (cache: {cached})")  # fmt: skip

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.services.geography import ensure_geography, locate, parse_lat_lon
+from api.services.geography import ensure_geography, import_boundaries, locate, parse_lat_lon
 from boundaries.bundled import BundledGeography
+from boundaries.importer import read_boundary_file
 from dicm.cli import app
 from dicm.settings import Settings
 from domain.model import LocalAuthority, Region, Territory
@@ -78,3 +79,48 @@ def test_cli_locate(geo_data_dir: Path, tmp_path: Path, bundled: BundledGeograph
     assert result.exit_code == 0 and "Thames Valley Police and Crime Commissioner" in result.output
     swapped = runner.invoke(app, ["locate", "--", "-0.973,51.454"], env=env)
     assert swapped.exit_code == 2 and "latitude first" in swapped.output
+
+
+def test_official_countries_replace_the_derived_scotland_and_ni_outlines(
+    store: Store, geo_data_dir: Path, shared_data: Path
+) -> None:
+    ensure_geography(store, Settings(data_dir=geo_data_dir))
+    countries = shared_data / "boundaries" / "ctry_dec2024_uk_buc.geojson"
+    outcome = import_boundaries(store, countries, "country")
+    assert outcome.report.kept == 4 and outcome.stored == 5  # 2 territories + 3 ITL1 regions
+    assert (store.count(Territory), store.count(Region)) == (45, 12)
+    official = {f.code: f.geometry for f in read_boundary_file(countries, "country").features}
+    scotland = store.get(Territory, "S92000003")
+    assert scotland.geometry is not None and scotland.geometry.equals(official["S92000003"])
+    assert store.get(Region, "TLL").geometry.equals(official["W92000004"])  # type: ignore[union-attr]
+    outcome = import_boundaries(
+        store, shared_data / "boundaries" / "rgn_dec2023_en_buc.geojson", "region"
+    )
+    assert outcome.stored == 9 and store.count(Region) == 12
+
+
+def test_cli_boundaries_import_and_geography_build(
+    geo_data_dir: Path, tmp_path: Path, shared_data: Path, bundled: BundledGeography
+) -> None:
+    env = {
+        "DICM_DATA_DIR": str(geo_data_dir),
+        "DICM_DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite'}",
+    }
+    runner = CliRunner()
+    path = shared_data / "boundaries" / "itl1_jan2025_uk_buc.geojson"
+    result = runner.invoke(
+        app, ["boundaries", "import", str(path), "--level", "region", "--json"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert (summary["features_read"], summary["stored"], summary["code_field"]) == (
+        12,
+        12,
+        "ITL125CD",
+    )
+    bad = runner.invoke(app, ["boundaries", "import", str(path), "--level", "pfa"], env=env)
+    assert bad.exit_code == 2 and "unknown-code-field" in bad.output
+    built = runner.invoke(app, ["geography", "build"], env=env)
+    assert (
+        built.exit_code == 0 and "45 territories, 12 regions, 348 local authorities" in built.output
+    )

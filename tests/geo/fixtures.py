@@ -26,9 +26,11 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
-def geo_data_dir(pytestconfig: pytest.Config) -> Path:
-    """A ``data_dir`` whose ``cache`` folder keeps the built geography across test sessions."""
-    assert pytestconfig.cache is not None
+def geo_data_dir(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ``data_dir`` whose ``cache`` folder keeps the built geography across test sessions
+    (pytest's cache folder; a session temp folder when the cache plugin is off)."""
+    if pytestconfig.cache is None:
+        return tmp_path_factory.mktemp("dicm-geography")
     return pytestconfig.cache.mkdir("dicm-geography")
 
 

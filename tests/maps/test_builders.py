@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon
 
 from maps.assets import MapAssetsMissing, inline_assets, missing_assets, require_assets
-from maps.coverage import compute_gaps, coverage_map, gap_colour, percentile_ranks
+from maps.coverage import NO_DATA, compute_gaps, coverage_map, gap_colour, percentile_ranks
 from maps.geometry import geometry_to_geojson, simplify_for_display
 from maps.heatmap import heatmap_map
 from maps.hexes import cell_of, cell_ring, sum_by_cell
 from maps.page import TileSpec, ons_attribution, render_page
+from maps.records import AreaCoverage
 from maps.spo import nearest_site, spo_map
 from maps.supplier import needs_text, spo_link, supplier_map
 from tests.builders import make_activity
@@ -113,6 +114,21 @@ def test_gaps_rank_need_against_provision() -> None:
     assert [g.area.code for g in gaps] == [LA_WEST.code, LA_EAST.code]
     assert gaps[0].gap == pytest.approx(1.0) and gaps[1].gap == pytest.approx(-1.0)
     assert gap_colour(1.0) != gap_colour(-1.0)
+
+
+def test_areas_without_need_data_are_grey_and_never_listed_as_gaps() -> None:
+    """IMD 2019 covers England only: a Welsh area must not look well provided (a bug seen on
+    the national map, where every Scottish and Welsh area showed "provision above need")."""
+    areas = [*coverage_areas("sv")]
+    uncovered = AreaCoverage("W06000001", "Isle of Anglesey", areas[0].geometry, need=None)
+    gaps = compute_gaps([*areas, uncovered])
+    assert [g.area.code for g in gaps][-1] == "W06000001"
+    assert gaps[-1].gap is None and gap_colour(gaps[-1].gap) == NO_DATA[0]
+    assert [g.gap for g in gaps[:2]] == [g.gap for g in compute_gaps(areas)]
+    html = coverage_map({"sv": [*areas, uncovered]}).get_root().render()
+    assert NO_DATA[1] in html
+    panel = html.split("Largest gaps", 1)[1]
+    assert "Isle of Anglesey</b> <span" not in panel
 
 
 @given(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=30))
