@@ -22,6 +22,7 @@ import importlib.util
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,11 @@ class BundledGeography:
     regions: tuple[Region, ...]
     territories: tuple[Territory, ...]
     local_authorities: tuple[LocalAuthority, ...]
+
+    @cached_property
+    def index(self) -> AreaIndex:
+        """The default :class:`AreaIndex` over these areas, built once per object."""
+        return self.area_index()
 
     def area_index(self, **kwargs: float) -> AreaIndex:
         """An :class:`AreaIndex` over these areas (LA -> territory -> region)."""

@@ -11,7 +11,7 @@ kept beside each full geometry for small-scale maps.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -78,7 +78,6 @@ class ImportResult:
 
     features: tuple[BoundaryFeature, ...]
     report: ImportReport
-    parents: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def _open(path: Path) -> gpd.GeoDataFrame:

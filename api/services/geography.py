@@ -24,8 +24,6 @@ from geo.cells import STORAGE_RESOLUTION, cell_to_str, lonlat_to_cell
 from geo.coords import is_in_uk_bbox
 from geo.errors import (
     InvalidCoordinates,
-    InvalidPostcode,
-    OutsideUK,
     SwappedCoordinates,
     UnknownPostcode,
 )
@@ -188,7 +186,7 @@ def locate(target: Store | BundledGeography | AreaIndex, query: str) -> Location
     """
     lon, lat, postcode, notes = _point_for(query.strip())
     if isinstance(target, BundledGeography | AreaIndex):
-        index = target.area_index() if isinstance(target, BundledGeography) else target
+        index = target.index if isinstance(target, BundledGeography) else target
         answer = index.assign_one(lon, lat)
         placement, note = answer.placement, answer.note
         chain = AreaChain(lon, lat, answer.local_authority_code, answer.territory_code,
@@ -238,6 +236,6 @@ def _get(store: Store, kind: type[_A], code: str | None) -> _A | None:
 
 
 __all__ = [
-    "BoundaryImport", "InvalidPostcode", "Location", "OutsideUK", "bundled_geography",
+    "BoundaryImport", "Location", "bundled_geography",
     "ensure_geography", "import_boundaries", "locate", "parse_lat_lon",
 ]  # fmt: skip

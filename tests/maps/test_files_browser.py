@@ -106,7 +106,7 @@ def _national_areas(shared_data: Path) -> list[AreaCoverage]:
         imd = {r["LAD23CD"]: float(r["Score"]) for r in csv.DictReader(f)}
     return [
         AreaCoverage(
-            p["LAD24CD"], p["LAD24NM"], shape(feat["geometry"]), need=imd.get(p["LAD24CD"], 0.0)
+            p["LAD24CD"], p["LAD24NM"], shape(feat["geometry"]), need=imd.get(p["LAD24CD"])
         )
         for feat in fc["features"]
         for p in [feat["properties"]]
