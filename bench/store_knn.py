@@ -33,23 +33,73 @@ SEED = 20261124
 K, RADIUS_M = 10, 25_000.0
 # Approximate town-centre coordinates (lon, lat) of Great Britain towns and cities.
 TOWNS = [
-    (-0.1276, 51.5072), (-1.8904, 52.4862), (-2.2426, 53.4808), (-1.5491, 53.8008),
-    (-2.9916, 53.4084), (-1.4701, 53.3811), (-2.5879, 51.4545), (-1.6178, 54.9783),
-    (-1.1581, 52.9548), (-1.1398, 52.6369), (-4.2518, 55.8642), (-3.1883, 55.9533),
-    (-3.1791, 51.4816), (-0.9730, 51.4543), (-1.2577, 51.7520), (-0.7594, 52.0406),
-    (-0.5950, 51.5105), (-1.4044, 50.9097), (-1.0872, 50.8198), (-0.1372, 50.8225),
-    (1.2974, 52.6309), (0.1218, 52.2053), (-2.0943, 57.1497), (-2.9707, 56.4620),
-    (-3.5339, 50.7184), (-4.1427, 50.3755), (-2.2383, 51.8642), (-2.3590, 51.3811),
-    (-1.0815, 53.9600), (-0.3367, 53.7457), (-1.7850, 53.6458), (-2.1794, 53.0027),
-    (-1.4746, 52.9225), (-1.5197, 52.4068), (-2.7160, 53.7632), (-3.0357, 53.8175),
-    (-2.8007, 54.0466), (-2.9326, 54.8925), (-1.2350, 54.5742), (-1.5690, 54.7761),
-    (0.5239, 51.2704), (1.0789, 51.2802), (0.7093, 51.5459), (0.4685, 51.7356),
-    (0.9027, 51.8959), (1.1555, 52.0567), (-0.4177, 51.6565), (-0.2, 51.9),
-    (-0.4676, 52.1360), (-0.8901, 52.2405), (-2.2451, 52.1936), (-2.7160, 52.0567),
-    (-3.9436, 51.6214), (-2.9977, 51.5842), (-4.2247, 57.4778), (-3.9470, 56.1165),
-    (-4.4958, 55.4586), (-2.7861, 56.3398), (-5.9301, 54.5973), (-7.3086, 54.9966),
-    (-6.2603, 54.3498), (-5.0527, 50.2632), (-3.0, 53.2), (-1.8, 50.72),
-    (-2.4333, 50.6144), (-0.3, 53.23), (-1.3, 51.07),
+    (-0.1276, 51.5072),
+    (-1.8904, 52.4862),
+    (-2.2426, 53.4808),
+    (-1.5491, 53.8008),
+    (-2.9916, 53.4084),
+    (-1.4701, 53.3811),
+    (-2.5879, 51.4545),
+    (-1.6178, 54.9783),
+    (-1.1581, 52.9548),
+    (-1.1398, 52.6369),
+    (-4.2518, 55.8642),
+    (-3.1883, 55.9533),
+    (-3.1791, 51.4816),
+    (-0.9730, 51.4543),
+    (-1.2577, 51.7520),
+    (-0.7594, 52.0406),
+    (-0.5950, 51.5105),
+    (-1.4044, 50.9097),
+    (-1.0872, 50.8198),
+    (-0.1372, 50.8225),
+    (1.2974, 52.6309),
+    (0.1218, 52.2053),
+    (-2.0943, 57.1497),
+    (-2.9707, 56.4620),
+    (-3.5339, 50.7184),
+    (-4.1427, 50.3755),
+    (-2.2383, 51.8642),
+    (-2.3590, 51.3811),
+    (-1.0815, 53.9600),
+    (-0.3367, 53.7457),
+    (-1.7850, 53.6458),
+    (-2.1794, 53.0027),
+    (-1.4746, 52.9225),
+    (-1.5197, 52.4068),
+    (-2.7160, 53.7632),
+    (-3.0357, 53.8175),
+    (-2.8007, 54.0466),
+    (-2.9326, 54.8925),
+    (-1.2350, 54.5742),
+    (-1.5690, 54.7761),
+    (0.5239, 51.2704),
+    (1.0789, 51.2802),
+    (0.7093, 51.5459),
+    (0.4685, 51.7356),
+    (0.9027, 51.8959),
+    (1.1555, 52.0567),
+    (-0.4177, 51.6565),
+    (-0.2, 51.9),
+    (-0.4676, 52.1360),
+    (-0.8901, 52.2405),
+    (-2.2451, 52.1936),
+    (-2.7160, 52.0567),
+    (-3.9436, 51.6214),
+    (-2.9977, 51.5842),
+    (-4.2247, 57.4778),
+    (-3.9470, 56.1165),
+    (-4.4958, 55.4586),
+    (-2.7861, 56.3398),
+    (-5.9301, 54.5973),
+    (-7.3086, 54.9966),
+    (-6.2603, 54.3498),
+    (-5.0527, 50.2632),
+    (-3.0, 53.2),
+    (-1.8, 50.72),
+    (-2.4333, 50.6144),
+    (-0.3, 53.23),
+    (-1.3, 51.07),
 ]
 
 
@@ -58,7 +108,8 @@ def make_points(n: int, rng: np.random.Generator) -> np.ndarray:
     towns = np.array(TOWNS)
     centre = towns[rng.integers(0, len(towns), n)]
     spread = rng.normal(0, 1, (n, 2)) * np.array([0.08, 0.05])
-    return centre + spread
+    points: np.ndarray = centre + spread
+    return points
 
 
 def activities(points: np.ndarray) -> Iterator[Activity]:
@@ -103,7 +154,9 @@ def balltree_query(points: np.ndarray) -> Callable[[float, float], list[int]]:
 
     def query(lon: float, lat: float) -> list[int]:
         dist, idx = tree.query(np.radians([[lat, lon]]), k=K)
-        return [int(i) for d, i in zip(dist[0], idx[0], strict=True) if d * EARTH_RADIUS_M <= RADIUS_M]
+        return [
+            int(i) for d, i in zip(dist[0], idx[0], strict=True) if d * EARTH_RADIUS_M <= RADIUS_M
+        ]
 
     return query
 
@@ -156,7 +209,7 @@ def main() -> None:
     points, queries = make_points(n, rng), make_points(n_queries + 50, rng)
     console = Console()
     results: dict[str, np.ndarray] = {}
-    answers: dict[str, list[list[object]]] = {}
+    answers: dict[str, list[list[str]]] = {}
 
     ball = balltree_query(points)
     results["BallTree (haversine)"] = timed(ball, queries)
@@ -172,7 +225,9 @@ def main() -> None:
     with postgis_url() as url:
         if url is not None:
             pg = open_store(Settings(database_url=url))
-            console.print(f"PostGIS: loaded {n:,} activities in {load(pg, points, 'PostGIS'):.1f} s")
+            console.print(
+                f"PostGIS: loaded {n:,} activities in {load(pg, points, 'PostGIS'):.1f} s"
+            )
             with pg.engine.begin() as conn:  # type: ignore[attr-defined]
                 conn.exec_driver_sql("ANALYZE activities")
             bare, close = bare_knn_query(url)
@@ -186,7 +241,7 @@ def main() -> None:
 
 
 def report(
-    console: Console, results: dict[str, np.ndarray], answers: dict[str, list[list[object]]]
+    console: Console, results: dict[str, np.ndarray], answers: dict[str, list[list[str]]]
 ) -> None:
     table = Table(title=f"k={K} nearest within {RADIUS_M / 1000:.0f} km, per query (ms)")
     for column in ("approach", "p50", "p95", "p95 ratio", "peer"):

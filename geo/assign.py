@@ -9,9 +9,10 @@ Rules that make every answer explicit and deterministic:
 * A point on a boundary shared by two areas (or in a sliver where generalised polygons
   overlap) belongs to the area with the LOWEST code: polygons are tested in ascending code
   order and a point keeps its first hit.
-* A point in no polygon but within ``sea_tolerance_m`` (default 2 km, measured in British
-  National Grid metres) of one gets the nearest area and ``Placement.NEAR_COAST``: boats,
-  piers, harbours and the slivers that generalised coastlines drop.
+* A point in no polygon but within ``sea_tolerance_m`` (default 2 km, British National Grid
+  metres, measured to boundaries densified every 100 m, so at most 50 m over) of one gets the
+  nearest area and ``Placement.NEAR_COAST``: boats, piers, harbours and the slivers that
+  generalised coastlines drop. Ties go to the lowest code.
 * Anything else is ``Placement.OUTSIDE_UK``; non-finite coordinates are
   ``Placement.INVALID``. No point is ever left with a silent ``None``.
 """

@@ -51,7 +51,7 @@ def mmr_order(
             value[taken] = -np.inf
         else:
             value[blocked] = -np.inf
-        pick = int(np.argmax(value))
+        pick = int(value.argmax())
         chosen[i] = pick
         taken[pick] = blocked[pick] = True
         owner = int(provider[pick])

@@ -118,7 +118,9 @@ def row_to_entity(kind: Any, row: Mapping[Any, Any], table: Table | None = None)
 
 
 @functools.cache
-def _row_plan(kind: Any, table: Table) -> tuple[list[tuple[str, Convert]], list[tuple[str, Convert]]]:
+def _row_plan(
+    kind: Any, table: Table
+) -> tuple[list[tuple[str, Convert]], list[tuple[str, Convert]]]:
     """Which fields come from columns and which from ``data``, with their converters."""
     hints = field_types(kind)
     columns: list[tuple[str, Convert]] = []

@@ -169,9 +169,7 @@ class PostgisStore(SqlStore):
             if exhausted or (len(inside) >= k and inside[k - 1]["distance_m"] < last):
                 break
             n *= 4
-        return [
-            Nearby(row_to_entity(Activity, r), float(r["distance_m"])) for r in inside[:k]
-        ]
+        return [Nearby(row_to_entity(Activity, r), float(r["distance_m"])) for r in inside[:k]]
 
     def _hot_query(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         """A prepared SELECT on this thread's own psycopg connection (autocommit).

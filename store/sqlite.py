@@ -150,7 +150,9 @@ class SqliteStore(SqlStore):
         conn = self._reader()
         marks = ", ".join("?" * len(ids))
         try:
-            cursor = conn.execute(f"SELECT {_RAW_COLUMNS} FROM activities WHERE id IN ({marks})", ids)
+            cursor = conn.execute(
+                f"SELECT {_RAW_COLUMNS} FROM activities WHERE id IN ({marks})", ids
+            )
             names = [d[0] for d in cursor.description]
             rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
         except sqlite3.Error as exc:

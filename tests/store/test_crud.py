@@ -37,7 +37,7 @@ def test_update_then_delete_each_type(store: Store, index: int) -> None:
     items = seed_world(store)
     entity = store.get(type(items[index]), entity_key(items[index]))
     field, value = next((f, v) for f, v in CHANGES if hasattr(entity, f))
-    changed = dataclasses.replace(entity, **{field: value})  # type: ignore[misc]
+    changed = dataclasses.replace(entity, **{field: value})  # type: ignore[arg-type]
     updated = store.update(changed)
     if mapping_for(type(entity)).versioned:
         assert updated.version == entity.version + 1  # type: ignore[union-attr]

@@ -3,6 +3,8 @@ migrations agree (Alembic's ``compare_metadata`` finds nothing to do)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -18,7 +20,7 @@ from store.schema import metadata
 from tests.pgcluster import PgCluster
 
 
-def fresh_url(request: pytest.FixtureRequest, backend: str, tmp_path) -> str:
+def fresh_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'fresh.sqlite'}"
     cluster: PgCluster = request.getfixturevalue("pg_cluster")
@@ -27,7 +29,7 @@ def fresh_url(request: pytest.FixtureRequest, backend: str, tmp_path) -> str:
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgis", marks=pytest.mark.postgis)])
 def test_fresh_database_upgrades_to_head_and_matches_the_models(
-    request: pytest.FixtureRequest, backend: str, tmp_path
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path
 ) -> None:
     url = fresh_url(request, backend, tmp_path)
     store = open_store(Settings(database_url=url), migrate=False)
@@ -56,7 +58,7 @@ def test_fresh_database_upgrades_to_head_and_matches_the_models(
     store.close()
 
 
-def test_cli_upgrade_and_current(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_upgrade_and_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DICM_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
     runner = CliRunner()
     before = runner.invoke(app, ["db", "current"])

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from shapely.geometry import MultiPoint, box
+from shapely.geometry import MultiPoint, Polygon, box
 
 from dicm.settings import Settings
 from domain.vocabulary import ValidationStatus
@@ -98,6 +98,7 @@ def test_same_inputs_same_answers(pair: tuple[Store, Store]) -> None:
         hull = MultiPoint(
             [(-1.0 + rng.uniform(-0.5, 0.5), 51.6 + rng.uniform(-0.4, 0.5)) for _ in range(6)]
         ).convex_hull
+        assert isinstance(hull, Polygon)
         query = rng.choice(queries)
         assert lite.activities_within(hull, query=query) == pg.activities_within(hull, query=query)
     for code in ("E06000038", "E06000041", "E23000035", "E12000008"):

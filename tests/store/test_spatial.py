@@ -36,7 +36,12 @@ def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
-def scatter(n: int, seed: int, centre: tuple[float, float] = READING, spread: float = 0.3):
+Points = dict[str, tuple[float, float]]
+
+
+def scatter(
+    n: int, seed: int, centre: tuple[float, float] = READING, spread: float = 0.3
+) -> Points:
     rng = random.Random(seed)
     return {
         f"act-{i:03d}": (
@@ -52,7 +57,9 @@ def load(store: Store, points: dict[str, tuple[float, float]], **overrides: obje
     store.put_many(make_activity(id=id_, lon_lat=xy, **overrides) for id_, xy in points.items())
 
 
-def brute_nearest(points, centre, radius_m, k):
+def brute_nearest(
+    points: Points, centre: tuple[float, float], radius_m: float, k: int
+) -> list[tuple[str, float]]:
     dists = sorted((haversine_m(centre, xy), id_) for id_, xy in points.items())
     return [(id_, d) for d, id_ in dists if d <= radius_m][:k]
 
