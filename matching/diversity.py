@@ -42,21 +42,25 @@ def mmr_order(
     similarity = similarity_matrix(provider, themes) * diversity
     relevance = (1.0 - diversity) * scores
     max_similarity = np.zeros(size, dtype=np.float64)
-    taken = np.zeros(size, dtype=np.bool_)
-    blocked = np.zeros(size, dtype=np.bool_)  # taken, or its provider has used its places
+    blocked = np.zeros(size, dtype=np.float64)  # inf: taken, or its provider used its places
+    taken: list[int] = []
     per_provider: dict[int, int] = {}
+    value = np.empty(size, dtype=np.float64)
     for i in range(k):
-        value = relevance - max_similarity
-        if blocked.all():  # the cap gives way when no alternative remains
-            value[taken] = -np.inf
-        else:
-            value[blocked] = -np.inf
+        np.subtract(relevance, max_similarity, out=value)
+        value -= blocked
         pick = int(value.argmax())
+        if value[pick] == -np.inf:  # the cap gives way when no alternative remains
+            blocked[:] = 0.0
+            blocked[taken] = np.inf
+            value = relevance - max_similarity - blocked
+            pick = int(value.argmax())
         chosen[i] = pick
-        taken[pick] = blocked[pick] = True
+        taken.append(pick)
+        blocked[pick] = np.inf
         owner = int(provider[pick])
         per_provider[owner] = per_provider.get(owner, 0) + 1
         if max_per_provider is not None and per_provider[owner] >= max_per_provider:
-            blocked |= provider == owner
+            blocked[provider == owner] = np.inf
         np.maximum(max_similarity, similarity[pick], out=max_similarity)
     return chosen

@@ -84,45 +84,44 @@ def rank_supplier(
     scene: Scene, supplier: Supplier, sites: Sequence[Site], cand: Candidates, ranking: Ranking
 ) -> list[Match]:
     """The diversified, explained top k of one supplier's candidates."""
-    table = scene.table
+    table, w = scene.table, ranking.weights
     coverage = offer_coverage(supplier, table.need_keys)
-    pattern_fit = (table.need_patterns @ coverage) / table.need_count
+    offer_by_pattern = (table.need_patterns @ coverage) / table.need_count
     act = cand.activity
-    proximity = np.exp2(-cand.distance_m / ranking.half_distance_m)
-    offer = pattern_fit[table.need_pattern[act]]
-    w = ranking.weights
-    score = w[PROXIMITY] * proximity + w[OFFER_FIT] * offer + scene.static_score[act]
+    # score = w_proximity * proximity + w_offer * offer_fit + (everything supplier-free)
+    score = np.take(scene.static_score, act)
+    score += w[PROXIMITY] * np.exp2(cand.distance_m * (-1.0 / ranking.half_distance_m))
+    score += np.take(offer_by_pattern * w[OFFER_FIT], np.take(table.need_pattern, act))
     pool = pool_rows(score, act, table.id_rank, max(ranking.pool_size, ranking.k))
+    pool_act = act[pool]
     picked = pool[
         mmr_order(
             score[pool],
-            table.provider_code[act[pool]],
-            table.theme_matrix[act[pool]],
+            table.provider_code[pool_act],
+            table.theme_matrix[pool_act],
             k=ranking.k,
             diversity=ranking.diversity,
             max_per_provider=ranking.max_per_provider,
         )
     ]
-    features = scene.static_features[act[picked]]
-    features[:, PROXIMITY] = proximity[picked]
-    features[:, OFFER_FIT] = offer[picked]
-    contributions = features * w
+    top_act, distance = act[picked], cand.distance_m[picked]
+    features = scene.static_features[top_act]
+    features[:, PROXIMITY] = np.exp2(distance * (-1.0 / ranking.half_distance_m))
+    features[:, OFFER_FIT] = offer_by_pattern[table.need_pattern[top_act]]
     weights = w.tolist()
     return [
-        _match(
-            rank,
-            scene,
-            int(act[row]),
-            sites[int(cand.site[row])],
-            float(cand.distance_m[row]),
-            float(score[row]),
-            values,
-            parts,
-            coverage,
-            weights,
-        )
-        for rank, (row, values, parts) in enumerate(
-            zip(picked, features.tolist(), contributions.tolist(), strict=True), start=1
+        _match(rank, scene, a, sites[site], d, total, values, parts, coverage, weights)
+        for rank, (a, site, d, total, values, parts) in enumerate(
+            zip(
+                top_act.tolist(),
+                cand.site[picked].tolist(),
+                distance.tolist(),
+                score[picked].tolist(),
+                features.tolist(),
+                (features * w).tolist(),
+                strict=True,
+            ),
+            start=1,
         )
     ]
 

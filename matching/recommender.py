@@ -108,6 +108,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         self.table_ = build_activity_table(kept, context, self.vectoriser_)
         self.plan_ = align_plans(self.table_, context.plans, self.vectoriser_)
         self._static: dict[tuple[str, int] | None, _Static] = {}
+        self._default_weights = resolve_weights(self.weights)
         self._scores: dict[tuple[tuple[str, int] | None, tuple[float, ...]], FloatArray] = {}
         return self
 
@@ -140,7 +141,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
             raise InvalidInput("the recommender must be fitted before it recommends")
         radius = check_radius_m(self.radius_m if radius_m is None else radius_m)
         ranking = Ranking(
-            weights=resolve_weights(self.weights, weights),
+            weights=self._weights(weights),
             k=_check_k(k),
             diversity=float(self.diversity),
             max_per_provider=self.max_per_provider,
@@ -203,6 +204,12 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
             self.context_.area_names,
             explain_cache,
         )
+
+    def _weights(self, overrides: Mapping[str, float] | None) -> FloatArray:
+        """The request's weights; the estimator's own are resolved once per fit."""
+        if overrides is None:
+            return self._default_weights
+        return resolve_weights(self.weights, overrides)
 
     def _check_params(self) -> None:
         resolve_weights(self.weights)

@@ -32,8 +32,8 @@ def distance_m_to_chord(distance_m: float) -> float:
 
 def chord_to_distance_m(chord: FloatArray) -> FloatArray:
     """Great-circle metres for chord lengths on the unit sphere."""
-    half = np.clip(np.asarray(chord, dtype=np.float64) / 2.0, 0.0, 1.0)
-    return np.asarray(2.0 * EARTH_RADIUS_M * np.arcsin(half), dtype=np.float64)
+    half = np.minimum(np.asarray(chord, dtype=np.float64) * 0.5, 1.0)
+    return np.asarray(np.arcsin(half) * (2.0 * EARTH_RADIUS_M), dtype=np.float64)
 
 
 def pair_distance_m(a_xyz: FloatArray, b_xyz: FloatArray) -> FloatArray:

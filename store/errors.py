@@ -42,8 +42,6 @@ def translated(what: str, *, deleting: bool = False) -> Iterator[None]:
             raise UnknownReference(f"{what} refers to something that does not exist") from None
         raise Conflict(f"{what} breaks a database constraint") from None
     except DBAPIError as exc:
-        raise StorageError(
-            f"database error while writing {what}: {type(exc.orig).__name__}"
-        ) from None
+        raise StorageError(f"database error on {what}: {type(exc.orig).__name__}") from None
     except SQLAlchemyError as exc:
-        raise StorageError(f"database error while writing {what}: {type(exc).__name__}") from None
+        raise StorageError(f"database error on {what}: {type(exc).__name__}") from None

@@ -10,6 +10,7 @@ meaning), so both backends agree on what is inside.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -93,6 +94,12 @@ def create_postgis_engine(url: str) -> Engine:
     )
 
 
+@functools.cache
+def _knn_sql(filters: str) -> str:
+    """The KNN statement for one filter shape, in psycopg's placeholder style."""
+    return _to_pyformat(_KNN.format(columns=_COLUMNS, filters=filters))
+
+
 def _to_pyformat(sql: str) -> str:
     """``:name`` placeholders (SQLAlchemy text) -> ``%(name)s`` (psycopg)."""
     return re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", sql)
@@ -158,7 +165,7 @@ class PostgisStore(SqlStore):
         if k <= 0 or radius_m < 0:
             return []
         filters, params = filter_sql(query, "a.")
-        sql = _to_pyformat(_KNN.format(columns=_COLUMNS, filters=filters))
+        sql = _knn_sql(filters)
         params["p"] = point_ewkt(lon, lat)
         n = k + 1  # one more than k: it proves the k-th is not tied with what lies beyond
         while True:

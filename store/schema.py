@@ -229,6 +229,15 @@ accounts = Table(
     Column("version", Integer, nullable=False),
 )
 
+#: change counters ("activities", "areas"), bumped in the same transaction as the change, so
+#: every process holding an in-memory index (the SQLite adapter) sees when it is stale
+store_generations = Table(
+    "store_generations",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

@@ -14,6 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -74,6 +75,10 @@ class SqliteStore(SqlStore):
         self._activity_index: ActivityIndex | None = None
         self._activity_cache: dict[str, Activity] = {}
         self._areas: dict[type, AreaIndex] | None = None
+        self._activity_generation = -1
+        self._dirty: set[str] = set()
+        self._own_bumps: set[int] = set()
+        self._areas_generation = -1
         self._parents: dict[str, tuple[str | None, str | None]] = {}
         self._territory_region: dict[str, str | None] = {}
         self._local = threading.local()
@@ -86,11 +91,12 @@ class SqliteStore(SqlStore):
             with conn.begin():
                 yield conn
 
-    def _changed(self, kinds: set[type]) -> None:
+    def _changed(self, kinds: set[type], keys: set[str], bumped: dict[str, int]) -> None:
         with self._lock:
             if Activity in kinds:
-                self._activity_index = None
-                self._activity_cache = {}
+                self._dirty |= keys
+                if "activities" in bumped:
+                    self._own_bumps.add(bumped["activities"])
             if kinds & _AREA_KINDS:
                 self._areas = None
 
@@ -118,10 +124,69 @@ class SqliteStore(SqlStore):
         return [Nearby(found[id_], distance_m) for id_, distance_m in pairs]
 
     def _index(self) -> ActivityIndex:
+        """The KNN index and decoded activities, rebuilt when the activities changed.
+
+        After this process's own writes only the written activities are decoded again; after
+        another process's writes (a counter bump that is not ours) everything is.
+        """
+        generation = self._generation("activities")
         with self._lock:
-            if self._activity_index is None:
-                self._activity_index = ActivityIndex(self._index_rows())
-            return self._activity_index
+            index = self._activity_index
+            if index is not None and generation == self._activity_generation:
+                return index
+            previous = self._activity_generation
+            ours = previous >= 0 and all(
+                g in self._own_bumps for g in range(previous + 1, generation + 1)
+            )
+            cache = self._activity_cache if ours else {}
+            for key in self._dirty:
+                cache.pop(key, None)
+            self._dirty = set()
+            self._own_bumps = {g for g in self._own_bumps if g > generation}
+            rows = self._index_rows()
+            index = ActivityIndex(rows)
+            live = {r.id for r in rows}
+            cache = {k: v for k, v in cache.items() if k in live}
+            missing = live - cache.keys()
+            cache.update(self._decode(missing, scan=len(missing) > len(live) // 4))
+            self._activity_cache, self._activity_index = cache, index
+            self._activity_generation = generation  # read before the rows: never newer
+            return index
+
+    def _decode(self, ids: set[str], *, scan: bool) -> dict[str, Activity]:
+        """Decoded activities for ``ids``: by one table scan when most are wanted."""
+        if not scan:
+            found: dict[str, Activity] = {}
+            ordered = sorted(ids)
+            for start in range(0, len(ordered), 500):
+                for row in self._raw_activity_rows(ordered[start : start + 500]):
+                    found[row["id"]] = row_to_entity(Activity, row)
+            return found
+        out: dict[str, Activity] = {}
+        try:
+            cursor = self._reader().execute(f"SELECT {_RAW_COLUMNS} FROM activities")
+            names = [d[0] for d in cursor.description]
+            for values in cursor:
+                row = dict(zip(names, values, strict=True))
+                if row["id"] in ids:
+                    row["themes"] = json.loads(row["themes"])
+                    row["data"] = json.loads(row["data"])
+                    out[row["id"]] = row_to_entity(Activity, row)
+        except sqlite3.Error as exc:
+            raise StorageError(f"database error while reading activities: {exc}") from None
+        return out
+
+    def _generation(self, name: str) -> int:
+        """The change counter ``name`` as committed (another process may have written)."""
+        try:
+            row = (
+                self._reader()
+                .execute("SELECT value FROM store_generations WHERE name = ?", (name,))
+                .fetchone()
+            )
+        except sqlite3.Error as exc:
+            raise StorageError(f"database error while reading: {exc}") from None
+        return int(row[0]) if row else 0
 
     def _index_rows(self) -> list[IndexRow]:
         t = schema.activities
@@ -166,9 +231,9 @@ class SqliteStore(SqlStore):
         """This thread's read-only driver connection (autocommit: each SELECT is consistent)."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            path = self._engine.url.database or ""
+            path = Path(self._engine.url.database or "").resolve()
             conn = sqlite3.connect(
-                f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None
+                f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False, isolation_level=None
             )
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA mmap_size = 1073741824")  # pages by memory, not read()
@@ -234,8 +299,10 @@ class SqliteStore(SqlStore):
         return chains
 
     def _area_indexes(self) -> dict[type, AreaIndex]:
+        generation = self._generation("areas")
         with self._lock:
-            if self._areas is None:
+            if self._areas is None or self._areas_generation != generation:
+                self._areas_generation = generation
                 self._areas = self._load_areas()
             return self._areas
 

@@ -43,6 +43,8 @@ from store.port import ENTITY_TYPES, ActivityQuery, E, Entity, Nearby
 from store.query import ALL_ACTIVITIES, matches
 from store.validate import check_entity
 
+_AREA_KINDS: set[type] = {LocalAuthority, Territory, Region}
+
 
 class SqlStore:
     """The dialect-neutral half of a Store; subclasses add the spatial methods."""
@@ -57,7 +59,7 @@ class SqlStore:
 
         with translated("the schema"):
             upgrade(self._engine)
-        self._changed(set(ENTITY_TYPES))
+        self._changed(set(ENTITY_TYPES), set(), {})
 
     def close(self) -> None:
         self._engine.dispose()
@@ -79,8 +81,23 @@ class SqlStore:
         with translated("a read"), self._engine.connect() as conn:
             yield conn
 
-    def _changed(self, kinds: set[type]) -> None:
-        """Called after a committed write touching ``kinds`` (caches drop what is stale)."""
+    def _changed(self, kinds: set[type], keys: set[str], bumped: dict[str, int]) -> None:
+        """Called after a committed write of the entities ``keys`` of ``kinds``, which moved
+        the change counters to ``bumped`` (caches drop what is stale)."""
+
+    def _bump(self, conn: Connection, kinds: set[type]) -> dict[str, int]:
+        """Inside a write transaction touching ``kinds``: advance the change counters."""
+        names = [
+            name
+            for name, group in (("activities", {Activity}), ("areas", _AREA_KINDS))
+            if kinds & group
+        ]
+        if not names:
+            return {}
+        table = schema.store_generations
+        stmt = table.update().where(table.c.name.in_(names)).values(value=table.c.value + 1)
+        result = conn.execute(stmt.returning(table.c.name, table.c.value))
+        return {str(name): int(value) for name, value in result}
 
     def _upsert(self, conn: Connection, mapping: Mapping_, rows: list[dict[str, Any]]) -> None:
         raise NotImplementedError
@@ -98,13 +115,14 @@ class SqlStore:
         try:
             with translated(what), self._write() as conn:
                 conn.execute(insert(mapping.table).values(row))
+                bumped = self._bump(conn, {type(entity)})
                 if audit is not None:
                     self._insert_audit(conn, audit)
         except UnknownReference:
             raise UnknownReference(
                 self._dangling(mapping, row) or f"{what}: unknown reference"
             ) from None
-        self._changed({type(entity)})
+        self._changed({type(entity)}, {entity_key(entity)}, bumped)
 
     def put_many(self, entities: Iterable[Entity]) -> int:
         items = list(entities)
@@ -120,7 +138,8 @@ class SqlStore:
             for kind in ENTITY_TYPES:
                 if kind in by_kind:
                     self._upsert(conn, mapping_for(kind), by_kind[kind])
-        self._changed(set(by_kind))
+            bumped = self._bump(conn, set(by_kind))
+        self._changed(set(by_kind), {entity_key(e) for e in items}, bumped)
         return len(items)
 
     def get(self, kind: type[E], id_: str) -> E:
@@ -152,13 +171,14 @@ class SqlStore:
                     self._check_spo_lock(conn, entity)
                 if conn.execute(stmt.values(row)).rowcount == 0:
                     self._raise_missing_or_stale(conn, mapping, key, what)
+                bumped = self._bump(conn, {type(entity)})
                 if audit is not None:
                     self._insert_audit(conn, audit)
         except UnknownReference:
             raise UnknownReference(
                 self._dangling(mapping, row) or f"{what}: unknown reference"
             ) from None
-        self._changed({type(entity)})
+        self._changed({type(entity)}, {key}, bumped)
         if mapping.versioned:
             return dataclasses.replace(entity, version=row["version"])
         return entity
@@ -169,7 +189,8 @@ class SqlStore:
         with translated(f"{kind.__name__} {id_!r}", deleting=True), self._write() as conn:
             if conn.execute(table.delete().where(table.c[mapping.key] == id_)).rowcount == 0:
                 raise NotFound(f"no {kind.__name__} with {mapping.key} {id_!r}")
-        self._changed({kind})
+            bumped = self._bump(conn, {kind})
+        self._changed({kind}, {id_}, bumped)
 
     def find(self, kind: type[E], *, limit: int = 100, offset: int = 0, **filters: str) -> list[E]:
         mapping = mapping_for(kind)

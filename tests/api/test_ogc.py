@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pyogrio
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.schemas.ogc import CONFORMANCE
+from tests.api.gis_client import read_layer
 from tests.api.live import serve
 from tests.api.seed import OXFORD, READING, TV
 
@@ -56,27 +56,25 @@ def ogc_url(seeded) -> Iterator[str]:
 
 
 def test_gdal_reads_activities(ogc_url: str) -> None:
-    frame = pyogrio.read_dataframe(ogc_url, layer="activities")
-    assert sorted(frame["id"]) == ["act-1", "act-oxford", "act-soton"]
-    reading = frame[frame["id"] == "act-1"].iloc[0]
-    assert reading["local_authority_code"] == READING and reading["territory_code"] == TV
-    assert reading.geometry.x == pytest.approx(-0.973)
-    assert frame.crs is not None and frame.crs.to_epsg() == 4326
+    read = read_layer(ogc_url, "activities")
+    rows = {row["id"]: row for row in read["rows"]}
+    assert sorted(rows) == ["act-1", "act-oxford", "act-soton"]
+    assert rows["act-1"]["local_authority_code"] == READING
+    assert rows["act-1"]["territory_code"] == TV
+    assert [-0.973, 51.4543] in read["xy"]
+    assert read["epsg"] == 4326
 
 
 def test_gdal_lists_and_reads_geography(ogc_url: str) -> None:
-    layers = {name for name, _ in pyogrio.list_layers(ogc_url)}
-    assert layers == {"territories", "local-authorities", "activities"}
-    frame = pyogrio.read_dataframe(ogc_url, layer="local-authorities")
-    assert set(frame["local_authority_code"]) == {READING, OXFORD, "E06000045"}
-    assert frame.geometry.is_valid.all()
+    read = read_layer(ogc_url, "local-authorities")
+    assert set(read["layers"]) == {"territories", "local-authorities", "activities"}
+    assert {r["local_authority_code"] for r in read["rows"]} == {READING, OXFORD, "E06000045"}
+    assert read["valid"]
 
 
 def test_gdal_pages_through_a_collection(seeded) -> None:
     settings, store, _ = seeded
-    small = settings.model_copy(
-        update={"api": settings.api.model_copy(update={"page_size_max": 1})}
-    )
-    with serve(create_app(small, store=store)) as base:
-        frame = pyogrio.read_dataframe(f"OAPIF:{base}/ogc", layer="activities")
-    assert len(frame) == 3
+    api = settings.api.model_copy(update={"page_size_max": 1})
+    with serve(create_app(settings.model_copy(update={"api": api}), store=store)) as base:
+        read = read_layer(f"OAPIF:{base}/ogc", "activities")
+    assert len(read["rows"]) == 3

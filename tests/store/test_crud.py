@@ -109,3 +109,36 @@ def test_geography_is_found_by_code(store: Store) -> None:
         store.put(entity)
     assert store.get(LocalAuthority, "E06000038").territory_code == "E23000035"
     assert [la.code for la in store.find(LocalAuthority, region_code="E12000008")] == ["E06000038"]
+
+
+def test_police_plans_are_versioned_and_append_only(store: Store) -> None:
+    from datetime import date
+
+    from domain.errors import UnknownReference
+    from domain.model import PlanPriority, PolicePlan
+    from tests.builders import make_region, make_territory
+
+    store.put(make_region())
+    store.put(make_territory())
+    assert store.plans("E23000035") == [] and store.current_plan("E23000035") is None
+    first = PolicePlan(
+        "E23000035",
+        1,
+        "Police and Crime Plan 2021-2025",
+        date(2021, 11, 1),
+        (
+            PlanPriority("serious_violence", "Vulnerability", 1.5),
+            PlanPriority("rural_crime", "Rural"),
+        ),
+        "https://www.thamesvalley-pcc.gov.uk/ (Police and Crime Plan 2021-2025)",
+    )
+    second = dataclasses.replace(first, version=2, title="Refreshed plan", priorities=())
+    store.put_plan(second)
+    store.put_plan(first)
+    assert store.plans("E23000035") == [first, second]
+    assert store.current_plan("E23000035") == second
+    with pytest.raises(Conflict):
+        store.put_plan(dataclasses.replace(first, title="rewritten"))
+    assert store.plans("E23000035")[0].title == first.title
+    with pytest.raises(UnknownReference):
+        store.put_plan(dataclasses.replace(first, territory_code="E23999999"))

@@ -6,6 +6,7 @@ of radius EARTH_RADIUS_M, ties by id.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from datetime import date
@@ -13,9 +14,11 @@ from datetime import date
 import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
+from dicm.settings import Settings
 from domain.errors import NotFound
 from domain.model import LocalAuthority
 from domain.vocabulary import ValidationStatus
+from store.factory import open_store
 from store.port import EARTH_RADIUS_M, ActivityQuery, Store
 from tests.builders import (
     READING,
@@ -225,3 +228,44 @@ def test_put_fills_area_codes_but_keeps_given_ones(store: Store) -> None:
     )
     store.put(make_activity(id="b", local_authority_code="E06000041"))
     assert store.get(type(stored), "b").local_authority_code == "E06000041"
+
+
+def test_a_second_store_on_the_same_database_sees_writes(backend_settings: Settings) -> None:
+    """Two processes (here: two store objects) sharing one database never answer from a
+    stale in-memory index."""
+    reader = open_store(backend_settings, migrate=False)
+    writer = open_store(backend_settings, migrate=False)
+    try:
+        writer.put(make_provider())
+        writer.put(make_activity(id="first"))
+        assert [n.activity.id for n in reader.nearest_activities(*READING, radius_m=1e3, k=5)] == [
+            "first"
+        ]
+        assert reader.locate(*READING).local_authority_code is None
+        writer.put(make_activity(id="second"))
+        put_geography(writer)
+        got = reader.nearest_activities(*READING, radius_m=1e3, k=5)
+        assert [n.activity.id for n in got] == ["first", "second"]
+        assert reader.locate(*READING).local_authority_code == "E06000038"
+        writer.delete(type(make_activity()), "first")
+        got = reader.nearest_activities(*READING, radius_m=1e3, k=5)
+        assert [n.activity.id for n in got] == ["second"]
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_nearest_answers_with_the_latest_stored_values(store: Store) -> None:
+    load(store, {"a": READING, "b": (READING[0] + 0.01, READING[1])})
+    assert [n.activity.name for n in store.nearest_activities(*READING, radius_m=5e3, k=2)] == [
+        "Boxing club youth diversion"
+    ] * 2
+    a = store.get(type(make_activity()), "a")
+    store.update(dataclasses.replace(a, name="renamed", location=Point(-0.9, 51.4543)))
+    got = store.nearest_activities(*READING, radius_m=20e3, k=2)
+    assert [(n.activity.id, n.activity.name, n.activity.version) for n in got] == [
+        ("b", "Boxing club youth diversion", 1),
+        ("a", "renamed", 2),
+    ]
+    store.delete(type(a), "b")
+    assert [n.activity.id for n in store.nearest_activities(*READING, radius_m=20e3, k=2)] == ["a"]

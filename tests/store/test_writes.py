@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from pathlib import Path
 
 import pytest
 from shapely.geometry import Polygon, box
@@ -153,3 +154,28 @@ def test_a_locked_spo_changes_only_with_a_variation(store: Store) -> None:
     )
     assert store.update(varied).lines == ()
     assert store.get(type(make_contract()), "contract-1").spo_id == "spo-1"
+
+
+def test_driver_errors_never_escape(tmp_path: Path) -> None:
+    from dicm.settings import Settings
+    from store.errors import StorageError
+    from store.factory import open_store
+    from tests.pgcluster import _free_port
+
+    unmigrated = open_store(
+        Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite'}"), migrate=False
+    )
+    with pytest.raises(StorageError):
+        unmigrated.get(Provider, "prov-1")
+    with pytest.raises(StorageError):
+        unmigrated.put(make_provider())
+    with pytest.raises(StorageError):
+        unmigrated.nearest_activities(-0.97, 51.45, radius_m=1e3, k=1)
+    unmigrated.close()
+    nowhere = f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/dicm"
+    unreachable = open_store(Settings(database_url=nowhere), migrate=False)
+    with pytest.raises(StorageError):
+        unreachable.get(Provider, "prov-1")
+    with pytest.raises(StorageError):
+        unreachable.nearest_activities(-0.97, 51.45, radius_m=1e3, k=1)
+    unreachable.close()
