@@ -9,6 +9,8 @@ package still gets a sensible answer. A 5xx logs the traceback and answers a gen
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -68,17 +70,29 @@ _HTTP_CODES = {
 
 
 def problem_response(
-    code: str, detail: str, *, instance: str | None = None, **extra: Any
+    code: str,
+    detail: str,
+    *,
+    instance: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    status: int | None = None,
+    **extra: Any,
 ) -> JSONResponse:
-    """A problem+json response for a code in :data:`PROBLEMS`."""
-    status, title = PROBLEMS[code]
+    """A problem+json response for a code in :data:`PROBLEMS` (or an HTTP status of its own)."""
+    if code in PROBLEMS:
+        status, title = PROBLEMS[code]
+    else:
+        status = status or 500
+        title = HTTPStatus(status).phrase
     body: dict[str, Any] = {"type": PROBLEM_BASE + code, "title": title, "status": status}
     body["detail"] = detail
     if instance is not None:
         body["instance"] = instance
     body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    sent = dict(headers or {})
+    if status == 401:
+        sent["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=sent)
 
 
 def code_for(exc: DomainError | GeoError) -> str:
@@ -107,10 +121,14 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = _HTTP_CODES.get(exc.status_code)
-    if code is None:
-        return problem_response("bad-request", str(exc.detail), instance=request.url.path)
-    return problem_response(code, str(exc.detail), instance=request.url.path)
+    code = _HTTP_CODES.get(exc.status_code, f"http-{exc.status_code}")
+    return problem_response(
+        code,
+        str(exc.detail),
+        instance=request.url.path,
+        headers=exc.headers,
+        status=exc.status_code,
+    )
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

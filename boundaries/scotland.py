@@ -11,11 +11,13 @@
 Method: every Scottish OA gets the council area its postcodes are in (OAs nest in council
 areas, so all its postcodes agree); the ~220 OAs no live or retired postcode points to take
 the council area of the other OAs of their data zone (data zones nest in council areas too).
-OAs are moved to British National Grid, simplified to ``SIMPLIFY_M`` (10 m; ONS's "generalised"
-boundaries are 20 m) and dissolved per council area. Being extent-of-the-realm boundaries,
+OAs are moved to British National Grid and dissolved per council area; the 32 areas are then
+simplified together (``coverage_simplify``, ``SIMPLIFY_M`` = 10 m; ONS's "generalised"
+boundaries are 20 m) so that neighbours still share their borders exactly: no gaps, no
+overlaps. Being extent-of-the-realm boundaries,
 coastal council areas reach out to sea; against ONS LAD (December 2024) BGC, which is clipped
 to the coastline, intersection over union per council area is min 0.88 (Shetland), median 0.98.
-Dissolving takes about 50 s: it runs once, inside the cached bundled-geography build.
+All this takes about 45 s: it runs once, inside the cached bundled-geography build.
 """
 
 from __future__ import annotations
@@ -49,6 +51,14 @@ class CouncilArea:
     code: str
     name: str
     geometry: BaseGeometry
+
+
+@dataclass(frozen=True)
+class ScottishAreas:
+    """The 32 council areas (by code) and their union, Scotland (WGS 84)."""
+
+    council_areas: tuple[CouncilArea, ...]
+    scotland: BaseGeometry
 
 
 def ons_data_dir() -> Path:
@@ -86,8 +96,8 @@ def _to_lonlat(geometry: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geometry, lambda c: np.column_stack(bng_to_lonlat(c[:, 0], c[:, 1])))
 
 
-def scottish_council_areas() -> tuple[CouncilArea, ...]:
-    """The 32 council areas, by code; see the module docstring for the method."""
+def scottish_council_areas() -> ScottishAreas:
+    """The 32 council areas and Scotland; see the module docstring for the method."""
     with tempfile.TemporaryDirectory(prefix="dicm-scotland-") as tmp:
         folder = Path(tmp)
         oa_la, names = _oa_council_areas(folder)
@@ -101,14 +111,31 @@ def scottish_council_areas() -> tuple[CouncilArea, ...]:
     dz_la = dz_la[~dz_la.index.duplicated()]
     la = la.fillna(dz.map(dz_la))
     if la.isna().any():
-        raise RuntimeError(f"Scottish OAs without a council area: {list(oas['code'][la.isna()])[:5]}")
-    geoms = shapely.simplify(shapely.make_valid(_to_bng(oas.geometry.to_numpy())), SIMPLIFY_M)
-    groups = pd.Series(np.arange(len(oas))).groupby(la.to_numpy()).groups
-    return tuple(
-        CouncilArea(
-            str(code),
-            names[str(code)],
-            shapely.make_valid(_to_lonlat(shapely.union_all(geoms[np.asarray(idx)]))),
-        )
-        for code, idx in sorted(groups.items())
+        missing = list(oas["code"][la.isna()])[:5]
+        raise RuntimeError(f"Scottish OAs without a council area: {missing}")
+    geoms = shapely.make_valid(_to_bng(oas.geometry.to_numpy()))
+    groups = sorted(pd.Series(np.arange(len(oas))).groupby(la.to_numpy()).groups.items())
+    dissolved = np.asarray([_dissolve(geoms[np.asarray(idx)]) for _, idx in groups])
+    simplified = shapely.coverage_simplify(dissolved, SIMPLIFY_M)
+    areas = tuple(
+        CouncilArea(str(code), names[str(code)], shapely.make_valid(_to_lonlat(geometry)))
+        for (code, _), geometry in zip(groups, simplified, strict=True)
     )
+    try:  # still an exact coverage after coverage_simplify: linear-time union
+        scotland = shapely.coverage_union_all(simplified)
+    except shapely.errors.GEOSException:
+        scotland = shapely.union_all(simplified)
+    return ScottishAreas(areas, shapely.make_valid(_to_lonlat(scotland)))
+
+
+def _dissolve(parts: np.ndarray) -> BaseGeometry:
+    """The union of one council area's OAs. NRS OAs share edges but not always vertices, so
+    they are first snapped into an exact coverage (``coverage_clean``, 1 m), whose union is
+    then linear time: about 3x faster than a general ``union_all``."""
+    clean = getattr(shapely, "coverage_clean", None)  # shapely >= 2.2 with GEOS >= 3.14
+    if clean is not None:
+        try:
+            return shapely.coverage_union_all(clean(parts, snapping_distance=1.0))
+        except shapely.errors.GEOSException:
+            pass
+    return shapely.union_all(parts)  # not a coverage even after cleaning: slow and sure

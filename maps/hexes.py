@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-import h3.api.basic_int as h3i
+from geo.cells import cell_to_boundary_lonlat, lonlat_to_cell
 
 #: resolution 7 cells are about 5 km² (edge about 1.2 km): a town shows as a handful of cells
 DEFAULT_RESOLUTION = 7
 
 
 def cell_of(lon: float, lat: float, resolution: int = DEFAULT_RESOLUTION) -> int:
-    """The H3 cell holding a point (the one place that says lat, lng)."""
-    return int(h3i.latlng_to_cell(lat, lon, resolution))
+    """The H3 cell holding a point (:mod:`geo.cells` is the one place that says lat, lng)."""
+    return lonlat_to_cell(lon, lat, resolution)
 
 
 def sum_by_cell(
@@ -32,5 +32,6 @@ def sum_by_cell(
 
 def cell_ring(cell: int, decimals: int = 5) -> list[list[float]]:
     """The cell's closed boundary ring as [lon, lat] pairs (GeoJSON order)."""
-    ring = [[round(lng, decimals), round(lat, decimals)] for lat, lng in h3i.cell_to_boundary(cell)]
+    vertices = cell_to_boundary_lonlat(cell)
+    ring = [[round(lon, decimals), round(lat, decimals)] for lon, lat in vertices]
     return [*ring, ring[0]]

@@ -24,6 +24,7 @@ class ExplainInput:
     lot_name: str | None = None
     in_delivery_area: bool = False
     plan_priority: str | None = None
+    plan_theme: str | None = None  # theme code of the matched plan priority
     plan_by_text: bool = False
     tender_theme: str | None = None  # theme code of the matched tender priority
     met_needs: Sequence[Need] = ()
@@ -73,11 +74,11 @@ def _priority_parts(facts: ExplainInput) -> list[str]:
     parts: list[str] = []
     if facts.plan_priority:
         title = _lower_first(facts.plan_priority)
-        label = (
-            "close to Police & Crime Plan priority"
-            if facts.plan_by_text
-            else ("Police & Crime Plan priority")
-        )
+        if facts.tender_theme and facts.tender_theme == facts.plan_theme:
+            return [f"Police & Crime Plan and tender priority: {title}"]
+        label = "Police & Crime Plan priority"
+        if facts.plan_by_text:
+            label = "close to " + label
         parts.append(f"{label}: {title}")
     if facts.tender_theme:
         theme = _lower_first(THEMES.get(facts.tender_theme, facts.tender_theme))

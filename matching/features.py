@@ -63,6 +63,7 @@ class ActivityTable:
     need_pattern: IntArray  # row of need_patterns for each activity
     need_count: FloatArray  # per pattern, at least 1 (an activity without needs scores 0)
     need_column: dict[NeedKey, int]
+    need_columns: tuple[tuple[int, ...], ...]  # per activity, the column of each of its needs
     local_need: FloatArray
     sustainability: FloatArray
     saturation: FloatArray
@@ -98,6 +99,7 @@ def build_activity_table(
     theme_matrix = _theme_matrix(activities)
     need_keys, need_matrix = _need_matrix(activities)
     patterns, need_pattern = np.unique(need_matrix, axis=0, return_inverse=True)
+    columns = {key: i for i, key in enumerate(need_keys)}
     return ActivityTable(
         activities=tuple(activities),
         xyz=lon_lat_to_xyz(lon, lat),
@@ -111,7 +113,8 @@ def build_activity_table(
         need_patterns=patterns,
         need_pattern=np.asarray(need_pattern, dtype=np.intp).reshape(n),
         need_count=np.maximum(patterns.sum(axis=1), 1.0),
-        need_column={key: i for i, key in enumerate(need_keys)},
+        need_column=columns,
+        need_columns=tuple(tuple(columns[need_key(n)] for n in a.needs) for a in activities),
         local_need=_local_need(activities, context),
         sustainability=_sustainability(activities),
         saturation=_saturation(activities, context),

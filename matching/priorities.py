@@ -36,6 +36,7 @@ class PlanAlignment:
 
     value: FloatArray
     title: tuple[str | None, ...]
+    theme: tuple[str | None, ...]
     by_text: NDArray[np.bool_]
     has_plan: NDArray[np.bool_]
 
@@ -66,6 +67,7 @@ def align_plans(
     n = len(table.activities)
     value = np.zeros(n, dtype=np.float64)
     titles: list[str | None] = [None] * n
+    themes: list[str | None] = [None] * n
     by_text = np.zeros(n, dtype=np.bool_)
     territory = np.array([a.territory_code or "" for a in table.activities], dtype=object)
     has_plan = np.zeros(n, dtype=np.bool_)
@@ -74,8 +76,8 @@ def align_plans(
         if rows.size == 0 or not plan.priorities:
             continue
         has_plan[rows] = True
-        _align_group(table, plan, rows, vectoriser, value, titles, by_text)
-    return PlanAlignment(value, tuple(titles), by_text, has_plan)
+        _align_group(table, plan, rows, vectoriser, value, (titles, themes), by_text)
+    return PlanAlignment(value, tuple(titles), tuple(themes), by_text, has_plan)
 
 
 def _align_group(
@@ -84,7 +86,7 @@ def _align_group(
     rows: IntArray,
     vectoriser: TfidfVectorizer,
     value: FloatArray,
-    titles: list[str | None],
+    titles: tuple[list[str | None], list[str | None]],
     by_text: NDArray[np.bool_],
 ) -> None:
     top = max(p.weight for p in plan.priorities) or 1.0
@@ -110,12 +112,14 @@ def _take_best(
     rows: IntArray,
     plan: PolicePlan,
     value: FloatArray,
-    titles: list[str | None],
+    titles: tuple[list[str | None], list[str | None]],
 ) -> None:
     best = per_priority.argmax(axis=1)
     value[rows] = per_priority[np.arange(rows.size), best]
     for row, index, score in zip(rows, best, value[rows], strict=True):
-        titles[row] = plan.priorities[index].title if score > 0.0 else None
+        if score > 0.0:
+            titles[0][row] = plan.priorities[index].title
+            titles[1][row] = plan.priorities[index].theme
 
 
 def build_tender_view(

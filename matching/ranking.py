@@ -17,7 +17,7 @@ from domain.model import Need, Site, Supplier, Tender
 from matching.candidates import Candidates
 from matching.diversity import mmr_order
 from matching.explain import ExplainInput, join_parts, static_parts
-from matching.features import THEME_CODES, ActivityTable, IntArray, need_key, offer_coverage
+from matching.features import THEME_CODES, ActivityTable, IntArray, offer_coverage
 from matching.priorities import PlanAlignment, TenderView
 from matching.result import Match
 from matching.sphere import FloatArray
@@ -51,6 +51,7 @@ class Scene:
     static_score: FloatArray  # static_features @ weights
     area_names: Mapping[str, str]
     explain_cache: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]  # static parts per row
+    offer_cache: dict[object, tuple[list[float], FloatArray]]  # per (offers, sectors)
 
 
 def static_features(
@@ -85,8 +86,7 @@ def rank_supplier(
 ) -> list[Match]:
     """The diversified, explained top k of one supplier's candidates."""
     table, w = scene.table, ranking.weights
-    coverage = offer_coverage(supplier, table.need_keys)
-    offer_by_pattern = (table.need_patterns @ coverage) / table.need_count
+    coverage, offer_by_pattern = _offer_fit(scene, supplier)
     act = cand.activity
     # score = w_proximity * proximity + w_offer * offer_fit + (everything supplier-free)
     score = np.take(scene.static_score, act)
@@ -126,6 +126,21 @@ def rank_supplier(
     ]
 
 
+def _offer_fit(scene: Scene, supplier: Supplier) -> tuple[list[float], FloatArray]:
+    """Which need columns the supplier's offers meet, and the offer fit of each need pattern;
+    cached per distinct (offers, sectors), which many suppliers share."""
+    key = (supplier.offers, supplier.sectors)
+    found = scene.offer_cache.get(key)
+    if found is None:
+        table = scene.table
+        coverage = offer_coverage(supplier, table.need_keys)
+        found = (coverage.tolist(), (table.need_patterns @ coverage) / table.need_count)
+        if len(scene.offer_cache) >= 4_096:
+            scene.offer_cache.clear()
+        scene.offer_cache[key] = found
+    return found
+
+
 def _match(
     rank: int,
     scene: Scene,
@@ -135,15 +150,15 @@ def _match(
     score: float,
     values: list[float],
     parts: list[float],
-    coverage: FloatArray,
+    coverage: list[float],
     weights: list[float],
 ) -> Match:
     table = scene.table
     activity = table.activities[act]
     met: list[Need] = []
     unmet: list[Need] = []
-    for need in activity.needs:
-        (met if coverage[table.need_column[need_key(need)]] > 0.0 else unmet).append(need)
+    for need, column in zip(activity.needs, table.need_columns[act], strict=True):
+        (met if coverage[column] > 0.0 else unmet).append(need)
     cached = scene.explain_cache.get(act)
     if cached is None:
         cached = scene.explain_cache[act] = static_parts(_static_facts(scene, act))
@@ -180,6 +195,7 @@ def _static_facts(scene: Scene, act: int) -> ExplainInput:
         lot_name=tender.lots[lot].name if tender is not None and lot >= 0 else None,
         in_delivery_area=bool(view.in_area[act]) if view is not None else False,
         plan_priority=scene.plan.title[act],
+        plan_theme=scene.plan.theme[act],
         plan_by_text=bool(scene.plan.by_text[act]),
         tender_theme=THEME_CODES[theme] if theme >= 0 else None,
         at_risk=activity.at_risk,

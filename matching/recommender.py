@@ -30,9 +30,15 @@ from matching.sphere import FloatArray
 from matching.weights import resolve_weights
 
 MAX_RADIUS_M = 200_000.0
-# per tender: its view, the supplier-free feature matrix, cached explanation parts per row
-_Static = tuple[TenderView | None, FloatArray, dict[int, tuple[tuple[str, ...], tuple[str, ...]]]]
 MAX_K = 1_000
+# per tender: the tender itself, its view, the supplier-free feature matrix, and cached
+# explanation parts per row
+_Static = tuple[
+    Tender | None,
+    TenderView | None,
+    FloatArray,
+    dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
+]
 
 
 def is_recommendable(activity: Activity, as_of: date) -> bool:
@@ -46,7 +52,10 @@ def is_recommendable(activity: Activity, as_of: date) -> bool:
 
 def check_radius_m(radius_m: float) -> float:
     """``radius_m`` as a float if it is more than 0 and at most 200 km, else ``InvalidInput``."""
-    value = float(radius_m)
+    try:
+        value = float(radius_m)
+    except (TypeError, ValueError):
+        value = math.nan
     if not (math.isfinite(value) and 0.0 < value <= MAX_RADIUS_M):
         raise InvalidInput(
             f"radius_m must be more than 0 and at most {MAX_RADIUS_M:,.0f} m (200 km), "
@@ -107,9 +116,10 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         self.vectoriser_ = fit_vectoriser([activity_text(a) for a in kept])
         self.table_ = build_activity_table(kept, context, self.vectoriser_)
         self.plan_ = align_plans(self.table_, context.plans, self.vectoriser_)
-        self._static: dict[tuple[str, int] | None, _Static] = {}
+        self._static: dict[int | None, _Static] = {}
         self._default_weights = resolve_weights(self.weights)
-        self._scores: dict[tuple[tuple[str, int] | None, tuple[float, ...]], FloatArray] = {}
+        self._offers: dict[object, tuple[list[float], FloatArray]] = {}
+        self._scenes: dict[tuple[int | None, tuple[float, ...]], Scene] = {}
         return self
 
     def recommend(
@@ -176,34 +186,41 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         )
 
     def _scene(self, tender: Tender | None, weights: FloatArray) -> Scene:
-        """Supplier-free state for a request, cached per tender (and weights)."""
-        key = (tender.id, tender.version) if tender is not None else None
-        if key not in self._static:
+        """Supplier-free state for a request, cached per tender object and weights (a tender
+        is immutable, so the same object always gives the same view)."""
+        key = None if tender is None else id(tender)
+        cached = self._static.get(key)
+        if cached is None or cached[0] is not tender:
             if len(self._static) >= 16:
                 self._static.clear()
-                self._scores.clear()
+                self._scenes.clear()
             view = (
-                build_tender_view(self.table_, self.plan_, tender, self.vectoriser_)
-                if tender is not None
-                else None
+                None
+                if tender is None
+                else build_tender_view(self.table_, self.plan_, tender, self.vectoriser_)
             )
-            self._static[key] = (view, static_features(self.table_, self.plan_, view), {})
-        view, features, explain_cache = self._static[key]
-        score_key = (key, tuple(weights.tolist()))
-        if score_key not in self._scores:
-            if len(self._scores) >= 64:
-                self._scores.clear()
-            self._scores[score_key] = features @ weights
-        return Scene(
-            self.table_,
-            self.plan_,
-            tender,
-            view,
-            features,
-            self._scores[score_key],
-            self.context_.area_names,
-            explain_cache,
-        )
+            cached = (tender, view, static_features(self.table_, self.plan_, view), {})
+            self._static[key] = cached
+            self._scenes = {k: v for k, v in self._scenes.items() if k[0] != key}
+        scene_key = (key, tuple(weights.tolist()))
+        scene = self._scenes.get(scene_key)
+        if scene is None:
+            if len(self._scenes) >= 64:
+                self._scenes.clear()
+            _, view, features, explain_cache = cached
+            scene = Scene(
+                self.table_,
+                self.plan_,
+                tender,
+                view,
+                features,
+                features @ weights,
+                self.context_.area_names,
+                explain_cache,
+                self._offers,
+            )
+            self._scenes[scene_key] = scene
+        return scene
 
     def _weights(self, overrides: Mapping[str, float] | None) -> FloatArray:
         """The request's weights; the estimator's own are resolved once per fit."""

@@ -66,7 +66,7 @@ def converter(tp: Any) -> Convert:
         return _optional(converter(options[0]))
     if origin is tuple:
         item = converter(typing.get_args(tp)[0])
-        return lambda value: tuple(item(v) for v in value)
+        return lambda value: tuple(map(item, value))
     if origin is dict:
         item = converter(typing.get_args(tp)[1])
         return lambda value: {key: item(v) for key, v in value.items()}

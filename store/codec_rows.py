@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import h3
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Table
 
@@ -30,6 +29,7 @@ from domain.model import (
     Tender,
     Territory,
 )
+from geo.cells import lonlat_to_cell
 from spo.model import ProgressReport, Spo
 from store import schema
 from store.codec import Convert, converter, field_types, to_json
@@ -148,8 +148,8 @@ def bbox_columns(geom: BaseGeometry | None) -> dict[str, float | None]:
 
 
 def point_to_h3(lon: float, lat: float, resolution: int) -> int:
-    """The H3 cell (int64) of a point. The one place that says lat, lng."""
-    return int(h3.str_to_int(h3.latlng_to_cell(lat, lon, resolution)))
+    """The H3 cell (int64) of a point (via :mod:`geo.cells`, the one place that says lat, lng)."""
+    return lonlat_to_cell(lon, lat, resolution)
 
 
 def plan_to_row(plan: PolicePlan) -> dict[str, Any]:

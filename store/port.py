@@ -161,6 +161,9 @@ class Store(Protocol):
         """Point -> local authority -> territory -> region. Codes are None where no stored
         boundary contains the point (the geo package decides sea/outside-UK answers)."""
 
+    def locate_many(self, points: Sequence[tuple[float, float]]) -> list[AreaChain]:
+        """``locate`` for many (lon, lat) points in one pass (one query on PostGIS)."""
+
     # --- audit (append-only) ---
     def append_audit(self, entry: AuditEntry) -> AuditEntry:
         """Append one record; returns it with its id."""

@@ -34,18 +34,18 @@ from store.query import ALL_ACTIVITIES, as_of_date
 from store.sqlstore import SqlStore
 
 _COLUMNS = ", ".join(
-    f"a.{c.name}" for c in schema.activities.c if c.name not in ("minx", "miny", "maxx", "maxy")
+    f"a.{c.name}"
+    for c in schema.activities.c
+    if c.name not in ("minx", "miny", "maxx", "maxy", "h3_cell")
 )
 
+# The radius is NOT in this statement: it is applied to the rows it returns (see above).
 _KNN = """
-SELECT c.*, ST_Distance(c.location, CAST(:p AS geography), false) AS distance_m
-FROM (
-  SELECT {columns} FROM activities AS a
-  WHERE {filters}
-  ORDER BY a.location <-> CAST(:p AS geography)
-  LIMIT :n
-) AS c
-ORDER BY distance_m, c.id
+SELECT {columns}, ST_Distance(a.location, CAST(:p AS geography), false) AS distance_m
+FROM activities AS a
+WHERE {filters}
+ORDER BY a.location <-> CAST(:p AS geography)
+LIMIT :n
 """
 
 _WITHIN = """
@@ -170,6 +170,7 @@ class PostgisStore(SqlStore):
         n = k + 1  # one more than k: it proves the k-th is not tied with what lies beyond
         while True:
             rows = self._hot_query(sql, {**params, "n": n})
+            rows.sort(key=lambda r: (r["distance_m"], r["id"]))  # exact sphere, ties by id
             inside = [r for r in rows if r["distance_m"] <= radius_m]
             exhausted = len(rows) < n or len(inside) < len(rows)
             last = rows[-1]["distance_m"] if rows else 0.0

@@ -14,6 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,9 @@ from store.query import ALL_ACTIVITIES, matches
 from store.sqlstore import SqlStore
 
 _AREA_KINDS = {LocalAuthority, Territory, Region}
+# the location is rebuilt from the bbox columns (one vectorised shapely call), not from WKB
 _RAW_COLUMNS = ", ".join(
-    c.name for c in schema.activities.c if c.name not in ("minx", "miny", "maxx", "maxy", "h3_cell")
+    c.name for c in schema.activities.c if c.name not in ("location", "maxx", "maxy", "h3_cell")
 )
 
 
@@ -143,38 +145,16 @@ class SqliteStore(SqlStore):
                 cache.pop(key, None)
             self._dirty = set()
             self._own_bumps = {g for g in self._own_bumps if g > generation}
-            rows = self._index_rows()
-            index = ActivityIndex(rows)
-            live = {r.id for r in rows}
+            rows = self._all_activity_rows()
+            index = ActivityIndex(_index_row(row) for row in rows)
+            live = {row["id"] for row in rows}
             cache = {k: v for k, v in cache.items() if k in live}
-            missing = live - cache.keys()
-            cache.update(self._decode(missing, scan=len(missing) > len(live) // 4))
+            for row in rows:
+                if row["id"] not in cache:
+                    cache[row["id"]] = row_to_entity(Activity, row)
             self._activity_cache, self._activity_index = cache, index
             self._activity_generation = generation  # read before the rows: never newer
             return index
-
-    def _decode(self, ids: set[str], *, scan: bool) -> dict[str, Activity]:
-        """Decoded activities for ``ids``: by one table scan when most are wanted."""
-        if not scan:
-            found: dict[str, Activity] = {}
-            ordered = sorted(ids)
-            for start in range(0, len(ordered), 500):
-                for row in self._raw_activity_rows(ordered[start : start + 500]):
-                    found[row["id"]] = row_to_entity(Activity, row)
-            return found
-        out: dict[str, Activity] = {}
-        try:
-            cursor = self._reader().execute(f"SELECT {_RAW_COLUMNS} FROM activities")
-            names = [d[0] for d in cursor.description]
-            for values in cursor:
-                row = dict(zip(names, values, strict=True))
-                if row["id"] in ids:
-                    row["themes"] = json.loads(row["themes"])
-                    row["data"] = json.loads(row["data"])
-                    out[row["id"]] = row_to_entity(Activity, row)
-        except sqlite3.Error as exc:
-            raise StorageError(f"database error while reading activities: {exc}") from None
-        return out
 
     def _generation(self, name: str) -> int:
         """The change counter ``name`` as committed (another process may have written)."""
@@ -188,17 +168,15 @@ class SqliteStore(SqlStore):
             raise StorageError(f"database error while reading: {exc}") from None
         return int(row[0]) if row else 0
 
-    def _index_rows(self) -> list[IndexRow]:
-        t = schema.activities
-        stmt = select(
-            t.c.id, t.c.minx, t.c.miny, t.c.validation_status, t.c.active,
-            t.c.validated_until, t.c.territory_code, t.c.themes,
-        )  # fmt: skip
-        with self._read() as conn:
-            return [
-                IndexRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], tuple(r[7]))
-                for r in conn.execute(stmt)
-            ]
+    def _all_activity_rows(self) -> list[dict[str, Any]]:
+        """Every activity row, one table scan (the index and the decoded cache share it)."""
+        try:
+            cursor = self._reader().execute(f"SELECT {_RAW_COLUMNS} FROM activities")
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, values, strict=True)) for values in cursor]
+        except sqlite3.Error as exc:
+            raise StorageError(f"database error while reading activities: {exc}") from None
+        return _finish_rows(rows)
 
     def _activities(self, ids: Sequence[str]) -> dict[str, Activity]:
         """Activities by id, decoded once and cached until activities change."""
@@ -222,10 +200,7 @@ class SqliteStore(SqlStore):
             rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
         except sqlite3.Error as exc:
             raise StorageError(f"database error while reading activities: {exc}") from None
-        for row in rows:
-            row["themes"] = json.loads(row["themes"])
-            row["data"] = json.loads(row["data"])
-        return rows
+        return _finish_rows(rows)
 
     def _reader(self) -> sqlite3.Connection:
         """This thread's read-only driver connection (autocommit: each SELECT is consistent)."""
@@ -327,3 +302,30 @@ class SqliteStore(SqlStore):
                 ).all()
                 loaded[kind] = AreaIndex([(r.code, from_json(Area, r.geometry)) for r in rows])
         return loaded
+
+
+def _finish_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Driver rows -> codec rows: JSON parsed, locations built in one vectorised call."""
+    if not rows:
+        return rows
+    coords = np.array([(row["minx"], row["miny"]) for row in rows], dtype=np.float64)
+    points: list[Any] = np.asarray(shapely.points(coords)).tolist()
+    for row, point in zip(rows, points, strict=True):
+        row["location"] = point
+        row["themes"] = json.loads(row["themes"])
+        row["data"] = json.loads(row["data"])
+    return rows
+
+
+def _index_row(row: dict[str, Any]) -> IndexRow:
+    until = row["validated_until"]
+    return IndexRow(
+        row["id"],
+        row["minx"],
+        row["miny"],
+        row["validation_status"],
+        bool(row["active"]),
+        date.fromisoformat(until) if isinstance(until, str) else until,
+        row["territory_code"],
+        tuple(row["themes"]),
+    )

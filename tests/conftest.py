@@ -13,13 +13,12 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from dicm.settings import Settings
 from store.factory import open_store
 from store.port import Store
-from tests.pgcluster import ClusterUnavailable, PgCluster, start_cluster
+from tests.pgcluster import ClusterUnavailable, PgCluster, empty_dicm_tables, start_cluster
 
 BACKENDS = ["sqlite", pytest.param("postgis", marks=pytest.mark.postgis)]
 
@@ -65,21 +64,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _truncate_all(url: str) -> None:
-    """Empty every dicm table (cheaper than a database per test; migrations ran once)."""
-    from store.schema import metadata
-
-    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-
-
 @pytest.fixture(params=BACKENDS)
 def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Settings naming a fresh, empty, migrated database of each backend in turn."""
     if request.param == "postgis":
         url: str = request.getfixturevalue("postgis_url")
-        _truncate_all(url)
+        empty_dicm_tables(url)
     else:
         template: Path = request.getfixturevalue("sqlite_template")
         target = tmp_path / "dicm.sqlite"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import Field
 
 from api.deps import SettingsDep, StoreDep, ViewerDep
 from api.routes._common import GeoJSONResponse, LimitQuery, OffsetQuery, collection, page_limit
@@ -19,16 +18,11 @@ from api.schemas.activities import (
 )
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.geojson import to_shape
-from api.schemas.spos import AuditOut, Versioned
+from api.schemas.spos import AuditOut, Decline, Versioned
 from api.services import accounts, catalogue, validation
 from api.services.catalogue import Page, SpatialFilter
 from domain.model import Activity
 from domain.vocabulary import ValidationStatus
-
-
-class Decline(Versioned):
-    reason: str = Field(min_length=1, max_length=2000)
-
 
 router = APIRouter(tags=["activities"], responses=PROBLEM_RESPONSES)
 IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
@@ -100,7 +94,10 @@ def search_activities(
         limit=page_limit(request, search.limit),
         offset=search.offset,
     )
-    return _collection(request, page)
+    result = _collection(request, page)
+    # a POST search pages with ``offset`` in the body: GET links to it would not work
+    result.links = [link for link in result.links if link.rel == "self"]
+    return result
 
 
 @router.get(

@@ -40,7 +40,7 @@ router = APIRouter(prefix="/spos", tags=["spos"], responses=PROBLEM_RESPONSES)
 IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
-def _actor(request: Request, store: StoreDep, viewer: ViewerDep, spo_id: str) -> Account:
+def _actor(store: StoreDep, viewer: ViewerDep, spo_id: str) -> Account:
     """The signed-in account, after checking it may see the SPO (404 otherwise)."""
     accounts.visible_spo(store, viewer, spo_id)
     assert viewer is not None
@@ -89,7 +89,7 @@ def add_line(
     request: Request, spo_id: IdPath, body: AddLine, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """Add a line to a draft (a validated activity in the buyer's area)."""
-    actor = _actor(request, store, viewer, spo_id)
+    actor = _actor(store, viewer, spo_id)
     spo = service.add_line(
         store,
         spo_id,
@@ -118,7 +118,7 @@ def remove_line(
     viewer: ViewerDep,
 ) -> SpoOut:
     """Remove a line from a draft."""
-    actor = _actor(request, store, viewer, spo_id)
+    actor = _actor(store, viewer, spo_id)
     spo = service.remove_line(
         store,
         spo_id,
@@ -135,7 +135,7 @@ def submit(
     request: Request, spo_id: IdPath, body: Versioned, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """Submit the draft with the bid."""
-    actor = _actor(request, store, viewer, spo_id)
+    actor = _actor(store, viewer, spo_id)
     return SpoOut.of(
         service.submit(
             store, spo_id, actor=actor, expected_version=body.expected_version, bus=_bus(request)
@@ -148,7 +148,7 @@ def withdraw(
     request: Request, spo_id: IdPath, body: Versioned, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """Withdraw a draft or submitted SPO."""
-    actor = _actor(request, store, viewer, spo_id)
+    actor = _actor(store, viewer, spo_id)
     return SpoOut.of(
         service.withdraw(
             store,
@@ -166,7 +166,7 @@ def score(
     request: Request, spo_id: IdPath, body: ScoreIn, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """The buyer scores with the published rubric; the breakdown is stored with the SPO."""
-    actor = _actor(request, store, viewer, spo_id)
+    actor = _actor(store, viewer, spo_id)
     marks = {k: Mark(v.mark, v.reason) for k, v in body.marks.items()}
     spo = service.score(
         store,
@@ -185,7 +185,7 @@ def award(
     request: Request, spo_id: IdPath, body: AwardIn, store: StoreDep, viewer: ViewerDep
 ) -> Awarded:
     """Award: the SPO is locked (content hash) into a new contract."""
-    actor = _actor(request, store, viewer, spo_id)
+    actor = _actor(store, viewer, spo_id)
     spo, contract = service.award(
         store,
         spo_id,
@@ -202,7 +202,7 @@ def reject(
     request: Request, spo_id: IdPath, body: Versioned, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """Not awarded: closed, never formalised."""
-    actor = _actor(request, store, viewer, spo_id)
+    actor = _actor(store, viewer, spo_id)
     return SpoOut.of(
         service.reject(
             store,
@@ -220,7 +220,7 @@ def start_delivery(
     request: Request, spo_id: IdPath, body: Versioned, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """The awarded SPO moves into delivery."""
-    actor = _actor(request, store, viewer, spo_id)
+    actor = _actor(store, viewer, spo_id)
     return SpoOut.of(
         service.start_delivery(
             store, spo_id, actor=actor, expected_version=body.expected_version, bus=_bus(request)
@@ -233,7 +233,7 @@ def report_progress(
     request: Request, spo_id: IdPath, body: ProgressIn, store: StoreDep, viewer: ViewerDep
 ) -> ProgressReportOut:
     """The supplier or a supported provider reports delivery on one line."""
-    actor = _actor(request, store, viewer, spo_id)
+    actor = _actor(store, viewer, spo_id)
     report = service.report_progress(
         store,
         spo_id,
@@ -258,7 +258,7 @@ def progress(
     as_of: Annotated[date | None, Query(description="Default: today")] = None,
 ) -> ProgressOut:
     """Each line on track / at risk / behind against its milestones; delivered vs committed."""
-    _actor(request, store, viewer, spo_id)
+    _actor(store, viewer, spo_id)
     return ProgressOut.of(service.progress(store, spo_id, as_of=as_of or date.today()))
 
 
@@ -267,7 +267,7 @@ def review(
     request: Request, spo_id: IdPath, body: Versioned, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """The buyer's review closes the SPO."""
-    actor = _actor(request, store, viewer, spo_id)
+    actor = _actor(store, viewer, spo_id)
     return SpoOut.of(
         service.review(
             store,
@@ -285,7 +285,7 @@ def vary(
     request: Request, spo_id: IdPath, body: VaryIn, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """A formal variation of an awarded SPO: new lines, a reason, the approver recorded."""
-    actor = _actor(request, store, viewer, spo_id)
+    actor = _actor(store, viewer, spo_id)
     lines = [
         catalogue.build_line(
             store,
@@ -315,5 +315,5 @@ def vary(
 @router.get("/{spo_id}/history", response_model=list[AuditOut])
 def history(request: Request, spo_id: IdPath, store: StoreDep, viewer: ViewerDep) -> list[AuditOut]:
     """Every recorded decision about the SPO, oldest first."""
-    _actor(request, store, viewer, spo_id)
+    _actor(store, viewer, spo_id)
     return [AuditOut.of(e) for e in service.history(store, spo_id)]

@@ -85,7 +85,7 @@ def to_shape(geometry: GeometryIn | dict[str, Any], *, areal: bool = False) -> B
         raise InvalidGeometry(f"unsupported GeoJSON geometry type {data.get('type')!r}")
     try:
         geom = shape(data)
-    except (ValueError, TypeError, IndexError, AttributeError, shapely.errors.ShapelyError) as exc:
+    except (ValueError, TypeError, LookupError, AttributeError, shapely.errors.ShapelyError) as exc:
         raise InvalidGeometry(f"malformed GeoJSON {data.get('type')} coordinates") from exc
     if geom.is_empty:
         raise InvalidGeometry("empty geometry")

@@ -128,6 +128,12 @@ class Versioned(BaseModel):
     reason: str | None = Field(default=None, max_length=2000)
 
 
+class Decline(Versioned):
+    """A validator's decline: the written reason is mandatory."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class AddLine(SpoLineIn):
     expected_version: int = Field(ge=1)
 

@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-import h3
 from shapely.geometry import Polygon
 
 from api.services.accounts import require_role, require_territory
 from domain.errors import InvalidInput
 from domain.model import Account, Activity, Area, Buyer, LocalAuthority, Territory
 from domain.vocabulary import Role, ValidationStatus
+from geo.cells import cell_to_polygon, cell_to_str, lonlat_to_cell, str_to_cell
 from spo.model import ProgressReport, Spo, SpoLine, SpoState
 from spo.values import value_amount
 from store.port import Store
@@ -89,13 +89,13 @@ def _delivered(store: Store, spo_id: str) -> dict[str, float]:
 
 
 def cell_of(lon: float, lat: float, resolution: int) -> str:
-    """The H3 cell (hex) of a point; the one place here that speaks h3's lat, lng order."""
-    return str(h3.latlng_to_cell(lat, lon, resolution))
+    """The H3 cell (hex) of a point (via :mod:`geo.cells`, the one place that says lat, lng)."""
+    return cell_to_str(lonlat_to_cell(lon, lat, resolution))
 
 
 def cell_polygon(cell: str) -> Polygon:
     """An H3 cell's boundary as a lon, lat polygon."""
-    return Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(cell)])
+    return cell_to_polygon(str_to_cell(cell))
 
 
 def aggregate(

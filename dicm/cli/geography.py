@@ -94,7 +94,7 @@ def import_file(
 def build(
     force: Annotated[bool, typer.Option(help="Rebuild even when a cached copy exists")] = False,
 ) -> None:
-    """Build (or reuse) the cached offline geography: 45 territories, 12 regions, 348 LAs."""
+    """Build (or reuse) the cached offline geography: 45 territories, 12 regions, 380 LAs."""
     from boundaries.bundled import cache_key, load_bundled_geography
 
     settings = load_settings()
@@ -178,10 +178,24 @@ def locate_command(
     console.print(table)
 
 
+def _sqlite_file_missing(settings: Settings) -> bool:
+    """True when the database is a SQLite file that does not exist (or is in memory): opening
+    it would create an empty database just to answer a question the bundled data answers."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        return False
+    database = url.database or ""
+    return database in ("", ":memory:") or not Path(database).exists()
+
+
 def _store_has_geography(settings: Settings) -> bool:
     from domain.model import Territory
     from store.factory import open_store
 
+    if _sqlite_file_missing(settings):
+        return False
     store = open_store(settings)
     try:
         return store.count(Territory) > 0

@@ -15,16 +15,21 @@ accounts_app = typer.Typer(help="Manage API accounts (tokens are shown once, sto
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default: settings)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: settings)")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (one per core)")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request")] = True,
 ) -> None:
     """Serve the dicm HTTP API (REST, GeoJSON, OGC API Features, map pages)."""
     import uvicorn
 
-    from api.app import create_app
-
     settings = load_settings()
-    app = create_app(settings)
     uvicorn.run(
-        app, host=host or settings.api.host, port=port or settings.api.port, log_level="info"
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.api.host,
+        port=port or settings.api.port,
+        workers=workers,
+        log_level="info",
+        access_log=access_log,
     )
 
 
@@ -41,9 +46,8 @@ def create_account(
     ] = None,
 ) -> None:
     """Create an account and print its bearer token (the only time it is shown)."""
-    from store.factory import open_store
-
     from api.services.accounts import create_account as create
+    from store.factory import open_store
 
     store = open_store(load_settings())
     try:

@@ -118,3 +118,9 @@ def test_server_error_hides_the_exception(seeded) -> None:
     with TestClient(app, raise_server_exceptions=False) as c:
         body = _problem(c.get("/boom"), 500, "internal-error")
     assert "secret" not in body["detail"]
+
+
+def test_wrong_method_keeps_the_allow_header(client: TestClient) -> None:
+    r = client.delete("/territories")
+    _problem(r, 405, "method-not-allowed")
+    assert "GET" in r.headers["allow"]

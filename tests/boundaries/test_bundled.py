@@ -24,13 +24,15 @@ CITY_OF_LONDON = "E23000034"
 LAD19_INTERIM = {"E07000190": "E07000246", "E07000191": "E07000246"}
 
 
-def test_exactly_45_territories_12_regions_348_local_authorities(bundled: BundledGeography) -> None:
+def test_exactly_45_territories_12_regions_380_local_authorities(bundled: BundledGeography) -> None:
     codes = [t.code for t in bundled.territories]
     assert len(codes) == len(set(codes)) == 45
     assert sum(c.startswith(("E23", "W15")) for c in codes) == 43
     assert {"S92000003", "N92000002"} <= set(codes)
     assert sorted(r.code for r in bundled.regions) == [f"TL{c}" for c in "CDEFGHIJKLMN"]
-    assert len(bundled.local_authorities) == 348
+    la_codes = [la.code for la in bundled.local_authorities]
+    assert len(la_codes) == len(set(la_codes)) == 348 + 32
+    assert sum(c.startswith("S12") for c in la_codes) == 32
     assert all(x.geometry is not None and x.geometry.is_valid for x in
                (*bundled.territories, *bundled.regions, *bundled.local_authorities))  # fmt: skip
 
@@ -124,3 +126,64 @@ def test_official_thames_valley_lsoas_land_in_their_current_local_authority(
     assert agree >= 0.99
     assert set(res.territory) == {"E23000029"}
     assert set(res.placement) == {Placement.INSIDE.value}
+
+
+@pytest.fixture(scope="module")
+def official_lads(shared_data: Path) -> dict[str, shapely.Geometry]:
+    frame = pyogrio.read_dataframe(shared_data / "boundaries" / "lad_dec2024_uk_bgc.geojson")
+    return dict(zip(frame["LAD24CD"], frame.geometry, strict=True))
+
+
+def test_scottish_council_areas_match_the_ons_boundaries(
+    bundled: BundledGeography, official_lads: dict[str, shapely.Geometry]
+) -> None:
+    # Ours are NRS extent-of-the-realm Output Areas (reaching out to sea), ONS's are clipped to
+    # the coastline: island and long-coast council areas (Shetland 0.88) agree least.
+    ours = {la.code: la.geometry for la in bundled.local_authorities if la.code.startswith("S12")}
+    assert set(ours) == {c for c in official_lads if c.startswith("S12")}
+    ious = {}
+    for code, geometry in ours.items():
+        a, b = to_bng(geometry), to_bng(official_lads[code])
+        ious[code] = shapely.intersection(a, b).area / shapely.union(a, b).area
+    series = pd.Series(ious).sort_values()
+    print(f"Scottish council areas IoU min {series.min():.4f} ({series.idxmin()}), "
+          f"median {series.median():.4f}")  # fmt: skip
+    assert series.min() >= 0.87 and series.median() >= 0.97, series.head()
+
+
+def test_scottish_council_areas_are_in_police_scotland_and_tlm(
+    bundled: BundledGeography, shared_data: Path
+) -> None:
+    lookup = pd.read_csv(shared_data / "lookups" / "lad24_pfa23_rgn_itl1_uk_lookup.csv")
+    scottish = lookup[lookup["LAD24CD"].str.startswith("S12")].set_index("LAD24CD")
+    ours = {la.code: la for la in bundled.local_authorities if la.code.startswith("S12")}
+    assert set(ours) == set(scottish.index)
+    for code, la in ours.items():
+        assert la.territory_code == scottish.at[code, "POLICE_AREA_CD"] == "S92000003"
+        assert la.region_code == scottish.at[code, "ITL125CD"] == "TLM"
+        assert la.name == scottish.at[code, "LAD24NM"], (la.name, scottish.at[code, "LAD24NM"])
+
+
+def test_official_council_area_points_land_in_their_own_council_area(
+    bundled_index: AreaIndex, official_lads: dict[str, shapely.Geometry]
+) -> None:
+    codes = [c for c in official_lads if c.startswith("S12")]
+    pts = shapely.point_on_surface([official_lads[c] for c in codes])
+    got = bundled_index.assign(shapely.get_x(pts), shapely.get_y(pts))
+    assert list(got.local_authority) == codes
+    assert set(got.territory) == {"S92000003"} and set(got.region) == {"TLM"}
+
+
+def test_scotland_is_the_union_of_its_council_areas_and_matches_the_ons_country(
+    bundled: BundledGeography, shared_data: Path
+) -> None:
+    frame = pyogrio.read_dataframe(shared_data / "boundaries" / "ctry_dec2024_uk_buc.geojson")
+    official = to_bng(dict(zip(frame["CTRY24CD"], frame.geometry, strict=True))["S92000003"])
+    ours = to_bng(next(t.geometry for t in bundled.territories if t.code == "S92000003"))
+    iou = shapely.intersection(ours, official).area / shapely.union(ours, official).area
+    print(f"Scotland IoU {iou:.4f}")
+    assert iou >= 0.96
+    england_wales = shapely.union_all(
+        [to_bng(t.geometry) for t in bundled.territories if t.code.startswith(("E", "W"))]
+    )
+    assert shapely.intersection(ours, england_wales).area < 1e4  # m²: the border is shared

@@ -24,11 +24,11 @@ def test_ensure_geography_loads_once(
     store: Store, geo_data_dir: Path, bundled: BundledGeography
 ) -> None:
     settings = Settings(data_dir=geo_data_dir)
-    assert ensure_geography(store, settings) == 45 + 12 + 348
+    assert ensure_geography(store, settings) == 45 + 12 + 380
     assert (store.count(Territory), store.count(Region), store.count(LocalAuthority)) == (
         45,
         12,
-        348,
+        380,
     )
     assert ensure_geography(store, settings) == 0
     answer = locate(store, "51.454,-0.973")
@@ -77,6 +77,7 @@ def test_cli_locate(geo_data_dir: Path, tmp_path: Path, bundled: BundledGeograph
     assert body["territory"]["code"] == "E23000029" and body["region"]["code"] == "TLJ"
     result = runner.invoke(app, ["locate", "RG1 1AF"], env=env)
     assert result.exit_code == 0 and "Thames Valley Police and Crime Commissioner" in result.output
+    assert not (tmp_path / "x.sqlite").exists()  # locating a point creates no database
     swapped = runner.invoke(app, ["locate", "--", "-0.973,51.454"], env=env)
     assert swapped.exit_code == 2 and "latitude first" in swapped.output
 
@@ -122,5 +123,5 @@ def test_cli_boundaries_import_and_geography_build(
     assert bad.exit_code == 2 and "unknown-code-field" in bad.output
     built = runner.invoke(app, ["geography", "build"], env=env)
     assert (
-        built.exit_code == 0 and "45 territories, 12 regions, 348 local authorities" in built.output
+        built.exit_code == 0 and "45 territories, 12 regions, 380 local authorities" in built.output
     )

@@ -29,6 +29,8 @@ def test_precision_counts_grades_2_and_3_and_empty_places_miss() -> None:
 
 
 def test_the_scenario_file_is_what_the_builder_makes() -> None:
+    """If this fails after editing the spec (or a NumPy upgrade changed its random streams),
+    regenerate with ``python -m matching.scenario_builder`` and review the label changes."""
     assert DATA_FILE.read_text(encoding="utf-8") == render()
 
 

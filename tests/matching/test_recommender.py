@@ -278,3 +278,11 @@ def test_it_is_a_scikit_learn_estimator() -> None:
     assert copy.set_params(diversity=0.0).diversity == 0.0
     with pytest.raises(InvalidInput, match="fitted"):
         copy.recommend(make_supplier())
+
+
+def test_two_tenders_with_the_same_id_do_not_share_a_cached_view() -> None:
+    model = Recommender().fit([make_activity(id="oxford", lon_lat=OXFORD)], CONTEXT)
+    around_oxford = make_tender(delivery_area=box(-1.4, 51.7, -1.1, 51.8))
+    elsewhere = make_tender(delivery_area=box(0.0, 52.0, 0.1, 52.1))
+    assert len(model.recommend(make_supplier(), tender=around_oxford, radius_m=1_000).matches) == 1
+    assert model.recommend(make_supplier(), tender=elsewhere, radius_m=1_000).matches == ()

@@ -142,3 +142,7 @@ def test_police_plans_are_versioned_and_append_only(store: Store) -> None:
     assert store.plans("E23000035")[0].title == first.title
     with pytest.raises(UnknownReference):
         store.put_plan(dataclasses.replace(first, territory_code="E23999999"))
+
+
+def test_both_adapters_implement_the_port(store: Store) -> None:
+    assert isinstance(store, Store)

@@ -21,6 +21,7 @@ from tests.builders import (
     make_region,
     make_territory,
 )
+from tests.pgcluster import empty_dicm_tables
 
 pytestmark = pytest.mark.postgis
 
@@ -32,9 +33,7 @@ def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store
     template: Path = request.getfixturevalue("sqlite_template")
     shutil.copyfile(template, tmp_path / "p.sqlite")
     url: str = request.getfixturevalue("postgis_url")
-    from tests.conftest import _truncate_all
-
-    _truncate_all(url)
+    empty_dicm_tables(url)
     lite = open_store(Settings(database_url=f"sqlite:///{tmp_path / 'p.sqlite'}"), migrate=False)
     pg = open_store(Settings(database_url=url), migrate=False)
     yield lite, pg

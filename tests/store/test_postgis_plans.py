@@ -8,6 +8,7 @@ from sqlalchemy import text
 from store.port import ActivityQuery, Store
 from store.postgis import _COLUMNS, _KNN, filter_sql, point_ewkt
 from tests.builders import make_activity, make_provider
+from tests.pgcluster import empty_dicm_tables
 
 pytestmark = pytest.mark.postgis
 
@@ -16,9 +17,8 @@ pytestmark = pytest.mark.postgis
 def pg_store(postgis_url: str) -> Store:
     from dicm.settings import Settings
     from store.factory import open_store
-    from tests.conftest import _truncate_all
 
-    _truncate_all(postgis_url)
+    empty_dicm_tables(postgis_url)
     return open_store(Settings(database_url=postgis_url), migrate=False)
 
 

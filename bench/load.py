@@ -1,0 +1,167 @@
+"""Load benchmark of the HTTP API: 32 concurrent clients for 30 s on loopback.
+
+Builds (or reuses) the demo database on the embedded default in ``.dicm/bench-load/``, serves the
+app with uvicorn in a child process on 127.0.0.1, and drives two workloads one after the other:
+
+- ``GET /activities?near=lon,lat,25000&limit=20`` around random supplier sites;
+- ``GET /suppliers/{id}/matches?k=10`` for random suppliers (as the demo admin).
+
+Prints requests/s, p50/p95/p99 latency and errors per workload, and the ratio of the match p95
+to the near-search p95 (its peer in the same run). Target: no errors, match p95 under 100 ms.
+Stops by itself. Run: ``.venv/bin/python -m bench.load [--seconds 30] [--clients 32]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+HERE = Path(__file__).resolve().parents[1]
+DATA_DIR = HERE / ".dicm" / "bench-load"
+
+
+@dataclass
+class Tally:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    def line(self, name: str, seconds: float) -> str:
+        lat = np.array(self.latencies_ms or [0.0])
+        p50, p95, p99 = np.percentile(lat, [50, 95, 99])
+        n = len(self.latencies_ms)
+        return (
+            f"{name:<26} {n / seconds:8.1f} req/s  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
+            f"p99 {p99:7.1f} ms  errors {self.errors} (statuses {self.statuses})"
+        )
+
+    def p95(self) -> float:
+        return float(np.percentile(np.array(self.latencies_ms or [0.0]), 95))
+
+
+def _prepare() -> tuple[str, str, list[str], list[tuple[float, float]]]:
+    """The database URL, an admin token, supplier ids and site locations of the demo."""
+    from api.services.demo import build_demo
+    from dicm.settings import Settings
+    from domain.model import Supplier
+    from store.factory import open_store
+
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{DATA_DIR / 'dicm.sqlite'}"
+    settings = Settings(database_url=url, data_dir=DATA_DIR)
+    store = open_store(settings)
+    try:
+        summary = build_demo(store, settings)
+        token_file = DATA_DIR / "admin.token"
+        tokens = {a.id: a.token for a in summary.accounts}
+        if "demo-admin" in tokens:
+            token_file.write_text(tokens["demo-admin"])
+        token = token_file.read_text().strip()
+        suppliers = [s for s in store.find(Supplier, limit=100_000) if s.sites]
+    finally:
+        store.close()
+    sites = [(x.location.x, x.location.y) for s in suppliers for x in s.sites]
+    print(f"demo data: {summary.counts}", flush=True)
+    return url, token, [s.id for s in suppliers], sites
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """``dicm serve`` in a child process on loopback."""
+    env = {**os.environ, "DICM_DATABASE_URL": url, "DICM_DATA_DIR": str(DATA_DIR)}
+    args = ["-m", "dicm", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    args += ["--workers", str(workers), "--no-access-log"]
+    server = subprocess.Popen([sys.executable, *args], env=env, cwd=HERE, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/ogc", timeout=1)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("the API server did not start")
+
+
+async def _client(
+    http: httpx.AsyncClient, paths: list[str], stop_at: float, tally: Tally, rng: random.Random
+) -> None:
+    while time.monotonic() < stop_at:
+        path = rng.choice(paths)
+        started = time.perf_counter()
+        try:
+            r = await http.get(path)
+            status = r.status_code
+        except httpx.HTTPError:
+            status = 0
+        tally.latencies_ms.append((time.perf_counter() - started) * 1000)
+        tally.statuses[status] = tally.statuses.get(status, 0) + 1
+        if status != 200:
+            tally.errors += 1
+
+
+async def _drive(base: str, token: str, paths: list[str], clients: int, seconds: float) -> Tally:
+    tally = Tally()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as http:
+        await http.get(paths[0])  # warm up (indexes are built on first use)
+        stop_at = time.monotonic() + seconds
+        await asyncio.gather(
+            *(_client(http, paths, stop_at, tally, random.Random(i)) for i in range(clients))
+        )
+    return tally
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    args = parser.parse_args(argv if argv is not None else [])
+    url, token, supplier_ids, sites = _prepare()
+    rng = random.Random(0)
+    near = [
+        f"/activities?near={lon:.5f},{lat:.5f},25000&limit=20"
+        for lon, lat in rng.sample(sites, min(500, len(sites)))
+    ]
+    matches = [
+        f"/suppliers/{s}/matches?k=10"
+        for s in rng.sample(supplier_ids, min(500, len(supplier_ids)))
+    ]
+    port = _free_port()
+    server = _start_server(url, port, args.workers)
+    base = f"http://127.0.0.1:{port}"
+    workload = f"{args.clients} clients x {args.seconds:.0f} s per workload"
+    print(f"{workload} on {base} (uvicorn, {args.workers} workers)")
+    try:
+        near_tally = asyncio.run(_drive(base, token, near, args.clients, args.seconds))
+        print(near_tally.line("GET /activities?near=", args.seconds), flush=True)
+        match_tally = asyncio.run(_drive(base, token, matches, args.clients, args.seconds))
+        print(match_tally.line("GET /suppliers/{id}/matches", args.seconds), flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    ratio = match_tally.p95() / max(near_tally.p95(), 1e-9)
+    verdict = "MET" if match_tally.p95() < 100 and match_tally.errors == 0 else "NOT met"
+    print(f"match p95 / near p95 = {ratio:.2f}x; target (no errors, match p95 < 100 ms): {verdict}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
