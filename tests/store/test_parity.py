@@ -106,4 +106,4 @@ def test_same_inputs_same_answers(pair: tuple[Store, Store]) -> None:
         (rng.choice([-0.93, -1.05, -0.8]), 51.35 + rng.randint(0, 70) * 0.002) for _ in range(30)
     ]
     points += [(-1.0 + rng.uniform(-1, 1), 51.6 + rng.uniform(-0.6, 0.8)) for _ in range(30)]
-    assert lite.locate_many(points) == pg.locate_many(points)  # type: ignore[attr-defined]
+    assert lite.locate_many(points) == pg.locate_many(points)
