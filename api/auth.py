@@ -21,7 +21,7 @@ bearer_scheme = HTTPBearer(
 )
 
 
-def current_account(
+async def current_account(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Account | None:

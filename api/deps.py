@@ -1,4 +1,8 @@
-"""Request dependencies as ``Annotated`` aliases, so routes declare what they need in one word."""
+"""Request dependencies as ``Annotated`` aliases, so routes declare what they need in one word.
+
+They are ``async`` on purpose: FastAPI runs a sync dependency in its thread pool, and these do
+no blocking work worth a thread hop (the token lookup is one indexed query).
+"""
 
 from __future__ import annotations
 
@@ -12,13 +16,13 @@ from domain.model import Account
 from store.port import Store
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """The store the lifespan opened (or the one passed to ``create_app``)."""
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was built with."""
     settings: Settings = request.app.state.settings
     return settings

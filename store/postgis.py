@@ -6,13 +6,14 @@ subquery, so PostgreSQL always walks the index (a radius inside tempts it into a
 and a sort, ~50x slower). Distances are ``ST_Distance(a, b, false)``: the sphere, as on SQLite.
 Areas are ``geometry(…, 4326)``: containment is planar in lon/lat (GeoJSON's and shapely's
 meaning), so both backends agree on what is inside.
+
+The nearest query (``store.postgis_knn``) decodes only activities not already in a per-store
+:class:`~store.activity_cache.ActivityCache` at the same row version.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,28 +26,16 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from domain.model import Activity, Area, AreaChain
-from store import schema
+from store.activity_cache import DEFAULT_CAPACITY, ActivityCache
 from store.chain import Hits, resolve_chain
 from store.codec_rows import Mapping_, row_to_entity
 from store.errors import StorageError, translated
 from store.port import EARTH_RADIUS_M, ActivityQuery, Nearby
+from store.postgis_knn import FIELDS, decode, knn_sql, nearest_rows, tag
 from store.query import ALL_ACTIVITIES, as_of_date
 from store.sqlstore import SqlStore
 
-_COLUMNS = ", ".join(
-    f"a.{c.name}"
-    for c in schema.activities.c
-    if c.name not in ("minx", "miny", "maxx", "maxy", "h3_cell")
-)
-
-# The radius is NOT in this statement: it is applied to the rows it returns (see above).
-_KNN = """
-SELECT {columns}, ST_Distance(a.location, CAST(:p AS geography), false) AS distance_m
-FROM activities AS a
-WHERE {filters}
-ORDER BY a.location <-> CAST(:p AS geography)
-LIMIT :n
-"""
+_COLUMNS = ", ".join(f"a.{name}" for name in FIELDS)
 
 _WITHIN = """
 SELECT {columns} FROM activities AS a
@@ -94,17 +83,6 @@ def create_postgis_engine(url: str) -> Engine:
     )
 
 
-@functools.cache
-def _knn_sql(filters: str) -> str:
-    """The KNN statement for one filter shape, in psycopg's placeholder style."""
-    return _to_pyformat(_KNN.format(columns=_COLUMNS, filters=filters))
-
-
-def _to_pyformat(sql: str) -> str:
-    """``:name`` placeholders (SQLAlchemy text) -> ``%(name)s`` (psycopg)."""
-    return re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", sql)
-
-
 def point_ewkt(lon: float, lat: float) -> str:
     """A point as EWKT, full precision."""
     return f"SRID=4326;POINT({float(lon)!r} {float(lat)!r})"
@@ -132,8 +110,15 @@ def filter_sql(query: ActivityQuery, alias: str = "") -> tuple[str, dict[str, An
 class PostgisStore(SqlStore):
     """Store on PostgreSQL + PostGIS."""
 
-    def __init__(self, engine: Engine, *, h3_resolution: int = 8) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        h3_resolution: int = 8,
+        activity_cache_size: int = DEFAULT_CAPACITY,
+    ) -> None:
         super().__init__(engine, h3_resolution=h3_resolution)
+        self._activity_cache = ActivityCache(activity_cache_size)
         # reads run in autocommit: no BEGIN / ROLLBACK round trips around a single SELECT
         self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._local = threading.local()
@@ -144,6 +129,10 @@ class PostgisStore(SqlStore):
     def _read(self) -> Iterator[Connection]:
         with translated("a read"), self._autocommit.connect() as conn:
             yield conn
+
+    def _changed(self, kinds: set[type], keys: set[str], bumped: dict[str, int]) -> None:
+        if Activity in kinds:  # not needed for correctness (tags are checked): frees memory
+            self._activity_cache.discard(keys)
 
     def _upsert(self, conn: Connection, mapping: Mapping_, rows: list[dict[str, Any]]) -> None:
         stmt = pg_insert(mapping.table)
@@ -165,21 +154,19 @@ class PostgisStore(SqlStore):
         if k <= 0 or radius_m < 0:
             return []
         filters, params = filter_sql(query, "a.")
-        sql = _knn_sql(filters)
         params["p"] = point_ewkt(lon, lat)
-        n = k + 1  # one more than k: it proves the k-th is not tied with what lies beyond
-        while True:
-            rows = self._hot_query(sql, {**params, "n": n})
-            rows.sort(key=lambda r: (r["distance_m"], r["id"]))  # exact sphere, ties by id
-            inside = [r for r in rows if r["distance_m"] <= radius_m]
-            exhausted = len(rows) < n or len(inside) < len(rows)
-            last = rows[-1]["distance_m"] if rows else 0.0
-            if exhausted or (len(inside) >= k and inside[k - 1]["distance_m"] < last):
-                break
-            n *= 4
-        return [Nearby(row_to_entity(Activity, r), float(r["distance_m"])) for r in inside[:k]]
+        rows = nearest_rows(self._hot_rows, knn_sql(filters), params, radius_m=radius_m, k=k)
+        cache = self._activity_cache
+        found, missing = cache.lookup([(r[0], tag(r)) for r in rows])
+        if missing:
+            stale = set(missing)
+            todo = [r for r in rows if r[0] in stale]
+            for row, activity in zip(todo, decode(todo), strict=True):
+                cache.store(activity.id, tag(row), activity)
+                found[activity.id] = activity
+        return [Nearby(found[r[0]], float(r[-1])) for r in rows]
 
-    def _hot_query(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def _hot_rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         """A prepared SELECT on this thread's own psycopg connection (autocommit).
 
         The hot path of ``nearest_activities`` skips the SQLAlchemy pool: checkout, reset and
@@ -187,9 +174,7 @@ class PostgisStore(SqlStore):
         """
         conn = self._hot_connection()
         try:
-            cursor = conn.execute(sql, params, prepare=True)
-            names = [d.name for d in cursor.description or ()]
-            return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+            return conn.execute(sql, params, prepare=True).fetchall()
         except psycopg.Error as exc:
             self._local.conn = None
             conn.close()
@@ -218,6 +203,7 @@ class PostgisStore(SqlStore):
                 conn.close()
             self._hot_connections.clear()
         self._local = threading.local()
+        self._activity_cache.clear()
         super().close()
 
     def activities_within(

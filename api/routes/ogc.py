@@ -25,7 +25,7 @@ from api.schemas.ogc import (
     LandingPage,
     SpatialExtent,
 )
-from api.services import catalogue
+from api.services import ogc_collections
 from domain.model import Activity, LocalAuthority, Territory
 from geo.coords import UK_BBOX
 
@@ -73,7 +73,7 @@ def conformance() -> Conformance:
 
 
 def _collection(request: Request, name: str) -> Collection:
-    title, description = catalogue.OGC_COLLECTIONS[name]
+    title, description = ogc_collections.OGC_COLLECTIONS[name]
     base = _href(request, f"/collections/{name}")
     return Collection(
         id=name,
@@ -92,14 +92,14 @@ def collections(request: Request) -> Collections:
     """The three public collections."""
     return Collections(
         links=[Link(href=_href(request, "/collections"), rel="self", type=JSON)],
-        collections=[_collection(request, name) for name in catalogue.OGC_COLLECTIONS],
+        collections=[_collection(request, name) for name in ogc_collections.OGC_COLLECTIONS],
     )
 
 
 @router.get("/collections/{collection_id}", response_model=Collection)
 def collection(request: Request, collection_id: CollectionPath) -> Collection:
     """One collection's description."""
-    catalogue.check_collection(collection_id)
+    ogc_collections.check_collection(collection_id)
     return _collection(request, collection_id)
 
 
@@ -124,7 +124,7 @@ def items(
     api = request.app.state.settings.api
     page_size = min(limit, api.page_size_max)
     box = _parse_bbox(bbox) if bbox else None
-    page = catalogue.collection_page(store, collection_id, box, page_size, offset)
+    page = ogc_collections.collection_page(store, collection_id, box, page_size, offset)
     base = _href(request, f"/collections/{collection_id}")
     links = paging_links(
         request.url, offset=offset, limit=page_size, has_next=page.has_next, media=GEOJSON
@@ -148,7 +148,7 @@ def item(
     feature_id: Annotated[str, Path(max_length=100)],
 ) -> Any:
     """One feature."""
-    found = catalogue.collection_item(store, collection_id, feature_id)
+    found = ogc_collections.collection_item(store, collection_id, feature_id)
     data = _feature(found).model_dump(exclude_none=True)
     base = _href(request, f"/collections/{collection_id}")
     data["links"] = [

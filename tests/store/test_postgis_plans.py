@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import text
 
 from store.port import ActivityQuery, Store
-from store.postgis import _COLUMNS, _KNN, filter_sql, point_ewkt
+from store.postgis import filter_sql, point_ewkt
+from store.postgis_knn import HOT_COLUMNS, KNN
 from tests.builders import make_activity, make_provider
 from tests.pgcluster import empty_dicm_tables
 
@@ -31,7 +32,7 @@ def test_nearest_uses_the_knn_index(pg_store: Store, query: ActivityQuery) -> No
     )
     engine = pg_store.engine  # type: ignore[attr-defined]
     filters, params = filter_sql(query, "a.")
-    sql = "EXPLAIN " + _KNN.format(columns=_COLUMNS, filters=filters)
+    sql = "EXPLAIN " + KNN.format(columns=HOT_COLUMNS, filters=filters)
     with engine.begin() as conn:
         conn.execute(text("ANALYZE activities"))
         plan = "\n".join(

@@ -269,3 +269,24 @@ def test_nearest_answers_with_the_latest_stored_values(store: Store) -> None:
     ]
     store.delete(type(a), "b")
     assert [n.activity.id for n in store.nearest_activities(*READING, radius_m=20e3, k=2)] == ["a"]
+
+
+def test_nearest_sees_put_many_replacing_rows_with_the_same_version(store: Store) -> None:
+    """A cached decoded activity is never served once its row was replaced, even when the
+    replacement carries the same ``version`` (put_many stores what it is given)."""
+    load(store, {"a": READING, "b": (READING[0] + 0.01, READING[1])})
+    assert store.nearest_activities(*READING, radius_m=5e3, k=2)[0].activity.name == (
+        "Boxing club youth diversion"
+    )
+    store.put_many(
+        [
+            make_activity(id="a", lon_lat=(READING[0] + 0.02, READING[1]), name="moved"),
+            make_activity(id="b", name="renamed"),
+        ]
+    )
+    got = store.nearest_activities(*READING, radius_m=5e3, k=2)
+    assert [(n.activity.id, n.activity.name, n.activity.version) for n in got] == [
+        ("b", "renamed", 1),
+        ("a", "moved", 1),
+    ]
+    assert got[1].activity.location.x == pytest.approx(READING[0] + 0.02)
