@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.services import accounts
+from api import token_cache
 from domain.model import Account
 from store.port import Store
 
@@ -29,4 +29,29 @@ async def current_account(
     if credentials is None:
         return None
     store: Store = request.app.state.store
-    return accounts.authenticate(store, credentials.credentials)
+    return token_cache.authenticate(store, credentials.credentials)
+
+
+#: the ``?token=`` of the HTML map pages (``/maps/*``) only
+PAGE_TOKEN_HELP = (
+    "Map pages only: the account token as a query parameter, for browsers that cannot send an "
+    "Authorization header. It ends up in server and proxy access logs and browser history: "
+    "prefer the header where you can, and use a short-lived account for shared links."
+)
+
+
+async def page_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    token: Annotated[str | None, Query(max_length=200, description=PAGE_TOKEN_HELP)] = None,
+) -> str | None:
+    """The token of an HTML map page: the bearer header if sent, else ``?token=``; None when
+    neither. Resolved to an account by the page itself (:func:`page_account`), so a bad token
+    can be answered with a page rather than JSON."""
+    if credentials is not None:
+        return credentials.credentials
+    return token or None
+
+
+def page_account(store: Store, token: str | None) -> Account | None:
+    """The account of a page token; None when none was sent; ``NotAuthenticated`` for a bad one."""
+    return None if token is None else token_cache.authenticate(store, token)

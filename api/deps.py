@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.auth import current_account
+from api.auth import current_account, page_token
 from dicm.settings import Settings
 from domain.model import Account
 from store.port import Store
@@ -33,3 +33,6 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 #: the signed-in account, or None for an anonymous caller (public data only)
 ViewerDep = Annotated[Account | None, Depends(current_account)]
+
+#: the token of an HTML map page (bearer header or ``?token=``), not yet resolved to an account
+PageTokenDep = Annotated[str | None, Depends(page_token)]

@@ -3,6 +3,9 @@ a scikit-learn ``BallTree(metric="haversine")`` and, for PostGIS, against a bare
 ``ORDER BY location <-> p LIMIT 10`` on the same table, all in the same run.
 
 Targets (issue 2): SQLite p95 <= 2x BallTree p95; PostGIS p95 <= 2x the bare KNN query p95.
+The PostGIS queries run twice: first pass, every query new (the store decodes ~95% of the
+activities it returns for the first time), then "(repeat)": the same queries again, answered from
+the store's decoded-activity cache (a long-running server's steady state).
 Run: ``python -m bench.store_knn`` (set DICM_BENCH_N / DICM_BENCH_QUERIES to scale down).
 PostGIS comes from DICM_BENCH_POSTGIS_URL, else a throwaway cluster (tests/pgcluster.py).
 """
@@ -252,14 +255,15 @@ def main() -> None:
             bare, close = bare_knn_query(url)
             bare_rows, close_rows = bare_knn_query(url, BARE_ROWS)
             pg_query = store_query(pg)
-            results |= timed_together(
-                {
-                    "PostGIS bare <-> LIMIT 10": bare,
-                    "PostGIS bare, whole rows": bare_rows,
-                    "PostGIS store": pg_query,
-                },
-                queries,
-            )
+            peers: dict[str, Callable[[float, float], object]] = {
+                "PostGIS bare <-> LIMIT 10": bare,
+                "PostGIS bare, whole rows": bare_rows,
+                "PostGIS store": pg_query,
+            }
+            results |= timed_together(peers, queries)
+            # the same queries again: the store's decoded-activity cache now holds their answers
+            again = timed_together(peers, queries)
+            results |= {f"{name} (repeat)": ms for name, ms in again.items()}
             answers["postgis"] = [pg_query(*q) for q in queries[:200]]
             close()
             close_rows()
@@ -274,7 +278,11 @@ def report(
     table = Table(title=f"k={K} nearest within {RADIUS_M / 1000:.0f} km, per query (ms)")
     for column in ("approach", "p50", "p95", "p50 ratio", "p95 ratio", "peer"):
         table.add_column(column)
-    peers = {"SQLite store": "BallTree (haversine)", "PostGIS store": "PostGIS bare <-> LIMIT 10"}
+    peers = {
+        "SQLite store": "BallTree (haversine)",
+        "PostGIS store": "PostGIS bare <-> LIMIT 10",
+        "PostGIS store (repeat)": "PostGIS bare <-> LIMIT 10 (repeat)",
+    }
     for name, ms in results.items():
         p50, p95 = np.percentile(ms, [50, 95])
         peer = peers.get(name)

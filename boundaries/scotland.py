@@ -15,8 +15,8 @@ OAs are moved to British National Grid and dissolved per council area; the 32 ar
 simplified together (``coverage_simplify``, ``SIMPLIFY_M`` = 10 m; ONS's "generalised"
 boundaries are 20 m) so that neighbours still share their borders exactly: no gaps, no
 overlaps. Being extent-of-the-realm boundaries, coastal council areas reach out to sea;
-against ONS LAD (December 2024) BGC, which is clipped
-to the coastline, intersection over union per council area is min 0.88 (Shetland), median 0.98.
+against ONS LAD (December 2024) BGC, which is clipped to the coastline, intersection over
+union per council area is min 0.88 (Shetland), median 0.98.
 All this takes 35-60 s: it runs once, inside the cached bundled-geography build.
 """
 

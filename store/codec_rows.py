@@ -104,7 +104,7 @@ def entity_to_row(entity: object, *, h3_resolution: int) -> dict[str, Any]:
 
 def row_to_entity(kind: Any, row: Mapping[Any, Any], table: Table | None = None) -> Any:
     """Rebuild an entity from its row (``table`` defaults to the kind's mapped table)."""
-    columns, in_data = _row_plan(kind, table if table is not None else mapping_for(kind).table)
+    columns, in_data = row_plan(kind, table if table is not None else mapping_for(kind).table)
     data: Mapping[str, Any] = row.get("data") or {}
     kwargs: dict[str, Any] = {}
     for name, convert in columns:
@@ -118,7 +118,7 @@ def row_to_entity(kind: Any, row: Mapping[Any, Any], table: Table | None = None)
 
 
 @functools.cache
-def _row_plan(
+def row_plan(
     kind: Any, table: Table
 ) -> tuple[list[tuple[str, Convert]], list[tuple[str, Convert]]]:
     """Which fields come from columns and which from ``data``, with their converters."""

@@ -96,6 +96,10 @@ class Store(Protocol):
     def close(self) -> None:
         """Release connections."""
 
+    def generation(self) -> int:
+        """A number that grows with every committed write to activities, areas, SPOs, plans or
+        accounts (by any process): a cache derived from them is fresh while it is equal."""
+
     # --- generic CRUD (any class in ENTITY_TYPES) ---
     def put(self, entity: Entity, *, audit: AuditEntry | None = None) -> None:
         """Insert a new entity (``Conflict`` if its id exists; ``UnknownReference`` on a

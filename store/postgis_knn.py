@@ -28,7 +28,8 @@ import shapely
 
 from domain.model import Activity
 from store import schema
-from store.codec_rows import row_to_entity
+from store.codec import Convert
+from store.codec_rows import row_plan
 
 #: activity columns a domain object is built from (bbox and H3 are derived, not needed)
 FIELDS = [
@@ -47,7 +48,7 @@ HOT_COLUMNS = ", ".join(
     ]
 )
 _NAMES = ["id", "version", "xmin", *_REST]
-_LOCATION = _NAMES.index("location")
+_LOCATION, _THEMES, _DATA = (_NAMES.index(n) for n in ("location", "themes", "data"))
 
 # The radius is NOT in this statement: it is applied to the rows it returns (see above).
 KNN = """
@@ -99,15 +100,35 @@ def tag(row: Row) -> Hashable:
 
 
 def decode(rows: Sequence[Row]) -> list[Activity]:
-    """Hot rows -> Activities (locations parsed in one vectorised shapely call)."""
+    """Hot rows -> Activities, straight from the tuples (locations parsed in one vectorised
+    shapely call; JSON parsed here). Same values as ``row_to_entity`` on a whole row."""
     if not rows:
         return []
-    points = shapely.from_wkb(np.array([r[_LOCATION] for r in rows], dtype=object))
+    columns, in_data = _plan()
+    points = shapely.from_wkb(np.array([r[_LOCATION] for r in rows], dtype=object)).tolist()
     found = []
-    for row, point in zip(rows, points.tolist(), strict=True):
-        values = dict(zip(_NAMES, row, strict=False))  # the distance is left out
-        values["location"] = point
-        for name in _AS_TEXT:
-            values[name] = json.loads(values[name])
-        found.append(row_to_entity(Activity, values))
+    for row, point in zip(rows, points, strict=True):
+        kwargs: dict[str, Any] = {
+            name: None if (v := row[i]) is None else convert(v) for name, i, convert in columns
+        }
+        kwargs["location"] = point
+        kwargs["themes"] = tuple(json.loads(row[_THEMES]))
+        data = json.loads(row[_DATA])
+        for name, convert in in_data:
+            if name in data:
+                value = data[name]
+                kwargs[name] = None if value is None else convert(value)
+        found.append(Activity(**kwargs))
     return found
+
+
+@functools.cache
+def _plan() -> tuple[list[tuple[str, int, Convert]], list[tuple[str, Convert]]]:
+    """(field, position in a hot row, converter) of the plain columns; the ``data`` fields."""
+    columns, in_data = row_plan(Activity, schema.activities)
+    plain = [
+        (name, _NAMES.index(name), convert)
+        for name, convert in columns
+        if name not in ("location", "themes")
+    ]
+    return plain, in_data

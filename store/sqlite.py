@@ -27,13 +27,11 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from domain.model import Activity, Area, AreaChain, LocalAuthority, Region, Territory
 from store import schema
 from store.activity_index import ActivityIndex, IndexRow
-from store.area_index import AreaIndex
-from store.chain import Hits, resolve_chain
-from store.codec import from_json
 from store.codec_rows import Mapping_, row_to_entity
 from store.errors import StorageError
 from store.port import ActivityQuery, Nearby
 from store.query import ALL_ACTIVITIES, matches
+from store.sqlite_areas import AreaLookup
 from store.sqlstore import SqlStore
 
 _AREA_KINDS = {LocalAuthority, Territory, Region}
@@ -76,13 +74,10 @@ class SqliteStore(SqlStore):
         self._lock = threading.RLock()
         self._activity_index: ActivityIndex | None = None
         self._activity_cache: dict[str, Activity] = {}
-        self._areas: dict[type, AreaIndex] | None = None
+        self._areas = AreaLookup(engine, h3_resolution)
         self._activity_generation = -1
         self._dirty: set[str] = set()
         self._own_bumps: set[int] = set()
-        self._areas_generation = -1
-        self._parents: dict[str, tuple[str | None, str | None]] = {}
-        self._territory_region: dict[str, str | None] = {}
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
 
@@ -99,8 +94,8 @@ class SqliteStore(SqlStore):
                 self._dirty |= keys
                 if "activities" in bumped:
                     self._own_bumps.add(bumped["activities"])
-            if kinds & _AREA_KINDS:
-                self._areas = None
+        if kinds & _AREA_KINDS:
+            self._areas.invalidate()
 
     def _upsert(self, conn: Connection, mapping: Mapping_, rows: list[dict[str, Any]]) -> None:
         stmt = sqlite_insert(mapping.table)
@@ -252,56 +247,7 @@ class SqliteStore(SqlStore):
     def locate_many(self, points: Sequence[tuple[float, float]]) -> list[AreaChain]:
         if not points:
             return []
-        areas = self._area_indexes()
-        lon = np.array([p[0] for p in points], dtype=np.float64)
-        lat = np.array([p[1] for p in points], dtype=np.float64)
-        las = areas[LocalAuthority].covering(lon, lat)
-        terrs = areas[Territory].covering(lon, lat)
-        regs = areas[Region].covering(lon, lat)
-        chains = []
-        for i, (x, y) in enumerate(points):
-            la_t, la_r = self._parents.get(las[i] or "", (None, None))
-            hits = Hits(
-                la=las[i],
-                la_territory=la_t,
-                la_region=la_r,
-                territory=terrs[i],
-                region=regs[i],
-                region_of_la_territory=self._territory_region.get(la_t or ""),
-                region_of_territory=self._territory_region.get(terrs[i] or ""),
-            )
-            chains.append(resolve_chain(float(x), float(y), hits, self.h3_resolution))
-        return chains
-
-    def _area_indexes(self) -> dict[type, AreaIndex]:
-        generation = self._generation("areas")
-        with self._lock:
-            if self._areas is None or self._areas_generation != generation:
-                self._areas_generation = generation
-                self._areas = self._load_areas()
-            return self._areas
-
-    def _load_areas(self) -> dict[type, AreaIndex]:
-        loaded: dict[type, AreaIndex] = {}
-        with self._read() as conn:
-            la, te = schema.local_authorities, schema.territories
-            self._parents = {
-                r.code: (r.territory_code, r.region_code)
-                for r in conn.execute(select(la.c.code, la.c.territory_code, la.c.region_code))
-            }
-            self._territory_region = {
-                r.code: r.region_code for r in conn.execute(select(te.c.code, te.c.region_code))
-            }
-            for kind, table in (
-                (LocalAuthority, la),
-                (Territory, te),
-                (Region, schema.regions),
-            ):
-                rows = conn.execute(
-                    select(table.c.code, table.c.geometry).where(table.c.geometry.is_not(None))
-                ).all()
-                loaded[kind] = AreaIndex([(r.code, from_json(Area, r.geometry)) for r in rows])
-        return loaded
+        return self._areas.locate_many(points, generation=self._generation("areas"))
 
 
 def _finish_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from domain.errors import InvalidInput, Locked, NotFound, StaleVersion, UnknownReference
 from domain.model import (
+    Account,
     Activity,
     Area,
     AreaChain,
@@ -44,6 +45,8 @@ from store.query import ALL_ACTIVITIES, matches
 from store.validate import check_entity
 
 _AREA_KINDS: set[type] = {LocalAuthority, Territory, Region}
+#: built once: it runs before every cached read (see ``generation``)
+_GENERATION = select(func.coalesce(func.sum(schema.store_generations.c.value), 0))
 
 
 class SqlStore:
@@ -85,13 +88,22 @@ class SqlStore:
         """Called after a committed write of the entities ``keys`` of ``kinds``, which moved
         the change counters to ``bumped`` (caches drop what is stale)."""
 
+    def generation(self) -> int:
+        """The sum of the change counters: every bump adds at least one."""
+        with self._read() as conn:
+            return int(conn.execute(_GENERATION).scalar_one())
+
     def _bump(self, conn: Connection, kinds: set[type]) -> dict[str, int]:
         """Inside a write transaction touching ``kinds``: advance the change counters."""
-        names = [
-            name
-            for name, group in (("activities", {Activity}), ("areas", _AREA_KINDS))
-            if kinds & group
-        ]
+        groups = (
+            ("activities", {Activity}),
+            ("areas", _AREA_KINDS),
+            ("spos", {Spo}),
+            ("accounts", {Account}),
+        )
+        return self._bump_names(conn, [name for name, group in groups if kinds & group])
+
+    def _bump_names(self, conn: Connection, names: list[str]) -> dict[str, int]:
         if not names:
             return {}
         table = schema.store_generations
@@ -214,6 +226,7 @@ class SqlStore:
         try:
             with translated(what), self._write() as conn:
                 conn.execute(insert(schema.police_plans).values(plan_to_row(plan)))
+                self._bump_names(conn, ["plans"])
         except UnknownReference:
             raise UnknownReference(f"territory {plan.territory_code!r} does not exist") from None
 

@@ -87,7 +87,7 @@ def now() -> datetime:
 
 # --- geography around Reading (appended by the store work; boxes, not real boundaries) -------
 SOUTH_EAST = "E12000008"
-THAMES_VALLEY = "E23000035"
+THAMES_VALLEY = "E23000029"  # ONS Police Force Area code (E23000035 is Devon & Cornwall)
 READING_LA = "E06000038"
 
 

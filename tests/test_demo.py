@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from collections import Counter
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from typer.testing import CliRunner
@@ -125,3 +128,32 @@ def test_second_run_reuses_the_database(demo_dir: Path, settings: Settings) -> N
     assert (demo_dir / "data" / MARKER).read_text() == marker
     tokens = [a["token"] for a in json.loads(marker)["accounts"]]
     assert tokens and all(token in output for token in tokens)  # logins still shown
+
+
+def test_the_printed_map_links_open_as_the_demo_accounts(
+    first_run: str, settings: Settings
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from maps.assets import missing_assets
+
+    if missing_assets():
+        script = Path(__file__).resolve().parents[1] / "scripts" / "install-assets.sh"
+        subprocess.run(["bash", str(script)], check=True)
+    links = [urlsplit(u) for u in re.findall(r"https?://\S+", first_run)]
+    pages = [u for u in links if u.path.startswith("/maps/")]
+    assert len(pages) == 4
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        for url in pages:
+            r = client.get(f"{url.path}?{url.query}")
+            assert r.status_code == 200, (url.path, r.text[:200])
+            assert r.headers["content-type"].startswith("text/html")
+            if url.path.startswith("/maps/spo/"):
+                continue  # an awarded SPO is public
+            assert "token=" in url.query
+            assert client.get(url.path, params=_without_token(url.query)).status_code == 401
+
+
+def _without_token(query: str) -> dict[str, str]:
+    return {k: v for k, v in parse_qsl(query) if k != "token"}

@@ -14,6 +14,7 @@ from api.schemas.activities import (
     ActivityFeature,
     ActivityIn,
     ActivitySearch,
+    ActivityUpdate,
     activity_feature,
 )
 from api.schemas.common import PROBLEM_RESPONSES
@@ -21,6 +22,7 @@ from api.schemas.geojson import to_shape
 from api.schemas.spos import AuditOut, Decline, Versioned
 from api.services import accounts, catalogue, validation
 from api.services.catalogue import Page, SpatialFilter
+from domain.errors import InvalidInput
 from domain.model import Activity
 from domain.vocabulary import ValidationStatus
 
@@ -117,6 +119,28 @@ def get_activity(activity_id: IdPath, store: StoreDep, viewer: ViewerDep) -> Act
 def create_activity(body: ActivityIn, store: StoreDep, viewer: ViewerDep) -> ActivityFeature:
     """A provider positions its activity; it is pending until a validator decides."""
     return activity_feature(catalogue.create_activity(store, viewer, body.to_domain()))
+
+
+@router.put(
+    "/activities/{activity_id}", response_model=ActivityFeature, response_class=GeoJSONResponse
+)
+def update_activity(
+    activity_id: IdPath, body: ActivityUpdate, store: StoreDep, viewer: ViewerDep
+) -> ActivityFeature:
+    """Its provider (or an admin) rewrites or moves an activity, at the version it read (409
+    ``stale-version`` otherwise). Changing what or where sends it back to pending validation."""
+    actor = accounts.require_actor(viewer)
+    catalogue.get_activity(store, viewer, activity_id)
+    if body.id != activity_id:
+        raise InvalidInput(f"the body's id {body.id!r} is not the path's {activity_id!r}")
+    activity = validation.update_activity(
+        store,
+        body.to_domain(),
+        actor=actor,
+        expected_version=body.expected_version,
+        reason=body.reason,
+    )
+    return activity_feature(activity)
 
 
 @router.post(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import StoreDep, ViewerDep
 from api.schemas.activities import ID_PATTERN
 from api.schemas.common import PROBLEM_RESPONSES
-from api.schemas.matches import RecommendationOut
+from api.schemas.matches import RecommendationOut, recommendation_to_json
 from api.services import catalogue, matching
 from domain.errors import InvalidInput
 
@@ -33,7 +33,7 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
 
 
 @router.get("/suppliers/{supplier_id}/matches", response_model=RecommendationOut)
-def matches(
+async def matches(
     supplier_id: Annotated[str, Path(pattern=ID_PATTERN)],
     store: StoreDep,
     viewer: ViewerDep,
@@ -45,16 +45,17 @@ def matches(
     weights: Annotated[
         str | None, Query(description="Override weights, e.g. proximity:2,need:1")
     ] = None,
-) -> RecommendationOut:
+) -> Response:
     """Validated activities near the supplier's sites (or in the tender's area), ranked and
     explained; for the supplier itself, buyers and admins."""
-    catalogue.get_supplier(store, viewer, supplier_id)
-    result = matching.recommend_for_supplier(
+    supplier = catalogue.get_supplier(store, viewer, supplier_id)
+    result = matching.recommend(
         store,
-        supplier_id,
+        supplier,
         tender_id=tender,
         k=k,
         radius_m=radius_m,
         weights=parse_weights(weights),
     )
-    return RecommendationOut.of(result)
+    # built from plain dicts: the documented schema is ``response_model``, checked by a test
+    return Response(recommendation_to_json(result), media_type="application/json")

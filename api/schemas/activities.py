@@ -141,3 +141,12 @@ class ActivitySearch(BaseModel):
     status: ValidationStatus = ValidationStatus.VALIDATED
     limit: int = Field(default=100, ge=1)
     offset: int = Field(default=0, ge=0)
+
+
+class ActivityUpdate(ActivityIn):
+    """``PUT /activities/{id}``: the whole activity as at creation, plus the version it was read
+    at (optimistic locking: another version is a 409 ``stale-version``) and an optional reason
+    for the audit log. ``id`` must be the one in the path; the provider cannot change."""
+
+    expected_version: int = Field(ge=1)
+    reason: str | None = Field(default=None, max_length=2000)

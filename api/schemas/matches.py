@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pydantic import BaseModel
 
 from matching.result import Match, Recommendation
@@ -73,3 +75,37 @@ class RecommendationOut(BaseModel):
             matches=[MatchOut.of(m) for m in r.matches],
             reason=r.reason,
         )
+
+
+def recommendation_to_json(r: Recommendation) -> bytes:
+    """The JSON of ``RecommendationOut.of(r)``, built from plain dicts (the hot path of the
+    match endpoint: no model is built or validated; a test checks it against the model)."""
+    body = {
+        "supplier_id": r.supplier_id,
+        "tender_id": r.tender_id,
+        "radius_m": float(r.radius_m),
+        "candidate_count": int(r.candidate_count),
+        "matches": [_match_dict(m) for m in r.matches],
+        "reason": r.reason,
+    }
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def _match_dict(m: Match) -> dict[str, object]:
+    return {
+        "rank": int(m.rank),
+        "activity_id": m.activity_id,
+        "activity_name": m.activity_name,
+        "provider_id": m.provider_id,
+        "score": float(m.score),
+        "distance_m": float(m.distance_m),
+        "site_id": m.site_id,
+        "site_name": m.site_name,
+        "territory_code": m.territory_code,
+        "local_authority_code": m.local_authority_code,
+        "contributions": [
+            {"feature": f, "value": float(v), "weight": float(w), "contribution": float(c)}
+            for f, v, w, c in zip(m.features, m.values, m.weights, m.parts, strict=True)
+        ],
+        "explanation": m.explanation,
+    }

@@ -63,6 +63,12 @@ def _territory_for(store: Store, viewer: Account | None, code: str) -> Territory
     return territory
 
 
+def readable_territory(store: Store, viewer: Account | None, code: str) -> Territory:
+    """The territory if ``viewer`` may see its aggregates (its PCC office, a buyer buying for
+    it, an admin): the rule of the coverage and heatmap endpoints, shared by their map pages."""
+    return _territory_for(store, viewer, code)
+
+
 def _all(store: Store, kind: type[Spo], **filters: str) -> Iterator[Spo]:
     offset = 0
     while True:

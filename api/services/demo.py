@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from api.services.demo_drive import apply_validations, drive_scenario, pending
 from api.services.imports import iter_all
@@ -255,10 +256,27 @@ def _write_marker(settings: Settings, summary: DemoSummary) -> None:
     path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
 
+def _signed(url: str, account: DemoAccount | None) -> str:
+    """``url`` opened as ``account``: map pages take the token as ``?token=`` (a demo link: the
+    token is in the URL, so it lands in access logs and browser history)."""
+    if account is None:
+        return url
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}{urlencode({'token': account.token})}"
+
+
 def demo_urls(base_url: str, summary: DemoSummary, store: Store) -> list[tuple[str, str]]:
-    """The pages to open, per kind of user."""
+    """The pages to open, per kind of user, each signed in as the demo account it is for
+    (the map pages need an account; an awarded SPO's map is public)."""
     by_role = {a.role: a for a in summary.accounts}
     supplier = by_role.get("supplier")
+    tv = "E23000029"
+    buyer = by_role.get("buyer")
+    if buyer is None or buyer.organisation_id is None:
+        coverage_reader = by_role.get("pcc_office")
+    else:
+        buys_for_tv = store.get(Buyer, buyer.organisation_id).territory_code == tv
+        coverage_reader = buyer if buys_for_tv else by_role.get("pcc_office")
     spo_id = next(
         (
             s.id
@@ -270,10 +288,18 @@ def demo_urls(base_url: str, summary: DemoSummary, store: Store) -> list[tuple[s
     urls = [
         (
             "Supplier: activities near your sites",
-            f"{base_url}/maps/supplier/{supplier.organisation_id}" if supplier else "",
+            _signed(f"{base_url}/maps/supplier/{supplier.organisation_id}", supplier)
+            if supplier
+            else "",
         ),
-        ("Buyer: coverage of Thames Valley", f"{base_url}/maps/coverage?territory=E23000029"),
-        ("PCC office: social value heatmap", f"{base_url}/maps/heatmap/E23000029"),
+        (
+            "Buyer: coverage of Thames Valley",
+            _signed(f"{base_url}/maps/coverage?territory={tv}", coverage_reader),
+        ),
+        (
+            "PCC office: social value heatmap",
+            _signed(f"{base_url}/maps/heatmap/{tv}", by_role.get("pcc_office")),
+        ),
         ("SPO: lines from sites to activities", f"{base_url}/maps/spo/{spo_id}" if spo_id else ""),
         ("Developers: API docs", f"{base_url}/docs"),
         ("GIS users: OGC API Features", f"{base_url}/ogc"),

@@ -191,7 +191,7 @@ def locate(target: Store | BundledGeography | AreaIndex, query: str) -> Location
         placement, note = answer.placement, answer.note
         chain = AreaChain(lon, lat, answer.local_authority_code, answer.territory_code,
                           answer.region_code, lonlat_to_cell(lon, lat), note)  # fmt: skip
-        names = _fact_names(chain)
+        names = _fact_names(chain, target if isinstance(target, BundledGeography) else None)
     else:
         chain = target.locate(lon, lat)
         placement = Placement.INSIDE if chain.territory_code else Placement.OUTSIDE_UK
@@ -210,11 +210,14 @@ def locate(target: Store | BundledGeography | AreaIndex, query: str) -> Location
 Names = tuple[str | None, str | None, str | None, str | None, str | None]
 
 
-def _fact_names(chain: AreaChain) -> Names:
-    la = next((f for f in local_authority_facts() if f.code == chain.local_authority_code), None)
+def _fact_names(chain: AreaChain, bundled: BundledGeography | None = None) -> Names:
+    # Scottish council areas are named by the bundled build, not by the E&W fact table
+    names = {f.code: f.name for f in local_authority_facts()}
+    names.update({x.code: x.name for x in (bundled.local_authorities if bundled else ())})
+    la_name = names.get(chain.local_authority_code or "")
     t = next((f for f in territory_facts() if f.code == chain.territory_code), None)
     r = next((f for f in region_facts() if f.code == chain.region_code), None)
-    return (la.name if la else None, t.name if t else None, t.force_name if t else None,
+    return (la_name, t.name if t else None, t.force_name if t else None,
             t.pcc_name if t else None, r.name if r else None)  # fmt: skip
 
 

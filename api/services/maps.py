@@ -6,6 +6,12 @@ progress reported on them (delivered); other support types are shown on the SPO 
 units. Need comes from an indicator keyed by local-authority code (e.g. IMD 2019 average score)
 imported with ``dicm import indicator`` when there is one; without one every area has the same
 need and the gap shows provision only.
+
+Who may open a page is the rule of the API resource it draws: the supplier finder is
+``GET /suppliers/{id}/matches`` (the supplier itself, buyers, admins), the coverage and heatmap
+pages are ``GET /territories/{code}/coverage|heatmap`` (the territory's PCC office, a buyer
+buying for it, admins), the SPO map is the SPO (public once awarded). The check comes before any
+data is gathered, so a refused caller costs no map building.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from typing import Any, TypeVar
 import folium
 
 from api.services.accounts import visible_spo
+from api.services.analytics import readable_territory
+from api.services.catalogue import get_supplier
 from api.services.imports import list_indicators, load_indicator
 from dicm.settings import Settings
 from domain.errors import NotFound
@@ -154,10 +162,12 @@ def supplier_page(
     reach_m: float = DEFAULT_REACH_M,
     k: int = DEFAULT_MAX_ACTIVITIES,
     recommender: RecommendFn = matching_recommender,
+    viewer: Account | None = None,
     inline: bool = False,
 ) -> str:
-    """The supplier-finder page (``NotFound`` for an unknown supplier)."""
-    supplier = store.get(Supplier, supplier_id)
+    """The supplier-finder page, for the supplier's own accounts, buyers and admins (as its
+    matches endpoint); ``NotFound`` for an unknown supplier or another supplier's."""
+    supplier = get_supplier(store, viewer, supplier_id)
     matches = recommender(store, supplier, reach_m, k)
     territories = [
         store.locate(s.location.x, s.location.y).territory_code or "" for s in supplier.sites
@@ -296,11 +306,13 @@ def coverage_page(
     *,
     priority: str | None = None,
     need: str | None = None,
+    viewer: Account | None = None,
     inline: bool = False,
 ) -> str:
     """The buyer coverage-gap page for a territory; one layer per plan priority (or the one
-    asked for), plus "all"; ``need`` names an imported indicator (``NotFound`` if absent)."""
-    territory = store.get(Territory, territory_code)
+    asked for), plus "all"; ``need`` names an imported indicator (``NotFound`` if absent).
+    For whoever may read the territory's coverage endpoint."""
+    territory = readable_territory(store, viewer, territory_code)
     need_by_code, label = resolve_need(settings, need)
     priorities = [priority] if priority else [*_territory_priorities(store, territory_code), "all"]
     inputs = coverage_inputs(store, territory_code, priorities, need_by_code)
@@ -328,10 +340,11 @@ def heatmap_page(
     *,
     priority: str | None = None,
     period: str | None = None,
+    viewer: Account | None = None,
     inline: bool = False,
 ) -> str:
-    """The PCC heatmap page for a territory."""
-    territory = store.get(Territory, territory_code)
+    """The PCC heatmap page for a territory, for whoever may read its heatmap endpoint."""
+    territory = readable_territory(store, viewer, territory_code)
     acts = store.activities_in_area(territory_code)
     m: folium.Map = heatmap_map(
         value_points(store, territory_code),

@@ -4,12 +4,15 @@ ranks and explains. Nothing here knows HTTP."""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from domain.errors import InvalidInput, NotFound
 from domain.model import Activity, Supplier, Tender, Territory
+from domain.vocabulary import ValidationStatus
 from matching.context import MatchingContext
 from matching.coverage import Coverage, coverage
 from matching.evaluation import EvalReport, evaluate
@@ -41,23 +44,106 @@ def recommend_for_supplier(
 
     ``NotFound`` for an unknown supplier or tender; ``InvalidInput`` for a radius outside
     (0, 200 km], bad weights or k, or a supplier without sites. No candidate is an answer with
-    no matches and the reason.
+    no matches and the reason. The recommender is fitted once per store generation (see
+    ``fitted_recommender``): a request costs two reads and one ranking.
     """
-    radius = check_radius_m(radius_m)
-    if not 1 <= k <= MAX_K:
-        raise InvalidInput(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
-    supplier = store.get(Supplier, supplier_id)
+    _check_request(radius_m, k)
+    return recommend(
+        store,
+        store.get(Supplier, supplier_id),
+        tender_id=tender_id,
+        k=k,
+        radius_m=radius_m,
+        weights=weights,
+        need_by_area=need_by_area,
+        as_of=as_of,
+    )
+
+
+def recommend(
+    store: Store,
+    supplier: Supplier,
+    *,
+    tender_id: str | None = None,
+    k: int = 10,
+    radius_m: float = DEFAULT_RADIUS_M,
+    weights: Mapping[str, float] | None = None,
+    need_by_area: Mapping[str, float] | None = None,
+    as_of: date | None = None,
+) -> Recommendation:
+    """``recommend_for_supplier`` for a supplier the caller already read (the HTTP route reads
+    it once, to check access)."""
+    radius = _check_request(radius_m, k)
     tender = store.get(Tender, tender_id) if tender_id is not None else None
     if not supplier.sites:
         raise InvalidInput(
             f"supplier {supplier.name!r} has no site: add at least one site to find "
             "activities near it"
         )
-    query = ActivityQuery(recommendable_only=True, as_of=as_of.isoformat() if as_of else None)
-    activities = candidate_activities(store, supplier, tender, radius, query)
-    context = matching_context(store, activities, need_by_area=need_by_area, as_of=as_of)
-    model = Recommender(radius_m=radius).fit(activities, context)
-    return model.recommend(supplier, tender=tender, k=k, radius_m=radius, weights=weights)
+    fitted = fitted_recommender(store, need_by_area=need_by_area, as_of=as_of)
+    with fitted.lock:  # the estimator's per-tender caches are plain dicts
+        return fitted.model.recommend(
+            supplier, tender=tender, k=k, radius_m=radius, weights=weights
+        )
+
+
+def _check_request(radius_m: float, k: int) -> float:
+    radius = check_radius_m(radius_m)
+    if not 1 <= k <= MAX_K:
+        raise InvalidInput(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
+    return radius
+
+
+@dataclass(frozen=True)
+class FittedRecommender:
+    """A recommender fitted on every recommendable activity of a store, and what it was
+    fitted from: the store's generation, and the day and need indicators (``key``)."""
+
+    generation: int
+    key: tuple[object, ...]
+    model: Recommender
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
+
+    def is_fresh(self, generation: int, key: tuple[object, ...]) -> bool:
+        """Fitted on data at least as new as ``generation``, for the same day and needs."""
+        return self.key == key and self.generation >= generation
+
+
+_FITTED: weakref.WeakKeyDictionary[Store, FittedRecommender] = weakref.WeakKeyDictionary()
+_FITTING = threading.Lock()
+
+
+def fitted_recommender(
+    store: Store,
+    *,
+    need_by_area: Mapping[str, float] | None = None,
+    as_of: date | None = None,
+) -> FittedRecommender:
+    """The recommender for ``store`` as it is now, fitted at most once per change.
+
+    The generation grows with every write to activities, areas, SPOs, plans and accounts, in
+    any process. It is read before the data, so a write racing a fit leaves an older
+    generation on newer data: the next call refits, and no call gets data older than the
+    generation it read.
+    """
+    day = as_of or date.today()
+    key: tuple[object, ...] = (day, tuple(sorted((need_by_area or {}).items())))
+    generation = store.generation()
+    cached = _FITTED.get(store)
+    if cached is not None and cached.is_fresh(generation, key):
+        return cached
+    with _FITTING:
+        cached = _FITTED.get(store)
+        if cached is not None and cached.is_fresh(generation, key):
+            return cached
+        # the estimator keeps only those in date and active (``is_recommendable``)
+        validated = ValidationStatus.VALIDATED.value
+        activities = list(_all(store, Activity, validation_status=validated))
+        context = matching_context(store, activities, need_by_area=need_by_area, as_of=day)
+        model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(activities, context)
+        fitted = FittedRecommender(generation, key, model)
+        _FITTED[store] = fitted
+        return fitted
 
 
 def candidate_activities(

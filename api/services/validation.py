@@ -2,14 +2,20 @@
 
 Each decision is one versioned ``store.update`` with its audit entry (who, when, why, the status
 and expiry before and after), so the history of every activity's validation is the audit log.
+
+Order of checks: permission, then version, then the state rules. A refusal (``Forbidden``) never
+depends on the version the caller sent, so a caller cannot learn anything from a 409 it should
+not have got, and a stale client that may not act is told so, not asked to retry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from dicm.settings import Settings
-from domain.errors import StaleVersion
+from domain.errors import Forbidden, InvalidInput, StaleVersion
 from domain.model import Account, Activity, AuditEntry
 from domain.vocabulary import ValidationStatus
 from spo import validation as rules
@@ -17,6 +23,19 @@ from store.port import Store
 
 ENTITY = "activity"
 SYSTEM_ACTOR = "system:lapse"
+POSITION_REFUSAL = "only the activity's own provider may position or change it"
+#: what a validator vouches for: changing any of these sends the activity back to pending.
+#: (Funding gap and at-risk are the provider's running account of its finances, not vetted.)
+VETTED_FIELDS = (
+    "name",
+    "location",
+    "description",
+    "themes",
+    "needs",
+    "evidence",
+    "service_area",
+    "postcode",
+)
 
 
 def _now(at: datetime | None) -> datetime:
@@ -45,8 +64,24 @@ def _entry(
     )
 
 
-def _load(store: Store, activity_id: str, expected_version: int) -> Activity:
+#: (actor, activity) -> may the actor take this decision?
+Permission = Callable[[Account, Activity], bool]
+
+
+def _load(
+    store: Store,
+    activity_id: str,
+    expected_version: int,
+    *,
+    actor: Account,
+    allowed: Permission,
+    refusal: str,
+) -> Activity:
+    """The stored activity, once ``actor`` is known to be allowed (``Forbidden``, whatever the
+    version) and ``expected_version`` is current (``StaleVersion``)."""
     activity = store.get(Activity, activity_id)
+    if not allowed(actor, activity):
+        raise Forbidden(refusal)
     if activity.version != expected_version:
         raise StaleVersion(
             f"activity {activity_id!r} is at version {activity.version}, not {expected_version}"
@@ -65,9 +100,73 @@ def position_activity(
 ) -> Activity:
     """The provider (re)positions its activity: PENDING until a validator decides."""
     when = _now(at)
-    before = _load(store, activity_id, expected_version)
+    before = _load(
+        store,
+        activity_id,
+        expected_version,
+        actor=actor,
+        allowed=rules.may_position,
+        refusal=POSITION_REFUSAL,
+    )
     after = rules.position(before, actor)
     return store.update(after, audit=_entry(actor.id, "position", before, after, when, reason))
+
+
+def update_activity(
+    store: Store,
+    changed: Activity,
+    *,
+    actor: Account,
+    expected_version: int,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> Activity:
+    """The provider (or an admin) rewrites its activity; ``changed`` carries the new content
+    (status, expiry, area codes and version are the store's, not the caller's).
+
+    Changing what a validator vouched for (:data:`VETTED_FIELDS`: what, where, evidence) puts
+    the activity back to PENDING, exactly as :func:`position_activity` would, in the same
+    versioned update; a moved activity gets its local authority / territory / region again
+    from its new location. Other edits keep the current validation. The provider is fixed.
+    """
+    when = _now(at)
+    before = _load(
+        store,
+        changed.id,
+        expected_version,
+        actor=actor,
+        allowed=rules.may_position,
+        refusal=POSITION_REFUSAL,
+    )
+    if changed.provider_id != before.provider_id:
+        raise InvalidInput("an activity cannot move to another provider")
+    after = replace(
+        changed,
+        validation_status=before.validation_status,
+        validated_until=before.validated_until,
+        active=before.active,
+        local_authority_code=before.local_authority_code,
+        territory_code=before.territory_code,
+        region_code=before.region_code,
+        version=before.version,
+    )
+    if not before.location.equals_exact(after.location, 0.0):
+        after = replace(after, local_authority_code=None, territory_code=None, region_code=None)
+    vetted_change = any(
+        _differs(getattr(before, name), getattr(after, name)) for name in VETTED_FIELDS
+    )
+    if vetted_change:
+        after = rules.position(after, actor)
+    action = "position" if vetted_change else "update"
+    return store.update(after, audit=_entry(actor.id, action, before, after, when, reason))
+
+
+def _differs(old: object, new: object) -> bool:
+    """Field inequality, with geometries compared by coordinates (shapely ``==`` is identity
+    in some versions and a value comparison in others)."""
+    if hasattr(old, "equals_exact") and hasattr(new, "equals_exact"):
+        return not old.equals_exact(new, 0.0)
+    return old != new
 
 
 def validate_activity(
@@ -82,7 +181,14 @@ def validate_activity(
 ) -> Activity:
     """Validate (or renew) for ``settings.validation_valid_days`` from today."""
     when = _now(at)
-    before = _load(store, activity_id, expected_version)
+    before = _load(
+        store,
+        activity_id,
+        expected_version,
+        actor=actor,
+        allowed=rules.may_validate,
+        refusal="only a validator for the activity's territory may validate it",
+    )
     after = rules.validate(
         before, actor, today=when.date(), valid_days=settings.validation_valid_days
     )
@@ -101,7 +207,14 @@ def decline_activity(
 ) -> Activity:
     """Decline, with the mandatory written reason kept in the audit log."""
     when = _now(at)
-    before = _load(store, activity_id, expected_version)
+    before = _load(
+        store,
+        activity_id,
+        expected_version,
+        actor=actor,
+        allowed=rules.may_validate,
+        refusal="only a validator for the activity's territory may decline it",
+    )
     after = rules.decline(before, actor, reason=reason)
     return store.update(
         after, audit=_entry(actor.id, "decline", before, after, when, reason.strip())

@@ -90,11 +90,15 @@ def _print_summary(summary: DemoSummary, base: str, store: Store) -> None:
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.counts.items())
     console.print(counts)
     console.print("SPOs by state: " + ", ".join(f"{k} {v}" for k, v in summary.spo_states.items()))
-    console.print("\n[bold]Open these pages[/bold]")
+    console.print("\n[bold]Open these pages[/bold] (map links sign you in as a demo account)")
     for who, url in demo_urls(base, summary, store):
         console.print(f"  {who}:\n    {url}", soft_wrap=True)
     if summary.accounts:
-        console.print("\n[bold]Demo accounts[/bold] (send as 'Authorization: Bearer TOKEN')")
+        console.print(
+            "\n[bold]Demo accounts[/bold] (send as 'Authorization: Bearer TOKEN'; "
+            "map pages also take '?token=TOKEN', which ends up in server logs)",
+            soft_wrap=True,
+        )
         for account in summary.accounts:
             acts_for = account.organisation_id or account.territory_code or "all"
             console.print(

@@ -2,25 +2,33 @@
 
 Each row names the expected status per caller (``DEFAULT`` for callers not named). Writes that
 would succeed use ids unique to the caller, and transitions are sent with a stale version, so
-the matrix checks the permission decision without changing the seeded world. A second set of
-tests checks that listings never leak another organisation's data.
+the matrix checks the permission decision without changing the seeded world (and, since a
+refusal never depends on the version, a stale version still shows who is refused). A second set
+of tests checks that listings never leak another organisation's data.
+
+The HTML map pages (``/maps/*``) follow the rules of the resources they draw; they are called
+both with the bearer header and with the ``?token=`` query parameter only they accept.
 """
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.seed import ACCOUNTS, READING, SOUTH_EAST, TV, World, point
+from maps.assets import missing_assets
+from tests.api.seed import ACCOUNTS, HANTS, READING, SOUTH_EAST, TV, World, point
 
 CALLERS: tuple[str | None, ...] = (None, *ACCOUNTS)
 DEFAULT = "default"
-PUBLIC = {DEFAULT: 200}
-SIGNED_IN = {None: 401, DEFAULT: 200}
+Expected = dict[str | None, int]
+PUBLIC: Expected = {DEFAULT: 200}
+SIGNED_IN: Expected = {None: 401, DEFAULT: 200}
 
 Body = Callable[[str], dict[str, Any]]
 
@@ -32,6 +40,7 @@ class Row:
     expected: dict[str | None, int]
     body: Body | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    token_in_query: bool = False  # send the token as ``?token=`` (map pages only)
 
     def status_for(self, caller: str | None) -> int:
         return self.expected.get(caller, self.expected[DEFAULT])
@@ -72,12 +81,63 @@ def _stale(_caller: str) -> dict[str, Any]:
     return {"expected_version": 999}
 
 
+def _stale_update(activity_id: str, lon_lat: tuple[float, float]) -> Body:
+    def body(_caller: str) -> dict[str, Any]:
+        return {
+            "id": activity_id,
+            "provider_id": "prov-1",
+            "name": "Moved club",
+            "location": point(*lon_lat),
+            "themes": ["youth_diversion"],
+            "expected_version": 999,
+        }
+
+    return body
+
+
 def _stale_score(_caller: str) -> dict[str, Any]:
     return {"expected_version": 999, "marks": {}}
 
 
 SPO_READERS_DENIED = {None: 401, "validator": 403, "pcc": 403, "pcc2": 403}
 ANALYTICS = {None: 401, "admin": 200, "pcc": 200, "buyer": 200, DEFAULT: 403}
+#: a supplier's own accounts, buyers (who evaluate its bids) and admins: as its matches
+SUPPLIER_READERS = {None: 401, "admin": 200, "buyer": 200, "buyer2": 200, DEFAULT: 403}
+
+MAP_ROWS: tuple[Row, ...] = (
+    Row("GET", "/maps/supplier/sup-1", {**SUPPLIER_READERS, "supplier": 200, "supplier2": 404}),
+    Row("GET", "/maps/supplier/sup-2", {**SUPPLIER_READERS, "supplier": 404, "supplier2": 200}),
+    Row(
+        "GET",
+        "/maps/supplier/nope",
+        {
+            **SUPPLIER_READERS,
+            "admin": 404,
+            "buyer": 404,
+            "buyer2": 404,
+            "supplier": 404,
+            "supplier2": 404,
+        },
+    ),
+    Row("GET", "/maps/coverage", ANALYTICS, params={"territory": TV}),
+    Row("GET", f"/maps/heatmap/{TV}", ANALYTICS),
+    Row(
+        "GET",
+        f"/maps/heatmap/{HANTS}",
+        {None: 401, "admin": 200, "pcc2": 200, "buyer2": 200, DEFAULT: 403},
+    ),
+    Row("GET", "/maps/spo/spo-live", {None: 200, DEFAULT: 200}),  # awarded: a public contract
+    Row(
+        "GET",
+        "/maps/spo/spo-draft",
+        {**SPO_READERS_DENIED, "admin": 200, "supplier": 200, DEFAULT: 404},
+    ),
+    Row(
+        "GET",
+        "/maps/spo/spo-hants",
+        {**SPO_READERS_DENIED, "admin": 200, "supplier2": 200, "buyer2": 200, DEFAULT: 404},
+    ),
+)
 
 ROWS: tuple[Row, ...] = (
     # public geography, directory and OGC API
@@ -138,14 +198,32 @@ ROWS: tuple[Row, ...] = (
     Row(
         "POST",
         "/activities/act-pending/validate",
-        {None: 401, "admin": 409, "validator": 409, "provider": 409, DEFAULT: 404},
+        {None: 401, "admin": 409, "validator": 409, "provider": 403, DEFAULT: 404},
+        body=_stale,
+    ),
+    Row(
+        "POST",
+        "/activities/act-1/validate",
+        {None: 401, "admin": 409, "validator": 409, DEFAULT: 403},
         body=_stale,
     ),
     Row(
         "POST",
         "/activities/act-soton-pending/decline",
-        {None: 401, "admin": 409, "provider2": 409, DEFAULT: 404},
+        {None: 401, "admin": 409, "provider2": 403, DEFAULT: 404},
         body=lambda c: {"expected_version": 999, "reason": "no evidence"},
+    ),
+    Row(
+        "PUT",
+        "/activities/act-pending",
+        {None: 401, "admin": 409, "provider": 409, "validator": 403, DEFAULT: 404},
+        body=_stale_update("act-pending", (-0.95, 51.46)),
+    ),
+    Row(
+        "PUT",
+        "/activities/act-1",
+        {None: 401, "admin": 409, "provider": 409, DEFAULT: 403},
+        body=_stale_update("act-1", (-0.95, 51.46)),
     ),
     # organisations
     Row(
@@ -296,6 +374,8 @@ ROWS: tuple[Row, ...] = (
     # aggregates
     Row("GET", f"/territories/{TV}/coverage", ANALYTICS, params={"geometry": "false"}),
     Row("GET", f"/territories/{TV}/heatmap", ANALYTICS, params={"level": "h3"}),
+    *MAP_ROWS,
+    *(replace(row, token_in_query=True) for row in MAP_ROWS),
 )
 
 
@@ -303,13 +383,30 @@ def _call(client: TestClient, world: World, row: Row, caller: str | None) -> Any
     body = row.body(caller or "anon") if row.body else None
     if row.path.endswith("/events") and row.status_for(caller) == 200:
         return None  # a live stream: covered by test_events.py
-    return client.request(
-        row.method, row.path, params=row.params, json=body, headers=world.auth(caller)
-    )
+    params, headers = dict(row.params), world.auth(caller)
+    if row.token_in_query and caller is not None:
+        params["token"], headers = world.tokens[caller], {}
+    return client.request(row.method, row.path, params=params, json=body, headers=headers)
 
 
-@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method} {r.path}")
-def test_every_endpoint_as_every_role(client: TestClient, world: World, row: Row) -> None:
+@pytest.fixture(scope="module")
+def map_assets() -> None:
+    """Map pages answer 503 without the Leaflet files (``make assets``): install them once."""
+    if missing_assets():
+        script = Path(__file__).resolve().parents[2] / "scripts" / "install-assets.sh"
+        subprocess.run(["bash", str(script)], check=True)
+
+
+def _row_id(row: Row) -> str:
+    return f"{row.method} {row.path}" + (" ?token=" if row.token_in_query else "")
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_row_id)
+def test_every_endpoint_as_every_role(
+    client: TestClient, world: World, row: Row, request: pytest.FixtureRequest
+) -> None:
+    if row.path.startswith("/maps/"):
+        request.getfixturevalue("map_assets")
     wrong = {}
     for caller in CALLERS:
         r = _call(client, world, row, caller)
@@ -335,7 +432,9 @@ def _ids(r: Any) -> set[str]:
 
 
 def test_listings_never_leak_another_organisation(client: TestClient, world: World) -> None:
-    get = lambda path, who, **p: client.get(path, params=p, headers=world.auth(who))  # noqa: E731
+    def get(path: str, who: str | None, **p: str) -> Any:
+        return client.get(path, params=p, headers=world.auth(who))
+
     assert _ids(get("/spos", "supplier")) == {"spo-draft", "spo-live"}
     assert _ids(get("/spos", "supplier2")) == {"spo-sub", "spo-hants"}
     assert _ids(get("/spos", "buyer")) == {"spo-sub", "spo-live"}
@@ -352,3 +451,44 @@ def test_listings_never_leak_another_organisation(client: TestClient, world: Wor
     assert not public & {"act-pending", "act-declined", "act-soton-pending"}
     me = get("/accounts/me", "supplier").json()
     assert me["organisation_id"] == "sup-1" and "token_hash" not in me
+
+
+def test_map_pages_show_only_the_callers_own_organisation(
+    client: TestClient, world: World, map_assets: None
+) -> None:
+    own = client.get("/maps/supplier/sup-1", params={"token": world.tokens["supplier"]})
+    assert own.status_code == 200 and "Reading depot" in own.text
+    other = client.get("/maps/supplier/sup-1", params={"token": world.tokens["supplier2"]})
+    assert other.status_code == 404 and "Reading depot" not in other.text
+    assert "Thames Build" not in other.text
+    hants = client.get(f"/maps/heatmap/{TV}", params={"token": world.tokens["pcc2"]})
+    assert hants.status_code == 403 and "Thames Valley" not in hants.text
+
+
+def test_a_map_url_with_a_token_does_not_leak_it(
+    client: TestClient, world: World, map_assets: None
+) -> None:
+    r = client.get(f"/maps/heatmap/{TV}", params={"token": world.tokens["pcc"]})
+    assert r.status_code == 200
+    assert r.headers["referrer-policy"] == "no-referrer"  # never to a tile server
+    assert "no-store" in r.headers["cache-control"]
+    assert world.tokens["pcc"] not in r.text
+
+
+def test_a_browser_without_a_token_gets_a_sign_in_page(client: TestClient, world: World) -> None:
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    for params in ({}, {"token": "not-a-token"}):
+        r = client.get(f"/maps/heatmap/{TV}", params=params, headers=html)
+        assert r.status_code == 401 and r.headers["content-type"].startswith("text/html")
+        assert r.headers["www-authenticate"] == "Bearer" and "?token=" in r.text
+    # other clients get the API's problem+json
+    r = client.get(f"/maps/heatmap/{TV}", params={"token": "not-a-token"})
+    assert r.status_code == 401
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_only_map_pages_take_a_token_in_the_query(client: TestClient, world: World) -> None:
+    token = world.tokens["admin"]
+    assert client.get("/suppliers/sup-1", params={"token": token}).status_code == 401
+    assert client.get(f"/territories/{TV}/heatmap", params={"token": token}).status_code == 401
+    assert client.get("/maps/supplier/sup-1", params={"token": token}).status_code != 401

@@ -47,6 +47,13 @@ def test_locate_a_postcode_in_the_bundled_geography(bundled: BundledGeography) -
     assert answer.to_dict()["h3_cell"] == answer.h3_cell and len(answer.h3_cell) == 15
 
 
+def test_locate_a_scottish_postcode_names_its_council_area(bundled: BundledGeography) -> None:
+    answer = locate(bundled, "EH1 1YZ")
+    assert answer.chain.local_authority_code == "S12000036"
+    assert answer.local_authority_name == "City of Edinburgh"
+    assert answer.force_name == "Police Scotland" and answer.region_name == "Scotland"
+
+
 def test_locate_explains_unusual_answers(bundled: BundledGeography) -> None:
     assert locate(bundled, "RG1 1AA").notes[0].startswith("RG1 1AA is not in Code-Point Open")
     assert locate(bundled, "48.8566,2.3522").placement is Placement.OUTSIDE_UK

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from shapely.geometry import shape
+from shapely.geometry import MultiPolygon, Polygon, shape
 
 from domain.model import (
     LocalAuthority,
@@ -51,19 +51,25 @@ class MapWorld:
     activities_near_supplier: int
 
 
+def _area(geometry: dict[str, object]) -> Polygon | MultiPolygon:
+    area = shape(geometry)
+    assert isinstance(area, Polygon | MultiPolygon)
+    return area
+
+
 def _tv_boundaries(shared: Path) -> tuple[Territory, list[LocalAuthority]]:
     lookup = shared / "lookups" / "lad24_pfa23_rgn_itl1_uk_lookup.csv"
     with lookup.open() as f:
         codes = {r["LAD24CD"] for r in csv.DictReader(f) if r["PFA23CD"] == TV}
     lads = json.loads((shared / "boundaries" / "lad_dec2024_uk_buc.geojson").read_text())
     las = [
-        LocalAuthority(p["LAD24CD"], p["LAD24NM"], TV, SOUTH_EAST, shape(feat["geometry"]))
+        LocalAuthority(p["LAD24CD"], p["LAD24NM"], TV, SOUTH_EAST, _area(feat["geometry"]))
         for feat in lads["features"]
         for p in [feat["properties"]]
         if p["LAD24CD"] in codes
     ]
     pfas = json.loads((shared / "boundaries" / "pfa_dec2023_ew_buc.geojson").read_text())
-    geom = next(shape(f["geometry"]) for f in pfas["features"] if f["properties"]["PFA23CD"] == TV)
+    geom = next(_area(f["geometry"]) for f in pfas["features"] if f["properties"]["PFA23CD"] == TV)
     territory = Territory(
         TV, "Thames Valley", "Thames Valley Police", "Thames Valley PCC", SOUTH_EAST, geom
     )

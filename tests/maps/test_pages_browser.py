@@ -1,5 +1,9 @@
 """Every map page served by ``api.app.create_app`` on loopback, opened in Chromium: it draws
-what the store holds, asks nothing of any other host, logs no error, and shows its legend."""
+what the store holds, asks nothing of any other host, logs no error, and shows its legend.
+
+Pages are opened as a browser would from a link: with the account's token in ``?token=``
+(the supplier its own finder, the PCC office its territory's coverage and heatmap); the SPO map
+of an awarded SPO is public and opened without one."""
 
 from __future__ import annotations
 
@@ -11,35 +15,60 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.services.accounts import create_account
 from api.services.imports import import_indicator
 from dicm.settings import Settings
+from domain.vocabulary import Role
 from store.factory import open_store
 from tests.maps.browser import open_map, serve
 from tests.maps.seed import HOSTILE_NAME, MapWorld, seed_map_world
 
 pytestmark = pytest.mark.browser
 
+Tokens = dict[str, str]
+
 
 @pytest.fixture(scope="module")
-def world_and_url(
+def served(
     tmp_path_factory: pytest.TempPathFactory, shared_data: Path, assets_installed: None
-) -> Iterator[tuple[MapWorld, str]]:
+) -> Iterator[tuple[MapWorld, str, Tokens]]:
     path = tmp_path_factory.mktemp("maps") / "maps.sqlite"
     settings = Settings(database_url=f"sqlite:///{path}", data_dir=path.parent / ".dicm")
     store = open_store(settings)
     world = seed_map_world(store, shared_data)
     imd = shared_data / "imd" / "imd2019_lad23_england_popweighted.csv"
     import_indicator(settings, imd, name="imd2019", code_column="LAD23CD", value_column="Score")
+    tokens = {
+        name: create_account(
+            store, id_=name, name=name, role=role, organisation_id=org, territory_code=territory
+        )[1]
+        for name, role, org, territory in (
+            ("supplier", Role.SUPPLIER, world.supplier_id, None),
+            ("pcc", Role.PCC_OFFICE, None, world.territory_code),
+            ("admin", Role.ADMIN, None, None),
+        )
+    }
     try:
         with serve(create_app(settings, store=store)) as url:
-            yield world, url
+            yield world, url, tokens
     finally:
         store.close()
 
 
-def test_supplier_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
+@pytest.fixture(scope="module")
+def world_and_url(served: tuple[MapWorld, str, Tokens]) -> tuple[MapWorld, str]:
+    return served[0], served[1]
+
+
+@pytest.fixture(scope="module")
+def tokens(served: tuple[MapWorld, str, Tokens]) -> Tokens:
+    return served[2]
+
+
+def test_supplier_page(browser: Any, world_and_url: tuple[MapWorld, str], tokens: Tokens) -> None:
     world, url = world_and_url
-    with open_map(browser, f"{url}/maps/supplier/{world.supplier_id}", wait_for=".dicm-rank") as m:
+    page_url = f"{url}/maps/supplier/{world.supplier_id}?token={tokens['supplier']}"
+    with open_map(browser, page_url, wait_for=".dicm-rank") as m:
         m.assert_clean()
         assert m.count(".dicm-rank") == world.activities_near_supplier
         # reach circle + site marker per site, territory + local-authority outlines
@@ -60,10 +89,11 @@ def test_supplier_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> Non
 
 
 def test_supplier_popup_shows_hostile_names_as_text(
-    browser: Any, world_and_url: tuple[MapWorld, str]
+    browser: Any, world_and_url: tuple[MapWorld, str], tokens: Tokens
 ) -> None:
     world, url = world_and_url
-    with open_map(browser, f"{url}/maps/supplier/{world.supplier_id}", wait_for=".dicm-rank") as m:
+    page_url = f"{url}/maps/supplier/{world.supplier_id}?token={tokens['supplier']}"
+    with open_map(browser, page_url, wait_for=".dicm-rank") as m:
         m.page.evaluate(
             "() => { document.querySelectorAll('.dicm-rank').forEach(e => e.click()); }"
         )
@@ -71,9 +101,9 @@ def test_supplier_popup_shows_hostile_names_as_text(
         assert m.page.locator(".leaflet-popup-content img").count() == 0
 
 
-def test_coverage_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
+def test_coverage_page(browser: Any, world_and_url: tuple[MapWorld, str], tokens: Tokens) -> None:
     world, url = world_and_url
-    page_url = f"{url}/maps/coverage?territory={world.territory_code}"
+    page_url = f"{url}/maps/coverage?territory={world.territory_code}&token={tokens['pcc']}"
     with open_map(browser, page_url, wait_for="path.leaflet-interactive") as m:
         m.assert_clean()
         assert m.count("path.leaflet-interactive") == world.la_count + 1
@@ -84,17 +114,22 @@ def test_coverage_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> Non
         m.screenshot("api-coverage")
 
 
-def test_coverage_page_for_one_priority(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
+def test_coverage_page_for_one_priority(
+    browser: Any, world_and_url: tuple[MapWorld, str], tokens: Tokens
+) -> None:
     world, url = world_and_url
-    page_url = f"{url}/maps/coverage?territory={world.territory_code}&priority=domestic_abuse"
+    page_url = (
+        f"{url}/maps/coverage?territory={world.territory_code}&priority=domestic_abuse"
+        f"&token={tokens['pcc']}"
+    )
     with open_map(browser, page_url, wait_for="path.leaflet-interactive") as m:
         m.assert_clean()
         assert m.count(".leaflet-control-layers-base input") == 1
 
 
-def test_heatmap_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
+def test_heatmap_page(browser: Any, world_and_url: tuple[MapWorld, str], tokens: Tokens) -> None:
     world, url = world_and_url
-    page_url = f"{url}/maps/heatmap/{world.territory_code}?period=2027"
+    page_url = f"{url}/maps/heatmap/{world.territory_code}?period=2027&token={tokens['pcc']}"
     with open_map(browser, page_url, wait_for="path.leaflet-interactive") as m:
         m.assert_clean()
         # two awarded cash lines in two different res-7 cells, plus the territory outline
@@ -123,8 +158,40 @@ def test_spo_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
         m.screenshot("api-spo")
 
 
-def test_unknown_ids_are_problems_not_pages(world_and_url: tuple[MapWorld, str]) -> None:
+def test_without_a_token_the_browser_shows_a_sign_in_page(
+    browser: Any, world_and_url: tuple[MapWorld, str]
+) -> None:
+    world, url = world_and_url
+    page = browser.new_page()
+    try:
+        for path in (
+            f"/maps/supplier/{world.supplier_id}",
+            f"/maps/heatmap/{world.territory_code}",
+        ):
+            response = page.goto(url + path)
+            assert response is not None and response.status == 401
+            assert "sign-in needed" in page.locator("h1").inner_text()
+            assert page.locator(".leaflet-container").count() == 0
+    finally:
+        page.close()
+
+
+def test_another_account_cannot_open_the_page(
+    world_and_url: tuple[MapWorld, str], tokens: Tokens
+) -> None:
+    world, url = world_and_url
+    # a supplier sees no territory aggregates; a PCC office no supplier's sites
+    heatmap = f"{url}/maps/heatmap/{world.territory_code}"
+    assert httpx.get(heatmap, params={"token": tokens["supplier"]}).status_code == 403
+    finder = f"{url}/maps/supplier/{world.supplier_id}"
+    assert httpx.get(finder, params={"token": tokens["pcc"]}).status_code == 403
+
+
+def test_unknown_ids_are_problems_not_pages(
+    world_and_url: tuple[MapWorld, str], tokens: Tokens
+) -> None:
     _, url = world_and_url
+    admin = {"Authorization": f"Bearer {tokens['admin']}"}
     for path in (
         "/maps/supplier/nope",
         "/maps/spo/nope",
@@ -132,7 +199,7 @@ def test_unknown_ids_are_problems_not_pages(world_and_url: tuple[MapWorld, str])
         "/maps/coverage?territory=E23000999",
         "/maps/coverage?territory=E23000029&need=nope",
     ):
-        response = httpx.get(url + path)
+        response = httpx.get(url + path, headers=admin)
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("application/problem+json")
 

@@ -73,6 +73,22 @@ def test_refused_decisions_change_nothing(world: Store) -> None:
     assert svc.validation_history(world, "act-1") == []
 
 
+@pytest.mark.parametrize("version", [1, 7])
+def test_a_refusal_does_not_depend_on_the_version(world: Store, version: int) -> None:
+    """Permission is checked before the version: a stale caller who may not act is told so."""
+    with pytest.raises(Forbidden):
+        svc.validate_activity(
+            world, "act-1", actor=PROVIDER, expected_version=version, settings=SETTINGS
+        )
+    with pytest.raises(Forbidden):
+        svc.decline_activity(
+            world, "act-1", actor=PROVIDER, expected_version=version, reason="mine"
+        )
+    with pytest.raises(Forbidden):
+        svc.position_activity(world, "act-1", actor=VALIDATOR, expected_version=version)
+    assert world.get(Activity, "act-1").version == 1
+
+
 def test_lapse_expired_marks_only_expired_validations(world: Store) -> None:
     act = world.get(Activity, "act-1")
     world.update(replace(act, validated_until=date(2027, 1, 31)))

@@ -25,7 +25,7 @@ def test_every_entity_type_round_trips_unchanged(store: Store) -> None:
             assert got == dataclasses.replace(
                 entity,
                 local_authority_code="E06000038",
-                territory_code="E23000035",
+                territory_code="E23000029",
                 region_code="E12000008",
             )
         else:
@@ -89,7 +89,7 @@ def test_find_and_count_filter_by_simple_fields_in_id_order(store: Store) -> Non
     assert [a.id for a in store.find(Activity, limit=1, offset=1)] == ["act-2"]
     assert store.count(Activity) == 3
     assert store.count(Activity, provider_id="prov-1") == 1
-    assert store.count(Activity, territory_code="E23000035") == 0  # no boundaries stored
+    assert store.count(Activity, territory_code="E23000029") == 0  # no boundaries stored
     assert store.count(Activity, active="true") == 3
     with pytest.raises(InvalidInput):
         store.find(Activity, location="POINT (0 0)")
@@ -107,7 +107,7 @@ def test_delete_of_a_referenced_entity_is_a_conflict(store: Store) -> None:
 def test_geography_is_found_by_code(store: Store) -> None:
     for entity in one_of_each()[:3]:
         store.put(entity)
-    assert store.get(LocalAuthority, "E06000038").territory_code == "E23000035"
+    assert store.get(LocalAuthority, "E06000038").territory_code == "E23000029"
     assert [la.code for la in store.find(LocalAuthority, region_code="E12000008")] == ["E06000038"]
 
 
@@ -120,9 +120,9 @@ def test_police_plans_are_versioned_and_append_only(store: Store) -> None:
 
     store.put(make_region())
     store.put(make_territory())
-    assert store.plans("E23000035") == [] and store.current_plan("E23000035") is None
+    assert store.plans("E23000029") == [] and store.current_plan("E23000029") is None
     first = PolicePlan(
-        "E23000035",
+        "E23000029",
         1,
         "Police and Crime Plan 2021-2025",
         date(2021, 11, 1),
@@ -135,11 +135,11 @@ def test_police_plans_are_versioned_and_append_only(store: Store) -> None:
     second = dataclasses.replace(first, version=2, title="Refreshed plan", priorities=())
     store.put_plan(second)
     store.put_plan(first)
-    assert store.plans("E23000035") == [first, second]
-    assert store.current_plan("E23000035") == second
+    assert store.plans("E23000029") == [first, second]
+    assert store.current_plan("E23000029") == second
     with pytest.raises(Conflict):
         store.put_plan(dataclasses.replace(first, title="rewritten"))
-    assert store.plans("E23000035")[0].title == first.title
+    assert store.plans("E23000029")[0].title == first.title
     with pytest.raises(UnknownReference):
         store.put_plan(dataclasses.replace(first, territory_code="E23999999"))
 

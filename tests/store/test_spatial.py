@@ -171,7 +171,7 @@ def test_point_to_local_authority_to_territory_to_region(store: Store) -> None:
     chain = store.locate(*READING)
     assert (chain.local_authority_code, chain.territory_code, chain.region_code) == (
         "E06000038",
-        "E23000035",
+        "E23000029",
         "E12000008",
     )
     assert chain.h3_cell is not None and chain.h3_cell > 0
@@ -180,7 +180,7 @@ def test_point_to_local_authority_to_territory_to_region(store: Store) -> None:
     only_territory = store.locate(-1.5, 51.9)  # inside the territory, outside both LAs
     assert (only_territory.local_authority_code, only_territory.territory_code) == (
         None,
-        "E23000035",
+        "E23000029",
     )
     assert only_territory.region_code == "E12000008"
     region_only = store.locate(-1.7, 52.15)
@@ -195,12 +195,12 @@ def test_point_to_local_authority_to_territory_to_region(store: Store) -> None:
 
 def test_activities_in_area_by_code(store: Store) -> None:
     put_geography(store)
-    store.put(LocalAuthority(code="E07000999", name="Boxless", territory_code="E23000035"))
+    store.put(LocalAuthority(code="E07000999", name="Boxless", territory_code="E23000029"))
     points = {"reading": READING, "wokingham": (-0.85, 51.41), "oxford": (-1.2577, 51.752)}
     load(store, points)
     assert [a.id for a in store.activities_in_area("E06000038")] == ["reading"]
     assert [a.id for a in store.activities_in_area("E06000041")] == ["wokingham"]
-    assert [a.id for a in store.activities_in_area("E23000035")] == [
+    assert [a.id for a in store.activities_in_area("E23000029")] == [
         "oxford",
         "reading",
         "wokingham",
@@ -211,7 +211,7 @@ def test_activities_in_area_by_code(store: Store) -> None:
         "wokingham",
     ]
     assert store.activities_in_area("E07000999") == []  # no geometry: by code, none have it
-    query = ActivityQuery(territory_code="E23000035")
+    query = ActivityQuery(territory_code="E23000029")
     assert len(store.nearest_activities(*READING, radius_m=50_000, k=10, query=query)) == 3
     with pytest.raises(NotFound):
         store.activities_in_area("E06999999")
@@ -223,7 +223,7 @@ def test_put_fills_area_codes_but_keeps_given_ones(store: Store) -> None:
     stored = store.get(type(make_activity()), "a")
     assert (stored.local_authority_code, stored.territory_code, stored.region_code) == (
         "E06000038",
-        "E23000035",
+        "E23000029",
         "E12000008",
     )
     store.put(make_activity(id="b", local_authority_code="E06000041"))

@@ -46,7 +46,7 @@ def make_spo(**overrides: Any) -> Spo:
         lon=-0.973,
         lat=51.4543,
         local_authority_code="E06000038",
-        territory_code="E23000035",
+        territory_code="E23000029",
     )
     score = ScoreBreakdown(
         rubric_id="rubric-1",
@@ -103,7 +103,7 @@ def make_account(**overrides: Any) -> Account:
         id="acct-1",
         name="TVP validator",
         role=Role.VALIDATOR,
-        territory_code="E23000035",
+        territory_code="E23000029",
         token_hash="sha256:abc",
     )
     return replace(base, **overrides)
@@ -123,8 +123,8 @@ def one_of_each() -> list[Entity]:
         make_provider(),
         make_activity(),
         make_supplier(),
-        make_buyer(territory_code="E23000035"),
-        make_lotted_tender(territory_code="E23000035"),
+        make_buyer(territory_code="E23000029"),
+        make_lotted_tender(territory_code="E23000029"),
         make_contract(),
         make_spo(),
         make_progress(),
