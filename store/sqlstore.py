@@ -1,4 +1,5 @@
-"""What both SQL adapters share: CRUD with optimistic locking, plans, the audit log.
+"""What both SQL adapters share: CRUD with optimistic locking (plans and the audit log come
+from ``store.sql_records``).
 
 Dialect-specific work (spatial queries, upserts, transaction flavour) is left to the
 subclasses in ``store.sqlite`` and ``store.postgis``.
@@ -11,10 +12,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Engine, Integer, func, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, Engine, func, insert, select
 
-from domain.errors import InvalidInput, Locked, NotFound, StaleVersion, UnknownReference
+from domain.errors import NotFound, UnknownReference
 from domain.model import (
     Account,
     Activity,
@@ -22,7 +22,6 @@ from domain.model import (
     AreaChain,
     AuditEntry,
     LocalAuthority,
-    PolicePlan,
     Region,
     Territory,
 )
@@ -30,18 +29,23 @@ from spo.model import Spo
 from store import schema
 from store.codec_rows import (
     Mapping_,
-    audit_to_row,
     entity_key,
     entity_to_row,
     mapping_for,
-    plan_to_row,
-    row_to_audit,
     row_to_entity,
-    row_to_plan,
+)
+from store.crud_checks import (
+    check_spo_lock,
+    dangling_reference,
+    describe,
+    filter_clauses,
+    insert_audit,
+    raise_missing_or_stale,
 )
 from store.errors import translated
 from store.port import ENTITY_TYPES, ActivityQuery, E, Entity, Nearby
 from store.query import ALL_ACTIVITIES, matches
+from store.sql_records import PlansAndAudit
 from store.validate import check_entity
 
 _AREA_KINDS: set[type] = {LocalAuthority, Territory, Region}
@@ -49,7 +53,7 @@ _AREA_KINDS: set[type] = {LocalAuthority, Territory, Region}
 _GENERATION = select(func.coalesce(func.sum(schema.store_generations.c.value), 0))
 
 
-class SqlStore:
+class SqlStore(PlansAndAudit):
     """The dialect-neutral half of a Store; subclasses add the spatial methods."""
 
     def __init__(self, engine: Engine, *, h3_resolution: int = 8) -> None:
@@ -123,16 +127,16 @@ class SqlStore:
         check_entity(entity)
         entity = self._with_codes([entity])[0]
         row = entity_to_row(entity, h3_resolution=self.h3_resolution)
-        what = _describe(entity)
+        what = describe(entity)
         try:
             with translated(what), self._write() as conn:
                 conn.execute(insert(mapping.table).values(row))
                 bumped = self._bump(conn, {type(entity)})
                 if audit is not None:
-                    self._insert_audit(conn, audit)
+                    insert_audit(conn, audit)
         except UnknownReference:
             raise UnknownReference(
-                self._dangling(mapping, row) or f"{what}: unknown reference"
+                dangling_reference(self._engine, mapping, row) or f"{what}: unknown reference"
             ) from None
         self._changed({type(entity)}, {entity_key(entity)}, bumped)
 
@@ -171,7 +175,7 @@ class SqlStore:
         entity = self._with_codes([entity])[0]  # type: ignore[assignment]
         row = entity_to_row(entity, h3_resolution=self.h3_resolution)
         key = entity_key(entity)
-        table, what = mapping.table, _describe(entity)
+        table, what = mapping.table, describe(entity)
         stmt = table.update().where(table.c[mapping.key] == key)
         expected = getattr(entity, "version", None)
         if mapping.versioned:
@@ -180,15 +184,15 @@ class SqlStore:
         try:
             with translated(what), self._write() as conn:
                 if isinstance(entity, Spo):
-                    self._check_spo_lock(conn, entity)
+                    check_spo_lock(conn, entity)
                 if conn.execute(stmt.values(row)).rowcount == 0:
-                    self._raise_missing_or_stale(conn, mapping, key, what)
+                    raise_missing_or_stale(conn, mapping, key, what)
                 bumped = self._bump(conn, {type(entity)})
                 if audit is not None:
-                    self._insert_audit(conn, audit)
+                    insert_audit(conn, audit)
         except UnknownReference:
             raise UnknownReference(
-                self._dangling(mapping, row) or f"{what}: unknown reference"
+                dangling_reference(self._engine, mapping, row) or f"{what}: unknown reference"
             ) from None
         self._changed({type(entity)}, {key}, bumped)
         if mapping.versioned:
@@ -207,7 +211,7 @@ class SqlStore:
     def find(self, kind: type[E], *, limit: int = 100, offset: int = 0, **filters: str) -> list[E]:
         mapping = mapping_for(kind)
         table = mapping.table
-        stmt = select(table).where(*self._filters(mapping, filters))
+        stmt = select(table).where(*filter_clauses(mapping, filters))
         stmt = stmt.order_by(table.c[mapping.key]).limit(limit).offset(offset)
         with self._read() as conn:
             rows = conn.execute(stmt).all()
@@ -216,47 +220,9 @@ class SqlStore:
     def count(self, kind: type[Entity], **filters: str) -> int:
         mapping = mapping_for(kind)
         stmt = select(func.count()).select_from(mapping.table)
-        stmt = stmt.where(*self._filters(mapping, filters))
+        stmt = stmt.where(*filter_clauses(mapping, filters))
         with self._read() as conn:
             return int(conn.execute(stmt).scalar_one())
-
-    # --- plans ----------------------------------------------------------------------------
-    def put_plan(self, plan: PolicePlan) -> None:
-        what = f"plan version {plan.version} of territory {plan.territory_code}"
-        try:
-            with translated(what), self._write() as conn:
-                conn.execute(insert(schema.police_plans).values(plan_to_row(plan)))
-                self._bump_names(conn, ["plans"])
-        except UnknownReference:
-            raise UnknownReference(f"territory {plan.territory_code!r} does not exist") from None
-
-    def plans(self, territory_code: str) -> list[PolicePlan]:
-        table = schema.police_plans
-        stmt = select(table).where(table.c.territory_code == territory_code)
-        with self._read() as conn:
-            rows = conn.execute(stmt.order_by(table.c.version)).all()
-        return [row_to_plan(row._mapping) for row in rows]
-
-    def current_plan(self, territory_code: str) -> PolicePlan | None:
-        versions = self.plans(territory_code)
-        return versions[-1] if versions else None
-
-    # --- audit ----------------------------------------------------------------------------
-    def append_audit(self, entry: AuditEntry) -> AuditEntry:
-        with translated("an audit record"), self._write() as conn:
-            return self._insert_audit(conn, entry)
-
-    def audit_log(
-        self, *, entity_type: str | None = None, entity_id: str | None = None
-    ) -> Sequence[AuditEntry]:
-        table = schema.audit_log
-        stmt = select(table).order_by(table.c.id)
-        if entity_type is not None:
-            stmt = stmt.where(table.c.entity_type == entity_type)
-        if entity_id is not None:
-            stmt = stmt.where(table.c.entity_id == entity_id)
-        with self._read() as conn:
-            return [row_to_audit(row._mapping) for row in conn.execute(stmt).all()]
 
     # --- spatial shared parts ------------------------------------------------------------------
     def locate(self, lon: float, lat: float) -> AreaChain:
@@ -325,77 +291,3 @@ class SqlStore:
                 region_code=act.region_code or chain.region_code,
             )
         return result
-
-    def _insert_audit(self, conn: Connection, entry: AuditEntry) -> AuditEntry:
-        table = schema.audit_log
-        new_id = conn.execute(
-            insert(table).values(audit_to_row(entry)).returning(table.c.id)
-        ).scalar_one()
-        return dataclasses.replace(entry, id=int(new_id))
-
-    def _raise_missing_or_stale(
-        self, conn: Connection, mapping: Mapping_, key: str, what: str
-    ) -> None:
-        table = mapping.table
-        stored = conn.execute(
-            select(table.c[mapping.key]).where(table.c[mapping.key] == key)
-        ).first()
-        if stored is None:
-            raise NotFound(f"{what} does not exist")
-        raise StaleVersion(f"{what} was changed by someone else: read it again")
-
-    def _check_spo_lock(self, conn: Connection, spo: Spo) -> None:
-        """A locked SPO's lines and hash change only together with a new variation."""
-        table = schema.spos
-        row = conn.execute(select(table).where(table.c.id == spo.id).with_for_update()).first()
-        if row is None:
-            return
-        stored: Spo = row_to_entity(Spo, row._mapping)
-        if not stored.is_locked or stored.version != spo.version:
-            return
-        changed = stored.lines != spo.lines or stored.content_hash != spo.content_hash
-        if changed and len(spo.variations) <= len(stored.variations):
-            raise Locked(f"SPO {spo.id!r} is locked: record a variation to change it")
-
-    def _filters(self, mapping: Mapping_, filters: dict[str, Any]) -> list[Any]:
-        clauses = []
-        for name, value in filters.items():
-            column = mapping.table.c.get(name)
-            if column is None or name in ("data", "themes") or _is_geometry(column):
-                raise InvalidInput(f"cannot filter {mapping.kind.__name__} by {name!r}")
-            clauses.append(column == _coerce(column, value))
-        return clauses
-
-    def _dangling(self, mapping: Mapping_, row: dict[str, Any]) -> str | None:
-        """Name the foreign key of ``row`` that points at nothing (for a clear message)."""
-        try:
-            with self._engine.connect() as conn:
-                for fk in mapping.table.foreign_keys:
-                    value = row.get(fk.parent.name)
-                    if value is None:
-                        continue
-                    target = fk.column
-                    hit = conn.execute(select(target).where(target == value)).first()
-                    if hit is None:
-                        return f"{fk.parent.name} {value!r} does not exist"
-        except SQLAlchemyError:
-            return None
-        return None
-
-
-def _describe(entity: object) -> str:
-    return f"{type(entity).__name__} {entity_key(entity)!r}"
-
-
-def _is_geometry(column: Any) -> bool:
-    from store.types import GeoColumn
-
-    return isinstance(column.type, GeoColumn)
-
-
-def _coerce(column: Any, value: Any) -> Any:
-    if isinstance(column.type, Boolean) and isinstance(value, str):
-        return value.lower() in ("1", "true", "yes")
-    if isinstance(column.type, Integer) and isinstance(value, str):
-        return int(value)
-    return value

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from pydantic import BaseModel
+from pydantic_core import to_json
 
 from matching.result import Match, Recommendation
 
@@ -88,7 +87,7 @@ def recommendation_to_json(r: Recommendation) -> bytes:
         "matches": [_match_dict(m) for m in r.matches],
         "reason": r.reason,
     }
-    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+    return to_json(body)
 
 
 def _match_dict(m: Match) -> dict[str, object]:

@@ -113,6 +113,22 @@ _FITTED: weakref.WeakKeyDictionary[Store, FittedRecommender] = weakref.WeakKeyDi
 _FITTING = threading.Lock()
 
 
+def needs_fit(
+    store: Store,
+    *,
+    need_by_area: Mapping[str, float] | None = None,
+    as_of: date | None = None,
+) -> bool:
+    """True when the next ``recommend`` would fit first (the store changed, a new day): an
+    async caller then runs ``fitted_recommender`` in a thread instead of its event loop."""
+    cached = _FITTED.get(store)
+    return cached is None or not cached.is_fresh(store.generation(), _key(need_by_area, as_of))
+
+
+def _key(need_by_area: Mapping[str, float] | None, as_of: date | None) -> tuple[object, ...]:
+    return (as_of or date.today(), tuple(sorted((need_by_area or {}).items())))
+
+
 def fitted_recommender(
     store: Store,
     *,
@@ -126,8 +142,8 @@ def fitted_recommender(
     generation on newer data: the next call refits, and no call gets data older than the
     generation it read.
     """
+    key = _key(need_by_area, as_of)
     day = as_of or date.today()
-    key: tuple[object, ...] = (day, tuple(sorted((need_by_area or {}).items())))
     generation = store.generation()
     cached = _FITTED.get(store)
     if cached is not None and cached.is_fresh(generation, key):

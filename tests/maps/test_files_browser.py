@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shapely.geometry import shape
+from shapely.geometry import MultiPolygon, Polygon, shape
 
 from maps.coverage import coverage_map
 from maps.heatmap import heatmap_map
@@ -61,7 +61,7 @@ def test_many_markers_cluster(browser: Any, tmp_path: Path) -> None:
 
 def test_coverage_file_switches_priority_and_panel(browser: Any, tmp_path: Path) -> None:
     areas = coverage_areas("x")
-    reversed_need = [AreaCoverage(a.code, a.name, a.geometry, need=-a.need) for a in areas]
+    reversed_need = [AreaCoverage(a.code, a.name, a.geometry, need=-(a.need or 0.0)) for a in areas]
     m = coverage_map(
         {"serious_violence": areas, "domestic_abuse": reversed_need},
         priority_labels={"serious_violence": "Violence", "domestic_abuse": "Abuse"},
@@ -100,13 +100,19 @@ def test_spo_file_draws_lines_with_amounts(browser: Any, tmp_path: Path) -> None
         assert sorted(labels) == ["200 hours", "30 items", "£5,000"]
 
 
+def _area(geometry: dict[str, Any]) -> Polygon | MultiPolygon:
+    area = shape(geometry)
+    assert isinstance(area, Polygon | MultiPolygon)
+    return area
+
+
 def _national_areas(shared_data: Path) -> list[AreaCoverage]:
     fc = json.loads((shared_data / "boundaries" / "lad_dec2024_uk_bgc.geojson").read_text())
     with (shared_data / "imd" / "imd2019_lad23_england_popweighted.csv").open() as f:
         imd = {r["LAD23CD"]: float(r["Score"]) for r in csv.DictReader(f)}
     return [
         AreaCoverage(
-            p["LAD24CD"], p["LAD24NM"], shape(feat["geometry"]), need=imd.get(p["LAD24CD"])
+            p["LAD24CD"], p["LAD24NM"], _area(feat["geometry"]), need=imd.get(p["LAD24CD"])
         )
         for feat in fc["features"]
         for p in [feat["properties"]]
