@@ -7,7 +7,8 @@ Reads go through the visibility rules first, so another organisation's SPO is a 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Path, Query, Request
 
@@ -34,7 +35,9 @@ from api.services import spo as service
 from api.services.events import Broadcaster
 from domain.model import Account
 from domain.vocabulary import Role
+from spo.model import Spo
 from spo.scoring import Mark
+from store.port import Store
 
 router = APIRouter(prefix="/spos", tags=["spos"], responses=PROBLEM_RESPONSES)
 IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
@@ -50,6 +53,35 @@ def _actor(store: StoreDep, viewer: ViewerDep, spo_id: str) -> Account:
 def _bus(request: Request) -> Broadcaster:
     bus: Broadcaster = request.app.state.broadcaster
     return bus
+
+
+class _Move(Protocol):
+    """A service step that moves only the SPO's state: it needs the caller and the version."""
+
+    def __call__(
+        self,
+        store: Store,
+        spo_id: str,
+        *,
+        actor: Account,
+        expected_version: int,
+        bus: Broadcaster | None = None,
+    ) -> Spo: ...
+
+
+def _move(
+    request: Request,
+    spo_id: str,
+    body: Versioned,
+    store: Store,
+    viewer: Account | None,
+    step: _Move,
+) -> SpoOut:
+    """Run ``step`` as the caller (404 first if they may not see the SPO), answer the new SPO."""
+    actor = _actor(store, viewer, spo_id)
+    return SpoOut.of(
+        step(store, spo_id, actor=actor, expected_version=body.expected_version, bus=_bus(request))
+    )
 
 
 @router.get("", response_model=list[SpoOut])
@@ -135,12 +167,7 @@ def submit(
     request: Request, spo_id: IdPath, body: Versioned, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """Submit the draft with the bid."""
-    actor = _actor(store, viewer, spo_id)
-    return SpoOut.of(
-        service.submit(
-            store, spo_id, actor=actor, expected_version=body.expected_version, bus=_bus(request)
-        )
-    )
+    return _move(request, spo_id, body, store, viewer, service.submit)
 
 
 @router.post("/{spo_id}/withdraw", response_model=SpoOut)
@@ -148,16 +175,8 @@ def withdraw(
     request: Request, spo_id: IdPath, body: Versioned, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """Withdraw a draft or submitted SPO."""
-    actor = _actor(store, viewer, spo_id)
-    return SpoOut.of(
-        service.withdraw(
-            store,
-            spo_id,
-            actor=actor,
-            reason=body.reason,
-            expected_version=body.expected_version,
-            bus=_bus(request),
-        )
+    return _move(
+        request, spo_id, body, store, viewer, partial(service.withdraw, reason=body.reason)
     )
 
 
@@ -202,17 +221,7 @@ def reject(
     request: Request, spo_id: IdPath, body: Versioned, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """Not awarded: closed, never formalised."""
-    actor = _actor(store, viewer, spo_id)
-    return SpoOut.of(
-        service.reject(
-            store,
-            spo_id,
-            actor=actor,
-            reason=body.reason,
-            expected_version=body.expected_version,
-            bus=_bus(request),
-        )
-    )
+    return _move(request, spo_id, body, store, viewer, partial(service.reject, reason=body.reason))
 
 
 @router.post("/{spo_id}/start-delivery", response_model=SpoOut)
@@ -220,12 +229,7 @@ def start_delivery(
     request: Request, spo_id: IdPath, body: Versioned, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """The awarded SPO moves into delivery."""
-    actor = _actor(store, viewer, spo_id)
-    return SpoOut.of(
-        service.start_delivery(
-            store, spo_id, actor=actor, expected_version=body.expected_version, bus=_bus(request)
-        )
-    )
+    return _move(request, spo_id, body, store, viewer, service.start_delivery)
 
 
 @router.post("/{spo_id}/progress", status_code=201, response_model=ProgressReportOut)
@@ -267,17 +271,7 @@ def review(
     request: Request, spo_id: IdPath, body: Versioned, store: StoreDep, viewer: ViewerDep
 ) -> SpoOut:
     """The buyer's review closes the SPO."""
-    actor = _actor(store, viewer, spo_id)
-    return SpoOut.of(
-        service.review(
-            store,
-            spo_id,
-            actor=actor,
-            reason=body.reason,
-            expected_version=body.expected_version,
-            bus=_bus(request),
-        )
-    )
+    return _move(request, spo_id, body, store, viewer, partial(service.review, reason=body.reason))
 
 
 @router.post("/{spo_id}/vary", response_model=SpoOut)

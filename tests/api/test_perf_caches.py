@@ -1,0 +1,200 @@
+"""The caches behind the fast match and token paths are never stale (every backend).
+
+The fitted recommender and token lookups are remembered per store until the store's
+generation moves; these tests write through every path a user would (the same store, another
+process's store on the same database, the HTTP API) and check the very next answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.schemas.matches import RecommendationOut
+from api.services.accounts import create_account
+from api.services.matching import recommend_for_supplier
+from dicm.settings import Settings
+from domain.model import Account, Activity, PlanPriority, PolicePlan
+from domain.vocabulary import Role, SupportType, ValidationStatus
+from spo.model import Spo, SpoLine, SpoState
+from store.factory import open_store
+from store.port import Store
+from tests.builders import (
+    READING,
+    THAMES_VALLEY,
+    make_activity,
+    make_buyer,
+    make_provider,
+    make_region,
+    make_supplier,
+    make_tender,
+    make_territory,
+)
+from tests.store.world import make_spo
+
+PLAN = PolicePlan(
+    THAMES_VALLEY,
+    1,
+    "Police and Criminal Justice Plan",
+    date(2021, 7, 1),
+    (PlanPriority("serious_violence", "Serious violence"),),
+    "test",
+)
+
+
+@pytest.fixture
+def world(store: Store) -> Store:
+    store.put_many(
+        [
+            make_region(),
+            make_territory(),
+            make_provider(),
+            make_activity(id="act-1", territory_code=THAMES_VALLEY),
+            make_activity(
+                id="act-new",
+                lon_lat=(READING[0] + 0.02, READING[1]),
+                territory_code=THAMES_VALLEY,
+                validation_status=ValidationStatus.PENDING,
+            ),
+            make_supplier(),
+            make_buyer(),
+            make_tender(territory_code=THAMES_VALLEY),
+        ]
+    )
+    return store
+
+
+@pytest.fixture
+def other_process(world: Store, backend_settings: Settings) -> Iterator[Store]:
+    """A second store on the same database, as another dicm process would open it."""
+    other = open_store(backend_settings, migrate=False)
+    yield other
+    other.close()
+
+
+@pytest.fixture
+def admin(world: Store, backend_settings: Settings) -> Iterator[tuple[TestClient, str]]:
+    _, token = create_account(world, id_="admin-1", name="Admin", role=Role.ADMIN)
+    app = create_app(backend_settings, store=world)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client, token
+
+
+def matched_ids(store: Store) -> list[str]:
+    return [m.activity_id for m in recommend_for_supplier(store, "sup-1").matches]
+
+
+def validated(store: Store, activity_id: str) -> Activity:
+    activity = store.get(Activity, activity_id)
+    return replace(activity, validation_status=ValidationStatus.VALIDATED)
+
+
+def test_generation_grows_with_every_write_a_cache_depends_on(world: Store) -> None:
+    writes = [
+        lambda: world.update(validated(world, "act-new")),
+        lambda: world.put(make_activity(id="act-3", territory_code=THAMES_VALLEY)),
+        lambda: world.delete(Activity, "act-3"),
+        lambda: world.put_plan(PLAN),
+        lambda: world.put(make_spo(lines=(_cash_line(),), state=SpoState.SCORED)),
+        lambda: world.update(replace(world.get(Spo, "spo-1"), state=SpoState.AWARDED)),
+        lambda: world.update(make_territory(name="Thames Valley Police area")),
+        lambda: world.put(Account("acct-9", "Someone", Role.ADMIN, token_hash="x")),
+    ]
+    seen = [world.generation()]
+    for write in writes:
+        write()
+        seen.append(world.generation())
+    assert all(b > a for a, b in itertools.pairwise(seen)), seen
+
+
+def test_a_newly_validated_activity_is_matched_at_once(world: Store) -> None:
+    assert matched_ids(world) == ["act-1"]
+    world.update(validated(world, "act-new"))
+    assert sorted(matched_ids(world)) == ["act-1", "act-new"]
+
+
+def test_a_write_by_another_process_is_seen_at_once(world: Store, other_process: Store) -> None:
+    assert matched_ids(world) == ["act-1"]
+    other_process.update(validated(other_process, "act-new"))
+    assert sorted(matched_ids(world)) == ["act-1", "act-new"]
+    other_process.delete(Activity, "act-new")
+    assert matched_ids(world) == ["act-1"]
+
+
+def test_an_awarded_spo_lowers_saturation_on_the_next_match(world: Store) -> None:
+    def saturation() -> float:
+        best = recommend_for_supplier(world, "sup-1").matches[0]
+        return best.feature("saturation").value
+
+    world.put(make_spo(lines=(_cash_line(),), state=SpoState.SCORED))
+    assert saturation() == 1.0  # scored is not committed support
+    world.update(replace(world.get(Spo, "spo-1"), state=SpoState.AWARDED))
+    assert saturation() == pytest.approx(0.5)
+
+
+def test_a_new_plan_is_used_by_the_next_match(world: Store) -> None:
+    before = recommend_for_supplier(world, "sup-1").matches[0].explanation
+    world.put_plan(PLAN)
+    after = recommend_for_supplier(world, "sup-1").matches[0].explanation
+    assert "Police & Crime Plan priority" not in before
+    assert "Police & Crime Plan priority: serious violence" in after
+
+
+def test_the_http_match_sees_a_validation_at_once(
+    world: Store, admin: tuple[TestClient, str]
+) -> None:
+    client, token = admin
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def ids() -> list[str]:
+        r = client.get("/suppliers/sup-1/matches", headers=headers)
+        assert r.status_code == 200, r.text
+        return sorted(m["activity_id"] for m in r.json()["matches"])
+
+    assert ids() == ["act-1"]
+    world.update(validated(world, "act-new"))
+    assert ids() == ["act-1", "act-new"]
+
+
+def test_the_match_body_is_exactly_the_documented_model(
+    world: Store, admin: tuple[TestClient, str]
+) -> None:
+    client, token = admin
+    world.put_plan(PLAN)
+    r = client.get(
+        "/suppliers/sup-1/matches?tender=tender-1&radius_m=30000&weights=proximity:2",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/json"
+    served = recommend_for_supplier(
+        world, "sup-1", tender_id="tender-1", radius_m=30_000, weights={"proximity": 2}
+    )
+    expected = RecommendationOut.of(served).model_dump(mode="json")
+    assert RecommendationOut.model_validate(r.json()).model_dump(mode="json") == expected
+    assert r.json() == expected
+    assert r.json()["matches"]
+
+
+@pytest.mark.parametrize("writer", ["same", "other"])
+def test_a_deactivated_token_stops_working_at_once(
+    world: Store, other_process: Store, admin: tuple[TestClient, str], writer: str
+) -> None:
+    client, _ = admin
+    account, token = create_account(world, id_="sup-user", name="Sup", role=Role.ADMIN)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/accounts/me", headers=headers).status_code == 200
+    assert client.get("/accounts/me", headers=headers).status_code == 200  # remembered
+    store = world if writer == "same" else other_process
+    store.update(replace(store.get(Account, account.id), active=False))
+    assert client.get("/accounts/me", headers=headers).status_code == 401
+
+
+def _cash_line() -> SpoLine:
+    return SpoLine("l1", "act-1", SupportType.CASH, 10_000.0, "GBP", "serious_violence")
