@@ -8,7 +8,13 @@ app with uvicorn in a child process on 127.0.0.1, and drives two workloads one a
 
 Prints requests/s, p50/p95/p99 latency and errors per workload, and the ratio of the match p95
 to the near-search p95 (its peer in the same run). Target: no errors, match p95 under 100 ms.
-Stops by itself. Run: ``.venv/bin/python -m bench.load [--seconds 30] [--clients 32]``.
+Stops by itself. Run: ``.venv/bin/python -m bench.load [--seconds 30] [--clients 32]
+[--workers 2] [--httpx]``; ``--clients 1`` gives the single-client latencies.
+
+The clients share the server's cores, so by default they speak a minimal keep-alive HTTP/1.1
+(``LeanConnection``, ~0.1 ms of CPU per request) rather than httpx (~0.9 ms, a third of the
+server's own cost per request), which would measure the client as much as the server. A 200
+whose body is not a JSON object counts as an error. ``--httpx`` drives with httpx instead.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import SettingsDep, StoreDep, ViewerDep
 from api.routes._common import GeoJSONResponse, LimitQuery, OffsetQuery, collection, page_limit
@@ -52,7 +52,7 @@ def list_activities(
     provider: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
-) -> ActivityCollection:
+) -> Response:
     """Activities as GeoJSON, filtered by bbox, distance or area; validated ones are public."""
     where = SpatialFilter(
         bbox=catalogue.parse_bbox(bbox) if bbox else None,
@@ -69,7 +69,10 @@ def list_activities(
         offset=offset,
         **extra,
     )
-    return _collection(request, page)
+    # serialised once, here: returned as a model it would be validated again (the hot path of
+    # ``near`` searches); the schema is still ``response_model``
+    body = _collection(request, page).model_dump_json(by_alias=True)
+    return Response(body, media_type=GeoJSONResponse.media_type)
 
 
 @router.post(

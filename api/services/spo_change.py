@@ -104,11 +104,11 @@ def publish(bus: Broadcaster | None, loaded: Loaded, saved: Spo, kind: str, acto
 def change(
     store: Store,
     spo_id: str,
-    *,
+    action: Action,
     actor: Account,
     expected_version: int,
-    action: Action,
     edit: Callable[[Loaded], Spo],
+    *,
     at: datetime | None = None,
     reason: str | None = None,
     detail: Callable[[Loaded, Spo], Mapping[str, Any]] | None = None,
@@ -150,13 +150,5 @@ def move(
 ) -> Spo:
     """A :func:`change` that leaves the SPO's content as it is and moves only its state."""
     return change(
-        store,
-        spo_id,
-        actor=actor,
-        expected_version=expected_version,
-        action=action,
-        edit=unchanged,
-        reason=reason,
-        at=at,
-        bus=bus,
+        store, spo_id, action, actor, expected_version, unchanged, reason=reason, at=at, bus=bus
     )

@@ -105,10 +105,10 @@ def add_line(
     return change(
         store,
         spo_id,
-        actor=actor,
-        expected_version=expected_version,
-        action=Action.EDIT,
-        edit=edit,
+        Action.EDIT,
+        actor,
+        expected_version,
+        edit,
         at=when,
         bus=bus,
         detail=lambda _l, after: {"added_line": line_to_dict(spo_lines.get_line(after, line_id))},
@@ -129,12 +129,12 @@ def remove_line(
     return change(
         store,
         spo_id,
-        actor=actor,
-        expected_version=expected_version,
-        action=Action.EDIT,
+        Action.EDIT,
+        actor,
+        expected_version,
+        lambda loaded: spo_lines.remove_line(loaded.spo, line_id),
         at=at,
         bus=bus,
-        edit=lambda loaded: spo_lines.remove_line(loaded.spo, line_id),
         detail=lambda loaded, _a: {
             "removed_line": line_to_dict(spo_lines.get_line(loaded.spo, line_id))
         },

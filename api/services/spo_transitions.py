@@ -37,16 +37,7 @@ def submit(
             raise InvalidInput("an SPO without lines cannot be submitted")
         return loaded.spo
 
-    return change(
-        store,
-        spo_id,
-        actor=actor,
-        expected_version=expected_version,
-        action=Action.SUBMIT,
-        edit=edit,
-        at=at,
-        bus=bus,
-    )
+    return change(store, spo_id, Action.SUBMIT, actor, expected_version, edit, at=at, bus=bus)
 
 
 def withdraw(
@@ -97,10 +88,10 @@ def score(
     return change(
         store,
         spo_id,
-        actor=actor,
-        expected_version=expected_version,
-        action=Action.SCORE,
-        edit=edit,
+        Action.SCORE,
+        actor,
+        expected_version,
+        edit,
         at=when,
         bus=bus,
         detail=lambda _l, after: {
@@ -137,10 +128,10 @@ def award(
     saved = change(
         store,
         spo_id,
-        actor=actor,
-        expected_version=expected_version,
-        action=Action.AWARD,
-        edit=lambda loaded: lock(loaded.spo, at=when),
+        Action.AWARD,
+        actor,
+        expected_version,
+        lambda loaded: lock(loaded.spo, at=when),
         at=when,
         bus=bus,
         detail=lambda _l, after: {"lines": [line_to_dict(x) for x in after.lines]},
@@ -231,10 +222,10 @@ def vary(
     return change(
         store,
         spo_id,
-        actor=actor,
-        expected_version=expected_version,
-        action=Action.VARY,
-        edit=lambda loaded: vary_lines(
+        Action.VARY,
+        actor,
+        expected_version,
+        lambda loaded: vary_lines(
             loaded.spo, tuple(lines), reason=reason, approved_by=actor.id, at=when
         ),
         at=when,

@@ -89,6 +89,18 @@ def _load(
     return activity
 
 
+def _load_own(store: Store, activity_id: str, expected_version: int, actor: Account) -> Activity:
+    """:func:`_load` for a change only the activity's own provider (or an admin) may make."""
+    return _load(
+        store,
+        activity_id,
+        expected_version,
+        actor=actor,
+        allowed=rules.may_position,
+        refusal=POSITION_REFUSAL,
+    )
+
+
 def position_activity(
     store: Store,
     activity_id: str,
@@ -100,14 +112,7 @@ def position_activity(
 ) -> Activity:
     """The provider (re)positions its activity: PENDING until a validator decides."""
     when = _now(at)
-    before = _load(
-        store,
-        activity_id,
-        expected_version,
-        actor=actor,
-        allowed=rules.may_position,
-        refusal=POSITION_REFUSAL,
-    )
+    before = _load_own(store, activity_id, expected_version, actor)
     after = rules.position(before, actor)
     return store.update(after, audit=_entry(actor.id, "position", before, after, when, reason))
 
@@ -130,14 +135,7 @@ def update_activity(
     from its new location. Other edits keep the current validation. The provider is fixed.
     """
     when = _now(at)
-    before = _load(
-        store,
-        changed.id,
-        expected_version,
-        actor=actor,
-        allowed=rules.may_position,
-        refusal=POSITION_REFUSAL,
-    )
+    before = _load_own(store, changed.id, expected_version, actor)
     if changed.provider_id != before.provider_id:
         raise InvalidInput("an activity cannot move to another provider")
     after = replace(

@@ -8,7 +8,7 @@ process's store on the same database, the HTTP API) and check the very next answ
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.schemas.activities import ActivityCollection
 from api.schemas.matches import RecommendationOut
 from api.services.accounts import create_account
 from api.services.matching import recommend_for_supplier
@@ -96,7 +97,7 @@ def validated(store: Store, activity_id: str) -> Activity:
 
 
 def test_generation_grows_with_every_write_a_cache_depends_on(world: Store) -> None:
-    writes = [
+    writes: list[Callable[[], object]] = [
         lambda: world.update(validated(world, "act-new")),
         lambda: world.put(make_activity(id="act-3", territory_code=THAMES_VALLEY)),
         lambda: world.delete(Activity, "act-3"),
@@ -198,3 +199,15 @@ def test_a_deactivated_token_stops_working_at_once(
 
 def _cash_line() -> SpoLine:
     return SpoLine("l1", "act-1", SupportType.CASH, 10_000.0, "GBP", "serious_violence")
+
+
+def test_the_near_listing_body_is_exactly_the_documented_model(
+    world: Store, admin: tuple[TestClient, str]
+) -> None:
+    client, _ = admin
+    r = client.get(f"/activities?near={READING[0]},{READING[1]},25000&limit=20")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/geo+json"
+    body = r.json()
+    assert ActivityCollection.model_validate(body).model_dump(mode="json", by_alias=True) == body
+    assert [f["id"] for f in body["features"]] == ["act-1"]
