@@ -16,6 +16,7 @@ from types import ModuleType
 
 from fastapi import FastAPI
 
+from api import heap
 from api.middleware import BodySizeLimit
 from api.problems import install_problem_handlers
 from api.routes import (
@@ -65,9 +66,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = _open_store(settings) if owned else store
+        heap.settle()
         try:
             yield
         finally:
+            heap.release()
             if owned:
                 app.state.store.close()
 

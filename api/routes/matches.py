@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
+from api import heap
 from api.deps import StoreDep, ViewerDep
 from api.schemas.activities import ID_PATTERN
 from api.schemas.common import PROBLEM_RESPONSES
@@ -54,6 +55,7 @@ async def matches(
     supplier = catalogue.get_supplier(store, viewer, supplier_id)
     if matching.needs_fit(store):  # seconds on a large store: not on the event loop
         await run_in_threadpool(matching.fitted_recommender, store)
+        heap.settle()  # the fitted state lives until the next change: out of the GC's walk
     result = matching.recommend(
         store,
         supplier,

@@ -101,6 +101,20 @@ def _load_own(store: Store, activity_id: str, expected_version: int, actor: Acco
     )
 
 
+def _load_for_validator(
+    store: Store, activity_id: str, expected_version: int, actor: Account, verb: str
+) -> Activity:
+    """:func:`_load` for a decision only a validator for the activity's territory may take."""
+    return _load(
+        store,
+        activity_id,
+        expected_version,
+        actor=actor,
+        allowed=rules.may_validate,
+        refusal=f"only a validator for the activity's territory may {verb} it",
+    )
+
+
 def position_activity(
     store: Store,
     activity_id: str,
@@ -179,14 +193,7 @@ def validate_activity(
 ) -> Activity:
     """Validate (or renew) for ``settings.validation_valid_days`` from today."""
     when = _now(at)
-    before = _load(
-        store,
-        activity_id,
-        expected_version,
-        actor=actor,
-        allowed=rules.may_validate,
-        refusal="only a validator for the activity's territory may validate it",
-    )
+    before = _load_for_validator(store, activity_id, expected_version, actor, "validate")
     after = rules.validate(
         before, actor, today=when.date(), valid_days=settings.validation_valid_days
     )
@@ -205,14 +212,7 @@ def decline_activity(
 ) -> Activity:
     """Decline, with the mandatory written reason kept in the audit log."""
     when = _now(at)
-    before = _load(
-        store,
-        activity_id,
-        expected_version,
-        actor=actor,
-        allowed=rules.may_validate,
-        refusal="only a validator for the activity's territory may decline it",
-    )
+    before = _load_for_validator(store, activity_id, expected_version, actor, "decline")
     after = rules.decline(before, actor, reason=reason)
     return store.update(
         after, audit=_entry(actor.id, "decline", before, after, when, reason.strip())
