@@ -96,9 +96,11 @@ class Store(Protocol):
     def close(self) -> None:
         """Release connections."""
 
-    def generation(self) -> int:
-        """A number that grows with every committed write to activities, areas, SPOs, plans or
-        accounts (by any process): a cache derived from them is fresh while it is equal."""
+    def generation(self, *names: str) -> int:
+        """A number that grows with every committed write (by any process) counted by the
+        change counters ``names`` ("activities", "areas" (regions, territories, local
+        authorities), "spos", "plans", "accounts"); all of them when none is named. A cache
+        derived from those writes is fresh while the number is unchanged."""
 
     # --- generic CRUD (any class in ENTITY_TYPES) ---
     def put(self, entity: Entity, *, audit: AuditEntry | None = None) -> None:

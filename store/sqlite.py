@@ -151,11 +151,14 @@ class SqliteStore(SqlStore):
             self._activity_generation = generation  # read before the rows: never newer
             return index
 
-    def generation(self) -> int:
+    def generation(self, *names: str) -> int:
         """``SqlStore.generation`` through this thread's driver connection (it runs before
         every cached read of the API: ~20 us here against ~300 us through SQLAlchemy)."""
+        sql = "SELECT sum(value) FROM store_generations"
+        if names:
+            sql += f" WHERE name IN ({', '.join('?' * len(names))})"
         try:
-            row = self._reader().execute("SELECT sum(value) FROM store_generations").fetchone()
+            row = self._reader().execute(sql, names).fetchone()
         except sqlite3.Error as exc:
             raise StorageError(f"database error while reading: {exc}") from None
         return int(row[0] or 0) if row else 0

@@ -92,10 +92,13 @@ class SqlStore(PlansAndAudit):
         """Called after a committed write of the entities ``keys`` of ``kinds``, which moved
         the change counters to ``bumped`` (caches drop what is stale)."""
 
-    def generation(self) -> int:
-        """The sum of the change counters: every bump adds at least one."""
+    def generation(self, *names: str) -> int:
+        """The sum of the change counters ``names`` (all when none): every bump adds one."""
+        stmt = _GENERATION
+        if names:
+            stmt = stmt.where(schema.store_generations.c.name.in_(names))
         with self._read() as conn:
-            return int(conn.execute(_GENERATION).scalar_one())
+            return int(conn.execute(stmt).scalar_one())
 
     def _bump(self, conn: Connection, kinds: set[type]) -> dict[str, int]:
         """Inside a write transaction touching ``kinds``: advance the change counters."""

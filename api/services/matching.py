@@ -25,6 +25,8 @@ from store.port import ActivityQuery, E, Store
 DEFAULT_RADIUS_M = 25_000.0
 #: states in which an SPO's lines are committed support (awarded and locked into a contract)
 COMMITTED_STATES = (SpoState.AWARDED, SpoState.IN_DELIVERY)
+#: the change counters of what the fitted recommender is built from (not accounts, suppliers)
+FIT_COUNTERS = ("activities", "areas", "spos", "plans")
 _PAGE = 1_000
 _ALL = 10_000_000  # "every activity within the radius" for the store's k-nearest query
 
@@ -44,7 +46,7 @@ def recommend_for_supplier(
 
     ``NotFound`` for an unknown supplier or tender; ``InvalidInput`` for a radius outside
     (0, 200 km], bad weights or k, or a supplier without sites. No candidate is an answer with
-    no matches and the reason. The recommender is fitted once per store generation (see
+    no matches and the reason. The recommender is fitted once per change of the store (see
     ``fitted_recommender``): a request costs two reads and one ranking.
     """
     _check_request(radius_m, k)
@@ -122,7 +124,9 @@ def needs_fit(
     """True when the next ``recommend`` would fit first (the store changed, a new day): an
     async caller then runs ``fitted_recommender`` in a thread instead of its event loop."""
     cached = _FITTED.get(store)
-    return cached is None or not cached.is_fresh(store.generation(), _key(need_by_area, as_of))
+    return cached is None or not cached.is_fresh(
+        store.generation(*FIT_COUNTERS), _key(need_by_area, as_of)
+    )
 
 
 def _key(need_by_area: Mapping[str, float] | None, as_of: date | None) -> tuple[object, ...]:
@@ -137,14 +141,14 @@ def fitted_recommender(
 ) -> FittedRecommender:
     """The recommender for ``store`` as it is now, fitted at most once per change.
 
-    The generation grows with every write to activities, areas, SPOs, plans and accounts, in
-    any process. It is read before the data, so a write racing a fit leaves an older
+    The generation of ``FIT_COUNTERS`` grows with every write to activities, areas, SPOs and
+    plans, in any process. It is read before the data, so a write racing a fit leaves an older
     generation on newer data: the next call refits, and no call gets data older than the
     generation it read.
     """
     key = _key(need_by_area, as_of)
     day = as_of or date.today()
-    generation = store.generation()
+    generation = store.generation(*FIT_COUNTERS)
     cached = _FITTED.get(store)
     if cached is not None and cached.is_fresh(generation, key):
         return cached

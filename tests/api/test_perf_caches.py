@@ -19,7 +19,8 @@ from api.app import create_app
 from api.schemas.activities import ActivityCollection
 from api.schemas.matches import RecommendationOut
 from api.services.accounts import create_account
-from api.services.matching import recommend_for_supplier
+from api.services.matching import FIT_COUNTERS, recommend_for_supplier
+from api.token_cache import ACCOUNTS
 from dicm.settings import Settings
 from domain.model import Account, Activity, PlanPriority, PolicePlan
 from domain.vocabulary import Role, SupportType, ValidationStatus
@@ -112,6 +113,16 @@ def test_generation_grows_with_every_write_a_cache_depends_on(world: Store) -> N
         write()
         seen.append(world.generation())
     assert all(b > a for a, b in itertools.pairwise(seen)), seen
+
+
+def test_each_cache_watches_only_its_own_counters(world: Store) -> None:
+    fit, accounts = world.generation(*FIT_COUNTERS), world.generation(ACCOUNTS)
+    world.put(Account("acct-9", "Someone", Role.ADMIN, token_hash="x"))
+    assert world.generation(*FIT_COUNTERS) == fit  # a new account does not refit
+    assert world.generation(ACCOUNTS) == accounts + 1
+    world.update(validated(world, "act-new"))
+    assert world.generation(*FIT_COUNTERS) == fit + 1
+    assert world.generation(ACCOUNTS) == accounts + 1
 
 
 def test_a_newly_validated_activity_is_matched_at_once(world: Store) -> None:
