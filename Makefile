@@ -1,4 +1,6 @@
 # Every target here is what a person or CI runs; `.ci/run` calls `make test`.
+# constraints.txt pins every installed version (pip freeze of a working venv) so a fresh machine
+# gets what CI tested; refresh it with `.venv/bin/pip freeze --exclude-editable > constraints.txt`.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -7,10 +9,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench system assets install clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]' -c constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP) assets
@@ -26,7 +28,7 @@ system:
 demo: install
 	$(BIN)/dicm demo
 
-test: system install
+test: system install lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -229,8 +229,9 @@ accounts = Table(
     Column("version", Integer, nullable=False),
 )
 
-#: change counters ("activities", "areas"), bumped in the same transaction as the change, so
-#: every process holding an in-memory index (the SQLite adapter) sees when it is stale
+#: change counters ("activities", "areas", "spos", "plans", "accounts"), bumped in the same
+#: transaction as the change, so every process holding an in-memory index or cache (the SQLite
+#: adapter's activity index, the API's fitted recommender and token cache) sees when it is stale
 store_generations = Table(
     "store_generations",
     metadata,
