@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from domain.model import Activity, Area, AreaChain
 from store.activity_cache import DEFAULT_CAPACITY, ActivityCache
 from store.chain import Hits, resolve_chain
-from store.codec_rows import Mapping_, row_to_entity
+from store.codec_rows import row_to_entity
 from store.errors import StorageError, translated
 from store.port import EARTH_RADIUS_M, ActivityQuery, Nearby
 from store.postgis_knn import FIELDS, decode, knn_sql, nearest_rows, tag
@@ -110,6 +110,8 @@ def filter_sql(query: ActivityQuery, alias: str = "") -> tuple[str, dict[str, An
 class PostgisStore(SqlStore):
     """Store on PostgreSQL + PostGIS."""
 
+    _dialect_insert = staticmethod(pg_insert)
+
     def __init__(
         self,
         engine: Engine,
@@ -133,14 +135,6 @@ class PostgisStore(SqlStore):
     def _changed(self, kinds: set[type], keys: set[str], bumped: dict[str, int]) -> None:
         if Activity in kinds:  # not needed for correctness (tags are checked): frees memory
             self._activity_cache.discard(keys)
-
-    def _upsert(self, conn: Connection, mapping: Mapping_, rows: list[dict[str, Any]]) -> None:
-        stmt = pg_insert(mapping.table)
-        keys = [c for c in rows[0] if c != mapping.key]
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[mapping.key], set_={c: stmt.excluded[c] for c in keys}
-        )
-        conn.execute(stmt, rows)
 
     def nearest_activities(
         self,

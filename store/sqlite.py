@@ -27,7 +27,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from domain.model import Activity, Area, AreaChain, LocalAuthority, Region, Territory
 from store import schema
 from store.activity_index import ActivityIndex, IndexRow
-from store.codec_rows import Mapping_, row_to_entity
+from store.codec_rows import row_to_entity
 from store.errors import StorageError
 from store.port import ActivityQuery, Nearby
 from store.query import ALL_ACTIVITIES, matches
@@ -69,6 +69,8 @@ def create_sqlite_engine(url: str) -> Engine:
 class SqliteStore(SqlStore):
     """Store on a SQLite file."""
 
+    _dialect_insert = staticmethod(sqlite_insert)
+
     def __init__(self, engine: Engine, *, h3_resolution: int = 8) -> None:
         super().__init__(engine, h3_resolution=h3_resolution)
         self._lock = threading.RLock()
@@ -96,14 +98,6 @@ class SqliteStore(SqlStore):
                     self._own_bumps.add(bumped["activities"])
         if kinds & _AREA_KINDS:
             self._areas.invalidate()
-
-    def _upsert(self, conn: Connection, mapping: Mapping_, rows: list[dict[str, Any]]) -> None:
-        stmt = sqlite_insert(mapping.table)
-        keys = [c for c in rows[0] if c != mapping.key]
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[mapping.key], set_={c: stmt.excluded[c] for c in keys}
-        )
-        conn.execute(stmt, rows)
 
     # --- nearest ---------------------------------------------------------------------------
     def nearest_activities(

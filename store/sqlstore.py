@@ -118,8 +118,17 @@ class SqlStore(PlansAndAudit):
         result = conn.execute(stmt.returning(table.c.name, table.c.value))
         return {str(name): int(value) for name, value in result}
 
+    #: the dialect's ``INSERT ... ON CONFLICT`` constructor (sqlite or postgresql ``insert``);
+    #: the one hook each adapter sets for ``put_many``'s insert-or-replace
+    _dialect_insert: Any = None
+
     def _upsert(self, conn: Connection, mapping: Mapping_, rows: list[dict[str, Any]]) -> None:
-        raise NotImplementedError
+        stmt = self._dialect_insert(mapping.table)
+        keys = [c for c in rows[0] if c != mapping.key]
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[mapping.key], set_={c: stmt.excluded[c] for c in keys}
+        )
+        conn.execute(stmt, rows)
 
     def locate_many(self, points: Sequence[tuple[float, float]]) -> list[AreaChain]:
         raise NotImplementedError
