@@ -17,6 +17,8 @@ from domain.model import (
     LocalAuthority,
     Need,
     Offer,
+    PlanPriority,
+    PolicePlan,
     Provider,
     Region,
     Site,
@@ -115,5 +117,18 @@ def make_local_authority(**overrides: Any) -> LocalAuthority:
         territory_code=THAMES_VALLEY,
         region_code=SOUTH_EAST,
         geometry=box(-1.05, 51.41, -0.93, 51.49),
+    )
+    return replace(base, **overrides)
+
+
+def make_plan(**overrides: Any) -> PolicePlan:
+    """A one-priority (serious violence) Police & Crime Plan for Thames Valley."""
+    base = PolicePlan(
+        THAMES_VALLEY,
+        1,
+        "Police and Criminal Justice Plan",
+        date(2021, 7, 1),
+        (PlanPriority("serious_violence", "Serious violence"),),
+        "test",
     )
     return replace(base, **overrides)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,7 +21,7 @@ from api.services.accounts import create_account
 from api.services.matching import FIT_COUNTERS, recommend_for_supplier
 from api.token_cache import ACCOUNTS
 from dicm.settings import Settings
-from domain.model import Account, Activity, PlanPriority, PolicePlan
+from domain.model import Account, Activity
 from domain.vocabulary import Role, SupportType, ValidationStatus
 from spo.model import Spo, SpoLine, SpoState
 from store.factory import open_store
@@ -32,6 +31,7 @@ from tests.builders import (
     THAMES_VALLEY,
     make_activity,
     make_buyer,
+    make_plan,
     make_provider,
     make_region,
     make_supplier,
@@ -40,14 +40,7 @@ from tests.builders import (
 )
 from tests.store.world import make_spo
 
-PLAN = PolicePlan(
-    THAMES_VALLEY,
-    1,
-    "Police and Criminal Justice Plan",
-    date(2021, 7, 1),
-    (PlanPriority("serious_violence", "Serious violence"),),
-    "test",
-)
+PLAN = make_plan()
 
 
 @pytest.fixture

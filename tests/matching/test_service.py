@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 import pytest
 from shapely.geometry import Point
 
 from api.services.matching import recommend_for_supplier, supply_coverage
 from domain.errors import InvalidInput, NotFound
-from domain.model import PlanPriority, PolicePlan, Site
+from domain.model import Site
 from domain.vocabulary import SupportType, ValidationStatus
 from matching.context import MatchingContext
 from matching.recommender import Recommender
@@ -22,6 +21,7 @@ from tests.builders import (
     THAMES_VALLEY,
     make_activity,
     make_buyer,
+    make_plan,
     make_provider,
     make_region,
     make_supplier,
@@ -30,14 +30,7 @@ from tests.builders import (
 )
 from tests.store.world import make_spo
 
-PLAN = PolicePlan(
-    THAMES_VALLEY,
-    1,
-    "Police and Criminal Justice Plan",
-    date(2021, 7, 1),
-    (PlanPriority("serious_violence", "Serious violence"),),
-    "test",
-)
+PLAN = make_plan()
 LEEDS = (-1.5491, 53.8008)
 
 
