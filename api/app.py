@@ -30,9 +30,9 @@ from api.routes import (
     ogc,
     spos,
 )
-from api.services.events import Broadcaster
 from dicm import __version__
 from dicm.settings import Settings, load_settings
+from services.events import Broadcaster
 from store.port import Store
 
 log = logging.getLogger("dicm.api")

@@ -1,7 +1,7 @@
 """Bearer-token authentication: resolves the ``Authorization`` header to an account.
 
 Only resolution happens here; what an account may do is decided by the services
-(``api.services.accounts``), so the CLI and the HTTP routes apply the same rules.
+(``services.accounts``), so the CLI and the HTTP routes apply the same rules.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from __future__ import annotations
 import threading
 import weakref
 
-from api.services import accounts
 from domain.model import Account
+from services import accounts
 from store.port import Store
 
 ACCOUNTS = "accounts"  # the change counter every account write bumps

@@ -60,7 +60,7 @@ class Tally:
 
 def _prepare() -> tuple[str, str, list[str], list[tuple[float, float]]]:
     """The database URL, an admin token, supplier ids and site locations of the demo."""
-    from api.services.demo import build_demo
+    from demo.driver import build_demo
     from dicm.settings import Settings
     from domain.model import Supplier
     from store.factory import open_store

@@ -30,7 +30,7 @@ from dicm.settings import Settings
 from domain.model import Activity, Provider
 from store.factory import open_store
 from store.port import EARTH_RADIUS_M, Store
-from store.postgis import point_ewkt
+from store.postgis.store import point_ewkt
 
 SEED = 20261124
 K, RADIUS_M = 10, 25_000.0

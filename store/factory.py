@@ -14,13 +14,13 @@ def open_store(settings: Settings, *, migrate: bool = True) -> Store:
     """
     store: Store
     if settings.is_postgis:
-        from store.postgis import PostgisStore, create_postgis_engine
+        from store.postgis.store import PostgisStore, create_postgis_engine
 
         store = PostgisStore(
             create_postgis_engine(settings.database_url), h3_resolution=settings.h3_resolution
         )
     else:
-        from store.sqlite import SqliteStore, create_sqlite_engine
+        from store.sqlite.store import SqliteStore, create_sqlite_engine
 
         store = SqliteStore(
             create_sqlite_engine(settings.database_url), h3_resolution=settings.h3_resolution

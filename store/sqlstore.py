@@ -2,7 +2,7 @@
 from ``store.sql_records``).
 
 Dialect-specific work (spatial queries, upserts, transaction flavour) is left to the
-subclasses in ``store.sqlite`` and ``store.postgis``.
+subclasses in ``store.sqlite.store`` and ``store.postgis.store``.
 """
 
 from __future__ import annotations

@@ -12,11 +12,11 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from typer.testing import CliRunner
 
-from api.services.demo import MARKER, count_all
-from api.services.imports import iter_all
+from demo.driver import MARKER, count_all
 from dicm.cli import app
 from dicm.settings import Settings
 from domain.model import Activity, PolicePlan, Territory
+from services.imports import iter_all
 from spo.lockin import verify
 from spo.model import Spo, SpoState
 from store.factory import open_store

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from api.deps import StoreDep, ViewerDep
 from api.schemas.accounts import AccountCreated, AccountIn, AccountOut
 from api.schemas.common import PROBLEM_RESPONSES
-from api.services import accounts
+from services import accounts
 
 router = APIRouter(tags=["accounts"], responses=PROBLEM_RESPONSES)
 

@@ -20,11 +20,11 @@ from api.schemas.activities import (
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.geojson import to_shape
 from api.schemas.spos import AuditOut, Decline, Versioned
-from api.services import accounts, catalogue, validation
-from api.services.catalogue import Page, SpatialFilter
 from domain.errors import InvalidInput
 from domain.model import Activity
 from domain.vocabulary import ValidationStatus
+from services import accounts, catalogue, validation
+from services.catalogue import Page, SpatialFilter
 
 router = APIRouter(tags=["activities"], responses=PROBLEM_RESPONSES)
 IdPath = Annotated[str, Path(pattern=ID_PATTERN)]

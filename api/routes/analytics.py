@@ -10,7 +10,7 @@ from api.deps import StoreDep, ViewerDep
 from api.routes._common import GeoJSONResponse
 from api.schemas.analytics import AggregateCollection, aggregate_collection
 from api.schemas.common import PROBLEM_RESPONSES
-from api.services import analytics
+from services import analytics
 
 router = APIRouter(tags=["analytics"], responses=PROBLEM_RESPONSES)
 CodePath = Annotated[str, Path(max_length=12, description="Territory ONS code")]

@@ -20,8 +20,8 @@ from api.schemas.directory import (
     TenderIn,
     tender_feature,
 )
-from api.services import catalogue
 from domain.model import Buyer, Provider, Tender
+from services import catalogue
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 IdPath = Annotated[str, Path(pattern=ID_PATTERN)]

@@ -14,8 +14,8 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from api.deps import StoreDep, ViewerDep
 from api.schemas.activities import ID_PATTERN
 from api.schemas.common import PROBLEM_RESPONSES
-from api.services import accounts
-from api.services.events import Broadcaster
+from services import accounts
+from services.events import Broadcaster
 
 router = APIRouter(prefix="/spos", tags=["spos"], responses=PROBLEM_RESPONSES)
 POLL_S = 0.2

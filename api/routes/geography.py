@@ -20,8 +20,8 @@ from api.schemas.geography import (
     region_feature,
     territory_feature,
 )
-from api.services import catalogue
 from domain.model import LocalAuthority, Region, Territory
+from services import catalogue
 
 router = APIRouter(tags=["geography"], responses=PROBLEM_RESPONSES)
 CodePath = Annotated[str, Path(max_length=12, description="ONS code, e.g. E23000001")]

@@ -1,7 +1,7 @@
 """Map pages as HTML: supplier finder, coverage gaps, PCC heatmap and SPO map, plus the static
 files (Leaflet from ``make assets``) they load from ``/static``.
 
-A page is for whoever may read the API resource it draws (see ``api.services.maps``). A browser
+A page is for whoever may read the API resource it draws (see ``services.maps``). A browser
 cannot easily send an ``Authorization`` header when following a link, so these pages (and only
 these) also take the token as ``?token=``. Such a URL is a credential: it lands in access logs
 and browser history, so every page is sent with ``Referrer-Policy: no-referrer`` (the token must
@@ -21,10 +21,10 @@ from fastapi.staticfiles import StaticFiles
 
 from api.auth import page_account
 from api.deps import PageTokenDep
-from api.services import maps as service
-from api.services.accounts import NotAuthenticated
 from domain.model import Account
 from maps.assets import STATIC_DIR, STATIC_URL_PREFIX, missing_assets
+from services import maps as service
+from services.accounts import NotAuthenticated
 
 #: sent with every map page: the URL may hold a token, and the page is one account's view
 PAGE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "private, no-store"}

@@ -12,8 +12,8 @@ from api.deps import StoreDep, ViewerDep
 from api.schemas.activities import ID_PATTERN
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.matches import RecommendationOut, recommendation_to_json
-from api.services import catalogue, matching
 from domain.errors import InvalidInput
+from services import catalogue, matching
 
 router = APIRouter(tags=["matches"], responses=PROBLEM_RESPONSES)
 

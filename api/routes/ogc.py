@@ -25,9 +25,9 @@ from api.schemas.ogc import (
     LandingPage,
     SpatialExtent,
 )
-from api.services import ogc_collections
 from domain.model import Activity, LocalAuthority, Territory
 from geo.coords import UK_BBOX
+from services import ogc_collections
 
 router = APIRouter(prefix="/ogc", tags=["ogc"], responses=PROBLEM_RESPONSES)
 JSON = "application/json"

@@ -1,4 +1,4 @@
-"""Social Purchase Orders: the whole lifecycle, each transition one call to ``api.services.spo``.
+"""Social Purchase Orders: the whole lifecycle, each transition one call to ``services.spo``.
 
 Reads go through the visibility rules first, so another organisation's SPO is a 404, never a
 403 that would confirm it exists.
@@ -30,11 +30,11 @@ from api.schemas.spos import (
     VaryIn,
     Versioned,
 )
-from api.services import accounts, catalogue
-from api.services import spo as service
-from api.services.events import Broadcaster
 from domain.model import Account
 from domain.vocabulary import Role
+from services import accounts, catalogue
+from services import spo as service
+from services.events import Broadcaster
 from spo.model import Spo
 from spo.scoring import Mark
 from store.port import Store

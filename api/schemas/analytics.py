@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from api.schemas.geojson import Feature, FeatureCollection, to_geometry
-from api.services.analytics import Aggregate
+from services.analytics import Aggregate
 
 
 class AggregateProperties(BaseModel):

@@ -13,8 +13,8 @@ from rich.table import Table
 from dicm.settings import load_settings
 
 if TYPE_CHECKING:
-    from api.services.imports import ImportReport
     from datasets.mapping import ColumnMapping
+    from services.imports import ImportReport
 
 import_app = typer.Typer(
     help="Import your own providers, activities, suppliers and need indicators.",
@@ -51,8 +51,8 @@ def _run_import(
     skip_invalid: bool,
     layer: str | None,
 ) -> None:
-    from api.services.imports import import_entities
     from domain.errors import DomainError
+    from services.imports import import_entities
     from store.factory import open_store
 
     store = open_store(load_settings())
@@ -136,8 +136,8 @@ def import_indicator(
     skip_invalid: SkipOpt = False,
 ) -> None:
     """Import a need indicator keyed by ONS code (never by name)."""
-    from api.services.imports import import_indicator as run
     from domain.errors import DomainError
+    from services.imports import import_indicator as run
 
     try:
         report = run(
@@ -166,8 +166,8 @@ def export(
     out: Annotated[Path | None, typer.Option("--out", help="Output file")] = None,
 ) -> None:
     """Export a layer with ONS codes on every row."""
-    from api.services.exports import export_layer
     from domain.errors import DomainError
+    from services.exports import export_layer
     from store.factory import open_store
 
     target = out or Path(f"{layer}.{fmt}")

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextC
 from dicm.settings import load_settings
 
 if TYPE_CHECKING:
-    from api.services.demo import DemoSummary
+    from demo.driver import DemoSummary
     from store.port import Store
 
 console = Console()
@@ -27,7 +27,7 @@ def demo(
     port: Annotated[int | None, typer.Option(help="Port (default: settings)")] = None,
 ) -> None:
     """Build (or reuse) the demo database, print where to look and the demo logins, serve."""
-    from api.services.demo import build_demo
+    from demo.driver import build_demo
     from domain.errors import DomainError
     from store.factory import open_store
 
@@ -83,7 +83,7 @@ class _Bars:
 
 
 def _print_summary(summary: DemoSummary, base: str, store: Store) -> None:
-    from api.services.demo import demo_urls
+    from demo.driver import demo_urls
 
     verb = "reused the existing demo" if summary.reused else "built the demo"
     console.print(f"[green]{verb}[/green] (seed {summary.seed}, scale {summary.scale})")

@@ -19,7 +19,7 @@ def evaluate_command(
 
     Exits with status 1 when the recommender does not beat both baselines on both measures.
     """
-    from api.services.matching import run_evaluation
+    from services.matching import run_evaluation
 
     outcome = run_evaluation(random_state=random_state)
     report = outcome.report

@@ -53,7 +53,7 @@ def import_file(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
 ) -> None:
     """Import FILE in one transaction and print what was read, repaired and rejected."""
-    from api.services.geography import import_boundaries
+    from services.geography import import_boundaries
     from store.factory import open_store
 
     store = open_store(load_settings())
@@ -117,7 +117,7 @@ def build(
 @geography_app.command("load")
 def load() -> None:
     """Put the bundled geography into the database (skipped when already there)."""
-    from api.services.geography import ensure_geography
+    from services.geography import ensure_geography
     from store.factory import open_store
 
     settings = load_settings()
@@ -140,7 +140,7 @@ def locate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Print the local authority, territory, PCC area, region and H3 cell of a place."""
-    from api.services.geography import bundled_geography, locate
+    from services.geography import bundled_geography, locate
 
     settings = load_settings()
     try:

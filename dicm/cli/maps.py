@@ -40,11 +40,11 @@ def map_command(
     ] = None,
 ) -> None:
     """Write a map as one self-contained HTML file."""
-    from api.services import maps as service
     from domain.errors import DomainError
     from domain.model import Account
     from domain.vocabulary import Role
     from maps.assets import MapAssetsMissing
+    from services import maps as service
     from store.factory import open_store
 
     settings = load_settings()

@@ -46,7 +46,7 @@ def create_account(
     ] = None,
 ) -> None:
     """Create an account and print its bearer token (the only time it is shown)."""
-    from api.services.accounts import create_account as create
+    from services.accounts import create_account as create
     from store.factory import open_store
 
     store = open_store(load_settings())

@@ -12,10 +12,10 @@ from datetime import date
 
 from shapely.geometry import Point, box
 
-from api.services import spo as spo_service
-from api.services.accounts import create_account
 from domain.model import Account, LocalAuthority, PlanPriority, PolicePlan, Region, Territory
 from domain.vocabulary import BuyerKind, Role, SupportType, ValidationStatus
+from services import spo as spo_service
+from services.accounts import create_account
 from spo.model import Milestone, Spo
 from spo.scoring import QUALITATIVE_PARTS, Mark
 from store.port import Store

@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.services.accounts import authenticate, create_account, hash_token
 from dicm.cli import app as cli
 from domain.errors import InvalidInput, NotFound
 from domain.model import Account
 from domain.vocabulary import Role
+from services.accounts import authenticate, create_account, hash_token
 from tests.api.conftest import open_sqlite
 from tests.api.seed import TV, World
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.schemas.spos import Awarded, ProgressOut, SpoOut
-from api.services.events import buyer_topic
+from services.events import buyer_topic
 from spo.scoring import QUALITATIVE_PARTS
 from tests.api.live import serve
 from tests.api.seed import World

@@ -12,13 +12,13 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from api.services.geography import import_boundaries
 from boundaries.errors import MissingCRS, UnknownCodeField
 from boundaries.importer import DISPLAY_TOLERANCE_M, read_boundary_file, to_domain
 from boundaries.levels import Level
 from domain.model import LocalAuthority, Region, Territory
 from geo.crs import to_bng
 from geo.errors import GeoError
+from services.geography import import_boundaries
 from store.port import Store
 
 OFFICIAL = [

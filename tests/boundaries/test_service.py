@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.services.geography import ensure_geography, import_boundaries, locate, parse_lat_lon
 from boundaries.bundled import BundledGeography
 from boundaries.importer import read_boundary_file
 from dicm.cli import app
@@ -17,6 +16,7 @@ from dicm.settings import Settings
 from domain.model import LocalAuthority, Region, Territory
 from geo.assign import Placement
 from geo.errors import InvalidCoordinates, SwappedCoordinates, UnknownPostcode
+from services.geography import ensure_geography, import_boundaries, locate, parse_lat_lon
 from store.port import Store
 
 

@@ -12,8 +12,8 @@ import pyogrio
 import pytest
 import shapely
 
-from datasets.demo import DemoDataset, build_demo_dataset
 from datasets.places import gb_postcodes, uk_places
+from demo.dataset import DemoDataset, build_demo_dataset
 from domain.model import Territory
 from domain.vocabulary import ValidationStatus, is_theme
 from spo.model import SpoState

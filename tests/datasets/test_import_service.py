@@ -11,12 +11,12 @@ import pytest
 from shapely.geometry import box
 from typer.testing import CliRunner
 
-from api.services.exports import LAYERS, export_layer
-from api.services.imports import import_entities
 from datasets.mapping import ColumnMapping
 from dicm.cli import app
 from dicm.settings import Settings
 from domain.model import Activity, Provider, Region, Supplier, Territory
+from services.exports import LAYERS, export_layer
+from services.imports import import_entities
 from store.factory import open_store
 from store.port import Store
 from tests.builders import make_provider

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from api.services.imports import import_indicator, list_indicators, load_indicator, need_by_area
 from dicm.settings import Settings
 from domain.errors import InvalidInput, NotFound
+from services.imports import import_indicator, list_indicators, load_indicator, need_by_area
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 

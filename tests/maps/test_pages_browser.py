@@ -15,10 +15,10 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.services.accounts import create_account
-from api.services.imports import import_indicator
 from dicm.settings import Settings
 from domain.vocabulary import Role
+from services.accounts import create_account
+from services.imports import import_indicator
 from store.factory import open_store
 from tests.maps.browser import open_map, serve
 from tests.maps.seed import HOSTILE_NAME, MapWorld, seed_map_world

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from dicm.cli import app
-from matching.evaluation import evaluate, ndcg_at_k, precision_at_k
-from matching.scenario_builder import DATA_FILE, render
-from matching.scenarios import load_scenarios
+from matching.evaluation.builder import DATA_FILE, render
+from matching.evaluation.run import evaluate, ndcg_at_k, precision_at_k
+from matching.evaluation.scenarios import load_scenarios
 
 
 def test_ndcg_is_1_for_the_ideal_order_and_less_otherwise() -> None:
@@ -30,7 +30,7 @@ def test_precision_counts_grades_2_and_3_and_empty_places_miss() -> None:
 
 def test_the_scenario_file_is_what_the_builder_makes() -> None:
     """If this fails after editing the spec (or a NumPy upgrade changed its random streams),
-    regenerate with ``python -m matching.scenario_builder`` and review the label changes."""
+    regenerate with ``python -m matching.evaluation.builder`` and review the label changes."""
     assert DATA_FILE.read_text(encoding="utf-8") == render()
 
 

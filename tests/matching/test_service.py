@@ -7,12 +7,12 @@ from dataclasses import replace
 import pytest
 from shapely.geometry import Point
 
-from api.services.matching import recommend_for_supplier, supply_coverage
 from domain.errors import InvalidInput, NotFound
 from domain.model import Site
 from domain.vocabulary import SupportType, ValidationStatus
 from matching.context import MatchingContext
 from matching.recommender import Recommender
+from services.matching import recommend_for_supplier, supply_coverage
 from spo.model import SpoLine, SpoState
 from store.port import Store
 from tests.builders import (

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from api.services import spo as svc
 from domain.errors import Conflict, StaleVersion
 from domain.model import Account
 from domain.vocabulary import Role
+from services import spo as svc
 from spo.model import Spo
 from store.port import Store
 from tests.spo.builders import make_account

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from api.services.events import Broadcaster, buyer_topic, spo_topic
+from services.events import Broadcaster, buyer_topic, spo_topic
 
 
 def test_subscribers_get_only_their_topic() -> None:

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.services import spo as svc
-from api.services.events import Broadcaster, buyer_topic, spo_topic
 from domain.errors import Conflict, Forbidden, InvalidInput, Locked, StaleVersion, TamperDetected
 from domain.model import Contract
 from domain.vocabulary import Role, SupportType
+from services import spo as svc
+from services.events import Broadcaster, buyer_topic, spo_topic
 from spo.lockin import content_hash
 from spo.model import Milestone, Spo, SpoState
 from spo.progress import DeliveryStatus

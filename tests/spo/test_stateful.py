@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from api.services import spo as svc
 from domain.errors import DomainError, NotFound
 from domain.model import Account, Contract
 from domain.vocabulary import Role, SupportType
+from services import spo as svc
 from spo.lifecycle import Action, find_transition
 from spo.lockin import commitment_json, verify
 from spo.model import ProgressReport, Spo, SpoLine, SpoState

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from api.services import validation as svc
 from dicm.settings import Settings
 from domain.errors import Forbidden, InvalidInput, StaleVersion
 from domain.model import Activity
 from domain.vocabulary import Role, ValidationStatus
+from services import validation as svc
 from spo.validation import is_recommendable
 from store.port import ActivityQuery, Store
 from tests.builders import make_activity

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from dicm.settings import Settings
 from domain.model import Activity
 from store.factory import open_store
-from store.postgis import PostgisStore
+from store.postgis.store import PostgisStore
 from tests.builders import READING, make_activity, make_provider
 from tests.pgcluster import empty_dicm_tables
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import text
 
 from store.port import ActivityQuery, Store
-from store.postgis import filter_sql, point_ewkt
-from store.postgis_knn import HOT_COLUMNS, KNN
+from store.postgis.knn import HOT_COLUMNS, KNN
+from store.postgis.store import filter_sql, point_ewkt
 from tests.builders import make_activity, make_provider
 from tests.pgcluster import empty_dicm_tables
 

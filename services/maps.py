@@ -22,10 +22,6 @@ from typing import Any, TypeVar
 
 import folium
 
-from api.services.accounts import visible_spo
-from api.services.analytics import readable_territory
-from api.services.catalogue import get_supplier
-from api.services.imports import list_indicators, load_indicator
 from dicm.settings import Settings
 from domain.errors import NotFound
 from domain.model import Account, Activity, LocalAuthority, Site, Supplier, Territory
@@ -43,6 +39,10 @@ from maps.records import (
 )
 from maps.spo import spo_map
 from maps.supplier import supplier_map
+from services.accounts import visible_spo
+from services.analytics import readable_territory
+from services.catalogue import get_supplier
+from services.imports import list_indicators, load_indicator
 from spo.model import ProgressReport, Spo, SpoState
 from store.port import ActivityQuery, Nearby, Store
 

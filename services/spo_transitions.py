@@ -8,10 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from api.services.events import Broadcaster
-from api.services.spo_change import Loaded, change, move, now
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.model import Account, AuditEntry, Contract, Tender
+from services.events import Broadcaster
+from services.spo_change import Loaded, change, move, now
 from spo.lifecycle import Action
 from spo.lockin import commitment_version, line_to_dict, lock
 from spo.lockin import vary as vary_lines

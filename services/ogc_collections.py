@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from shapely.geometry import box
 
-from api.services.catalogue import Page, SpatialFilter, get_activity, list_all, search_activities
 from domain.errors import NotFound
 from domain.model import Activity, LocalAuthority, Territory
+from services.catalogue import Page, SpatialFilter, get_activity, list_all, search_activities
 from store.port import Store
 
 #: collection id -> (title, description)

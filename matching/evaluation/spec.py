@@ -1,11 +1,11 @@
 """The evaluation scenarios, as an expert would set them up: who the supplier is, what it can
 give, where its sites are, what the buyer's tender asks for, and which Police & Crime Plan
-priorities apply. ``matching.scenario_builder`` turns this into the labelled data file.
+priorities apply. ``matching.evaluation.builder`` turns this into the labelled data file.
 
-Places are real (GeoNames coordinates via ``matching.towns``); police force area and local
-authority codes are real ONS codes (PFA December 2023, LAD December 2024). Plan priorities are
-illustrative: modelled on themes that recur in published Police & Crime Plans, not quoted from
-any one plan. Need indicators are illustrative too (not IMD values).
+Places are real (GeoNames coordinates via ``matching.evaluation.towns``); police force area
+and local authority codes are real ONS codes (PFA December 2023, LAD December 2024). Plan
+priorities are illustrative: modelled on themes that recur in published Police & Crime Plans,
+not quoted from any one plan. Need indicators are illustrative too (not IMD values).
 """
 
 from __future__ import annotations

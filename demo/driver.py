@@ -1,6 +1,6 @@
 """``dicm demo``: build (or reuse) the embedded database with UK geography and the demo dataset.
 
-The first run loads the bundled geography, generates the seeded dataset (``datasets.demo``),
+The first run loads the bundled geography, generates the seeded dataset (``demo.dataset``),
 writes the organisations in one transaction, then drives validations and SPOs through the real
 services. It ends by writing ``<data_dir>/demo.json`` (seed, scale, counts, the demo accounts'
 tokens). A later run with the same seed and scale finds that marker and the same counts in the
@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from api.services.demo_drive import apply_validations, drive_scenario, pending
-from api.services.imports import iter_all
-from datasets.demo import DemoDataset, build_demo_dataset
 from datasets.places import gb_postcodes, uk_places
+from demo.dataset import DemoDataset, build_demo_dataset
+from demo.play import apply_validations, drive_scenario, pending
 from dicm.settings import Settings
 from domain.errors import Conflict, NotFound
 from domain.model import (
@@ -36,6 +35,7 @@ from domain.model import (
     Territory,
 )
 from domain.vocabulary import Role
+from services.imports import iter_all
 from spo.model import ProgressReport, Spo
 from store.port import Store
 
@@ -125,7 +125,7 @@ def build_demo(
     """Build the demo into ``store`` (or reuse it) and return what is there."""
     report = progress or _quiet
     report("geography", 0, 0)
-    from api.services.geography import ensure_geography
+    from services.geography import ensure_geography
 
     ensure_geography(store, settings, lambda message: report("geography", 0, 0))
     report("geography", 1, 1)
@@ -204,7 +204,7 @@ def _load(
 
 #: the featured demo logins: (account id, role, what to act for)
 def _demo_accounts(store: Store, data: DemoDataset) -> tuple[DemoAccount, ...]:
-    from api.services.accounts import create_account
+    from services.accounts import create_account
 
     tv = "E23000029"
     tv_spo = next((s for s in data.spos if s.tender_id.startswith("tender-e23000029")), None)

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from api.services.spo import get_spo, progress_reports
 from domain.errors import NotFound
 from domain.model import Activity, LocalAuthority, Tender, Territory
+from services.spo import get_spo, progress_reports
 from spo.impact import ImpactEstimate, estimate_impact
 from spo.model import Spo
 from spo.reporting import (

@@ -15,10 +15,10 @@ from domain.model import Activity, Supplier, Tender, Territory
 from domain.vocabulary import ValidationStatus
 from matching.context import MatchingContext
 from matching.coverage import Coverage, coverage
-from matching.evaluation import EvalReport, evaluate
+from matching.evaluation.run import EvalReport, evaluate
+from matching.evaluation.scenarios import load_scenarios
 from matching.recommender import MAX_K, Recommender, check_radius_m
 from matching.result import Recommendation
-from matching.scenarios import load_scenarios
 from spo.model import Spo, SpoState
 from store.port import ActivityQuery, E, Store
 

@@ -1,7 +1,7 @@
 """Drive the demo's validations and SPO scenarios through the real services.
 
 Nothing here writes around the services: validation decisions go through
-``api.services.validation`` and every SPO step through ``api.services.spo``, each with the
+``services.validation`` and every SPO step through ``services.spo``, each with the
 account of the party that really takes it (validator, supplier, buyer), so the audit log, the
 scores and the lock-in hashes are exactly what a real run would produce.
 """
@@ -12,14 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from api.services import spo as spo_service
-from api.services import validation as validation_service
-from api.services.accounts import create_account
-from datasets.demo_spos import SpoScenario
+from demo.spos import SpoScenario
 from dicm.settings import Settings
 from domain.errors import NotFound
 from domain.model import Account, Activity
 from domain.vocabulary import Role, ValidationStatus
+from services import spo as spo_service
+from services import validation as validation_service
+from services.accounts import create_account
 from spo.model import Milestone, Spo, SpoLine, SpoState
 from spo.scoring import QUALITATIVE_PARTS, Mark
 from store.port import Store

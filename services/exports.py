@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from api.services.imports import iter_all
 from datasets import features as ft
 from datasets.features import Feature
 from datasets.writers import EXPORT_FORMATS, write_features
@@ -20,6 +19,7 @@ from domain.model import (
     Tender,
     Territory,
 )
+from services.imports import iter_all
 from spo.model import ProgressReport, Spo
 from store.port import Store
 

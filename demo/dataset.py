@@ -5,7 +5,7 @@ entities and SPO scenarios out. The same inputs, ``seed``, ``scale`` and ``today
 the same dataset. Activities sit on real Code-Point Open postcodes near real GeoNames towns
 inside their territory (Northern Ireland, which Code-Point Open does not cover, on the GeoNames
 place itself) — never at random points. SPOs are *scenarios* (who, what, which target state):
-``api.services.demo`` drives them through the real SPO services so audit logs and hashes are
+``demo.driver`` drives them through the real SPO services so audit logs and hashes are
 real.
 """
 
@@ -21,11 +21,11 @@ import shapely
 from scipy.spatial import cKDTree
 from shapely.geometry import Point
 
-from datasets import demo_catalogue as cat
-from datasets.demo_people import make_buyers, make_plans, make_tenders
-from datasets.demo_spos import SpoLinePlan, SpoScenario, scenarios_for
 from datasets.fields import parse_needs, parse_offers
 from datasets.places import Place, Postcodes, lon_lat_to_bng
+from demo import catalogue as cat
+from demo.people import make_buyers, make_plans, make_tenders
+from demo.spos import SpoLinePlan, SpoScenario, scenarios_for
 from domain.model import (
     Activity,
     Buyer,

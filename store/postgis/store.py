@@ -7,8 +7,8 @@ and a sort, ~50x slower). Distances are ``ST_Distance(a, b, false)``: the sphere
 Areas are ``geometry(…, 4326)``: containment is planar in lon/lat (GeoJSON's and shapely's
 meaning), so both backends agree on what is inside.
 
-The nearest query (``store.postgis_knn``) decodes only activities not already in a per-store
-:class:`~store.activity_cache.ActivityCache` at the same row version.
+The nearest query (``store.postgis.knn``) decodes only activities not already in a per-store
+:class:`~store.postgis.activity_cache.ActivityCache` at the same row version.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from domain.model import Activity, Area, AreaChain
-from store.activity_cache import DEFAULT_CAPACITY, ActivityCache
 from store.chain import Hits, resolve_chain
 from store.codec_rows import row_to_entity
 from store.errors import StorageError, translated
 from store.port import EARTH_RADIUS_M, ActivityQuery, Nearby
-from store.postgis_knn import FIELDS, decode, knn_sql, nearest_rows, tag
+from store.postgis.activity_cache import DEFAULT_CAPACITY, ActivityCache
+from store.postgis.knn import FIELDS, decode, knn_sql, nearest_rows, tag
 from store.query import ALL_ACTIVITIES, as_of_date
 from store.sqlstore import SqlStore
 

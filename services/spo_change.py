@@ -2,7 +2,7 @@
 
 A change is ``store.update(new, audit=AuditEntry(...))`` — one transaction with optimistic
 locking — then, when a broadcaster is given, an event on the SPO's and the buyer's topics.
-The public use cases live in ``api.services.spo`` (and the ``spo_*`` modules it re-exports).
+The public use cases live in ``services.spo`` (and the ``spo_*`` modules it re-exports).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from api.services.events import Broadcaster, buyer_topic, spo_topic
 from domain.errors import NotFound, StaleVersion
 from domain.model import Account, Activity, AuditEntry, Tender
+from services.events import Broadcaster, buyer_topic, spo_topic
 from spo.lifecycle import Action, check_transition
 from spo.lockin import check_commitment_kept, commitment_version, verify
 from spo.model import Spo

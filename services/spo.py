@@ -16,10 +16,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from api.services.events import Broadcaster
-from api.services.spo_change import ENTITY, Loaded, get_spo, load, now, publish
-from api.services.spo_drafting import add_line, create_draft, remove_line
-from api.services.spo_transitions import (
+from domain.model import Account, AuditEntry
+from services.events import Broadcaster
+from services.spo_change import ENTITY, Loaded, get_spo, load, now, publish
+from services.spo_drafting import add_line, create_draft, remove_line
+from services.spo_transitions import (
     award,
     reject,
     review,
@@ -29,7 +30,6 @@ from api.services.spo_transitions import (
     vary,
     withdraw,
 )
-from domain.model import Account, AuditEntry
 from spo import lines as spo_lines
 from spo.lifecycle import Action, check_transition
 from spo.model import ProgressReport, SpoState

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 import numpy as np
 import shapely
 
-from datasets import demo_catalogue as cat
-from datasets.demo_people import make_plans
+from demo import catalogue as cat
+from demo.people import make_plans
 from domain.model import Activity, Need, Supplier, Tender, Territory
 from domain.vocabulary import SupportType, ValidationStatus
 from spo.model import SpoState

@@ -12,11 +12,11 @@ import hashlib
 import hmac
 import secrets
 
-from api.services.events import buyer_topic, spo_topic
-from api.services.spo import Loaded, formal_states, load
 from domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from domain.model import Account, Buyer, Provider, Supplier, Tender, Territory
 from domain.vocabulary import Role
+from services.events import buyer_topic, spo_topic
+from services.spo import Loaded, formal_states, load
 from spo.model import Spo, SpoState
 from spo.permissions import Party, parties_of
 from store.port import Store

@@ -1,4 +1,4 @@
-"""Demo buyers, Police & Crime Plans and tender lots (pure; see ``datasets.demo``)."""
+"""Demo buyers, Police & Crime Plans and tender lots (pure; see ``demo.dataset``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from datasets import demo_catalogue as cat
+from demo import catalogue as cat
 from domain.model import Buyer, LocalAuthority, Lot, PolicePlan, Tender, Territory
 from domain.vocabulary import BuyerKind
 

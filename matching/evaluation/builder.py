@@ -18,7 +18,7 @@ Grade 3 (shortlist first) = H, S and L; 2 (shortlist) = H and S, or H, L and V; 
 mention) = H and L, or S and L; 0 otherwise. An expert shortlists no more than two branches of
 one provider: a third or later branch (by distance) is capped at 1.
 
-Regenerate with ``python -m matching.scenario_builder`` (a test checks the file is current).
+Regenerate with ``python -m matching.evaluation.builder`` (a test checks the file is current).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from matching.scenario_spec import (
+from matching.evaluation.spec import (
     EXPERT_KEYWORDS,
     PLANS,
     SCENARIOS,
@@ -38,7 +38,7 @@ from matching.scenario_spec import (
     THEME_TEXT,
     TOWNS,
 )
-from matching.towns import town_lon_lat
+from matching.evaluation.towns import town_lon_lat
 
 SEED = 20261124
 AS_OF = "2026-11-24"

@@ -1,6 +1,6 @@
 """The labelled evaluation scenarios (``scenarios.json``) as domain objects.
 
-See ``matching.scenario_builder`` for how the file is made and the expert's labelling rule.
+See ``matching.evaluation.builder`` for how the file is made and the expert's labelling rule.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching.evaluation.scenarios import Scenario, ScenarioSet
 from matching.recommender import Recommender
-from matching.scenarios import Scenario, ScenarioSet
 from matching.weights import FEATURES
 
 RELEVANT_GRADE = 2
