@@ -1,7 +1,7 @@
 """Bearer-token authentication: resolves the ``Authorization`` header to an account.
 
 Only resolution happens here; what an account may do is decided by the services
-(``services.accounts``), so the CLI and the HTTP routes apply the same rules.
+(``services.accounts``, ``services.access``), so the CLI and the HTTP routes apply the same rules.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api import token_cache
 from domain.model import Account
+from services import token_cache
 from store.port import Store
 
 bearer_scheme = HTTPBearer(

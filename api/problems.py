@@ -37,7 +37,7 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "tamper-detected": (409, "Tamper detected"),
     "forbidden": (403, "Forbidden"),
     "invalid-input": (422, "Invalid input"),
-    # services.accounts
+    # services.access
     "unauthenticated": (401, "Not authenticated"),
     # geo.errors
     "invalid-geography": (422, "Invalid geography"),

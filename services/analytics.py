@@ -20,7 +20,7 @@ from domain.errors import InvalidInput
 from domain.model import Account, Activity, Area, Buyer, LocalAuthority, Territory
 from domain.vocabulary import Role, ValidationStatus
 from geo.cells import cell_to_polygon, cell_to_str, lonlat_to_cell, str_to_cell
-from services.accounts import require_role, require_territory
+from services.access import require_role, require_territory
 from spo.model import ProgressReport, Spo, SpoLine, SpoState
 from spo.values import value_amount
 from store.port import Store

@@ -39,9 +39,9 @@ from maps.records import (
 )
 from maps.spo import spo_map
 from maps.supplier import supplier_map
-from services.accounts import visible_spo
+from services.access import visible_spo
 from services.analytics import readable_territory
-from services.catalogue import get_supplier
+from services.directory import get_supplier
 from services.imports import list_indicators, load_indicator
 from spo.model import ProgressReport, Spo, SpoState
 from store.port import ActivityQuery, Nearby, Store

@@ -8,7 +8,7 @@ from shapely.geometry import box
 
 from domain.errors import NotFound
 from domain.model import Activity, LocalAuthority, Territory
-from services.catalogue import Page, SpatialFilter, get_activity, list_all, search_activities
+from services.directory import Page, SpatialFilter, get_activity, list_all, search_activities
 from store.port import Store
 
 #: collection id -> (title, description)

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from api.schemas.common import paging_links
 from api.schemas.geojson import Feature, FeatureCollection
-from services.catalogue import Page, clamp_limit
+from services.directory import Page, clamp_limit
 
 GEOJSON = "application/geo+json"
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from api.deps import StoreDep, ViewerDep
 from api.schemas.accounts import AccountCreated, AccountIn, AccountOut
 from api.schemas.common import PROBLEM_RESPONSES
-from services import accounts
+from services import access, accounts
 
 router = APIRouter(tags=["accounts"], responses=PROBLEM_RESPONSES)
 
@@ -15,13 +15,13 @@ router = APIRouter(tags=["accounts"], responses=PROBLEM_RESPONSES)
 @router.get("/accounts/me", response_model=AccountOut)
 def who_am_i(viewer: ViewerDep) -> AccountOut:
     """The account of the bearer token."""
-    return AccountOut.of(accounts.require_actor(viewer))
+    return AccountOut.of(access.require_actor(viewer))
 
 
 @router.post("/accounts", status_code=201, response_model=AccountCreated)
 def create_account(body: AccountIn, store: StoreDep, viewer: ViewerDep) -> AccountCreated:
     """Create an account tied to its organisation / territory (admin). Keep the token."""
-    accounts.require_role(viewer)
+    access.require_role(viewer)
     account, token = accounts.create_account(
         store,
         id_=body.id,

@@ -23,8 +23,8 @@ from api.schemas.spos import AuditOut, Decline, Versioned
 from domain.errors import InvalidInput
 from domain.model import Activity
 from domain.vocabulary import ValidationStatus
-from services import accounts, catalogue, validation
-from services.catalogue import Page, SpatialFilter
+from services import access, directory, validation
+from services.directory import Page, SpatialFilter
 
 router = APIRouter(tags=["activities"], responses=PROBLEM_RESPONSES)
 IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
@@ -55,12 +55,12 @@ def list_activities(
 ) -> Response:
     """Activities as GeoJSON, filtered by bbox, distance or area; validated ones are public."""
     where = SpatialFilter(
-        bbox=catalogue.parse_bbox(bbox) if bbox else None,
-        near=catalogue.parse_near(near) if near else None,
+        bbox=directory.parse_bbox(bbox) if bbox else None,
+        near=directory.parse_near(near) if near else None,
         within_code=within,
     )
     extra = {} if provider is None else {"provider_id": provider}
-    page = catalogue.search_activities(
+    page = directory.search_activities(
         store,
         viewer,
         where,
@@ -84,14 +84,14 @@ def search_activities(
     """The same search with a GeoJSON polygon to search ``within``."""
     near = None
     if search.near is not None:
-        near = catalogue.parse_near(",".join(map(str, search.near)))
+        near = directory.parse_near(",".join(map(str, search.near)))
     where = SpatialFilter(
-        bbox=catalogue.parse_bbox(",".join(map(str, search.bbox))) if search.bbox else None,
+        bbox=directory.parse_bbox(",".join(map(str, search.bbox))) if search.bbox else None,
         near=near,
         within_code=search.within_code,
         within_area=to_shape(search.within, areal=True) if search.within else None,  # type: ignore[arg-type]
     )
-    page = catalogue.search_activities(
+    page = directory.search_activities(
         store,
         viewer,
         where,
@@ -110,7 +110,7 @@ def search_activities(
 )
 def get_activity(activity_id: IdPath, store: StoreDep, viewer: ViewerDep) -> ActivityFeature:
     """One activity (404 when it is not visible to the caller)."""
-    return activity_feature(catalogue.get_activity(store, viewer, activity_id))
+    return activity_feature(directory.get_activity(store, viewer, activity_id))
 
 
 @router.post(
@@ -121,7 +121,7 @@ def get_activity(activity_id: IdPath, store: StoreDep, viewer: ViewerDep) -> Act
 )
 def create_activity(body: ActivityIn, store: StoreDep, viewer: ViewerDep) -> ActivityFeature:
     """A provider positions its activity; it is pending until a validator decides."""
-    return activity_feature(catalogue.create_activity(store, viewer, body.to_domain()))
+    return activity_feature(directory.create_activity(store, viewer, body.to_domain()))
 
 
 @router.put(
@@ -132,8 +132,8 @@ def update_activity(
 ) -> ActivityFeature:
     """Its provider (or an admin) rewrites or moves an activity, at the version it read (409
     ``stale-version`` otherwise). Changing what or where sends it back to pending validation."""
-    actor = accounts.require_actor(viewer)
-    catalogue.get_activity(store, viewer, activity_id)
+    actor = access.require_actor(viewer)
+    directory.get_activity(store, viewer, activity_id)
     if body.id != activity_id:
         raise InvalidInput(f"the body's id {body.id!r} is not the path's {activity_id!r}")
     activity = validation.update_activity(
@@ -155,8 +155,8 @@ def validate(
     activity_id: IdPath, body: Versioned, store: StoreDep, settings: SettingsDep, viewer: ViewerDep
 ) -> ActivityFeature:
     """A validator of the activity's territory validates (or renews) it: "Target!"."""
-    actor = accounts.require_actor(viewer)
-    catalogue.get_activity(store, viewer, activity_id)
+    actor = access.require_actor(viewer)
+    directory.get_activity(store, viewer, activity_id)
     activity = validation.validate_activity(
         store,
         activity_id,
@@ -177,8 +177,8 @@ def decline(
     activity_id: IdPath, body: Decline, store: StoreDep, viewer: ViewerDep
 ) -> ActivityFeature:
     """A validator declines the activity, with a written reason (kept in the audit log)."""
-    actor = accounts.require_actor(viewer)
-    catalogue.get_activity(store, viewer, activity_id)
+    actor = access.require_actor(viewer)
+    directory.get_activity(store, viewer, activity_id)
     activity = validation.decline_activity(
         store,
         activity_id,
@@ -192,5 +192,5 @@ def decline(
 @router.get("/activities/{activity_id}/history", response_model=list[AuditOut])
 def history(activity_id: IdPath, store: StoreDep, viewer: ViewerDep) -> list[AuditOut]:
     """Every validation decision about the activity, oldest first."""
-    catalogue.get_activity(store, viewer, activity_id)
+    directory.get_activity(store, viewer, activity_id)
     return [AuditOut.of(e) for e in validation.validation_history(store, activity_id)]

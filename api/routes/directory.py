@@ -21,7 +21,7 @@ from api.schemas.directory import (
     tender_feature,
 )
 from domain.model import Buyer, Provider, Tender
-from services import catalogue
+from services import directory
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
@@ -32,7 +32,7 @@ def list_providers(
     request: Request, store: StoreDep, limit: LimitQuery = None, offset: OffsetQuery = 0
 ) -> list[ProviderSchema]:
     """Charities and social enterprises running activities (public)."""
-    page = catalogue.list_all(store, Provider, page_limit(request, limit), offset)
+    page = directory.list_all(store, Provider, page_limit(request, limit), offset)
     return [ProviderSchema.of(p) for p in page.items]
 
 
@@ -45,7 +45,7 @@ def get_provider(provider_id: IdPath, store: StoreDep) -> ProviderSchema:
 @router.post("/providers", status_code=201, response_model=ProviderSchema, tags=["directory"])
 def create_provider(body: ProviderSchema, store: StoreDep, viewer: ViewerDep) -> ProviderSchema:
     """Register a provider (admin)."""
-    catalogue.create_organisation(store, viewer, body.to_domain())
+    directory.create_organisation(store, viewer, body.to_domain())
     return ProviderSchema.of(store.get(Provider, body.id))
 
 
@@ -54,7 +54,7 @@ def list_buyers(
     request: Request, store: StoreDep, limit: LimitQuery = None, offset: OffsetQuery = 0
 ) -> list[BuyerSchema]:
     """Public bodies buying through tenders (public)."""
-    page = catalogue.list_all(store, Buyer, page_limit(request, limit), offset)
+    page = directory.list_all(store, Buyer, page_limit(request, limit), offset)
     return [BuyerSchema.of(b) for b in page.items]
 
 
@@ -67,7 +67,7 @@ def get_buyer(buyer_id: IdPath, store: StoreDep) -> BuyerSchema:
 @router.post("/buyers", status_code=201, response_model=BuyerSchema, tags=["directory"])
 def create_buyer(body: BuyerSchema, store: StoreDep, viewer: ViewerDep) -> BuyerSchema:
     """Register a buyer (admin)."""
-    catalogue.create_organisation(store, viewer, body.to_domain())
+    directory.create_organisation(store, viewer, body.to_domain())
     return BuyerSchema.of(store.get(Buyer, body.id))
 
 
@@ -80,22 +80,22 @@ def list_suppliers(
     offset: OffsetQuery = 0,
 ) -> list[SupplierOut]:
     """Suppliers: all for buyers and admins, only itself for a supplier."""
-    page = catalogue.list_suppliers(store, viewer, page_limit(request, limit), offset)
+    page = directory.list_suppliers(store, viewer, page_limit(request, limit), offset)
     return [SupplierOut.of(s) for s in page.items]
 
 
 @router.get("/suppliers/{supplier_id}", response_model=SupplierOut, tags=["suppliers"])
 def get_supplier(supplier_id: IdPath, store: StoreDep, viewer: ViewerDep) -> SupplierOut:
     """One supplier with its sites and offers."""
-    return SupplierOut.of(catalogue.get_supplier(store, viewer, supplier_id))
+    return SupplierOut.of(directory.get_supplier(store, viewer, supplier_id))
 
 
 @router.post("/suppliers", status_code=201, response_model=SupplierOut, tags=["suppliers"])
 def create_supplier(body: SupplierIn, store: StoreDep, viewer: ViewerDep) -> SupplierOut:
     """Register a supplier with its sites (admin)."""
     supplier = body.to_domain()
-    catalogue.create_organisation(store, viewer, supplier)
-    return SupplierOut.of(catalogue.get_supplier(store, viewer, supplier.id))
+    directory.create_organisation(store, viewer, supplier)
+    return SupplierOut.of(directory.get_supplier(store, viewer, supplier.id))
 
 
 @router.get(
@@ -110,7 +110,7 @@ def list_tenders(
 ) -> TenderCollection:
     """Tenders with their delivery areas (public notices)."""
     filters = {} if buyer is None else {"buyer_id": buyer}
-    page = catalogue.list_all(store, Tender, page_limit(request, limit), offset, **filters)
+    page = directory.list_all(store, Tender, page_limit(request, limit), offset, **filters)
     features = [tender_feature(t) for t in page.items]
     result: TenderCollection = collection(request, page, features, TenderCollection)
     return result
@@ -136,4 +136,4 @@ def get_tender(tender_id: IdPath, store: StoreDep) -> TenderFeature:
 )
 def create_tender(body: TenderIn, store: StoreDep, viewer: ViewerDep) -> TenderFeature:
     """A buyer publishes a tender with its delivery area or lots."""
-    return tender_feature(catalogue.create_tender(store, viewer, body.to_domain()))
+    return tender_feature(directory.create_tender(store, viewer, body.to_domain()))

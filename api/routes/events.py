@@ -14,7 +14,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from api.deps import StoreDep, ViewerDep
 from api.schemas.activities import ID_PATTERN
 from api.schemas.common import PROBLEM_RESPONSES
-from services import accounts
+from services import access
 from services.events import Broadcaster
 
 router = APIRouter(prefix="/spos", tags=["spos"], responses=PROBLEM_RESPONSES)
@@ -39,7 +39,7 @@ async def _stream(
             for event in events:
                 if max_events is not None and sent >= max_events:
                     break
-                if not accounts.is_event_visible(topic, event.data):
+                if not access.is_event_visible(topic, event.data):
                     continue
                 yield ServerSentEvent(
                     data=json.dumps(event.data), event=event.kind, id=str(event.seq)
@@ -60,7 +60,7 @@ def buyer_events(
     max_events: MaxEvents = None,
 ) -> EventSourceResponse:
     """Every SPO change in the buyer's tenders (submitted, scored, awarded, progress...)."""
-    topic = accounts.event_topic(store, viewer, buyer_id=buyer)
+    topic = access.event_topic(store, viewer, buyer_id=buyer)
     return EventSourceResponse(_stream(request, topic, max_events), ping=15)
 
 
@@ -73,5 +73,5 @@ def spo_events(
     max_events: MaxEvents = None,
 ) -> EventSourceResponse:
     """Changes of one SPO the caller may see."""
-    topic = accounts.event_topic(store, viewer, spo_id=spo_id)
+    topic = access.event_topic(store, viewer, spo_id=spo_id)
     return EventSourceResponse(_stream(request, topic, max_events), ping=15)

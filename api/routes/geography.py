@@ -21,7 +21,7 @@ from api.schemas.geography import (
     territory_feature,
 )
 from domain.model import LocalAuthority, Region, Territory
-from services import catalogue
+from services import directory
 
 router = APIRouter(tags=["geography"], responses=PROBLEM_RESPONSES)
 CodePath = Annotated[str, Path(max_length=12, description="ONS code, e.g. E23000001")]
@@ -37,7 +37,7 @@ def list_regions(
     geometry: GeometryQuery = True,
 ) -> RegionCollection:
     """The 12 UK regions (ITL1)."""
-    page = catalogue.list_all(store, Region, page_limit(request, limit), offset)
+    page = directory.list_all(store, Region, page_limit(request, limit), offset)
     features = [region_feature(r, geometry=geometry) for r in page.items]
     result: RegionCollection = collection(request, page, features, RegionCollection)
     return result
@@ -58,7 +58,7 @@ def list_territories(
     geometry: GeometryQuery = True,
 ) -> TerritoryCollection:
     """The 45 police territories (43 force areas, Police Scotland, PSNI)."""
-    page = catalogue.list_all(store, Territory, page_limit(request, limit), offset)
+    page = directory.list_all(store, Territory, page_limit(request, limit), offset)
     features = [territory_feature(t, geometry=geometry) for t in page.items]
     result: TerritoryCollection = collection(request, page, features, TerritoryCollection)
     return result
@@ -69,7 +69,7 @@ def get_territory(
     code: CodePath, store: StoreDep, geometry: GeometryQuery = True
 ) -> TerritoryFeature:
     """A territory with its current Police & Crime Plan priorities."""
-    territory, plan = catalogue.get_territory(store, code)
+    territory, plan = directory.get_territory(store, code)
     return territory_feature(territory, plan, geometry=geometry)
 
 
@@ -89,8 +89,8 @@ def list_local_authorities(
     """Local authority districts, optionally those of one territory."""
     filters = {} if territory is None else {"territory_code": territory}
     if territory is not None:
-        catalogue.resolve_area(store, territory)
-    page = catalogue.list_all(store, LocalAuthority, page_limit(request, limit), offset, **filters)
+        directory.resolve_area(store, territory)
+    page = directory.list_all(store, LocalAuthority, page_limit(request, limit), offset, **filters)
     features = [local_authority_feature(la, geometry=geometry) for la in page.items]
     result: LocalAuthorityCollection = collection(request, page, features, LocalAuthorityCollection)
     return result

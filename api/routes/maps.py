@@ -24,7 +24,7 @@ from api.deps import PageTokenDep
 from domain.model import Account
 from maps.assets import STATIC_DIR, STATIC_URL_PREFIX, missing_assets
 from services import maps as service
-from services.accounts import NotAuthenticated
+from services.access import NotAuthenticated
 
 #: sent with every map page: the URL may hold a token, and the page is one account's view
 PAGE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "private, no-store"}

@@ -13,7 +13,7 @@ from api.schemas.activities import ID_PATTERN
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.matches import RecommendationOut, recommendation_to_json
 from domain.errors import InvalidInput
-from services import catalogue, matching
+from services import directory, matching
 
 router = APIRouter(tags=["matches"], responses=PROBLEM_RESPONSES)
 
@@ -52,7 +52,7 @@ async def matches(
     explained; for the supplier itself, buyers and admins."""
     # async: a request is ~2 ms of CPU (two indexed reads and a ranking against the fitted
     # recommender); a thread hop would add a quarter to that, and contention under load more
-    supplier = catalogue.get_supplier(store, viewer, supplier_id)
+    supplier = directory.get_supplier(store, viewer, supplier_id)
     if matching.needs_fit(store):  # seconds on a large store: not on the event loop
         await run_in_threadpool(matching.fitted_recommender, store)
         heap.settle()  # the fitted state lives until the next change: out of the GC's walk

@@ -32,7 +32,7 @@ from api.schemas.spos import (
 )
 from domain.model import Account
 from domain.vocabulary import Role
-from services import accounts, catalogue
+from services import access, directory
 from services import spo as service
 from services.events import Broadcaster
 from spo.model import Spo
@@ -45,7 +45,7 @@ IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
 
 def _actor(store: StoreDep, viewer: ViewerDep, spo_id: str) -> Account:
     """The signed-in account, after checking it may see the SPO (404 otherwise)."""
-    accounts.visible_spo(store, viewer, spo_id)
+    access.visible_spo(store, viewer, spo_id)
     assert viewer is not None
     return viewer
 
@@ -91,13 +91,13 @@ def list_spos(
     tender: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
 ) -> list[SpoOut]:
     """SPOs the caller may see: a supplier its own, a buyer those submitted to its tenders."""
-    return [SpoOut.of(s) for s in accounts.visible_spos(store, viewer, tender_id=tender)]
+    return [SpoOut.of(s) for s in access.visible_spos(store, viewer, tender_id=tender)]
 
 
 @router.post("", status_code=201, response_model=SpoOut)
 def create_draft(request: Request, body: SpoCreate, store: StoreDep, viewer: ViewerDep) -> SpoOut:
     """A supplier drafts an SPO for an open tender."""
-    actor = accounts.require_role(viewer, Role.SUPPLIER)
+    actor = access.require_role(viewer, Role.SUPPLIER)
     spo = service.create_draft(
         store,
         actor=actor,
@@ -113,7 +113,7 @@ def create_draft(request: Request, body: SpoCreate, store: StoreDep, viewer: Vie
 @router.get("/{spo_id}", response_model=SpoOut)
 def get_spo(spo_id: IdPath, store: StoreDep, viewer: ViewerDep) -> SpoOut:
     """One SPO (verified against its content hash when locked)."""
-    return SpoOut.of(accounts.visible_spo(store, viewer, spo_id))
+    return SpoOut.of(access.visible_spo(store, viewer, spo_id))
 
 
 @router.post("/{spo_id}/lines", response_model=SpoOut)
@@ -281,7 +281,7 @@ def vary(
     """A formal variation of an awarded SPO: new lines, a reason, the approver recorded."""
     actor = _actor(store, viewer, spo_id)
     lines = [
-        catalogue.build_line(
+        directory.build_line(
             store,
             line_id=x.line_id,
             activity_id=x.activity_id,

@@ -17,12 +17,12 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.schemas.activities import ActivityCollection
 from api.schemas.matches import RecommendationOut
-from api.token_cache import ACCOUNTS
 from dicm.settings import Settings
 from domain.model import Account, Activity
 from domain.vocabulary import Role, SupportType, ValidationStatus
 from services.accounts import create_account
 from services.matching import FIT_COUNTERS, recommend_for_supplier
+from services.token_cache import ACCOUNTS
 from spo.model import Spo, SpoLine, SpoState
 from store.factory import open_store
 from store.port import Store

@@ -10,7 +10,7 @@ from datetime import date
 from domain.model import Activity, Evidence
 from domain.vocabulary import Role
 from services import spo as svc
-from services import spo_reports
+from services.spo import reports as spo_reports
 from store.port import Store
 from tests.spo.builders import READING_LA, TVP, make_account
 from tests.spo.test_services import AT, BUYER, MARKS, SUPPLIER, awarded, draft_with_line

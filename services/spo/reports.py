@@ -13,7 +13,8 @@ from typing import Any
 
 from domain.errors import NotFound
 from domain.model import Activity, LocalAuthority, Tender, Territory
-from services.spo import get_spo, progress_reports
+from services.spo.change import get_spo
+from services.spo.progress import progress_reports
 from spo.impact import ImpactEstimate, estimate_impact
 from spo.model import Spo
 from spo.reporting import (

@@ -1,6 +1,6 @@
 """Drafting an SPO: a supplier opens a draft for an open tender and adds or removes lines.
 
-Each step is one versioned, audited write through ``services.spo_change``.
+Each step is one versioned, audited write through ``services.spo.change``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.model import Account, Activity, Tender
 from domain.vocabulary import Role, SupportType
 from services.events import Broadcaster
-from services.spo_change import Loaded, audit_entry, change, now, publish
+from services.spo.change import Loaded, audit_entry, change, now, publish
 from spo import lines as spo_lines
 from spo.lifecycle import Action
 from spo.lockin import line_to_dict

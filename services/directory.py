@@ -31,7 +31,7 @@ from domain.model import (
 from domain.vocabulary import Role, SupportType, ValidationStatus
 from geo.coords import check_lon_lat
 from geo.errors import InvalidCoordinates
-from services.accounts import require_own_organisation, require_role
+from services.access import require_own_organisation, require_role
 from spo.lines import line_from_activity
 from spo.model import Milestone, SpoLine
 from store.port import Store

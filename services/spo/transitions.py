@@ -1,5 +1,5 @@
 """Bidding and delivery steps of an SPO: submit, withdraw, score, award, reject, start
-delivery, review and vary — each one versioned, audited write through ``spo_change``.
+delivery, review and vary — each one versioned, audited write through ``services.spo.change``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import datetime
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.model import Account, AuditEntry, Contract, Tender
 from services.events import Broadcaster
-from services.spo_change import Loaded, change, move, now
+from services.spo.change import Loaded, change, move, now
 from spo.lifecycle import Action
 from spo.lockin import commitment_version, line_to_dict, lock
 from spo.lockin import vary as vary_lines

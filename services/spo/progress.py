@@ -1,15 +1,5 @@
-"""SPO use cases: load → check permission and transition (pure) → one versioned store write.
-
-Every change is ``store.update(new, audit=AuditEntry(...))`` — one transaction with optimistic
-locking: the caller passes the ``expected_version`` it read and gets ``StaleVersion`` if someone
-else changed the SPO since. A refused change raises a ``domain.errors`` exception and writes
-nothing. A locked SPO is verified against its content hash on every read (``TamperDetected``).
-Successful changes are published on the SPO's and the buyer's topics when a broadcaster is given.
-
-This module is the public face: the shared change path is ``spo_change``, drafting
-``spo_drafting``, bidding and delivery steps ``spo_transitions``; they are re-exported here,
-beside progress reporting and the reads.
-"""
+"""Delivery and the record of an SPO: progress reports against its lines, progress against
+milestones, its audit history and the versions of its locked commitment."""
 
 from __future__ import annotations
 
@@ -18,48 +8,13 @@ from typing import Any
 
 from domain.model import Account, AuditEntry
 from services.events import Broadcaster
-from services.spo_change import ENTITY, Loaded, get_spo, load, now, publish
-from services.spo_drafting import add_line, create_draft, remove_line
-from services.spo_transitions import (
-    award,
-    reject,
-    review,
-    score,
-    start_delivery,
-    submit,
-    vary,
-    withdraw,
-)
+from services.spo.change import ENTITY, get_spo, load, now, publish
 from spo import lines as spo_lines
 from spo.lifecycle import Action, check_transition
 from spo.model import ProgressReport, SpoState
 from spo.permissions import parties_of
 from spo.progress import SpoProgress, check_report, spo_progress
 from store.port import Store
-
-__all__ = [
-    "ENTITY",
-    "Loaded",
-    "add_line",
-    "award",
-    "commitment_history",
-    "create_draft",
-    "formal_states",
-    "get_spo",
-    "history",
-    "load",
-    "progress",
-    "progress_reports",
-    "reject",
-    "remove_line",
-    "report_progress",
-    "review",
-    "score",
-    "start_delivery",
-    "submit",
-    "vary",
-    "withdraw",
-]
 
 
 def commitment_history(store: Store, spo_id: str) -> list[dict[str, Any]]:

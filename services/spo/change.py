@@ -2,7 +2,8 @@
 
 A change is ``store.update(new, audit=AuditEntry(...))`` — one transaction with optimistic
 locking — then, when a broadcaster is given, an event on the SPO's and the buyer's topics.
-The public use cases live in ``services.spo`` (and the ``spo_*`` modules it re-exports).
+The public use cases are re-exported by ``services.spo`` from ``drafting``, ``transitions``
+and ``progress``.
 """
 
 from __future__ import annotations
