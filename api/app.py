@@ -1,9 +1,11 @@
 """The FastAPI application factory.
 
-``create_app`` builds the app from settings (never at import); the lifespan opens the store from
-``settings.database_url`` unless a store is passed in (tests, the demo), and closes only what it
-opened. Routers of other packages are included when their modules exist, so the API grows with
-the project without a central edit.
+``create_app`` builds the app from settings (never at import; ``dicm.asgi`` reads them from the
+environment for uvicorn). The lifespan opens the store from the store section unless a store is
+passed in (tests, the demo), and closes only what it opened; it also builds the app's own
+resources and puts them on ``app.state``: the event broadcaster and the token cache. Routers of
+other packages are included when their modules exist, so the API grows with the project
+without a central edit.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 
 from fastapi import FastAPI
@@ -30,9 +33,9 @@ from api.routes import (
     ogc,
     spos,
 )
-from dicm import __version__
-from dicm.settings import Settings, load_settings
+from api.settings import AppSettings
 from services.events import Broadcaster
+from services.token_cache import TokenCache
 from store.port import Store
 
 log = logging.getLogger("dicm.api")
@@ -41,11 +44,19 @@ log = logging.getLogger("dicm.api")
 OPTIONAL_ROUTERS = ("api.routes.maps",)
 
 
-def _open_store(settings: Settings) -> Store:
+def _open_store(settings: AppSettings) -> Store:
     from store.factory import open_store
 
-    opened: Store = open_store(settings)
+    opened: Store = open_store(settings.store)
     return opened
+
+
+def _version() -> str:
+    """The installed dicm distribution's version (the API's OpenAPI ``info.version``)."""
+    try:
+        return version("dicm")
+    except PackageNotFoundError:
+        return "0+unknown"
 
 
 def _optional(module_path: str) -> ModuleType | None:
@@ -58,14 +69,15 @@ def _optional(module_path: str) -> ModuleType | None:
         raise
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
     """Build the dicm HTTP API."""
-    settings = settings or load_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = _open_store(settings) if owned else store
+        app.state.broadcaster = Broadcaster()
+        app.state.tokens = TokenCache()
         heap.settle()
         try:
             yield
@@ -76,13 +88,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     app = FastAPI(
         title="dicm",
-        version=__version__,
+        version=_version(),
         summary="HOW and WHERE contract social value reaches local dual-impact activities.",
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.store = store
-    app.state.broadcaster = Broadcaster()
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.api.max_body_bytes)
     # events before spos: "/spos/events" must not be taken for an SPO id

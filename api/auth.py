@@ -12,7 +12,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.model import Account
-from services import token_cache
+from services.token_cache import TokenCache
 from store.port import Store
 
 bearer_scheme = HTTPBearer(
@@ -29,7 +29,8 @@ async def current_account(
     if credentials is None:
         return None
     store: Store = request.app.state.store
-    return token_cache.authenticate(store, credentials.credentials)
+    tokens: TokenCache = request.app.state.tokens
+    return tokens.authenticate(store, credentials.credentials)
 
 
 #: the ``?token=`` of the HTML map pages (``/maps/*``) only
@@ -52,6 +53,9 @@ async def page_token(
     return token or None
 
 
-def page_account(store: Store, token: str | None) -> Account | None:
+def page_account(request: Request, token: str | None) -> Account | None:
     """The account of a page token; None when none was sent; ``NotAuthenticated`` for a bad one."""
-    return None if token is None else token_cache.authenticate(store, token)
+    if token is None:
+        return None
+    tokens: TokenCache = request.app.state.tokens
+    return tokens.authenticate(request.app.state.store, token)

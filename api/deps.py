@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.auth import current_account, page_token
-from dicm.settings import Settings
+from api.settings import AppSettings
 from domain.model import Account
 from store.port import Store
 
@@ -22,14 +22,14 @@ async def get_store(request: Request) -> Store:
     return store
 
 
-async def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> AppSettings:
     """The settings the app was built with."""
-    settings: Settings = request.app.state.settings
+    settings: AppSettings = request.app.state.settings
     return settings
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[AppSettings, Depends(get_settings)]
 
 #: the signed-in account, or None for an anonymous caller (public data only)
 ViewerDep = Annotated[Account | None, Depends(current_account)]

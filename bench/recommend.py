@@ -20,10 +20,10 @@ from sklearn.neighbors import BallTree
 
 from domain.model import Activity, Evidence, Need, Offer, PlanPriority, PolicePlan, Site, Supplier
 from domain.vocabulary import THEMES, SupportType, ValidationStatus
+from geo.sphere import EARTH_RADIUS_M
 from matching.context import MatchingContext
 from matching.evaluation.towns import gb_places
 from matching.recommender import Recommender
-from matching.sphere import EARTH_RADIUS_M
 
 THEME_CODES = list(THEMES)
 SUPPORT = list(SupportType)

@@ -21,7 +21,6 @@ from urllib.parse import urlencode
 from datasets.places import gb_postcodes, uk_places
 from demo.dataset import DemoDataset, build_demo_dataset
 from demo.play import apply_validations, drive_scenario, pending
-from dicm.settings import Settings
 from domain.errors import Conflict, NotFound
 from domain.model import (
     Account,
@@ -35,7 +34,7 @@ from domain.model import (
     Territory,
 )
 from domain.vocabulary import Role
-from services.imports import iter_all
+from services.settings import ServiceSettings
 from spo.model import ProgressReport, Spo
 from store.port import Store
 
@@ -81,7 +80,7 @@ class DemoSummary:
     accounts: tuple[DemoAccount, ...] = field(default_factory=tuple)
 
 
-def marker_path(settings: Settings) -> Path:
+def marker_path(settings: ServiceSettings) -> Path:
     return settings.data_dir / MARKER
 
 
@@ -93,12 +92,12 @@ def count_all(store: Store) -> dict[str, int]:
 def spo_states(store: Store) -> dict[str, int]:
     """How many SPOs are in each lifecycle state."""
     states: dict[str, int] = {}
-    for spo in iter_all(store, Spo):
+    for spo in store.iter_all(Spo):
         states[spo.state.value] = states.get(spo.state.value, 0) + 1
     return dict(sorted(states.items()))
 
 
-def _read_marker(settings: Settings) -> dict[str, Any] | None:
+def _read_marker(settings: ServiceSettings) -> dict[str, Any] | None:
     path = marker_path(settings)
     if not path.exists():
         return None
@@ -115,7 +114,7 @@ def _quiet(_step: str, _done: int, _total: int) -> None:
 
 def build_demo(
     store: Store,
-    settings: Settings,
+    settings: ServiceSettings,
     *,
     seed: int = 42,
     scale: float = 1.0,
@@ -156,8 +155,8 @@ def _generate(
     store: Store, *, seed: int, scale: float, today: date, report: Progress
 ) -> DemoDataset:
     report("places", 0, 0)
-    territories = list(iter_all(store, Territory))
-    authorities = list(iter_all(store, LocalAuthority))
+    territories = list(store.iter_all(Territory))
+    authorities = list(store.iter_all(LocalAuthority))
     places, postcodes = uk_places(), gb_postcodes()
     report("places", 1, 1)
     return build_demo_dataset(
@@ -166,7 +165,7 @@ def _generate(
 
 
 def _load(
-    store: Store, settings: Settings, data: DemoDataset, today: date, report: Progress
+    store: Store, settings: ServiceSettings, data: DemoDataset, today: date, report: Progress
 ) -> None:
     if store.count(Spo) or store.count(Activity):
         raise Conflict(
@@ -248,7 +247,7 @@ def _name_of(store: Store, role: Role, org: str | None) -> str | None:
     return str(store.get(kinds[role], org).name)
 
 
-def _write_marker(settings: Settings, summary: DemoSummary) -> None:
+def _write_marker(settings: ServiceSettings, summary: DemoSummary) -> None:
     path = marker_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = asdict(summary)
@@ -280,7 +279,7 @@ def demo_urls(base_url: str, summary: DemoSummary, store: Store) -> list[tuple[s
     spo_id = next(
         (
             s.id
-            for s in iter_all(store, Spo)
+            for s in store.iter_all(Spo)
             if s.state.value == "in_delivery" and s.tender_id.startswith("tender-e23000029")
         ),
         None,

@@ -13,13 +13,13 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from demo.spos import SpoScenario
-from dicm.settings import Settings
 from domain.errors import NotFound
 from domain.model import Account, Activity
 from domain.vocabulary import Role, ValidationStatus
 from services import spo as spo_service
 from services import validation as validation_service
 from services.accounts import create_account
+from services.settings import ServiceSettings
 from spo.model import Milestone, Spo, SpoLine, SpoState
 from spo.scoring import QUALITATIVE_PARTS, Mark
 from store.port import Store
@@ -65,7 +65,7 @@ def account_for(
 
 
 def apply_validations(
-    store: Store, targets: Sequence[Activity], settings: Settings, today: date, tick: Tick
+    store: Store, targets: Sequence[Activity], settings: ServiceSettings, today: date, tick: Tick
 ) -> int:
     """Bring each stored (pending) activity to its target status through the validator."""
     days = settings.validation_valid_days

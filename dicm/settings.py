@@ -1,32 +1,28 @@
-"""One settings object for dicm, read from ``DICM_*`` environment variables.
+"""The root settings object, read from ``DICM_*`` environment variables and composed of the
+sections that live beside their code: ``store.settings.StoreSettings``,
+``services.settings.ServiceSettings``, ``api.settings.ApiSettings`` and
+``maps.settings.MapSettings``.
 
-Never built at import time: call :func:`load_settings` (the CLI and ``create_app`` do) and pass
-the object down. Tests build ``Settings(...)`` directly.
+The variable names stay flat where they always were (``DICM_DATABASE_URL``,
+``DICM_H3_RESOLUTION``, ``DICM_DATA_DIR``, ``DICM_VALIDATION_VALID_DAYS``) and nested for the
+``api`` and ``maps`` sections (``DICM_API__PORT``). Never built at import time: call
+:func:`load_settings` (the CLI and ``create_app`` do) and pass each package its section.
+Tests build ``Settings(...)`` directly.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.settings import ApiSettings
+from maps.settings import MapSettings
+from services.settings import ServiceSettings
+from store.settings import StoreSettings
 
-class ApiSettings(BaseModel):
-    """HTTP service knobs."""
-
-    host: str = "127.0.0.1"
-    port: int = 8000
-    max_body_bytes: int = Field(default=2_000_000, gt=0)
-    page_size_default: int = Field(default=100, gt=0)
-    page_size_max: int = Field(default=1000, gt=0)
-
-
-class MapSettings(BaseModel):
-    """Map pages: optional background tiles (none by default: dicm works offline)."""
-
-    tiles_url: str | None = None
-    tiles_attribution: str | None = None
+__all__ = ["ApiSettings", "MapSettings", "Settings", "load_settings"]
 
 
 class Settings(BaseSettings):
@@ -42,14 +38,28 @@ class Settings(BaseSettings):
     maps: MapSettings = MapSettings()
 
     @property
+    def store(self) -> StoreSettings:
+        """The store's section."""
+        return StoreSettings(database_url=self.database_url, h3_resolution=self.h3_resolution)
+
+    @property
+    def services(self) -> ServiceSettings:
+        """The use cases' section."""
+        return ServiceSettings(
+            data_dir=self.data_dir,
+            validation_valid_days=self.validation_valid_days,
+            maps=self.maps,
+        )
+
+    @property
     def is_postgis(self) -> bool:
         """True when the database URL selects the PostGIS backend."""
-        return self.database_url.startswith(("postgresql", "postgres"))
+        return self.store.is_postgis
 
     @property
     def cache_dir(self) -> Path:
         """Where built artefacts (the bundled geography) are cached between runs."""
-        return self.data_dir / "cache"
+        return self.services.cache_dir
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -47,3 +47,29 @@ def check_lon_lat(lon: float, lat: float) -> tuple[float, float]:
             "longitude look swapped; send longitude first"
         )
     raise OutsideUK(f"({x}, {y}) lies outside the United Kingdom")
+
+
+def parse_bbox(text: str, *, heights: bool = False) -> tuple[float, float, float, float]:
+    """``minlon,minlat,maxlon,maxlat`` (or, with ``heights``, the 3-D OGC form
+    ``minlon,minlat,minh,maxlon,maxlat,maxh`` whose heights are dropped) as four finite
+    degrees, minimum corner first; ``InvalidCoordinates`` otherwise. The one bbox parser:
+    the activity search adds the UK check, OGC collections take any extent."""
+    parts = text.split(",")
+    sizes = (4, 6) if heights else (4,)
+    if len(parts) not in sizes:
+        wanted = " or ".join(map(str, sizes))
+        raise InvalidCoordinates(f"bbox needs {wanted} comma-separated numbers, got {text!r}")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise InvalidCoordinates(f"bbox must be numbers, got {text!r}") from None
+    if len(values) == 6:
+        values = [values[0], values[1], values[3], values[4]]
+    lon_min, lat_min, lon_max, lat_max = values
+    if not all(math.isfinite(v) for v in values):
+        raise InvalidCoordinates("bbox must be finite numbers")
+    if max(abs(lon_min), abs(lon_max)) > 180 or max(abs(lat_min), abs(lat_max)) > 90:
+        raise InvalidCoordinates("bbox must be minlon,minlat,maxlon,maxlat in degrees")
+    if lon_min > lon_max or lat_min > lat_max:
+        raise InvalidCoordinates("bbox must be minlon,minlat,maxlon,maxlat (min before max)")
+    return lon_min, lat_min, lon_max, lat_max

@@ -4,12 +4,12 @@ with the amount (and what has been delivered), so a buyer sees WHERE the commitm
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import folium
 
 from domain.model import Site, Supplier
+from geo.sphere import great_circle_m
 from maps.outlines import outlines_layer
 from maps.page import (
     DataLayer,
@@ -24,8 +24,6 @@ from maps.page import (
 )
 from maps.records import Outline, SpoLink
 
-#: mean Earth radius (metres), the sphere the store measures on too
-EARTH_RADIUS_M = 6_371_008.8
 LINE_COLOUR = "#6a3d9a"
 
 _BODY = """
@@ -44,14 +42,6 @@ data.links.forEach(function (k) {
 });
 return group;
 """
-
-
-def great_circle_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Haversine distance in metres on the store's sphere."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
 def nearest_site(sites: Sequence[Site], lon: float, lat: float) -> Site:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from geo.sphere import EARTH_RADIUS_M, FloatArray, lon_lat_to_xyz
 from matching.features import IntArray
 from matching.grid import Int64Array, window_rows
-from matching.sphere import EARTH_RADIUS_M, FloatArray, lon_lat_to_xyz
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from geo.sphere import FloatArray
 from matching.features import IntArray
-from matching.sphere import FloatArray
 
 
 def similarity_matrix(provider: IntArray, themes: FloatArray) -> FloatArray:

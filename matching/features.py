@@ -34,8 +34,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from domain.model import Activity, Need, Supplier
 from domain.vocabulary import THEMES, SupportType
+from geo.sphere import FloatArray, lon_lat_to_xyz
 from matching.context import MatchingContext
-from matching.sphere import FloatArray, lon_lat_to_xyz
 
 IntArray = NDArray[np.intp]
 NeedKey = tuple[SupportType, str | None]

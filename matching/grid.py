@@ -15,8 +15,8 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from geo.sphere import EARTH_RADIUS_M, FloatArray
 from matching.features import IntArray
-from matching.sphere import EARTH_RADIUS_M, FloatArray
 
 CELL_DEG = 0.1
 N_COLUMNS = 3600  # 360 degrees / CELL_DEG

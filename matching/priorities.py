@@ -24,8 +24,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from domain.model import PolicePlan, Tender
 from domain.vocabulary import THEMES
+from geo.sphere import FloatArray
 from matching.features import THEME_INDEX, ActivityTable, IntArray
-from matching.sphere import FloatArray
 
 TERRITORY_ONLY_FIT = 0.5
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from domain.model import Need, Site, Supplier, Tender
+from geo.sphere import FloatArray
 from matching.candidates import Candidates
 from matching.diversity import mmr_order
 from matching.explain import ExplainInput, join_parts, static_parts
 from matching.features import THEME_CODES, ActivityTable, IntArray, offer_coverage
 from matching.priorities import PlanAlignment, TenderView
 from matching.result import Match
-from matching.sphere import FloatArray
 from matching.weights import FEATURES
 
 PROXIMITY = FEATURES.index("proximity")

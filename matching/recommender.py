@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator
 
 from domain.errors import InvalidInput
 from domain.model import Activity, Supplier, Tender
-from domain.vocabulary import ValidationStatus
+from geo.sphere import FloatArray
 from matching.candidates import supplier_candidates
 from matching.context import MatchingContext
 from matching.explain import format_distance
@@ -26,8 +26,8 @@ from matching.grid import cell_keys
 from matching.priorities import TenderView, align_plans, build_tender_view
 from matching.ranking import Ranking, Scene, rank_supplier, static_features
 from matching.result import Recommendation
-from matching.sphere import FloatArray
 from matching.weights import resolve_weights
+from spo.validation import is_recommendable
 
 MAX_RADIUS_M = 200_000.0
 MAX_K = 1_000
@@ -39,15 +39,6 @@ _Static = tuple[
     FloatArray,
     dict[int, tuple[tuple[str, ...], tuple[str, ...]]],
 ]
-
-
-def is_recommendable(activity: Activity, as_of: date) -> bool:
-    """Validated ("Target!"), validation not expired on ``as_of``, and active."""
-    return (
-        activity.active
-        and activity.validation_status == ValidationStatus.VALIDATED
-        and (activity.validated_until is None or activity.validated_until >= as_of)
-    )
 
 
 def check_radius_m(radius_m: float) -> float:

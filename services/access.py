@@ -7,13 +7,15 @@ Use cases call these before they answer; routes never check visibility themselve
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from domain.errors import DomainError, Forbidden, InvalidInput, NotFound
-from domain.model import Account, Buyer, Tender
+from domain.model import Account, Activity, Buyer, Tender
 from domain.vocabulary import Role
 from services.events import buyer_topic, spo_topic
-from services.spo import Loaded, formal_states, load
-from spo.model import Spo, SpoState
-from spo.permissions import Party, parties_of
+from spo.lockin import verify
+from spo.model import FORMAL_STATES, Spo, SpoState
+from spo.permissions import Party, SpoParties, parties_of
 from store.port import Store
 
 
@@ -58,6 +60,36 @@ def require_territory(actor: Account, territory_code: str) -> None:
     raise Forbidden(f"a {actor.role.value} account may not see territory {territory_code}")
 
 
+# --- reading an SPO with who stands towards it ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An SPO as read (and verified), its tender and who stands towards it."""
+
+    spo: Spo
+    tender: Tender
+    parties: SpoParties
+
+
+def get_spo(store: Store, spo_id: str) -> Spo:
+    """The stored SPO, verified against its content hash when locked."""
+    return verify(store.get(Spo, spo_id))
+
+
+def load(store: Store, spo_id: str) -> Loaded:
+    """The SPO, its tender and its parties (providers of the activities its lines support)."""
+    spo = get_spo(store, spo_id)
+    tender = store.get(Tender, spo.tender_id)
+    providers: set[str] = set()
+    for line in spo.lines:
+        try:
+            providers.add(store.get(Activity, line.activity_id).provider_id)
+        except NotFound:
+            continue
+    return Loaded(spo, tender, SpoParties(spo.supplier_id, tender.buyer_id, frozenset(providers)))
+
+
 # --- SPO visibility ----------------------------------------------------------------------------
 
 #: states a buyer sees (a draft is the supplier's own; a withdrawn bid left the competition)
@@ -73,16 +105,22 @@ def can_see_spo(viewer: Account, loaded: Loaded) -> bool:
         return True
     if Party.BUYER in parties and state in BUYER_VISIBLE:
         return True
-    return Party.PROVIDER in parties and state in formal_states()
+    return Party.PROVIDER in parties and state in FORMAL_STATES
 
 
-def visible_spo(store: Store, viewer: Account | None, spo_id: str) -> Spo:
-    """The SPO if ``viewer`` may see it; ``NotFound`` otherwise (existence does not leak)."""
+def visible_loaded(store: Store, viewer: Account | None, spo_id: str) -> tuple[Account, Loaded]:
+    """The signed-in account and the SPO (with its tender and parties, loaded once) if the
+    account may see it; ``NotFound`` otherwise (existence does not leak)."""
     actor = require_role(viewer, Role.SUPPLIER, Role.BUYER, Role.PROVIDER)
     loaded = load(store, spo_id)
     if not can_see_spo(actor, loaded):
         raise NotFound(f"no SPO {spo_id!r}")
-    return loaded.spo
+    return actor, loaded
+
+
+def visible_spo(store: Store, viewer: Account | None, spo_id: str) -> Spo:
+    """The SPO if ``viewer`` may see it; ``NotFound`` otherwise (existence does not leak)."""
+    return visible_loaded(store, viewer, spo_id)[1].spo
 
 
 def visible_spos(
@@ -92,28 +130,19 @@ def visible_spos(
     actor = require_role(viewer, Role.SUPPLIER, Role.BUYER, Role.PROVIDER)
     base = {} if tender_id is None else {"tender_id": tender_id}
     if actor.role is Role.ADMIN:
-        return _every(store, **base)
+        return list(store.iter_all(Spo, **base))
     if actor.role is Role.SUPPLIER:
-        return _every(store, supplier_id=str(actor.organisation_id), **base)
+        return list(store.iter_all(Spo, supplier_id=str(actor.organisation_id), **base))
     if actor.role is Role.BUYER:
-        tenders = [
-            t.id for t in store.find(Tender, limit=100_000, buyer_id=str(actor.organisation_id))
-        ]
+        tenders = [t.id for t in store.iter_all(Tender, buyer_id=str(actor.organisation_id))]
         wanted = [t for t in tenders if tender_id in (None, t)]
-        found = [spo for t in wanted for spo in _every(store, tender_id=t)]
+        found = [spo for t in wanted for spo in store.iter_all(Spo, tender_id=t)]
         return sorted((s for s in found if s.state in BUYER_VISIBLE), key=lambda s: s.id)
-    found = [spo for state in formal_states() for spo in _every(store, state=state.value, **base)]
+    found = [
+        spo for state in FORMAL_STATES for spo in store.iter_all(Spo, state=state.value, **base)
+    ]
     seen = [spo for spo in found if can_see_spo(actor, load(store, spo.id))]
     return sorted(seen, key=lambda s: s.id)
-
-
-def _every(store: Store, **filters: str) -> list[Spo]:
-    found: list[Spo] = []
-    while True:
-        page = store.find(Spo, limit=1000, offset=len(found), **filters)
-        found += page
-        if len(page) < 1000:
-            return found
 
 
 def is_event_visible(topic: str, data: dict[str, object]) -> bool:

@@ -21,14 +21,12 @@ from domain.model import Account, Activity, Area, Buyer, LocalAuthority, Territo
 from domain.vocabulary import Role, ValidationStatus
 from geo.cells import cell_to_polygon, cell_to_str, lonlat_to_cell, str_to_cell
 from services.access import require_role, require_territory
-from spo.model import ProgressReport, Spo, SpoLine, SpoState
+from spo.model import FORMAL_STATES, ProgressReport, Spo, SpoLine
 from spo.values import value_amount
 from store.port import Store
 
-COMMITTED_STATES = frozenset({SpoState.AWARDED, SpoState.IN_DELIVERY, SpoState.REVIEWED})
 Level = Literal["la", "h3"]
 RowFor = Callable[[float | None, float | None, str | None], "Aggregate | None"]
-_PAGE = 1000
 
 
 @dataclass
@@ -69,19 +67,9 @@ def readable_territory(store: Store, viewer: Account | None, code: str) -> Terri
     return _territory_for(store, viewer, code)
 
 
-def _all(store: Store, kind: type[Spo], **filters: str) -> Iterator[Spo]:
-    offset = 0
-    while True:
-        batch = store.find(kind, limit=_PAGE, offset=offset, **filters)
-        yield from batch
-        if len(batch) < _PAGE:
-            return
-        offset += _PAGE
-
-
 def _committed_lines(store: Store, territory_code: str) -> Iterator[tuple[Spo, SpoLine]]:
-    for spo in _all(store, Spo):
-        if spo.state in COMMITTED_STATES:
+    for spo in store.iter_all(Spo):
+        if spo.state in FORMAL_STATES:
             for line in spo.lines:
                 if line.territory_code == territory_code:
                     yield spo, line
@@ -89,7 +77,7 @@ def _committed_lines(store: Store, territory_code: str) -> Iterator[tuple[Spo, S
 
 def _delivered(store: Store, spo_id: str) -> dict[str, float]:
     by_line: dict[str, float] = defaultdict(float)
-    for report in store.find(ProgressReport, limit=100_000, spo_id=spo_id):
+    for report in store.iter_all(ProgressReport, spo_id=spo_id):
         by_line[report.line_id] += report.amount
     return by_line
 

@@ -8,7 +8,7 @@ pending or declined ones are seen by their provider, the validators of their ter
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
@@ -28,12 +28,11 @@ from domain.model import (
     Tender,
     Territory,
 )
-from domain.vocabulary import Role, SupportType, ValidationStatus
+from domain.vocabulary import Role, ValidationStatus
 from geo.coords import check_lon_lat
+from geo.coords import parse_bbox as geo_parse_bbox
 from geo.errors import InvalidCoordinates
 from services.access import require_own_organisation, require_role
-from spo.lines import line_from_activity
-from spo.model import Milestone, SpoLine
 from store.port import Store
 
 T = TypeVar("T")
@@ -86,11 +85,9 @@ def _floats(text: str, n: int, what: str) -> list[float]:
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
     """``minlon,minlat,maxlon,maxlat`` -> a checked UK bounding box."""
-    lon_min, lat_min, lon_max, lat_max = _floats(text, 4, "bbox")
+    lon_min, lat_min, lon_max, lat_max = geo_parse_bbox(text)
     check_lon_lat(lon_min, lat_min)
     check_lon_lat(lon_max, lat_max)
-    if lon_min > lon_max or lat_min > lat_max:
-        raise InvalidCoordinates("bbox must be minlon,minlat,maxlon,maxlat (min before max)")
     return lon_min, lat_min, lon_max, lat_max
 
 
@@ -318,29 +315,3 @@ def create_tender(store: Store, viewer: Account | None, tender: Tender) -> Tende
         store.get(Territory, tender.territory_code)
     store.put(replace(tender, version=1))
     return store.get(Tender, tender.id)
-
-
-def build_line(
-    store: Store,
-    *,
-    line_id: str,
-    activity_id: str,
-    support_type: SupportType,
-    amount: float,
-    unit: str,
-    priority: str,
-    milestones: Sequence[Milestone] = (),
-    description: str = "",
-) -> SpoLine:
-    """A checked SPO line for a stored activity, carrying its WHERE (for variations)."""
-    activity = store.get(Activity, activity_id)
-    return line_from_activity(
-        line_id,
-        activity,
-        support_type=support_type,
-        amount=amount,
-        unit=unit,
-        priority=priority,
-        milestones=milestones,
-        description=description,
-    )

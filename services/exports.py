@@ -19,57 +19,54 @@ from domain.model import (
     Tender,
     Territory,
 )
-from services.imports import iter_all
 from spo.model import ProgressReport, Spo
 from store.port import Store
 
 
 def _region_of(store: Store) -> dict[str, str | None]:
-    return {t.code: t.region_code for t in iter_all(store, Territory)}
+    return {t.code: t.region_code for t in store.iter_all(Territory)}
 
 
 def _territories(store: Store) -> list[Feature]:
-    return [ft.territory_feature(t) for t in iter_all(store, Territory)]
+    return [ft.territory_feature(t) for t in store.iter_all(Territory)]
 
 
 def _local_authorities(store: Store) -> list[Feature]:
-    return [ft.local_authority_feature(la) for la in iter_all(store, LocalAuthority)]
+    return [ft.local_authority_feature(la) for la in store.iter_all(LocalAuthority)]
 
 
 def _regions(store: Store) -> list[Feature]:
-    return [ft.region_feature(r) for r in iter_all(store, Region)]
+    return [ft.region_feature(r) for r in store.iter_all(Region)]
 
 
 def _activities(store: Store) -> list[Feature]:
-    return [ft.activity_feature(a) for a in iter_all(store, Activity)]
+    return [ft.activity_feature(a) for a in store.iter_all(Activity)]
 
 
 def _providers(store: Store) -> list[Feature]:
     by_provider: dict[str, list[Activity]] = defaultdict(list)
-    for activity in iter_all(store, Activity):
+    for activity in store.iter_all(Activity):
         by_provider[activity.provider_id].append(activity)
-    return [ft.provider_feature(p, by_provider[p.id]) for p in iter_all(store, Provider)]
+    return [ft.provider_feature(p, by_provider[p.id]) for p in store.iter_all(Provider)]
 
 
 def _suppliers(store: Store) -> list[Feature]:
-    return [
-        f for s in iter_all(store, Supplier) for f in ft.supplier_site_features(s, store.locate)
-    ]
+    return [f for s in store.iter_all(Supplier) for f in ft.supplier_site_features(s, store.locate)]
 
 
 def _tenders(store: Store) -> list[Feature]:
     region_of = _region_of(store)
-    return [ft.tender_feature(t, region_of) for t in iter_all(store, Tender)]
+    return [ft.tender_feature(t, region_of) for t in store.iter_all(Tender)]
 
 
 def _spos(store: Store) -> list[Feature]:
     region_of = _region_of(store)
     delivered: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for report in iter_all(store, ProgressReport):
+    for report in store.iter_all(ProgressReport):
         delivered[report.spo_id][report.line_id] += report.amount
     return [
         f
-        for s in iter_all(store, Spo)
+        for s in store.iter_all(Spo)
         for f in ft.spo_line_features(s, delivered.get(s.id, {}), region_of)
     ]
 

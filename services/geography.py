@@ -16,7 +16,6 @@ from boundaries.bundled import BundledGeography, load_bundled_geography
 from boundaries.importer import ImportReport, read_boundary_file, to_domain
 from boundaries.levels import Level
 from boundaries.tables import local_authority_facts, region_facts, territory_facts
-from dicm.settings import Settings
 from domain.errors import NotFound
 from domain.model import AreaChain, LocalAuthority, Region, Territory
 from geo.assign import AreaIndex, Placement
@@ -28,18 +27,23 @@ from geo.errors import (
     UnknownPostcode,
 )
 from geo.postcodes import geocode_postcode, normalise_postcode, sector_centroid
+from services.settings import ServiceSettings
 from store.port import Store
 
 Progress = Callable[[str], None]
 _A = TypeVar("_A", Region, Territory, LocalAuthority)
 
 
-def bundled_geography(settings: Settings, progress: Progress | None = None) -> BundledGeography:
+def bundled_geography(
+    settings: ServiceSettings, progress: Progress | None = None
+) -> BundledGeography:
     """The offline UK geography, built once and cached under ``settings.cache_dir``."""
     return load_bundled_geography(settings.cache_dir, progress)
 
 
-def ensure_geography(store: Store, settings: Settings, progress: Progress | None = None) -> int:
+def ensure_geography(
+    store: Store, settings: ServiceSettings, progress: Progress | None = None
+) -> int:
     """Put the bundled regions, territories and local authorities into ``store`` in one
     transaction, unless they are already there. Returns how many entities were written."""
     geography = bundled_geography(settings, progress)

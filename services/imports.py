@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,10 +24,10 @@ from datasets.locations import Geocoder
 from datasets.mapping import ColumnMapping
 from datasets.readers import ReadResult, Rejection, read_activities, read_providers, read_suppliers
 from datasets.table import read_table
-from dicm.settings import Settings
 from domain.errors import InvalidInput, NotFound
 from domain.model import Activity, Provider, Territory
 from geo.crs import to_bng
+from services.settings import ServiceSettings
 from store.port import Entity, Store
 
 KINDS: tuple[str, ...] = ("providers", "activities", "suppliers")
@@ -57,17 +57,6 @@ class ImportReport:
             f"nothing imported: {len(self.rejected)} of {self.rows_read} rows rejected "
             "(fix them, or pass --skip-invalid to import the good rows)"
         )
-
-
-def iter_all(store: Store, kind: type[Any], page: int = 1000) -> Iterator[Any]:
-    """Every stored entity of ``kind`` by id, a page at a time."""
-    offset = 0
-    while True:
-        batch = store.find(kind, limit=page, offset=offset)
-        yield from batch
-        if len(batch) < page:
-            return
-        offset += page
 
 
 def default_geocoder() -> Geocoder:
@@ -101,7 +90,7 @@ def import_entities(
     if kind == "providers":
         result = read_providers(table, mapping)
     elif kind == "activities":
-        known = {p.id: p.name for p in iter_all(store, Provider)}
+        known = {p.id: p.name for p in store.iter_all(Provider)}
         result = read_activities(
             table,
             mapping,
@@ -131,7 +120,7 @@ def _write(store: Store, entities: Sequence[Entity], progress: Progress | None) 
 def _check_in_uk(store: Store, result: ReadResult[Activity]) -> ReadResult[Activity]:
     """Reject activities no stored territory contains (at sea, in France...). Points just off a
     generalised coastline (within ``COAST_TOLERANCE_M``) take the nearest territory."""
-    territories = list(iter_all(store, Territory))
+    territories = list(store.iter_all(Territory))
     if not territories:  # no geography loaded yet: the UK envelope check already ran
         return result
     accepted: list[Activity] = []
@@ -189,12 +178,12 @@ class _Coast:
 # --- need indicators ---------------------------------------------------------------------------
 
 
-def indicators_dir(settings: Settings) -> Path:
+def indicators_dir(settings: ServiceSettings) -> Path:
     return settings.data_dir / "indicators"
 
 
 def import_indicator(
-    settings: Settings,
+    settings: ServiceSettings,
     path: Path,
     *,
     name: str,
@@ -230,7 +219,7 @@ def import_indicator(
     )
 
 
-def load_indicator(settings: Settings, name: str) -> dict[str, float]:
+def load_indicator(settings: ServiceSettings, name: str) -> dict[str, float]:
     """An imported indicator: ONS code -> value (``NotFound`` if never imported)."""
     path = indicators_dir(settings) / f"{name}.csv"
     if not path.exists():
@@ -240,7 +229,7 @@ def load_indicator(settings: Settings, name: str) -> dict[str, float]:
 
 
 def need_by_area(
-    settings: Settings, name: str, *, higher_is_more_need: bool = True
+    settings: ServiceSettings, name: str, *, higher_is_more_need: bool = True
 ) -> dict[str, float]:
     """An indicator rescaled to 0..1 need per ONS code (min-max), the form SPO scoring and
     matching take; ``higher_is_more_need=False`` for ranks where 1 is most deprived."""
@@ -253,7 +242,7 @@ def need_by_area(
     return scaled if higher_is_more_need else {c: 1.0 - v for c, v in scaled.items()}
 
 
-def list_indicators(settings: Settings) -> list[str]:
+def list_indicators(settings: ServiceSettings) -> list[str]:
     """Names of the imported indicators."""
     folder = indicators_dir(settings)
     return sorted(p.stem for p in folder.glob("*.csv")) if folder.exists() else []

@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 
 import folium
 
-from dicm.settings import Settings
 from domain.errors import NotFound
 from domain.model import Account, Activity, LocalAuthority, Site, Supplier, Territory
 from domain.vocabulary import THEMES
@@ -43,13 +42,12 @@ from services.access import visible_spo
 from services.analytics import readable_territory
 from services.directory import get_supplier
 from services.imports import list_indicators, load_indicator
-from spo.model import ProgressReport, Spo, SpoState
+from services.settings import ServiceSettings
+from spo.model import FORMAL_STATES, ProgressReport, Spo
 from store.port import ActivityQuery, Nearby, Store
 
 E = TypeVar("E")
-PAGE = 1000
 #: SPO states whose lines count as committed social value
-COMMITTED_STATES = frozenset({SpoState.AWARDED, SpoState.IN_DELIVERY, SpoState.REVIEWED})
 DEFAULT_REACH_M = 25_000.0
 DEFAULT_MAX_ACTIVITIES = 500
 
@@ -57,21 +55,10 @@ DEFAULT_MAX_ACTIVITIES = 500
 RecommendFn = Callable[[Store, Supplier, float, int], list[MatchRecord]]
 
 
-def tiles_from_settings(settings: Settings) -> TileSpec | None:
+def tiles_from_settings(settings: ServiceSettings) -> TileSpec | None:
     """The configured background tiles, or None (the default: no tile layer at all)."""
     url = settings.maps.tiles_url
     return TileSpec(url, settings.maps.tiles_attribution) if url else None
-
-
-def iter_all(store: Store, kind: type[E], **filters: str) -> Iterator[E]:
-    """Every stored entity of ``kind`` matching ``filters``, page by page."""
-    offset = 0
-    while True:
-        page: list[Any] = store.find(kind, limit=PAGE, offset=offset, **filters)
-        yield from page
-        if len(page) < PAGE:
-            return
-        offset += PAGE
 
 
 def _explain_nearby(site: Site, hit: Nearby) -> str:
@@ -148,7 +135,7 @@ def _outlines_for(store: Store, territory_codes: Sequence[str]) -> list[Outline]
             continue
         if t.geometry is not None:
             out.append(Outline(t.code, t.name, t.geometry, kind="territory"))
-        for la in iter_all(store, LocalAuthority, territory_code=code):
+        for la in store.iter_all(LocalAuthority, territory_code=code):
             if la.geometry is not None:
                 out.append(Outline(la.code, la.name, la.geometry))
     return out
@@ -156,7 +143,7 @@ def _outlines_for(store: Store, territory_codes: Sequence[str]) -> list[Outline]
 
 def supplier_page(
     store: Store,
-    settings: Settings,
+    settings: ServiceSettings,
     supplier_id: str,
     *,
     reach_m: float = DEFAULT_REACH_M,
@@ -183,8 +170,8 @@ def supplier_page(
 
 
 def _committed_lines(store: Store, territory_code: str) -> Iterator[tuple[Spo, Any]]:
-    for spo in iter_all(store, Spo):
-        if spo.state not in COMMITTED_STATES:
+    for spo in store.iter_all(Spo):
+        if spo.state not in FORMAL_STATES:
             continue
         for line in spo.lines:
             if line.territory_code == territory_code and line.unit.upper() == "GBP":
@@ -193,7 +180,7 @@ def _committed_lines(store: Store, territory_code: str) -> Iterator[tuple[Spo, A
 
 def _delivered_by_line(store: Store, spo_id: str) -> dict[str, float]:
     out: dict[str, float] = defaultdict(float)
-    for report in iter_all(store, ProgressReport, spo_id=spo_id):
+    for report in store.iter_all(ProgressReport, spo_id=spo_id):
         out[report.line_id] += report.amount
     return out
 
@@ -237,7 +224,7 @@ def coverage_inputs(
     """Per priority, each local authority's need and provision (validated activities, £)."""
     las = [
         la
-        for la in iter_all(store, LocalAuthority, territory_code=territory_code)
+        for la in store.iter_all(LocalAuthority, territory_code=territory_code)
         if la.geometry is not None
     ]
     acts = store.activities_in_area(territory_code, query=ActivityQuery(recommendable_only=True))
@@ -287,7 +274,9 @@ def _value_by_la(
     return committed, delivered
 
 
-def resolve_need(settings: Settings, name: str | None) -> tuple[dict[str, float] | None, str]:
+def resolve_need(
+    settings: ServiceSettings, name: str | None
+) -> tuple[dict[str, float] | None, str]:
     """The need indicator to shade by and its legend label: the one named, else the only one
     imported (``dicm import indicator``); none means the gap shows provision only."""
     if name is None:
@@ -301,7 +290,7 @@ def resolve_need(settings: Settings, name: str | None) -> tuple[dict[str, float]
 
 def coverage_page(
     store: Store,
-    settings: Settings,
+    settings: ServiceSettings,
     territory_code: str,
     *,
     priority: str | None = None,
@@ -335,7 +324,7 @@ def coverage_page(
 
 def heatmap_page(
     store: Store,
-    settings: Settings,
+    settings: ServiceSettings,
     territory_code: str,
     *,
     priority: str | None = None,
@@ -366,14 +355,14 @@ def visible_spo_for_map(store: Store, viewer: Account | None, spo_id: str) -> Sp
     still in competition (draft, submitted, scored) or one that lost is shown only to those
     who may read the SPO itself (``NotFound`` otherwise, so its existence does not leak)."""
     spo = store.get(Spo, spo_id)
-    if spo.state in COMMITTED_STATES:
+    if spo.state in FORMAL_STATES:
         return spo
     return visible_spo(store, viewer, spo_id)
 
 
 def spo_page(
     store: Store,
-    settings: Settings,
+    settings: ServiceSettings,
     spo_id: str,
     *,
     viewer: Account | None = None,

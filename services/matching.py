@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,15 +19,13 @@ from matching.evaluation.run import EvalReport, evaluate
 from matching.evaluation.scenarios import load_scenarios
 from matching.recommender import MAX_K, Recommender, check_radius_m
 from matching.result import Recommendation
-from spo.model import Spo, SpoState
-from store.port import ActivityQuery, E, Store
+from spo.model import FORMAL_STATES, Spo
+from store.port import ActivityQuery, Store
 
 DEFAULT_RADIUS_M = 25_000.0
 #: states in which an SPO's lines are committed support (awarded and locked into a contract)
-COMMITTED_STATES = (SpoState.AWARDED, SpoState.IN_DELIVERY)
 #: the change counters of what the fitted recommender is built from (not accounts, suppliers)
 FIT_COUNTERS = ("activities", "areas", "spos", "plans")
-_PAGE = 1_000
 _ALL = 10_000_000  # "every activity within the radius" for the store's k-nearest query
 
 
@@ -158,7 +156,7 @@ def fitted_recommender(
             return cached
         # the estimator keeps only those in date and active (``is_recommendable``)
         validated = ValidationStatus.VALIDATED.value
-        activities = list(_all(store, Activity, validation_status=validated))
+        activities = list(store.iter_all(Activity, validation_status=validated))
         context = matching_context(store, activities, need_by_area=need_by_area, as_of=day)
         model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(activities, context)
         fitted = FittedRecommender(generation, key, model)
@@ -219,8 +217,8 @@ def matching_context(
 def committed_support(store: Store, activity_ids: set[str]) -> dict[str, float]:
     """GBP committed to each of ``activity_ids`` by SPOs that are awarded or in delivery."""
     committed: dict[str, float] = {}
-    for state in COMMITTED_STATES:
-        for spo in _all(store, Spo, state=state.value):
+    for state in sorted(FORMAL_STATES):
+        for spo in store.iter_all(Spo, state=state.value):
             for line in spo.lines:
                 if line.activity_id in activity_ids and line.unit == "GBP":
                     committed[line.activity_id] = committed.get(line.activity_id, 0.0) + line.amount
@@ -234,19 +232,9 @@ def supply_coverage(
     reach it within ``radius_m``; totals per territory and local authority."""
     radius = check_radius_m(radius_m)
     today = as_of or date.today()
-    activities = list(_all(store, Activity))
+    activities = list(store.iter_all(Activity))
     model = Recommender(radius_m=radius).fit(activities, MatchingContext(as_of=today))
-    return coverage(model, list(_all(store, Supplier)), radius)
-
-
-def _all(store: Store, kind: type[E], **filters: str) -> Iterator[E]:
-    offset = 0
-    while True:
-        page: list[E] = store.find(kind, limit=_PAGE, offset=offset, **filters)
-        yield from page
-        if len(page) < _PAGE:
-            return
-        offset += _PAGE
+    return coverage(model, list(store.iter_all(Supplier)), radius)
 
 
 @dataclass(frozen=True)

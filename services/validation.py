@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from dicm.settings import Settings
 from domain.errors import Forbidden, InvalidInput, StaleVersion
 from domain.model import Account, Activity, AuditEntry
 from domain.vocabulary import ValidationStatus
+from services.settings import ServiceSettings
 from spo import validation as rules
 from store.port import Store
 
@@ -187,7 +187,7 @@ def validate_activity(
     *,
     actor: Account,
     expected_version: int,
-    settings: Settings,
+    settings: ServiceSettings,
     reason: str | None = None,
     at: datetime | None = None,
 ) -> Activity:
@@ -226,19 +226,8 @@ def lapse_expired(store: Store, as_of: date, *, at: datetime | None = None) -> l
     sees it again).
     """
     when = _now(at)
-    expired: list[Activity] = []
-    offset, page_size = 0, 500
-    while True:
-        page = store.find(
-            Activity,
-            limit=page_size,
-            offset=offset,
-            validation_status=ValidationStatus.VALIDATED.value,
-        )
-        expired += [a for a in page if rules.lapse(a, as_of) is not None]
-        if len(page) < page_size:
-            break
-        offset += page_size
+    validated = store.iter_all(Activity, validation_status=ValidationStatus.VALIDATED.value)
+    expired = [a for a in validated if rules.lapse(a, as_of) is not None]
     changed: list[Activity] = []
     for before in expired:
         after = rules.lapse(before, as_of)

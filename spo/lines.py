@@ -10,6 +10,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 from shapely.geometry import Point
 
@@ -17,6 +18,7 @@ from domain.errors import Conflict, InvalidInput, NotFound
 from domain.model import Activity, Tender
 from domain.vocabulary import SupportType, is_theme
 from spo.model import Milestone, Spo, SpoLine
+from spo.validation import is_recommendable
 
 #: units each support type may be committed in
 UNITS: dict[SupportType, frozenset[str]] = {
@@ -93,6 +95,15 @@ def has_buyer_area(tender: Tender) -> bool:
     return (
         tender.territory_code is not None or tender.delivery_area is not None or bool(tender.lots)
     )
+
+
+def check_line_rule(line: SpoLine, activity: Activity, tender: Tender, on: date) -> None:
+    """The SPO line rule, the same for a draft's new line and a variation's: the activity is
+    validated, in date and active on ``on`` and, when the buyer names an area, inside it."""
+    if not is_recommendable(activity, on):
+        raise InvalidInput(f"activity {activity.id!r} is not validated, in date and active")
+    if has_buyer_area(tender) and not is_in_buyer_area(line, tender):
+        raise InvalidInput(f"activity {activity.id!r} is outside the buyer's area")
 
 
 def add_line(spo: Spo, line: SpoLine) -> Spo:

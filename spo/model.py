@@ -23,6 +23,11 @@ class SpoState(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+#: the states of a formalised SPO: locked into an awarded contract (awarded, in delivery and
+#: reviewed). The one list: visibility, committed value, maps and reports all use it.
+FORMAL_STATES = frozenset({SpoState.AWARDED, SpoState.IN_DELIVERY, SpoState.REVIEWED})
+
+
 @dataclass(frozen=True)
 class Milestone:
     """A dated target for one line: by ``due``, ``amount`` (cumulative) should be delivered."""

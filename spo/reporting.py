@@ -16,10 +16,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from spo.model import ProgressReport, Spo, SpoState
+from spo.model import FORMAL_STATES, ProgressReport, Spo
 from spo.values import value_amount
 
-FORMALISED = frozenset({SpoState.AWARDED, SpoState.IN_DELIVERY, SpoState.REVIEWED})
+FORMALISED = FORMAL_STATES
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dicm.settings import Settings
 from store.port import Store
+from store.settings import StoreSettings
 
 
-def open_store(settings: Settings, *, migrate: bool = True) -> Store:
+def open_store(settings: StoreSettings, *, migrate: bool = True) -> Store:
     """Open the store ``settings.database_url`` names, migrated to head unless told not to.
 
     ``sqlite:///path`` (the default, ``sqlite:///dicm.sqlite``) is the embedded file;

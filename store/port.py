@@ -4,13 +4,15 @@ Distances are great-circle metres on a sphere of radius ``EARTH_RADIUS_M`` in BO
 (PostGIS: geography with ``use_spheroid = false``; SQLite: exact chord distance over candidates),
 so the same inputs give the same answers. Ties in distance are broken by ascending id.
 
-Every write is one transaction; a write that fails changes nothing. Driver exceptions never
-escape an adapter: they become ``domain.errors`` exceptions.
+Every write is one transaction; a write that fails changes nothing. Several writes that must
+stand or fall together go in one unit of work: ``with store.transaction() as tx: ...`` (one
+commit). Driver exceptions never escape an adapter: they become ``domain.errors`` exceptions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol, TypeVar, runtime_checkable
 
@@ -30,9 +32,19 @@ from domain.model import (
     Tender,
     Territory,
 )
+from geo.sphere import EARTH_RADIUS_M
 from spo.model import ProgressReport, Spo
 
-EARTH_RADIUS_M = 6_371_008.8
+__all__ = [
+    "EARTH_RADIUS_M",
+    "ENTITY_TYPES",
+    "ActivityQuery",
+    "E",
+    "Entity",
+    "Nearby",
+    "Store",
+]
+
 
 Entity = (
     Region
@@ -102,6 +114,11 @@ class Store(Protocol):
         authorities), "spos", "plans", "accounts"); all of them when none is named. A cache
         derived from those writes is fresh while the number is unchanged."""
 
+    def transaction(self) -> AbstractContextManager[Store]:
+        """A unit of work: every call made on the yielded store (in this thread) joins one
+        transaction, committed when the block ends, rolled back when it raises. Nested
+        transactions join the outer one."""
+
     # --- generic CRUD (any class in ENTITY_TYPES) ---
     def put(self, entity: Entity, *, audit: AuditEntry | None = None) -> None:
         """Insert a new entity (``Conflict`` if its id exists; ``UnknownReference`` on a
@@ -126,6 +143,9 @@ class Store(Protocol):
     def find(self, kind: type[E], *, limit: int = 100, offset: int = 0, **filters: str) -> list[E]:
         """Entities ordered by id; ``filters`` are equality on simple fields (e.g.
         ``provider_id=``, ``territory_code=``, ``buyer_id=``, ``tender_id=``, ``spo_id=``)."""
+
+    def iter_all(self, kind: type[E], **filters: str) -> Iterator[E]:
+        """Every entity matching ``filters`` (as ``find``), by id, a page at a time."""
 
     def count(self, kind: type[Entity], **filters: str) -> int:
         """How many entities match ``filters``."""

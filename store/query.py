@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.model import Activity
-from domain.vocabulary import ValidationStatus
+from spo.validation import is_recommendable
 from store.port import ActivityQuery
 
 #: the default query: every activity, no filter
@@ -20,17 +20,11 @@ def as_of_date(query: ActivityQuery) -> date:
 def matches(activity: Activity, query: ActivityQuery) -> bool:
     """True when ``activity`` passes every filter of ``query``.
 
-    Recommendable means validated, active, and not expired on ``as_of`` (an activity without
-    ``validated_until`` does not expire).
+    Recommendable is ``spo.validation.is_recommendable`` on ``as_of``; the SQL (PostGIS) and
+    numpy (SQLite index) forms of that filter are tested against it on both backends.
     """
     if query.territory_code is not None and activity.territory_code != query.territory_code:
         return False
     if query.themes and not set(query.themes).intersection(activity.themes):
         return False
-    if query.recommendable_only:
-        if activity.validation_status != ValidationStatus.VALIDATED or not activity.active:
-            return False
-        until = activity.validated_until
-        if until is not None and until < as_of_date(query):
-            return False
-    return True
+    return not query.recommendable_only or is_recommendable(activity, as_of_date(query))

@@ -1,5 +1,6 @@
-"""What both SQL adapters share: CRUD with optimistic locking (plans and the audit log come
-from ``store.sql_records``).
+"""What both SQL adapters share: CRUD with optimistic locking, the unit of work
+(``transaction``) and paging (``iter_all``); plans and the audit log come from
+``store.sql_records``.
 
 Dialect-specific work (spatial queries, upserts, transaction flavour) is left to the
 subclasses in ``store.sqlite.store`` and ``store.postgis.store``.
@@ -8,9 +9,10 @@ subclasses in ``store.sqlite.store`` and ``store.postgis.store``.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
@@ -49,6 +51,8 @@ from store.sql_records import PlansAndAudit
 from store.validate import check_entity
 
 _AREA_KINDS: set[type] = {LocalAuthority, Territory, Region}
+#: rows per page when ``iter_all`` walks a table
+ITER_PAGE = 1000
 #: built once: it runs before every cached read (see ``generation``)
 _GENERATION = select(func.coalesce(func.sum(schema.store_generations.c.value), 0))
 
@@ -59,6 +63,7 @@ class SqlStore(PlansAndAudit):
     def __init__(self, engine: Engine, *, h3_resolution: int = 8) -> None:
         self._engine = engine
         self.h3_resolution = h3_resolution
+        self._unit = threading.local()  # the open unit of work of this thread, if any
 
     # --- lifecycle ----------------------------------------------------------------------
     def migrate(self) -> None:
@@ -78,15 +83,65 @@ class SqlStore(PlansAndAudit):
 
     # --- hooks -------------------------------------------------------------------------
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def _open_write(self) -> Iterator[Connection]:
         """One write transaction (subclasses may take the write lock up front)."""
         with self._engine.begin() as conn:
             yield conn
 
     @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def _open_read(self) -> Iterator[Connection]:
         with translated("a read"), self._engine.connect() as conn:
             yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """The open unit of work's connection, else a transaction of its own."""
+        conn: Connection | None = getattr(self._unit, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        with self._open_write() as own:
+            yield own
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """Inside a unit of work, its connection (a read sees the unit's own writes)."""
+        conn: Connection | None = getattr(self._unit, "conn", None)
+        if conn is not None:
+            with translated("a read"):
+                yield conn
+            return
+        with self._open_read() as own:
+            yield own
+
+    # --- unit of work --------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Self]:
+        """Every store call inside (from this thread) joins ONE transaction, committed when
+        the block ends and rolled back, with nothing changed, when it raises. Caches learn of
+        the writes only after the commit. A nested ``transaction`` joins the outer one."""
+        if getattr(self._unit, "conn", None) is not None:
+            yield self
+            return
+        pending: list[tuple[set[type], set[str], dict[str, int]]] = []
+        try:
+            with translated("a transaction"), self._open_write() as conn:
+                self._unit.conn, self._unit.pending = conn, pending
+                yield self
+        finally:
+            self._unit.conn = self._unit.pending = None
+        for kinds, keys, bumped in pending:
+            self._changed(kinds, keys, bumped)
+
+    def _committed(self, kinds: set[type], keys: set[str], bumped: dict[str, int]) -> None:
+        """After a write: tell the caches now, or when the open unit of work commits."""
+        pending: list[tuple[set[type], set[str], dict[str, int]]] | None = getattr(
+            self._unit, "pending", None
+        )
+        if pending is None:
+            self._changed(kinds, keys, bumped)
+        else:
+            pending.append((kinds, keys, bumped))
 
     def _changed(self, kinds: set[type], keys: set[str], bumped: dict[str, int]) -> None:
         """Called after a committed write of the entities ``keys`` of ``kinds``, which moved
@@ -150,7 +205,7 @@ class SqlStore(PlansAndAudit):
             raise UnknownReference(
                 dangling_reference(self._engine, mapping, row) or f"{what}: unknown reference"
             ) from None
-        self._changed({type(entity)}, {entity_key(entity)}, bumped)
+        self._committed({type(entity)}, {entity_key(entity)}, bumped)
 
     def put_many(self, entities: Iterable[Entity]) -> int:
         items = list(entities)
@@ -167,7 +222,7 @@ class SqlStore(PlansAndAudit):
                 if kind in by_kind:
                     self._upsert(conn, mapping_for(kind), by_kind[kind])
             bumped = self._bump(conn, set(by_kind))
-        self._changed(set(by_kind), {entity_key(e) for e in items}, bumped)
+        self._committed(set(by_kind), {entity_key(e) for e in items}, bumped)
         return len(items)
 
     def get(self, kind: type[E], id_: str) -> E:
@@ -206,7 +261,7 @@ class SqlStore(PlansAndAudit):
             raise UnknownReference(
                 dangling_reference(self._engine, mapping, row) or f"{what}: unknown reference"
             ) from None
-        self._changed({type(entity)}, {key}, bumped)
+        self._committed({type(entity)}, {key}, bumped)
         if mapping.versioned:
             return dataclasses.replace(entity, version=row["version"])
         return entity
@@ -218,7 +273,7 @@ class SqlStore(PlansAndAudit):
             if conn.execute(table.delete().where(table.c[mapping.key] == id_)).rowcount == 0:
                 raise NotFound(f"no {kind.__name__} with {mapping.key} {id_!r}")
             bumped = self._bump(conn, {kind})
-        self._changed({kind}, {id_}, bumped)
+        self._committed({kind}, {id_}, bumped)
 
     def find(self, kind: type[E], *, limit: int = 100, offset: int = 0, **filters: str) -> list[E]:
         mapping = mapping_for(kind)
@@ -228,6 +283,16 @@ class SqlStore(PlansAndAudit):
         with self._read() as conn:
             rows = conn.execute(stmt).all()
         return [row_to_entity(kind, row._mapping) for row in rows]
+
+    def iter_all(self, kind: type[E], **filters: str) -> Iterator[E]:
+        """Every entity matching ``filters``, by id, fetched a page at a time."""
+        offset = 0
+        while True:
+            page = self.find(kind, limit=ITER_PAGE, offset=offset, **filters)
+            yield from page
+            if len(page) < ITER_PAGE:
+                return
+            offset += len(page)
 
     def count(self, kind: type[Entity], **filters: str) -> int:
         mapping = mapping_for(kind)

@@ -16,7 +16,6 @@ from demo.driver import MARKER, count_all
 from dicm.cli import app
 from dicm.settings import Settings
 from domain.model import Activity, PolicePlan, Territory
-from services.imports import iter_all
 from spo.lockin import verify
 from spo.model import Spo, SpoState
 from store.factory import open_store
@@ -52,9 +51,9 @@ def settings(demo_dir: Path, first_run: str) -> Settings:
 def test_every_territory_has_activities_and_a_plan(settings: Settings) -> None:
     store = open_store(settings)
     try:
-        territories = list(iter_all(store, Territory))
+        territories = list(store.iter_all(Territory))
         assert len(territories) == 45
-        per_territory = Counter(a.territory_code for a in iter_all(store, Activity))
+        per_territory = Counter(a.territory_code for a in store.iter_all(Activity))
         assert set(per_territory) == {t.code for t in territories}
         plans = [store.current_plan(t.code) for t in territories]
         assert all(isinstance(p, PolicePlan) for p in plans)
@@ -75,7 +74,7 @@ def test_every_territory_has_activities_and_a_plan(settings: Settings) -> None:
 def test_spos_in_every_state_with_real_audit_and_hashes(settings: Settings) -> None:
     store = open_store(settings)
     try:
-        spos = list(iter_all(store, Spo))
+        spos = list(store.iter_all(Spo))
         assert {s.state for s in spos} == set(SpoState)
         for spo in spos:
             history = store.audit_log(entity_type="spo", entity_id=spo.id)
@@ -89,7 +88,7 @@ def test_spos_in_every_state_with_real_audit_and_hashes(settings: Settings) -> N
 def test_validation_states_are_mixed(settings: Settings) -> None:
     store = open_store(settings)
     try:
-        states = Counter(a.validation_status.value for a in iter_all(store, Activity))
+        states = Counter(a.validation_status.value for a in store.iter_all(Activity))
         assert set(states) == {"validated", "pending", "declined", "lapsed"}
         assert states["validated"] > sum(states.values()) / 2
     finally:

@@ -162,7 +162,7 @@ def validate(
         activity_id,
         actor=actor,
         expected_version=body.expected_version,
-        settings=settings,
+        settings=settings.services,
         reason=body.reason,
     )
     return activity_feature(activity)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
@@ -21,10 +21,13 @@ from fastapi.staticfiles import StaticFiles
 
 from api.auth import page_account
 from api.deps import PageTokenDep
+from api.settings import AppSettings
 from domain.model import Account
 from maps.assets import STATIC_DIR, STATIC_URL_PREFIX, missing_assets
 from services import maps as service
 from services.access import NotAuthenticated
+from services.settings import ServiceSettings
+from store.port import Store
 
 #: sent with every map page: the URL may hold a token, and the page is one account's view
 PAGE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "private, no-store"}
@@ -63,7 +66,7 @@ def _page(
     """Resolve the page token, build the page for that account, answer HTML. A missing or bad
     token is a 401 HTML page for a browser; every other problem is the API's problem+json."""
     try:
-        html = build(page_account(request.app.state.store, token))
+        html = build(page_account(request, token))
     except NotAuthenticated as exc:
         if _wants_html(request):
             return _unauthenticated_page(exc)
@@ -77,8 +80,9 @@ def _page(
     return HTMLResponse(html, headers=PAGE_HEADERS)
 
 
-def _ctx(request: Request) -> tuple[Any, Any]:
-    return request.app.state.store, request.app.state.settings
+def _ctx(request: Request) -> tuple[Store, ServiceSettings]:
+    settings: AppSettings = request.app.state.settings
+    return request.app.state.store, settings.services
 
 
 @router.get("/supplier/{supplier_id}", response_class=HTMLResponse)

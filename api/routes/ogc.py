@@ -26,7 +26,8 @@ from api.schemas.ogc import (
     SpatialExtent,
 )
 from domain.model import Activity, LocalAuthority, Territory
-from geo.coords import UK_BBOX
+from geo.coords import UK_BBOX, parse_bbox
+from geo.errors import InvalidCoordinates
 from services import ogc_collections
 
 router = APIRouter(prefix="/ogc", tags=["ogc"], responses=PROBLEM_RESPONSES)
@@ -167,16 +168,8 @@ def _feature(entity: Territory | LocalAuthority | Activity) -> Feature[Any]:
 
 
 def _parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """An OGC bbox (2D, or 3D with heights ignored) clipped to the UK envelope; 400 if bad."""
+    """An OGC bbox (2D, or 3D with heights ignored), any extent; 400 if bad (OGC's status)."""
     try:
-        values = [float(v) for v in text.split(",")]
-    except ValueError:
-        raise HTTPException(400, "bbox must be comma-separated numbers") from None
-    if len(values) == 6:
-        values = [values[0], values[1], values[3], values[4]]
-    if len(values) != 4 or not all(-180 <= v <= 180 for v in values):
-        raise HTTPException(400, "bbox must be minlon,minlat,maxlon,maxlat in degrees")
-    lon_min, lat_min, lon_max, lat_max = values
-    if lon_min > lon_max or lat_min > lat_max or abs(lat_min) > 90 or abs(lat_max) > 90:
-        raise HTTPException(400, "bbox must list its minimum corner first")
-    return lon_min, lat_min, lon_max, lat_max
+        return parse_bbox(text, heights=True)
+    except InvalidCoordinates as exc:
+        raise HTTPException(400, str(exc)) from None

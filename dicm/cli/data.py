@@ -55,7 +55,7 @@ def _run_import(
     from services.imports import import_entities
     from store.factory import open_store
 
-    store = open_store(load_settings())
+    store = open_store(load_settings().store)
     try:
         mapping = _mapping(options, mapping_file)
         with _progress() as bar:
@@ -141,7 +141,7 @@ def import_indicator(
 
     try:
         report = run(
-            load_settings(),
+            load_settings().services,
             path,
             name=name,
             code_column=code_column,
@@ -171,7 +171,7 @@ def export(
     from store.factory import open_store
 
     target = out or Path(f"{layer}.{fmt}")
-    store = open_store(load_settings())
+    store = open_store(load_settings().store)
     try:
         with console.status(f"exporting {layer}"):
             rows = export_layer(store, layer, fmt=fmt, out=target)

@@ -15,7 +15,7 @@ def upgrade() -> None:
     from store.migrate import current, head
 
     settings = load_settings()
-    store = open_store(settings, migrate=True)
+    store = open_store(settings.store, migrate=True)
     try:
         revision = current(store.engine)  # type: ignore[attr-defined]
     finally:
@@ -30,7 +30,7 @@ def show_current() -> None:
     from store.factory import open_store
     from store.migrate import current, head
 
-    store = open_store(load_settings(), migrate=False)
+    store = open_store(load_settings().store, migrate=False)
     try:
         revision = current(store.engine)  # type: ignore[attr-defined]
     finally:

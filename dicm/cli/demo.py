@@ -34,10 +34,12 @@ def demo(
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     console.print(f"dicm demo: database [bold]{settings.database_url}[/bold]")
-    store = open_store(settings)
+    store = open_store(settings.store)
     try:
         with _Bars() as bars:
-            summary = build_demo(store, settings, seed=seed, scale=scale, progress=bars.update)
+            summary = build_demo(
+                store, settings.services, seed=seed, scale=scale, progress=bars.update
+            )
     except DomainError as exc:
         store.close()
         console.print(f"[red]error:[/red] {exc}")

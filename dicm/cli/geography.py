@@ -56,7 +56,7 @@ def import_file(
     from services.geography import import_boundaries
     from store.factory import open_store
 
-    store = open_store(load_settings())
+    store = open_store(load_settings().store)
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=console, disable=as_json) as bar:  # fmt: skip
@@ -121,10 +121,10 @@ def load() -> None:
     from store.factory import open_store
 
     settings = load_settings()
-    store = open_store(settings)
+    store = open_store(settings.store)
     try:
         with console.status("loading the bundled geography"):
-            written = ensure_geography(store, settings)
+            written = ensure_geography(store, settings.services)
     finally:
         store.close()
     console.print(f"{written} areas written" if written else "geography already loaded")
@@ -147,11 +147,11 @@ def locate_command(
         if source is Source.BUNDLED or (
             source is Source.AUTO and not _store_has_geography(settings)
         ):
-            answer = locate(bundled_geography(settings), query)
+            answer = locate(bundled_geography(settings.services), query)
         else:
             from store.factory import open_store
 
-            store = open_store(settings)
+            store = open_store(settings.store)
             try:
                 answer = locate(store, query)
             finally:
@@ -196,7 +196,7 @@ def _store_has_geography(settings: Settings) -> bool:
 
     if _sqlite_file_missing(settings):
         return False
-    store = open_store(settings)
+    store = open_store(settings.store)
     try:
         return store.count(Territory) > 0
     finally:

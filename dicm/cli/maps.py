@@ -48,24 +48,36 @@ def map_command(
     from store.factory import open_store
 
     settings = load_settings()
-    store = open_store(settings)
+    store = open_store(settings.store)
     # The command line has the database itself: it acts as an administrator.
     cli = Account("dicm-cli", "dicm command line", Role.ADMIN)
     try:
         if kind is MapKind.SUPPLIER:
             page = service.supplier_page(
-                store, settings, target, reach_m=reach_km * 1000, viewer=cli, inline=True
+                store, settings.services, target, reach_m=reach_km * 1000, viewer=cli, inline=True
             )
         elif kind is MapKind.COVERAGE:
             page = service.coverage_page(
-                store, settings, target, priority=priority, need=need, viewer=cli, inline=True
+                store,
+                settings.services,
+                target,
+                priority=priority,
+                need=need,
+                viewer=cli,
+                inline=True,
             )
         elif kind is MapKind.HEATMAP:
             page = service.heatmap_page(
-                store, settings, target, priority=priority, period=period, viewer=cli, inline=True
+                store,
+                settings.services,
+                target,
+                priority=priority,
+                period=period,
+                viewer=cli,
+                inline=True,
             )
         else:
-            page = service.spo_page(store, settings, target, viewer=cli, inline=True)
+            page = service.spo_page(store, settings.services, target, viewer=cli, inline=True)
     except (DomainError, MapAssetsMissing) as exc:
         typer.echo(f"dicm map: {exc}", err=True)
         raise typer.Exit(1) from exc

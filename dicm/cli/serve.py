@@ -23,7 +23,7 @@ def serve(
 
     settings = load_settings()
     uvicorn.run(
-        "api.app:create_app",
+        "dicm.asgi:create_app_from_environment",
         factory=True,
         host=host or settings.api.host,
         port=port or settings.api.port,
@@ -49,7 +49,7 @@ def create_account(
     from services.accounts import create_account as create
     from store.factory import open_store
 
-    store = open_store(load_settings())
+    store = open_store(load_settings().store)
     try:
         _, token = create(
             store,

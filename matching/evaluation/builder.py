@@ -24,12 +24,12 @@ Regenerate with ``python -m matching.evaluation.builder`` (a test checks the fil
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from geo.sphere import great_circle_m
 from matching.evaluation.spec import (
     EXPERT_KEYWORDS,
     PLANS,
@@ -47,13 +47,10 @@ LOCAL_M = 10_000.0
 DATA_FILE = Path(__file__).with_name("scenarios.json")
 SUPPORT = ["cash", "volunteering", "skills", "in_kind", "jobs"]
 SECTORS = ["construction", "digital", "legal", "finance", "catering", "logistics", "engineering"]
-EARTH_RADIUS_M = 6_371_008.8
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    (x1, y1), (x2, y2) = (map(math.radians, a), map(math.radians, b))
-    h = math.sin((y2 - y1) / 2) ** 2 + math.cos(y1) * math.cos(y2) * math.sin((x2 - x1) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h)) / 1000.0
+    return great_circle_m(a[0], a[1], b[0], b[1]) / 1000.0
 
 
 def _town(name: str) -> tuple[float, float]:

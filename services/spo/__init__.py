@@ -14,14 +14,15 @@ Rooms: ``change`` (the one path every change takes), ``drafting`` (draft and lin
 from __future__ import annotations
 
 from services.spo.change import ENTITY, Loaded, get_spo, load
-from services.spo.drafting import add_line, create_draft, remove_line
+from services.spo.drafting import LineSpec, add_line, create_draft, remove_line
 from services.spo.progress import (
     commitment_history,
-    formal_states,
     history,
     progress,
     progress_reports,
     report_progress,
+    visible_history,
+    visible_progress,
 )
 from services.spo.transitions import (
     award,
@@ -36,12 +37,12 @@ from services.spo.transitions import (
 
 __all__ = [
     "ENTITY",
+    "LineSpec",
     "Loaded",
     "add_line",
     "award",
     "commitment_history",
     "create_draft",
-    "formal_states",
     "get_spo",
     "history",
     "load",
@@ -55,5 +56,7 @@ __all__ = [
     "start_delivery",
     "submit",
     "vary",
+    "visible_history",
+    "visible_progress",
     "withdraw",
 ]

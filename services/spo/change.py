@@ -1,60 +1,42 @@
-"""The one path every SPO change takes: load → check permission and transition → one write.
+"""The one path every SPO change takes: may the viewer see it → load once → check permission
+and transition → one versioned, audited write → its event.
 
 A change is ``store.update(new, audit=AuditEntry(...))`` — one transaction with optimistic
 locking — then, when a broadcaster is given, an event on the SPO's and the buyer's topics.
-The public use cases are re-exported by ``services.spo`` from ``drafting``, ``transitions``
-and ``progress``.
+Steps that write more than the SPO (award) run :func:`apply` inside ``store.transaction()``
+and publish only after the commit. The public use cases are re-exported by ``services.spo``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
-from domain.errors import NotFound, StaleVersion
-from domain.model import Account, Activity, AuditEntry, Tender
+from domain.errors import StaleVersion
+from domain.model import Account, AuditEntry
+from services.access import visible_loaded
 from services.events import Broadcaster, buyer_topic, spo_topic
+from services.spo.records import ENTITY, Loaded, get_spo, load, now
 from spo.lifecycle import Action, check_transition
-from spo.lockin import check_commitment_kept, commitment_version, verify
+from spo.lockin import check_commitment_kept, commitment_version
 from spo.model import Spo
-from spo.permissions import SpoParties, parties_of
+from spo.permissions import parties_of
 from store.port import Store
 
-ENTITY = "spo"
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """An SPO as read (and verified), its tender and who stands towards it."""
-
-    spo: Spo
-    tender: Tender
-    parties: SpoParties
-
-
-def now(at: datetime | None) -> datetime:
-    """``at``, or the current UTC time when the caller gave none."""
-    return at if at is not None else datetime.now(UTC)
-
-
-def get_spo(store: Store, spo_id: str) -> Spo:
-    """The stored SPO, verified against its content hash when locked."""
-    return verify(store.get(Spo, spo_id))
-
-
-def load(store: Store, spo_id: str) -> Loaded:
-    """The SPO, its tender and its parties (providers of the activities its lines support)."""
-    spo = get_spo(store, spo_id)
-    tender = store.get(Tender, spo.tender_id)
-    providers: set[str] = set()
-    for line in spo.lines:
-        try:
-            providers.add(store.get(Activity, line.activity_id).provider_id)
-        except NotFound:
-            continue
-    return Loaded(spo, tender, SpoParties(spo.supplier_id, tender.buyer_id, frozenset(providers)))
+__all__ = [
+    "ENTITY",
+    "Loaded",
+    "apply",
+    "audit_entry",
+    "change",
+    "get_spo",
+    "load",
+    "move",
+    "now",
+    "publish",
+]
 
 
 def audit_entry(
@@ -102,39 +84,73 @@ def publish(bus: Broadcaster | None, loaded: Loaded, saved: Spo, kind: str, acto
     bus.publish(buyer_topic(loaded.parties.buyer_id), kind, data)
 
 
+#: an SPO's new content from what was loaded and who is acting
+Edit = Callable[[Loaded, Account], Spo]
+#: extra audit detail from what was loaded and the new content
+Detail = Callable[[Loaded, Spo], Mapping[str, Any]]
+
+
+def apply(
+    store: Store,
+    loaded: Loaded,
+    action: Action,
+    actor: Account,
+    expected_version: int,
+    edit: Edit,
+    *,
+    at: datetime,
+    reason: str | None = None,
+    detail: Detail | None = None,
+) -> Spo:
+    """Write ``edit`` of the loaded SPO as ``action``: permission and transition first, then the
+    version, then the commitment (unless varying), then one audited update. No event."""
+    before = loaded.spo
+    row = check_transition(before.state, action, parties_of(actor, loaded.parties))
+    if before.version != expected_version:
+        raise StaleVersion(
+            f"SPO {before.id!r} is at version {before.version}, not {expected_version}"
+        )
+    after = replace(edit(loaded, actor), state=row.to_state, updated_at=at, version=before.version)
+    if action is not Action.VARY:
+        check_commitment_kept(before, after)
+    entry = audit_entry(
+        actor, action, before, after, at, reason, detail(loaded, after) if detail else None
+    )
+    return store.update(after, audit=entry)
+
+
 def change(
     store: Store,
     spo_id: str,
     action: Action,
-    actor: Account,
+    viewer: Account | None,
     expected_version: int,
-    edit: Callable[[Loaded], Spo],
+    edit: Edit,
     *,
     at: datetime | None = None,
     reason: str | None = None,
-    detail: Callable[[Loaded, Spo], Mapping[str, Any]] | None = None,
+    detail: Detail | None = None,
     bus: Broadcaster | None = None,
 ) -> Spo:
-    """Apply ``edit`` as ``action``: permission and transition first, then the version, then
-    the commitment (unless varying), one audited write and its event."""
-    when = now(at)
-    loaded = load(store, spo_id)
-    before = loaded.spo
-    row = check_transition(before.state, action, parties_of(actor, loaded.parties))
-    if before.version != expected_version:
-        raise StaleVersion(f"SPO {spo_id!r} is at version {before.version}, not {expected_version}")
-    after = replace(edit(loaded), state=row.to_state, updated_at=when, version=before.version)
-    if action is not Action.VARY:
-        check_commitment_kept(before, after)
-    entry = audit_entry(
-        actor, action, before, after, when, reason, detail(loaded, after) if detail else None
+    """Apply ``edit`` as ``action`` for ``viewer``: an SPO they may not see is ``NotFound``
+    (its existence does not leak); then :func:`apply` and the event."""
+    actor, loaded = visible_loaded(store, viewer, spo_id)
+    saved = apply(
+        store,
+        loaded,
+        action,
+        actor,
+        expected_version,
+        edit,
+        at=now(at),
+        reason=reason,
+        detail=detail,
     )
-    saved = store.update(after, audit=entry)
     publish(bus, loaded, saved, f"spo.{action.value}", actor)
     return saved
 
 
-def unchanged(loaded: Loaded) -> Spo:
+def unchanged(loaded: Loaded, _actor: Account) -> Spo:
     """The edit of a step that moves only the state (submit, withdraw, reject, ...)."""
     return loaded.spo
 
@@ -143,7 +159,7 @@ def move(
     store: Store,
     spo_id: str,
     action: Action,
-    actor: Account,
+    viewer: Account | None,
     expected_version: int,
     reason: str | None,
     at: datetime | None,
@@ -151,5 +167,5 @@ def move(
 ) -> Spo:
     """A :func:`change` that leaves the SPO's content as it is and moves only its state."""
     return change(
-        store, spo_id, action, actor, expected_version, unchanged, reason=reason, at=at, bus=bus
+        store, spo_id, action, viewer, expected_version, unchanged, reason=reason, at=at, bus=bus
     )

@@ -6,26 +6,54 @@ Each step is one versioned, audited write through ``services.spo.change``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from domain.errors import Conflict, Forbidden, InvalidInput
+from domain.errors import Conflict, Forbidden
 from domain.model import Account, Activity, Tender
 from domain.vocabulary import Role, SupportType
+from services.access import require_role
 from services.events import Broadcaster
 from services.spo.change import Loaded, audit_entry, change, now, publish
 from spo import lines as spo_lines
 from spo.lifecycle import Action
 from spo.lockin import line_to_dict
-from spo.model import Milestone, Spo
+from spo.model import Milestone, Spo, SpoLine
 from spo.permissions import SpoParties
-from spo.validation import is_recommendable
 from store.port import Store
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """A line as a caller asks for it; :meth:`to_line` adds the WHERE of its stored activity."""
+
+    line_id: str
+    activity_id: str
+    support_type: SupportType
+    amount: float
+    unit: str
+    priority: str
+    milestones: Sequence[Milestone] = ()
+    description: str = ""
+
+    def to_line(self, activity: Activity) -> SpoLine:
+        """The checked SPO line for ``activity`` (the one this spec names)."""
+        return spo_lines.line_from_activity(
+            self.line_id,
+            activity,
+            support_type=self.support_type,
+            amount=self.amount,
+            unit=self.unit,
+            priority=self.priority,
+            milestones=self.milestones,
+            description=self.description,
+        )
 
 
 def create_draft(
     store: Store,
     *,
-    actor: Account,
+    actor: Account | None,
     spo_id: str,
     tender_id: str,
     title: str = "",
@@ -35,6 +63,7 @@ def create_draft(
 ) -> Spo:
     """A new draft SPO of the actor's supplier (an admin names the supplier) for an open tender."""
     when = now(at)
+    actor = require_role(actor, Role.SUPPLIER)
     if actor.active and actor.role is Role.SUPPLIER and actor.organisation_id:
         owner = actor.organisation_id
         if supplier_id not in (None, owner):
@@ -66,7 +95,7 @@ def add_line(
     store: Store,
     spo_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     line_id: str,
     activity_id: str,
@@ -81,11 +110,9 @@ def add_line(
 ) -> Spo:
     """Add a line for a validated, in-date, active activity in the buyer's area (draft only)."""
     when = now(at)
-    activity = store.get(Activity, activity_id)
 
-    def edit(loaded: Loaded) -> Spo:
-        if not is_recommendable(activity, when.date()):
-            raise InvalidInput(f"activity {activity_id!r} is not validated, in date and active")
+    def edit(loaded: Loaded, _actor: Account) -> Spo:
+        activity = store.get(Activity, activity_id)
         line = spo_lines.line_from_activity(
             line_id,
             activity,
@@ -96,10 +123,7 @@ def add_line(
             milestones=milestones,
             description=description,
         )
-        if spo_lines.has_buyer_area(loaded.tender) and not spo_lines.is_in_buyer_area(
-            line, loaded.tender
-        ):
-            raise InvalidInput(f"activity {activity_id!r} is outside the buyer's area")
+        spo_lines.check_line_rule(line, activity, loaded.tender, when.date())
         return spo_lines.add_line(loaded.spo, line)
 
     return change(
@@ -119,7 +143,7 @@ def remove_line(
     store: Store,
     spo_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     line_id: str,
     at: datetime | None = None,
@@ -132,7 +156,7 @@ def remove_line(
         Action.EDIT,
         actor,
         expected_version,
-        lambda loaded: spo_lines.remove_line(loaded.spo, line_id),
+        lambda loaded, _actor: spo_lines.remove_line(loaded.spo, line_id),
         at=at,
         bus=bus,
         detail=lambda loaded, _a: {

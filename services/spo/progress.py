@@ -7,11 +7,12 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.model import Account, AuditEntry
+from services.access import visible_loaded, visible_spo
 from services.events import Broadcaster
-from services.spo.change import ENTITY, get_spo, load, now, publish
+from services.spo.change import ENTITY, get_spo, now, publish
 from spo import lines as spo_lines
 from spo.lifecycle import Action, check_transition
-from spo.model import ProgressReport, SpoState
+from spo.model import ProgressReport
 from spo.permissions import parties_of
 from spo.progress import SpoProgress, check_report, spo_progress
 from store.port import Store
@@ -42,7 +43,7 @@ def report_progress(
     store: Store,
     spo_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     report_id: str,
     line_id: str,
     amount: float,
@@ -58,8 +59,10 @@ def report_progress(
     from several providers never collide.
     """
     when = now(at)
-    loaded = load(store, spo_id)
-    check_transition(loaded.spo.state, Action.REPORT_PROGRESS, parties_of(actor, loaded.parties))
+    signed_in, loaded = visible_loaded(store, actor, spo_id)
+    check_transition(
+        loaded.spo.state, Action.REPORT_PROGRESS, parties_of(signed_in, loaded.parties)
+    )
     line = spo_lines.get_line(loaded.spo, line_id)
     check_report(line, amount)
     report = ProgressReport(
@@ -68,14 +71,14 @@ def report_progress(
         line_id=line_id,
         amount=float(amount),
         delivered_on=delivered_on,
-        reported_by=actor.id,
+        reported_by=signed_in.id,
         evidence_url=evidence_url,
         note=note,
     )
     store.put(
         report,
         audit=AuditEntry(
-            actor=actor.id,
+            actor=signed_in.id,
             action="spo.report_progress",
             entity_type=ENTITY,
             entity_id=spo_id,
@@ -90,18 +93,13 @@ def report_progress(
             },
         ),
     )
-    publish(bus, loaded, loaded.spo, "spo.progress", actor)
+    publish(bus, loaded, loaded.spo, "spo.progress", signed_in)
     return report
 
 
 def progress_reports(store: Store, spo_id: str) -> list[ProgressReport]:
     """Every progress report of an SPO, by id."""
-    found: list[ProgressReport] = []
-    while True:
-        page = store.find(ProgressReport, limit=500, offset=len(found), spo_id=spo_id)
-        found += page
-        if len(page) < 500:
-            return found
+    return list(store.iter_all(ProgressReport, spo_id=spo_id))
 
 
 def progress(store: Store, spo_id: str, *, as_of: date) -> SpoProgress:
@@ -109,11 +107,20 @@ def progress(store: Store, spo_id: str, *, as_of: date) -> SpoProgress:
     return spo_progress(get_spo(store, spo_id), progress_reports(store, spo_id), as_of)
 
 
+def visible_progress(
+    store: Store, viewer: Account | None, spo_id: str, *, as_of: date
+) -> SpoProgress:
+    """:func:`progress` of an SPO ``viewer`` may see (``NotFound`` otherwise)."""
+    spo = visible_spo(store, viewer, spo_id)
+    return spo_progress(spo, progress_reports(store, spo_id), as_of)
+
+
 def history(store: Store, spo_id: str) -> list[AuditEntry]:
     """Every recorded decision about the SPO, oldest first."""
     return list(store.audit_log(entity_type=ENTITY, entity_id=spo_id))
 
 
-def formal_states() -> frozenset[SpoState]:
-    """States in which an SPO is formalised (locked into a contract)."""
-    return frozenset({SpoState.AWARDED, SpoState.IN_DELIVERY, SpoState.REVIEWED})
+def visible_history(store: Store, viewer: Account | None, spo_id: str) -> list[AuditEntry]:
+    """:func:`history` of an SPO ``viewer`` may see (``NotFound`` otherwise)."""
+    visible_spo(store, viewer, spo_id)
+    return history(store, spo_id)

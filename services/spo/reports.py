@@ -16,9 +16,8 @@ from domain.model import Activity, LocalAuthority, Tender, Territory
 from services.spo.change import get_spo
 from services.spo.progress import progress_reports
 from spo.impact import ImpactEstimate, estimate_impact
-from spo.model import Spo
+from spo.model import FORMAL_STATES, Spo
 from spo.reporting import (
-    FORMALISED,
     LineRow,
     ReportSource,
     aggregate_rows,
@@ -29,19 +28,11 @@ from spo.reporting import (
 )
 from store.port import Store
 
-PAGE = 500
-
 
 def _formalised_spos(store: Store) -> Iterator[Spo]:
-    for state in sorted(FORMALISED):
-        offset = 0
-        while True:
-            page = store.find(Spo, limit=PAGE, offset=offset, state=state.value)
-            for spo in page:
-                yield get_spo(store, spo.id)  # verified: a tampered SPO is never reported
-            if len(page) < PAGE:
-                break
-            offset += PAGE
+    for state in sorted(FORMAL_STATES):
+        for spo in store.iter_all(Spo, state=state.value):
+            yield get_spo(store, spo.id)  # verified: a tampered SPO is never reported
 
 
 def report_sources(store: Store, *, buyer_id: str | None = None) -> list[ReportSource]:

@@ -8,10 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from domain.errors import Conflict, InvalidInput, NotFound
-from domain.model import Account, AuditEntry, Contract, Tender
+from domain.errors import InvalidInput
+from domain.model import Account, Activity, AuditEntry, Contract
+from services.access import visible_loaded
 from services.events import Broadcaster
-from services.spo.change import Loaded, change, move, now
+from services.spo.change import Loaded, apply, change, move, now, publish
+from services.spo.drafting import LineSpec
+from spo import lines as spo_lines
 from spo.lifecycle import Action
 from spo.lockin import commitment_version, line_to_dict, lock
 from spo.lockin import vary as vary_lines
@@ -25,14 +28,14 @@ def submit(
     store: Store,
     spo_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     at: datetime | None = None,
     bus: Broadcaster | None = None,
 ) -> Spo:
     """Submit the draft with the bid; it needs at least one line."""
 
-    def edit(loaded: Loaded) -> Spo:
+    def edit(loaded: Loaded, _actor: Account) -> Spo:
         if not loaded.spo.lines:
             raise InvalidInput("an SPO without lines cannot be submitted")
         return loaded.spo
@@ -44,7 +47,7 @@ def withdraw(
     store: Store,
     spo_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     reason: str | None = None,
     at: datetime | None = None,
@@ -58,7 +61,7 @@ def score(
     store: Store,
     spo_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     marks: Mapping[str, Mark],
     rubric: Rubric | None = None,
@@ -73,7 +76,7 @@ def score(
     when = now(at)
     used = rubric or Rubric()
 
-    def edit(loaded: Loaded) -> Spo:
+    def edit(loaded: Loaded, actor: Account) -> Spo:
         tender = loaded.tender
         plan = store.current_plan(tender.territory_code) if tender.territory_code else None
         inputs = ScoringInputs(
@@ -106,7 +109,7 @@ def award(
     store: Store,
     spo_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     contract_id: str | None = None,
     at: datetime | None = None,
@@ -114,48 +117,44 @@ def award(
 ) -> tuple[Spo, Contract]:
     """Award: lock the SPO (content hash) and create the Contract that carries it.
 
-    The SPO write is the versioned transaction; the contract is written right after it (the
-    store port has no multi-entity versioned write), with its own audit entry.
+    ONE unit of work: the SPO, its tender and parties are loaded once; the locked SPO, the
+    contract and both audit entries are written in one transaction; the event is published
+    only after the commit, so a failed contract write leaves the SPO as it was and tells no one.
     """
     when = now(at)
     cid = contract_id or f"contract-{spo_id}"
-    try:
-        store.get(Contract, cid)
-    except NotFound:
-        pass
-    else:
-        raise Conflict(f"contract {cid!r} already exists")
-    saved = change(
-        store,
-        spo_id,
-        Action.AWARD,
-        actor,
-        expected_version,
-        lambda loaded: lock(loaded.spo, at=when),
-        at=when,
-        bus=bus,
-        detail=lambda _l, after: {"lines": [line_to_dict(x) for x in after.lines]},
-    )
-    tender = store.get(Tender, saved.tender_id)
-    contract = Contract(
-        id=cid,
-        tender_id=saved.tender_id,
-        supplier_id=saved.supplier_id,
-        awarded_at=when,
-        spo_id=saved.id,
-        value_gbp=tender.contract_value_gbp,
-    )
-    store.put(
-        contract,
-        audit=AuditEntry(
-            actor=actor.id,
-            action="contract.create",
-            entity_type="contract",
-            entity_id=contract.id,
+    with store.transaction() as tx:
+        signed_in, loaded = visible_loaded(tx, actor, spo_id)
+        saved = apply(
+            tx,
+            loaded,
+            Action.AWARD,
+            signed_in,
+            expected_version,
+            lambda found, _actor: lock(found.spo, at=when),
             at=when,
-            detail={"spo_id": saved.id, "content_hash": saved.content_hash},
-        ),
-    )
+            detail=lambda _l, after: {"lines": [line_to_dict(x) for x in after.lines]},
+        )
+        contract = Contract(
+            id=cid,
+            tender_id=saved.tender_id,
+            supplier_id=saved.supplier_id,
+            awarded_at=when,
+            spo_id=saved.id,
+            value_gbp=loaded.tender.contract_value_gbp,
+        )
+        tx.put(
+            contract,
+            audit=AuditEntry(
+                actor=signed_in.id,
+                action="contract.create",
+                entity_type="contract",
+                entity_id=contract.id,
+                at=when,
+                detail={"spo_id": saved.id, "content_hash": saved.content_hash},
+            ),
+        )
+    publish(bus, loaded, saved, f"spo.{Action.AWARD.value}", signed_in)
     return saved, contract
 
 
@@ -163,7 +162,7 @@ def reject(
     store: Store,
     spo_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     reason: str | None = None,
     at: datetime | None = None,
@@ -180,7 +179,7 @@ def start_delivery(
     store: Store,
     spo_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     at: datetime | None = None,
     bus: Broadcaster | None = None,
@@ -193,7 +192,7 @@ def review(
     store: Store,
     spo_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     reason: str | None = None,
     at: datetime | None = None,
@@ -207,27 +206,45 @@ def vary(
     store: Store,
     spo_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
-    lines: Sequence[SpoLine],
+    lines: Sequence[SpoLine | LineSpec],
     reason: str,
     at: datetime | None = None,
     bus: Broadcaster | None = None,
 ) -> Spo:
     """A formal variation of an awarded SPO: new commitment version, reason and approver.
 
+    A :class:`LineSpec` is built from its stored activity (carrying its WHERE). Every new or
+    changed line passes the same line rule as a draft's new line (a validated, in-date, active
+    activity in the buyer's area); lines kept exactly as they were are not re-judged.
     The audit entry keeps the previous lines, so every version can be rebuilt from history.
     """
     when = now(at)
+
+    def edit(loaded: Loaded, approver: Account) -> Spo:
+        kept = set(loaded.spo.lines)
+        new_lines: list[SpoLine] = []
+        for given in lines:
+            if isinstance(given, SpoLine) and given in kept:
+                new_lines.append(given)
+                continue
+            activity = store.get(Activity, given.activity_id)
+            line = given if isinstance(given, SpoLine) else given.to_line(activity)
+            if line not in kept:
+                spo_lines.check_line_rule(line, activity, loaded.tender, when.date())
+            new_lines.append(line)
+        return vary_lines(
+            loaded.spo, tuple(new_lines), reason=reason, approved_by=approver.id, at=when
+        )
+
     return change(
         store,
         spo_id,
         Action.VARY,
         actor,
         expected_version,
-        lambda loaded: vary_lines(
-            loaded.spo, tuple(lines), reason=reason, approved_by=actor.id, at=when
-        ),
+        edit,
         at=when,
         reason=reason,
         bus=bus,

@@ -128,7 +128,7 @@ class PostgisStore(SqlStore):
         self._hot_connections: list[psycopg.Connection[Any]] = []
 
     @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def _open_read(self) -> Iterator[Connection]:
         with translated("a read"), self._autocommit.connect() as conn:
             yield conn
 

@@ -19,9 +19,9 @@ from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from domain.vocabulary import ValidationStatus
+from geo.sphere import distance_m_to_chord, haversine_m, lon_lat_to_xyz
 from store.port import ActivityQuery
 from store.query import as_of_date
-from store.sphere import haversine_m, lonlat_to_unit, radius_to_chord
 
 _NEVER = date.max.toordinal()
 
@@ -58,7 +58,7 @@ class ActivityIndex:
         )
         self.territory: list[str | None] = [r.territory_code for r in ordered]
         self.themes: list[frozenset[str]] = [frozenset(r.themes) for r in ordered]
-        self._tree = cKDTree(lonlat_to_unit(self.lon, self.lat)) if ordered else None
+        self._tree = cKDTree(lon_lat_to_xyz(self.lon, self.lat)) if ordered else None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -72,7 +72,7 @@ class ActivityIndex:
             return []
         lam, phi = math.radians(lon), math.radians(lat)
         centre = (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
-        bound = radius_to_chord(radius_m) * (1 + 1e-9) + 1e-12
+        bound = distance_m_to_chord(radius_m) * (1 + 1e-9) + 1e-12
         wanted = min(k + 1, n)  # one more than k: it proves the k-th is not tied
         while True:
             _, idx = self._tree.query(centre, k=wanted, distance_upper_bound=bound)

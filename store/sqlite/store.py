@@ -84,7 +84,7 @@ class SqliteStore(SqlStore):
         self._readers: list[sqlite3.Connection] = []
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def _open_write(self) -> Iterator[Connection]:
         with self._engine.connect() as conn:
             conn.execution_options(dicm_write=True)
             with conn.begin():

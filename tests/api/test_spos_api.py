@@ -177,3 +177,33 @@ def test_buyer_follows_its_tenders_live(seeded) -> None:
         listener.join(timeout=20)
     assert [e["event"] for e in received] == ["spo.submit", "spo.score"]
     assert json.loads(received[1]["data"])["state"] == "scored"
+
+
+def test_vary_applies_the_same_line_rule_as_adding_a_line(client: TestClient, world: World) -> None:
+    """A pending activity is refused the same way by /lines (draft) and /vary (locked SPO)."""
+    pending = {**LINE, "line_id": "l-pending", "activity_id": "act-pending"}
+    draft = client.get("/spos/spo-draft", headers=world.auth("supplier")).json()
+    added = client.post(
+        "/spos/spo-draft/lines",
+        json={**pending, "expected_version": draft["version"]},
+        headers=world.auth("supplier"),
+    )
+    live = client.get("/spos/spo-live", headers=world.auth("buyer")).json()
+    kept = [
+        {**{k: line[k] for k in LINE if k != "line_id"}, "line_id": line["id"]}
+        for line in live["lines"]
+    ]
+    varied = client.post(
+        "/spos/spo-live/vary",
+        json={
+            "expected_version": live["version"],
+            "reason": "add a club",
+            "lines": [*kept, pending],
+        },
+        headers=world.auth("buyer"),
+    )
+    assert (added.status_code, varied.status_code) == (422, 422), varied.text
+    assert added.json()["type"] == varied.json()["type"]
+    assert "act-pending" in varied.json()["detail"]
+    after = client.get("/spos/spo-live", headers=world.auth("buyer")).json()
+    assert after["version"] == live["version"] and len(after["lines"]) == len(live["lines"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from domain.model import PlanPriority, PolicePlan
+from geo.sphere import EARTH_RADIUS_M
 from matching.context import MatchingContext
-from matching.sphere import EARTH_RADIUS_M
 
 TVP = "E23000029"
 READING_LA = "E06000038"

@@ -14,8 +14,8 @@ from sklearn.base import clone
 from domain.errors import InvalidInput
 from domain.model import Lot, Need, Site
 from domain.vocabulary import SupportType, ValidationStatus
+from geo.sphere import EARTH_RADIUS_M
 from matching.recommender import Recommender
-from matching.sphere import EARTH_RADIUS_M
 from store.port import EARTH_RADIUS_M as STORE_EARTH_RADIUS_M
 from tests.builders import OXFORD, READING, make_activity, make_supplier, make_tender
 from tests.matching.helpers import CONTEXT, TVP, haversine_m

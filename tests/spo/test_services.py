@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from domain.errors import Conflict, Forbidden, InvalidInput, Locked, StaleVersion, TamperDetected
+from domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    Locked,
+    NotFound,
+    StaleVersion,
+    TamperDetected,
+)
 from domain.model import Contract
 from domain.vocabulary import Role, SupportType
 from services import spo as svc
@@ -173,7 +181,7 @@ def _snapshot(store: Store) -> tuple[Spo, int]:
                 actor=make_account(Role.SUPPLIER, organisation_id="sup-2"),
                 expected_version=v,
             ),
-            Forbidden,
+            NotFound,  # another organisation's SPO: its existence does not leak
         ),
         (
             lambda s, v: svc.score(
@@ -183,9 +191,11 @@ def _snapshot(store: Store) -> tuple[Spo, int]:
                 expected_version=v,
                 marks=MARKS,
             ),
-            Forbidden,
+            NotFound,  # another organisation's SPO: its existence does not leak
         ),
-        (lambda s, v: svc.review(s, "spo-1", actor=BUYER, expected_version=v), Conflict),
+        (lambda s, v: svc.start_delivery(s, "spo-1", actor=SUPPLIER, expected_version=v), Conflict),
+        # a draft is the supplier's own: to its buyer it does not exist yet
+        (lambda s, v: svc.review(s, "spo-1", actor=BUYER, expected_version=v), NotFound),
         (lambda s, v: svc.submit(s, "spo-1", actor=SUPPLIER, expected_version=v - 1), StaleVersion),
         (
             lambda s, v: svc.add_line(

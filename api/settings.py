@@ -1,0 +1,35 @@
+"""The HTTP service's settings section (``DICM_API__*``): bind address, body limit, paging;
+and :class:`AppSettings`, what ``create_app`` needs of the root settings (``dicm.settings``
+satisfies it; the api never imports it)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+from services.settings import ServiceSettings
+from store.settings import StoreSettings
+
+
+class ApiSettings(BaseModel):
+    """HTTP service knobs."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_body_bytes: int = Field(default=2_000_000, gt=0)
+    page_size_default: int = Field(default=100, gt=0)
+    page_size_max: int = Field(default=1000, gt=0)
+
+
+class AppSettings(Protocol):
+    """The sections the app is built from: its own, the store's and the use cases'."""
+
+    @property
+    def api(self) -> ApiSettings: ...
+
+    @property
+    def store(self) -> StoreSettings: ...
+
+    @property
+    def services(self) -> ServiceSettings: ...
