@@ -1,3 +1,3 @@
-"""api: the FastAPI app (factory, routes, schemas, problem details) and the FastAPI-free services
-that wire the store to the pure packages; the CLI reuses those services.
+"""api: the FastAPI app — factory and lifespan, routes, schemas, problem details, its settings
+section. Routes parse, make one ``services`` call and shape the answer; no rule lives here.
 """

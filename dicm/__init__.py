@@ -1,7 +1,8 @@
-"""dicm: the application shell — settings, the command line and ``python -m dicm``.
+"""dicm: the application shell, the top layer — the root settings (composed of each package's
+section), the command line, the ASGI entry point and ``python -m dicm``.
 
-Domain code lives in the sibling packages: geo, domain, spo, matching, boundaries, maps, store,
-api, datasets.
+Everything else lives in the sibling packages below it: api, demo, services, store, matching,
+boundaries, maps, datasets, spo, domain, geo.
 """
 
 __version__ = "0.1.0"

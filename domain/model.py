@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from shapely.geometry import MultiPolygon, Point, Polygon
-from shapely.geometry.base import BaseGeometry
 
 from domain.vocabulary import BuyerKind, ProviderKind, Role, SupportType, ValidationStatus
 
@@ -262,8 +261,3 @@ class AuditEntry:
     reason: str | None = None
     detail: dict[str, object] = field(default_factory=dict)
     id: int | None = None  # assigned by the store
-
-
-def geometry_kind(geom: BaseGeometry) -> str:
-    """The GeoJSON type name of a shapely geometry (for messages)."""
-    return str(geom.geom_type)

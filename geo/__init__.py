@@ -1,4 +1,5 @@
-"""geo: pure geometry for dicm — coordinates, CRS, H3, point assignment, postcodes.
+"""geo: pure geometry for dicm — coordinates and the one bbox parser, CRS, H3, the one sphere
+(``geo.sphere``: radius, haversine, unit vectors), point assignment, postcodes.
 
 Plain data in, plain data out; imports none of the other dicm packages.
 """

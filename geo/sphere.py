@@ -55,10 +55,3 @@ def chord_to_distance_m(chord: FloatArray) -> FloatArray:
     """Great-circle metres for chord lengths on the unit sphere."""
     half = np.minimum(np.asarray(chord, dtype=np.float64) * 0.5, 1.0)
     return np.asarray(np.arcsin(half) * (2.0 * EARTH_RADIUS_M), dtype=np.float64)
-
-
-def pair_distance_m(a_xyz: FloatArray, b_xyz: FloatArray) -> FloatArray:
-    """Row-wise great-circle metres between two (n, 3) arrays of unit vectors."""
-    diff = a_xyz - b_xyz
-    chord = np.sqrt(np.einsum("ij,ij->i", diff, diff))
-    return chord_to_distance_m(chord)

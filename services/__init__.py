@@ -1,1 +1,10 @@
-"""FastAPI-free use cases that wire the store to the pure packages; routes and the CLI call them."""
+"""services: the use cases, FastAPI-free; the HTTP routes, the CLI and the demo all call them.
+
+One room per noun: ``access`` (who may see and do what), ``accounts`` and ``token_cache``,
+``directory`` (geography, organisations, activities, tenders), ``validation`` (activity
+validation), ``matching`` (recommendations and the fitted recommender), ``spo/`` (change path,
+drafting, transitions, progress, reports), ``analytics``, ``geography``, ``imports``,
+``exports``, ``ogc_collections``, ``maps`` (map-page assembly), ``events`` (the broadcaster)
+and ``settings`` (this layer's settings section). A use case checks access itself; multi-record
+writes run in one ``store.transaction()`` and publish events after the commit.
+"""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from domain.model import Account, Activity, Buyer, Tender
-from domain.vocabulary import Role
+from domain.vocabulary import Role, ValidationStatus
 from services.events import buyer_topic, spo_topic
 from spo.lockin import verify
 from spo.model import FORMAL_STATES, Spo, SpoState
@@ -58,6 +58,22 @@ def require_territory(actor: Account, territory_code: str) -> None:
     if actor.role is Role.BUYER and actor.territory_code is None:
         raise Forbidden("this buyer account is not tied to a territory")
     raise Forbidden(f"a {actor.role.value} account may not see territory {territory_code}")
+
+
+# --- activities --------------------------------------------------------------------------------
+
+
+def can_see_activity(viewer: Account | None, activity: Activity) -> bool:
+    """Validated activities are public; others only for their provider, validator or admin."""
+    if activity.validation_status is ValidationStatus.VALIDATED:
+        return True
+    if viewer is None:
+        return False
+    if viewer.role is Role.ADMIN:
+        return True
+    if viewer.role is Role.PROVIDER:
+        return viewer.organisation_id == activity.provider_id
+    return viewer.role is Role.VALIDATOR and viewer.territory_code == activity.territory_code
 
 
 # --- reading an SPO with who stands towards it ------------------------------------------------

@@ -13,10 +13,17 @@ import secrets
 from domain.errors import InvalidInput
 from domain.model import Account, Buyer, Provider, Supplier, Territory
 from domain.vocabulary import Role
-from services.access import NotAuthenticated
+from services.access import NotAuthenticated, require_role
 from store.port import Store
 
-__all__ = ["NotAuthenticated", "authenticate", "create_account", "hash_token", "new_token"]
+__all__ = [
+    "NotAuthenticated",
+    "authenticate",
+    "create_account",
+    "create_account_as_admin",
+    "hash_token",
+    "new_token",
+]
 
 #: which organisation table an account of each role belongs to (None: no organisation)
 ORGANISATION_KIND: dict[Role, type[Supplier] | type[Provider] | type[Buyer] | None] = {
@@ -64,6 +71,28 @@ def create_account(
     )
     store.put(account)
     return account, token
+
+
+def create_account_as_admin(
+    store: Store,
+    viewer: Account | None,
+    *,
+    id_: str,
+    name: str,
+    role: Role,
+    organisation_id: str | None = None,
+    territory_code: str | None = None,
+) -> tuple[Account, str]:
+    """:func:`create_account` for a signed-in admin (the HTTP path); anyone else is refused."""
+    require_role(viewer)
+    return create_account(
+        store,
+        id_=id_,
+        name=name,
+        role=role,
+        organisation_id=organisation_id,
+        territory_code=territory_code,
+    )
 
 
 def _check_ties(

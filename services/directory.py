@@ -32,7 +32,7 @@ from domain.vocabulary import Role, ValidationStatus
 from geo.coords import check_lon_lat
 from geo.coords import parse_bbox as geo_parse_bbox
 from geo.errors import InvalidCoordinates
-from services.access import require_own_organisation, require_role
+from services.access import can_see_activity, require_own_organisation, require_role
 from store.port import Store
 
 T = TypeVar("T")
@@ -157,19 +157,6 @@ def activity_filters(viewer: Account | None, status: ValidationStatus) -> dict[s
     elif actor.role is Role.VALIDATOR:
         filters["territory_code"] = str(actor.territory_code)
     return filters
-
-
-def can_see_activity(viewer: Account | None, activity: Activity) -> bool:
-    """Validated activities are public; others only for their provider, validator or admin."""
-    if activity.validation_status is ValidationStatus.VALIDATED:
-        return True
-    if viewer is None:
-        return False
-    if viewer.role is Role.ADMIN:
-        return True
-    if viewer.role is Role.PROVIDER:
-        return viewer.organisation_id == activity.provider_id
-    return viewer.role is Role.VALIDATOR and viewer.territory_code == activity.territory_code
 
 
 def get_activity(store: Store, viewer: Account | None, id_: str) -> Activity:

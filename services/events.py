@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -124,9 +123,3 @@ class Broadcaster:
         """How many subscriptions ``topic`` has now."""
         with self._lock:
             return len(self._subs.get(topic, []))
-
-
-def iter_events(sub: Subscription, *, timeout: float) -> Iterator[Event | None]:
-    """Events as they come; yields None after each ``timeout`` without one (a keep-alive tick)."""
-    while True:
-        yield sub.get(timeout=timeout)

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from domain.errors import Forbidden, InvalidInput, StaleVersion
+from domain.errors import Forbidden, InvalidInput, NotFound, StaleVersion
 from domain.model import Account, Activity, AuditEntry
 from domain.vocabulary import ValidationStatus
+from services.access import can_see_activity, require_actor
 from services.settings import ServiceSettings
 from spo import validation as rules
 from store.port import Store
@@ -77,9 +78,12 @@ def _load(
     allowed: Permission,
     refusal: str,
 ) -> Activity:
-    """The stored activity, once ``actor`` is known to be allowed (``Forbidden``, whatever the
+    """The stored activity, once ``actor`` may see it (``NotFound``: its existence does not
+    leak), is allowed (``Forbidden``, whatever the
     version) and ``expected_version`` is current (``StaleVersion``)."""
     activity = store.get(Activity, activity_id)
+    if not can_see_activity(actor, activity):
+        raise NotFound(f"no activity {activity_id!r}")
     if not allowed(actor, activity):
         raise Forbidden(refusal)
     if activity.version != expected_version:
@@ -119,23 +123,24 @@ def position_activity(
     store: Store,
     activity_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     reason: str | None = None,
     at: datetime | None = None,
 ) -> Activity:
     """The provider (re)positions its activity: PENDING until a validator decides."""
     when = _now(at)
-    before = _load_own(store, activity_id, expected_version, actor)
-    after = rules.position(before, actor)
-    return store.update(after, audit=_entry(actor.id, "position", before, after, when, reason))
+    signed_in = require_actor(actor)
+    before = _load_own(store, activity_id, expected_version, signed_in)
+    after = rules.position(before, signed_in)
+    return store.update(after, audit=_entry(signed_in.id, "position", before, after, when, reason))
 
 
 def update_activity(
     store: Store,
     changed: Activity,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     reason: str | None = None,
     at: datetime | None = None,
@@ -149,7 +154,8 @@ def update_activity(
     from its new location. Other edits keep the current validation. The provider is fixed.
     """
     when = _now(at)
-    before = _load_own(store, changed.id, expected_version, actor)
+    signed_in = require_actor(actor)
+    before = _load_own(store, changed.id, expected_version, signed_in)
     if changed.provider_id != before.provider_id:
         raise InvalidInput("an activity cannot move to another provider")
     after = replace(
@@ -168,9 +174,9 @@ def update_activity(
         _differs(getattr(before, name), getattr(after, name)) for name in VETTED_FIELDS
     )
     if vetted_change:
-        after = rules.position(after, actor)
+        after = rules.position(after, signed_in)
     action = "position" if vetted_change else "update"
-    return store.update(after, audit=_entry(actor.id, action, before, after, when, reason))
+    return store.update(after, audit=_entry(signed_in.id, action, before, after, when, reason))
 
 
 def _differs(old: object, new: object) -> bool:
@@ -185,7 +191,7 @@ def validate_activity(
     store: Store,
     activity_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     settings: ServiceSettings,
     reason: str | None = None,
@@ -193,29 +199,31 @@ def validate_activity(
 ) -> Activity:
     """Validate (or renew) for ``settings.validation_valid_days`` from today."""
     when = _now(at)
-    before = _load_for_validator(store, activity_id, expected_version, actor, "validate")
+    signed_in = require_actor(actor)
+    before = _load_for_validator(store, activity_id, expected_version, signed_in, "validate")
     after = rules.validate(
-        before, actor, today=when.date(), valid_days=settings.validation_valid_days
+        before, signed_in, today=when.date(), valid_days=settings.validation_valid_days
     )
     action = "renew" if before.validation_status is ValidationStatus.VALIDATED else "validate"
-    return store.update(after, audit=_entry(actor.id, action, before, after, when, reason))
+    return store.update(after, audit=_entry(signed_in.id, action, before, after, when, reason))
 
 
 def decline_activity(
     store: Store,
     activity_id: str,
     *,
-    actor: Account,
+    actor: Account | None,
     expected_version: int,
     reason: str,
     at: datetime | None = None,
 ) -> Activity:
     """Decline, with the mandatory written reason kept in the audit log."""
     when = _now(at)
-    before = _load_for_validator(store, activity_id, expected_version, actor, "decline")
-    after = rules.decline(before, actor, reason=reason)
+    signed_in = require_actor(actor)
+    before = _load_for_validator(store, activity_id, expected_version, signed_in, "decline")
+    after = rules.decline(before, signed_in, reason=reason)
     return store.update(
-        after, audit=_entry(actor.id, "decline", before, after, when, reason.strip())
+        after, audit=_entry(signed_in.id, "decline", before, after, when, reason.strip())
     )
 
 
@@ -250,6 +258,15 @@ def lapse_expired(store: Store, as_of: date, *, at: datetime | None = None) -> l
         except StaleVersion:
             continue
     return changed
+
+
+def visible_validation_history(
+    store: Store, viewer: Account | None, activity_id: str
+) -> list[AuditEntry]:
+    """:func:`validation_history` of an activity ``viewer`` may see (``NotFound`` otherwise)."""
+    if not can_see_activity(viewer, store.get(Activity, activity_id)):
+        raise NotFound(f"no activity {activity_id!r}")
+    return validation_history(store, activity_id)
 
 
 def validation_history(store: Store, activity_id: str) -> list[AuditEntry]:

@@ -49,8 +49,3 @@ def parties_of(actor: Account, parties: SpoParties) -> frozenset[Party]:
     if actor.role is Role.PROVIDER and org in parties.provider_ids:
         found.add(Party.PROVIDER)
     return frozenset(found)
-
-
-def is_admin(actor: Account) -> bool:
-    """True for an active administrator account."""
-    return actor.active and actor.role is Role.ADMIN

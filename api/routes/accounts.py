@@ -21,9 +21,9 @@ def who_am_i(viewer: ViewerDep) -> AccountOut:
 @router.post("/accounts", status_code=201, response_model=AccountCreated)
 def create_account(body: AccountIn, store: StoreDep, viewer: ViewerDep) -> AccountCreated:
     """Create an account tied to its organisation / territory (admin). Keep the token."""
-    access.require_role(viewer)
-    account, token = accounts.create_account(
+    account, token = accounts.create_account_as_admin(
         store,
+        viewer,
         id_=body.id,
         name=body.name,
         role=body.role,

@@ -10,7 +10,7 @@ the arrays are sorted by id.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -101,8 +101,3 @@ class ActivityIndex:
             wanted = frozenset(query.themes)
             ok &= np.array([not wanted.isdisjoint(self.themes[i]) for i in idx], dtype=bool)
         return ok
-
-
-def ids_in_order(pairs: Sequence[tuple[str, float]]) -> list[str]:
-    """The ids of (id, distance) pairs."""
-    return [id_ for id_, _ in pairs]
