@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench system assets install clean
+.PHONY: demo test lint pins bench system assets install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,12 @@ demo: install
 test: system install lint
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+# Every dependency by name and version from a registry: no local path, file: or VCS URL
+# (standard library only, so it runs before anything is installed).
+pins:
+	$(PYTHON) scripts/check-pins.py
+
+lint: pins $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
