@@ -1,9 +1,11 @@
 """RFC 9457 problem details: ONE table from error codes to HTTP status, and the handlers.
 
 Every error a client can see has a stable ``type`` URI built from the ``code`` of the domain or
-geo exception (``https://dicm.example/problems/swapped-coordinates``). An exception whose own
-code is not in the table takes the entry of its nearest ancestor, so a new subclass in another
-package still gets a sensible answer. A 5xx logs the traceback and answers a generic detail.
+geo exception (``https://dicm.example/problems/swapped-coordinates``). Every error class of the
+lower layers declares its own ``code`` and the table lists it (``tests/api/test_error_table.py``
+walks them all), so no class answers its parent's status by accident; the nearest-ancestor
+lookup in :func:`code_for` is only a safety net. A 5xx logs the traceback and answers a generic
+detail; a storage failure (``503 storage-unavailable``) logs the driver's text and shows none of it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError
 from geo.errors import GeoError
+from store.errors import StorageError
 
 PROBLEM_BASE = "https://dicm.example/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -48,6 +51,12 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "unsupported-crs": (422, "Unsupported coordinate reference system"),
     "invalid-postcode": (422, "Invalid postcode"),
     "unknown-postcode": (404, "Unknown postcode"),
+    # boundaries.errors
+    "invalid-boundary-file": (422, "Invalid boundary file"),
+    "unknown-code-field": (422, "No code field for that level"),
+    "missing-crs": (422, "Missing coordinate reference system"),
+    # store.errors: the database is locked, unreachable or failing; the client may retry
+    "storage-unavailable": (503, "Storage unavailable"),
     # HTTP-level
     "validation-error": (422, "Request validation failed"),
     "payload-too-large": (413, "Request body too large"),
@@ -55,7 +64,10 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "bad-request": (400, "Bad request"),
     "not-acceptable": (406, "Not acceptable"),
     "internal-error": (500, "Internal server error"),
+    "not-ready": (503, "Not ready"),
 }
+#: seconds a client should wait before retrying after ``storage-unavailable``
+STORAGE_RETRY_AFTER_S = 5
 _HTTP_CODES = {
     400: "bad-request",
     401: "unauthenticated",
@@ -109,6 +121,16 @@ async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(code_for(exc), str(exc), instance=request.url.path)
 
 
+async def _on_storage_error(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("storage unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        "storage-unavailable",
+        "the database is busy or unreachable; retry shortly",
+        instance=request.url.path,
+        headers={"Retry-After": str(STORAGE_RETRY_AFTER_S)},
+    )
+
+
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
@@ -139,7 +161,8 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    """Register the handlers: domain, geo, validation, HTTP and anything unexpected."""
+    """Register the handlers: storage, domain, geo, validation, HTTP and anything unexpected."""
+    app.add_exception_handler(StorageError, _on_storage_error)
     app.add_exception_handler(DomainError, _on_domain_error)
     app.add_exception_handler(GeoError, _on_domain_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)

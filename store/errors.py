@@ -11,9 +11,11 @@ from domain.errors import Conflict, DomainError, UnknownReference
 
 
 class StorageError(DomainError):
-    """The database failed in a way the caller cannot fix (unavailable, locked, corrupt)."""
+    """The database failed in a way the caller cannot fix (unavailable, locked, corrupt).
 
-    code = "storage-error"
+    The message carries the driver's text for the log; the API never shows it."""
+
+    code = "storage-unavailable"
 
 
 def is_unique_violation(exc: IntegrityError) -> bool:
@@ -42,6 +44,7 @@ def translated(what: str, *, deleting: bool = False) -> Iterator[None]:
             raise UnknownReference(f"{what} refers to something that does not exist") from None
         raise Conflict(f"{what} breaks a database constraint") from None
     except DBAPIError as exc:
-        raise StorageError(f"database error on {what}: {type(exc.orig).__name__}") from None
+        driver = f"{type(exc.orig).__name__}: {exc.orig}"
+        raise StorageError(f"database error on {what}: {driver}") from None
     except SQLAlchemyError as exc:
         raise StorageError(f"database error on {what}: {type(exc).__name__}") from None
