@@ -18,6 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 
 from api import heap
 from api.middleware import BodySizeLimit
@@ -27,8 +28,11 @@ from api.routes import (
     activities,
     analytics,
     directory,
+    docs,
     events,
     geography,
+    health,
+    home,
     matches,
     ogc,
     spos,
@@ -42,6 +46,7 @@ log = logging.getLogger("dicm.api")
 
 #: routers that depend on other packages' modules; included when importable
 OPTIONAL_ROUTERS = ("api.routes.maps",)
+GZIP_MINIMUM_BYTES = 1000
 
 
 def _open_store(settings: AppSettings) -> Store:
@@ -91,13 +96,20 @@ def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
         version=_version(),
         summary="HOW and WHERE contract social value reaches local dual-impact activities.",
         lifespan=lifespan,
+        docs_url=None,  # served by api.routes.docs from local files (offline)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.api.max_body_bytes)
+    # responses over 1 KB compressed; Starlette leaves text/event-stream (SSE) unbuffered
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     # events before spos: "/spos/events" must not be taken for an SPO id
-    routers = (geography, activities, directory, matches, accounts, analytics, events, spos, ogc)
+    routers = (
+        *(home, health, docs),
+        *(geography, activities, directory, matches, accounts, analytics, events, spos, ogc),
+    )
     for module in routers:
         app.include_router(module.router)
     for path in OPTIONAL_ROUTERS:

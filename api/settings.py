@@ -4,6 +4,7 @@ satisfies it; the api never imports it)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -20,6 +21,8 @@ class ApiSettings(BaseModel):
     max_body_bytes: int = Field(default=2_000_000, gt=0)
     page_size_default: int = Field(default=100, gt=0)
     page_size_max: int = Field(default=1000, gt=0)
+    #: where the installed front-end files are (None: ``maps/static`` beside the code)
+    static_dir: Path | None = None
 
 
 class AppSettings(Protocol):

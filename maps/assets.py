@@ -44,6 +44,11 @@ CLUSTER_DEFAULT_CSS = Asset(
     "markercluster_default_css", "vendor/markercluster/MarkerCluster.Default.css"
 )
 HEAT_JS = Asset("leaflet_heat_js", "vendor/heat/leaflet-heat.js")
+#: the API documentation pages (``/docs``, ``/redoc``), installed beside Leaflet
+SWAGGER_JS = Asset("swagger_ui_js", "vendor/swagger-ui/swagger-ui-bundle.js")
+SWAGGER_CSS = Asset("swagger_ui_css", "vendor/swagger-ui/swagger-ui.css")
+SWAGGER_FAVICON = Asset("swagger_ui_favicon", "vendor/swagger-ui/favicon-32x32.png")
+REDOC_JS = Asset("redoc_js", "vendor/redoc/redoc.standalone.js")
 
 ALL_ASSETS: tuple[Asset, ...] = (
     LEAFLET_JS,
@@ -54,6 +59,7 @@ ALL_ASSETS: tuple[Asset, ...] = (
     CLUSTER_DEFAULT_CSS,
     HEAT_JS,
 )
+DOCS_ASSETS: tuple[Asset, ...] = (SWAGGER_JS, SWAGGER_CSS, SWAGGER_FAVICON, REDOC_JS)
 
 
 def asset_file(asset: Asset, static_dir: Path = STATIC_DIR) -> Path:
@@ -66,9 +72,11 @@ def asset_url(asset: Asset, prefix: str = STATIC_URL_PREFIX) -> str:
     return f"{prefix.rstrip('/')}/{asset.path}"
 
 
-def missing_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
-    """Files a map page needs that are not on disk (empty when all are installed)."""
-    files = (asset_file(a, static_dir) for a in ALL_ASSETS)
+def missing_assets(
+    static_dir: Path = STATIC_DIR, assets: tuple[Asset, ...] = ALL_ASSETS
+) -> list[Path]:
+    """Files of ``assets`` (by default those a map page needs) that are not on disk."""
+    files = (asset_file(a, static_dir) for a in assets)
     return [f for f in files if not f.is_file() or f.stat().st_size == 0]
 
 

@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
-# Installs the map front-end (Leaflet and two plugins) from the npm registry into
-# maps/static/vendor/, which is git-ignored: dicm's pages load these files from dicm itself and
-# never from a CDN. Idempotent: when every file is present at the pinned versions it does nothing.
+# Installs the map front-end (Leaflet and two plugins) and the API documentation pages (Swagger UI,
+# Redoc) from the npm registry into maps/static/vendor/, which is git-ignored: dicm's pages load
+# these files from dicm itself and never from a CDN. Idempotent: when every file is present at the
+# pinned versions it does nothing.
 #
 # Packages (licences): leaflet 1.9.4 (BSD-2-Clause), leaflet.markercluster 1.5.3 (MIT),
-# leaflet.heat 0.2.0 (BSD-2-Clause; bundles simpleheat, BSD-2-Clause).
+# leaflet.heat 0.2.0 (BSD-2-Clause; bundles simpleheat, BSD-2-Clause),
+# swagger-ui-dist 5.35.0 (Apache-2.0), redoc 2.5.4 (MIT).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/maps/static/vendor"
-PACKAGES=(leaflet@1.9.4 leaflet.markercluster@1.5.3 leaflet.heat@0.2.0)
+PACKAGES=(leaflet@1.9.4 leaflet.markercluster@1.5.3 leaflet.heat@0.2.0 swagger-ui-dist@5.35.0
+  redoc@2.5.4)
 STAMP="$VENDOR/.versions"
 WANT="${PACKAGES[*]}"
 
-# Files the map pages reference (kept in step with maps/assets.py).
+# Files the map and docs pages reference (kept in step with maps/assets.py).
 REQUIRED=(
   leaflet/leaflet.js leaflet/leaflet.css
   markercluster/leaflet.markercluster.js markercluster/MarkerCluster.css
   markercluster/MarkerCluster.Default.css
   heat/leaflet-heat.js
+  swagger-ui/swagger-ui-bundle.js swagger-ui/swagger-ui.css swagger-ui/favicon-32x32.png
+  redoc/redoc.standalone.js
 )
 
 all_present() {
@@ -27,7 +32,7 @@ all_present() {
 }
 
 if all_present; then
-  echo "map assets present in $VENDOR"
+  echo "map and docs assets present in $VENDOR"
   exit 0
 fi
 
@@ -39,7 +44,8 @@ npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$TMP" "${P
 NM="$TMP/node_modules"
 
 rm -rf "$VENDOR"
-mkdir -p "$VENDOR/leaflet" "$VENDOR/markercluster" "$VENDOR/heat"
+mkdir -p "$VENDOR/leaflet" "$VENDOR/markercluster" "$VENDOR/heat" "$VENDOR/swagger-ui" \
+  "$VENDOR/redoc"
 cp "$NM/leaflet/dist/leaflet.js" "$NM/leaflet/dist/leaflet.css" "$VENDOR/leaflet/"
 cp -r "$NM/leaflet/dist/images" "$VENDOR/leaflet/"
 cp "$NM/leaflet/LICENSE" "$VENDOR/leaflet/LICENSE"
@@ -50,9 +56,12 @@ cp "$NM/leaflet.markercluster/MIT-LICENCE.txt" "$VENDOR/markercluster/LICENSE" 2
   || cp "$NM"/leaflet.markercluster/*LICEN* "$VENDOR/markercluster/" 2>/dev/null || true
 cp "$NM/leaflet.heat/dist/leaflet-heat.js" "$VENDOR/heat/"
 cp "$NM/leaflet.heat/LICENSE" "$VENDOR/heat/LICENSE"
+cp "$NM/swagger-ui-dist/swagger-ui-bundle.js" "$NM/swagger-ui-dist/swagger-ui.css" \
+   "$NM/swagger-ui-dist/favicon-32x32.png" "$NM/swagger-ui-dist/LICENSE" "$VENDOR/swagger-ui/"
+cp "$NM/redoc/bundles/redoc.standalone.js" "$NM/redoc/LICENSE" "$VENDOR/redoc/"
 
 for f in "${REQUIRED[@]}"; do
   [[ -s "$VENDOR/$f" ]] || { echo "missing after install: $VENDOR/$f" >&2; exit 1; }
 done
 echo "$WANT" >"$STAMP"
-echo "map assets installed in $VENDOR"
+echo "map and docs assets installed in $VENDOR"

@@ -7,6 +7,7 @@ the store's own engine.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -41,6 +42,7 @@ def current(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+@cache
 def head() -> str | None:
-    """The newest revision in ``store/migrations``."""
+    """The newest revision in ``store/migrations`` (read once: the scripts ship with dicm)."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()

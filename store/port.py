@@ -108,6 +108,10 @@ class Store(Protocol):
     def close(self) -> None:
         """Release connections."""
 
+    def schema_revisions(self) -> tuple[str | None, str | None]:
+        """(the schema revision the database is at, the newest one dicm ships); equal when
+        the schema is at head (``/readyz`` checks it)."""
+
     def generation(self, *names: str) -> int:
         """A number that grows with every committed write (by any process) counted by the
         change counters ``names`` ("activities", "areas" (regions, territories, local

@@ -76,6 +76,13 @@ class SqlStore(PlansAndAudit):
     def close(self) -> None:
         self._engine.dispose()
 
+    def schema_revisions(self) -> tuple[str | None, str | None]:
+        """(the Alembic revision the database is at, the newest one dicm ships)."""
+        from store.migrate import current, head
+
+        with translated("the schema revision"):
+            return current(self._engine), head()
+
     @property
     def engine(self) -> Engine:
         """The SQLAlchemy engine (for migrations, benchmarks and tests inside ``store``)."""

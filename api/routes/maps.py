@@ -39,9 +39,11 @@ PeriodQuery = Annotated[str | None, Query(description='Period prefix, e.g. "2027
 
 
 def mount_static(app: FastAPI) -> None:
-    """Serve ``maps/static`` (Leaflet, plugins, dicm's stylesheet) at ``/static``."""
-    STATIC_DIR.mkdir(parents=True, exist_ok=True)
-    app.mount(STATIC_URL_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")
+    """Serve ``maps/static`` (Leaflet, plugins, Swagger UI, Redoc, dicm's stylesheet) at
+    ``/static``, or ``settings.api.static_dir`` when set."""
+    static_dir = app.state.settings.api.static_dir or STATIC_DIR
+    static_dir.mkdir(parents=True, exist_ok=True)
+    app.mount(STATIC_URL_PREFIX, StaticFiles(directory=static_dir), name="static")
 
 
 def _wants_html(request: Request) -> bool:

@@ -1,0 +1,40 @@
+"""``/healthz`` (the process answers) and ``/readyz`` (ready for traffic, else 503 and why)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import SettingsDep, StoreDep
+from api.problems import problem_response
+from dicm import __version__
+from services.health import check_readiness
+
+router = APIRouter(tags=["health"])
+NO_CACHE = {"Cache-Control": "no-store"}
+
+
+@router.get("/healthz", summary="Liveness: the process answers (touches nothing else)")
+def healthz() -> JSONResponse:
+    return JSONResponse({"status": "ok", "version": __version__}, headers=NO_CACHE)
+
+
+@router.get(
+    "/readyz",
+    summary="Readiness: store reachable, schema at head, front-end files installed",
+    responses={503: {"description": "Not ready; the problem's detail and reasons say why"}},
+)
+def readyz(store: StoreDep, settings: SettingsDep) -> Any:
+    readiness = check_readiness(store, settings.api.static_dir)
+    if not readiness.is_ready:
+        return problem_response(
+            "not-ready",
+            "; ".join(readiness.reasons),
+            instance="/readyz",
+            headers=NO_CACHE,
+            reasons=list(readiness.reasons),
+            checks=readiness.checks,
+        )
+    return JSONResponse({"status": "ready", "checks": readiness.checks}, headers=NO_CACHE)
