@@ -14,7 +14,7 @@ VENDOR="$ROOT/maps/static/vendor"
 PACKAGES=(leaflet@1.9.4 leaflet.markercluster@1.5.3 leaflet.heat@0.2.0 swagger-ui-dist@5.35.0
   redoc@2.5.4)
 STAMP="$VENDOR/.versions"
-WANT="${PACKAGES[*]}"
+WANT="${PACKAGES[*]} redoc-no-cdn-logo"
 
 # Files the map and docs pages reference (kept in step with maps/assets.py).
 REQUIRED=(
@@ -59,6 +59,13 @@ cp "$NM/leaflet.heat/LICENSE" "$VENDOR/heat/LICENSE"
 cp "$NM/swagger-ui-dist/swagger-ui-bundle.js" "$NM/swagger-ui-dist/swagger-ui.css" \
    "$NM/swagger-ui-dist/favicon-32x32.png" "$NM/swagger-ui-dist/LICENSE" "$VENDOR/swagger-ui/"
 cp "$NM/redoc/bundles/redoc.standalone.js" "$NM/redoc/LICENSE" "$VENDOR/redoc/"
+# Redoc's sidebar footer loads its logo from cdn.redoc.ly on every page view: an empty inline SVG
+# instead, so /redoc asks nothing of another host (the "API docs by Redocly" link stays).
+sed -i 's#"https://cdn.redoc.ly/redoc/logo-mini.svg"#"data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27/%3E"#' \
+  "$VENDOR/redoc/redoc.standalone.js"
+if grep -q 'cdn\.redoc\.ly' "$VENDOR/redoc/redoc.standalone.js"; then
+  echo "redoc still names cdn.redoc.ly after patching" >&2; exit 1
+fi
 
 for f in "${REQUIRED[@]}"; do
   [[ -s "$VENDOR/$f" ]] || { echo "missing after install: $VENDOR/$f" >&2; exit 1; }

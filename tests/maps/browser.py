@@ -107,7 +107,7 @@ class OpenedMap:
 
 @contextmanager
 def open_map(
-    browser: Any, url: str, *, wait_for: str = ".leaflet-container"
+    browser: Any, url: str, *, wait_for: str = ".leaflet-container", timeout_ms: int = 15_000
 ) -> Iterator[OpenedMap]:
     """Open ``url`` in a fresh context; the map is ready when ``wait_for`` appears."""
     context = browser.new_context(viewport={"width": 1200, "height": 800})
@@ -119,7 +119,7 @@ def open_map(
     page.on("pageerror", lambda e: opened.errors.append(str(e)))
     try:
         page.goto(url, wait_until="load")
-        page.wait_for_selector(wait_for, state="attached", timeout=15_000)
+        page.wait_for_selector(wait_for, state="attached", timeout=timeout_ms)
         page.wait_for_timeout(300)
         yield opened
     finally:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from maps.assets import missing_assets
+from maps.assets import ALL_ASSETS, DOCS_ASSETS, missing_assets
 from tests.maps.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, require_chromium
 
 SHARED_DATA = ROOT / ".." / "shared" / "data"
@@ -18,10 +18,11 @@ SHARED_DATA = ROOT / ".." / "shared" / "data"
 
 @pytest.fixture(scope="session")
 def assets_installed() -> None:
-    """The Leaflet files, installed by ``make assets`` (run here once if they are missing)."""
-    if missing_assets():
+    """Leaflet, Swagger UI and Redoc, installed by ``make assets`` (run here once if missing)."""
+    every = ALL_ASSETS + DOCS_ASSETS
+    if missing_assets(assets=every):
         subprocess.run(["bash", str(ROOT / "scripts" / "install-assets.sh")], check=True)
-    assert missing_assets() == []
+    assert missing_assets(assets=every) == []
 
 
 @pytest.fixture(scope="session")
