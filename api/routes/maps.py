@@ -73,7 +73,7 @@ def _page(
         if _wants_html(request):
             return _unauthenticated_page(exc)
         raise
-    if missing_assets():
+    if missing_assets(request.app.state.settings.api.static_dir or STATIC_DIR):
         return HTMLResponse(
             "<!DOCTYPE html><title>Map assets missing</title>"
             "<p>The map assets are not installed: run <code>make assets</code>.</p>",

@@ -13,7 +13,8 @@ import pytest
 from maps.assets import ALL_ASSETS, DOCS_ASSETS, missing_assets
 from tests.maps.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, require_chromium
 
-SHARED_DATA = ROOT / ".." / "shared" / "data"
+#: ``../shared/data`` beside the checkout; ``DICM_SHARED_DATA`` names it from elsewhere (a worktree)
+SHARED_DATA = Path(os.environ.get("DICM_SHARED_DATA") or ROOT / ".." / "shared" / "data")
 
 
 @pytest.fixture(scope="session")
