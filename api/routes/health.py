@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import SettingsDep, StoreDep
 from api.problems import problem_response
-from dicm import __version__
 from services.health import check_readiness
 
 router = APIRouter(tags=["health"])
@@ -17,8 +16,8 @@ NO_CACHE = {"Cache-Control": "no-store"}
 
 
 @router.get("/healthz", summary="Liveness: the process answers (touches nothing else)")
-def healthz() -> JSONResponse:
-    return JSONResponse({"status": "ok", "version": __version__}, headers=NO_CACHE)
+def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok", "version": request.app.version}, headers=NO_CACHE)
 
 
 @router.get(

@@ -15,8 +15,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from dicm import __version__
-
 router = APIRouter(tags=["health"])
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "home.html"
 VARY = {"Vary": "Accept"}
@@ -53,8 +51,8 @@ def wants_html(accept: str) -> bool:
 
 
 @cache
-def _page() -> str:
-    return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(version=__version__)
+def _page(version: str) -> str:
+    return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(version=version)
 
 
 @router.get(
@@ -64,8 +62,8 @@ def _page() -> str:
 )
 def home(request: Request) -> Any:
     if wants_html(request.headers.get("accept", "")):
-        return HTMLResponse(_page(), headers=VARY)
+        return HTMLResponse(_page(request.app.version), headers=VARY)
     links = [{"rel": r, "href": h, "type": t, "title": title} for r, h, t, title in LINKS]
-    body = {"title": "dicm", "version": __version__, "links": links}
+    body = {"title": "dicm", "version": request.app.version, "links": links}
     body["description"] = "HOW and WHERE contract social value reaches local activities."
     return JSONResponse(body, headers=VARY)

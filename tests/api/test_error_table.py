@@ -56,7 +56,7 @@ def _name(cls: type) -> str:
 def test_the_walk_finds_the_known_errors() -> None:
     names = {_name(c) for c in ERRORS}
     assert {"store.errors.StorageError", "geo.errors.SwappedCoordinates"} <= names
-    assert "boundaries.errors.MissingCRS" in names and "services.accounts.NotAuthenticated" in names
+    assert "boundaries.errors.MissingCRS" in names and "services.access.NotAuthenticated" in names
 
 
 @pytest.mark.parametrize("cls", ERRORS, ids=_name)
