@@ -18,6 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from api import heap
@@ -105,6 +106,14 @@ def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.api.max_body_bytes)
     # responses over 1 KB compressed; Starlette leaves text/event-stream (SSE) unbuffered
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
+    if settings.api.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.api.cors_origins,
+            allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT"],
+            allow_headers=["Authorization", "Content-Type", "Accept"],
+            expose_headers=["Content-Crs", "Link"],
+        )
     # events before spos: "/spos/events" must not be taken for an SPO id
     routers = (
         *(home, health, docs),

@@ -41,6 +41,7 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "forbidden": (403, "Forbidden"),
     "invalid-input": (422, "Invalid input"),
     # services.access
+    "invalid-query": (400, "Invalid query parameter"),
     "unauthenticated": (401, "Not authenticated"),
     # geo.errors
     "invalid-geography": (422, "Invalid geography"),

@@ -23,6 +23,9 @@ class ApiSettings(BaseModel):
     page_size_max: int = Field(default=1000, gt=0)
     #: where the installed front-end files are (None: ``maps/static`` beside the code)
     static_dir: Path | None = None
+    #: browser origins allowed to read the API cross-origin (CORS), e.g. a web GIS;
+    #: ``DICM_API__CORS_ORIGINS='["https://maps.example"]'``; empty: no CORS headers
+    cors_origins: list[str] = Field(default_factory=list)
 
 
 class AppSettings(Protocol):

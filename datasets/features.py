@@ -27,6 +27,54 @@ from spo.model import Spo
 
 Value = str | float | int | bool | None
 
+#: the properties of each layer's features, in order (OGC ``properties=`` and queryables check)
+ACTIVITY_PROPERTIES: tuple[str, ...] = (
+    "id",
+    "name",
+    "provider_id",
+    "description",
+    "themes",
+    "needs",
+    "validation_status",
+    "validated_until",
+    "active",
+    "funding_gap_gbp",
+    "at_risk",
+    "postcode",
+    "local_authority_code",
+    "territory_code",
+    "region_code",
+)
+TENDER_PROPERTIES: tuple[str, ...] = (
+    "id",
+    "buyer_id",
+    "title",
+    "status",
+    "priorities",
+    "contract_value_gbp",
+    "lots",
+    "opens",
+    "closes",
+    "territory_code",
+    "region_code",
+)
+SPO_LINE_PROPERTIES: tuple[str, ...] = (
+    "spo_id",
+    "line_id",
+    "supplier_id",
+    "tender_id",
+    "state",
+    "activity_id",
+    "support_type",
+    "committed",
+    "delivered",
+    "unit",
+    "priority",
+    "local_authority_code",
+    "territory_code",
+    "region_code",
+)
+
 
 @dataclass(frozen=True)
 class Feature:
@@ -37,7 +85,9 @@ class Feature:
 
 
 def region_feature(region: Region) -> Feature:
-    return Feature({"code": region.code, "name": region.name}, region.geometry)
+    return Feature(
+        {"code": region.code, "name": region.name, "region_code": region.code}, region.geometry
+    )
 
 
 def territory_feature(territory: Territory) -> Feature:
@@ -47,6 +97,7 @@ def territory_feature(territory: Territory) -> Feature:
             "name": territory.name,
             "force_name": territory.force_name,
             "pcc_name": territory.pcc_name,
+            "territory_code": territory.code,
             "region_code": territory.region_code,
         },
         territory.geometry,
@@ -58,6 +109,7 @@ def local_authority_feature(la: LocalAuthority) -> Feature:
         {
             "code": la.code,
             "name": la.name,
+            "local_authority_code": la.code,
             "territory_code": la.territory_code,
             "region_code": la.region_code,
         },

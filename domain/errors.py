@@ -55,3 +55,9 @@ class TamperDetected(DomainError):
     """A stored locked SPO no longer matches its content hash."""
 
     code = "tamper-detected"
+
+
+class InvalidQuery(InvalidInput):
+    """A query parameter a client got wrong (an OGC API filter, sort, CRS or limit): 400."""
+
+    code = "invalid-query"

@@ -19,12 +19,9 @@ from domain.model import (
     Tender,
     Territory,
 )
-from spo.model import ProgressReport, Spo
+from services.gis_features import spo_line_features, tender_features
+from spo.model import Spo
 from store.port import Store
-
-
-def _region_of(store: Store) -> dict[str, str | None]:
-    return {t.code: t.region_code for t in store.iter_all(Territory)}
 
 
 def _territories(store: Store) -> list[Feature]:
@@ -55,20 +52,11 @@ def _suppliers(store: Store) -> list[Feature]:
 
 
 def _tenders(store: Store) -> list[Feature]:
-    region_of = _region_of(store)
-    return [ft.tender_feature(t, region_of) for t in store.iter_all(Tender)]
+    return tender_features(store, store.iter_all(Tender))
 
 
 def _spos(store: Store) -> list[Feature]:
-    region_of = _region_of(store)
-    delivered: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for report in store.iter_all(ProgressReport):
-        delivered[report.spo_id][report.line_id] += report.amount
-    return [
-        f
-        for s in store.iter_all(Spo)
-        for f in ft.spo_line_features(s, delivered.get(s.id, {}), region_of)
-    ]
+    return spo_line_features(store, store.iter_all(Spo))
 
 
 #: layer name -> how to gather its features

@@ -11,9 +11,9 @@ commit). Driver exceptions never escape an adapter: they become ``domain.errors`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, TypeVar, runtime_checkable
 
 from domain.model import (
@@ -90,6 +90,26 @@ class ActivityQuery:
 
 
 @dataclass(frozen=True)
+class FeatureQuery:
+    """A listing pushed down to SQL on both backends (OGC API – Features items).
+
+    ``fields`` names the columns a client may use (property name -> column); ``where`` is a
+    parsed CQL2 filter (a ``pygeofilter`` AST over those property names, already checked by the
+    caller); ``equal`` are equality filters on properties; ``bbox`` keeps rows whose bbox
+    columns meet the box (exact for points, a prefilter for polygons); ``order`` lists
+    ``(property, descending)`` pairs, the key breaking ties; ``limit=None`` means every row.
+    """
+
+    fields: Mapping[str, str] = field(default_factory=dict)
+    where: object | None = None
+    equal: Mapping[str, object] = field(default_factory=dict)
+    bbox: tuple[float, float, float, float] | None = None
+    order: tuple[tuple[str, bool], ...] = ()
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True)
 class Nearby:
     """An activity and its great-circle distance in metres from the query point."""
 
@@ -153,6 +173,9 @@ class Store(Protocol):
 
     def count(self, kind: type[Entity], **filters: str) -> int:
         """How many entities match ``filters``."""
+
+    def query(self, kind: type[E], query: FeatureQuery) -> tuple[list[E], int]:
+        """A window of the entities matching ``query`` and how many match in all."""
 
     # --- Police & Crime Plans (versioned, append-only) ---
     def put_plan(self, plan: PolicePlan) -> None:

@@ -45,7 +45,8 @@ from store.crud_checks import (
     raise_missing_or_stale,
 )
 from store.errors import translated
-from store.port import ENTITY_TYPES, ActivityQuery, E, Entity, Nearby
+from store.feature_query import select_window
+from store.port import ENTITY_TYPES, ActivityQuery, E, Entity, FeatureQuery, Nearby
 from store.query import ALL_ACTIVITIES, matches
 from store.sql_records import PlansAndAudit
 from store.validate import check_entity
@@ -307,6 +308,14 @@ class SqlStore(PlansAndAudit):
         stmt = stmt.where(*filter_clauses(mapping, filters))
         with self._read() as conn:
             return int(conn.execute(stmt).scalar_one())
+
+    def query(self, kind: type[E], query: FeatureQuery) -> tuple[list[E], int]:
+        mapping = mapping_for(kind)
+        rows_stmt, count_stmt = select_window(mapping.table, mapping.key, query)
+        with self._read() as conn:
+            rows = conn.execute(rows_stmt).all()
+            matched = int(conn.execute(count_stmt).scalar_one())
+        return [row_to_entity(kind, row._mapping) for row in rows], matched
 
     # --- spatial shared parts ------------------------------------------------------------------
     def locate(self, lon: float, lat: float) -> AreaChain:

@@ -1,16 +1,36 @@
-"""OGC API – Features Part 1 documents: landing page, conformance, collections."""
+"""OGC API – Features documents: landing page, conformance, collections, and the fast
+serialisation of feature pages (GeoJSON text built from shapely's GEOS writer)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import shapely
 from pydantic import BaseModel
 
 from api.schemas.geojson import Link
+from datasets.features import Feature
+from geo.crs_uris import CRS84, SUPPORTED
 
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-#: only what is implemented: Core and GeoJSON (the OpenAPI document is 3.1, so no oas30)
+_FEATURES_1 = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
+_FEATURES_3 = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/"
+_CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/"
+#: exactly what is implemented and tested (the OpenAPI document is 3.1, so no oas30)
 CONFORMANCE = (
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    _FEATURES_1 + "core",
+    _FEATURES_1 + "geojson",
+    _FEATURES_1 + "html",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    _FEATURES_3 + "queryables",
+    _FEATURES_3 + "queryables-query-parameters",
+    _FEATURES_3 + "filter",
+    _FEATURES_3 + "features-filter",
+    _CQL2 + "cql2-text",
+    _CQL2 + "cql2-json",
+    _CQL2 + "basic-cql2",
+    _CQL2 + "advanced-comparison-operators",
 )
 
 
@@ -40,9 +60,39 @@ class Collection(BaseModel):
     links: list[Link]
     extent: Extent
     itemType: str = "feature"
-    crs: list[str] = [CRS84]
+    crs: list[str] = list(SUPPORTED)
+    storageCrs: str = CRS84
 
 
 class Collections(BaseModel):
     links: list[Link]
     collections: list[Collection]
+    crs: list[str] = list(SUPPORTED)
+
+
+def feature_text(id_: str, feature: Feature, links: Sequence[dict[str, Any]] = ()) -> str:
+    """One GeoJSON feature as JSON text."""
+    geometry = "null" if feature.geometry is None else shapely.to_geojson(feature.geometry)
+    props = json.dumps(feature.properties, ensure_ascii=False, allow_nan=False)
+    extra = f',"links":{json.dumps(list(links))}' if links else ""
+    return (
+        f'{{"type":"Feature","id":{json.dumps(id_)},"geometry":{geometry},'
+        f'"properties":{props}{extra}}}'
+    )
+
+
+def page_text(
+    ids: Sequence[str],
+    features: Sequence[Feature],
+    *,
+    matched: int,
+    links: Sequence[dict[str, Any]],
+    time_stamp: str,
+) -> str:
+    """A GeoJSON FeatureCollection page as JSON text (numberMatched, timeStamp, links)."""
+    body = ",".join(feature_text(i, f) for i, f in zip(ids, features, strict=True))
+    return (
+        f'{{"type":"FeatureCollection","features":[{body}],"numberMatched":{matched},'
+        f'"numberReturned":{len(features)},"timeStamp":{json.dumps(time_stamp)},'
+        f'"links":{json.dumps(list(links))}}}'
+    )

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -19,7 +20,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
+def serve(app: FastAPI | Any) -> Iterator[str]:
     """Serve ``app`` on 127.0.0.1 until the block ends; yields the base URL."""
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
@@ -36,3 +37,29 @@ def serve(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+class RequestCounter:
+    """An ASGI wrapper counting the requests an app answers and the body bytes it sends, so a
+    test can see how much work a client pushed down to the server."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.requests: list[str] = []
+        self.bytes_sent = 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            query = scope.get("query_string", b"").decode()
+            self.requests.append(scope["path"] + (f"?{query}" if query else ""))
+
+        async def counting_send(message: Any) -> None:
+            if message["type"] == "http.response.body":
+                self.bytes_sent += len(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, counting_send)
+
+    def reset(self) -> None:
+        self.requests.clear()
+        self.bytes_sent = 0

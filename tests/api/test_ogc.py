@@ -62,12 +62,19 @@ def test_gdal_reads_activities(ogc_url: str) -> None:
     assert rows["act-1"]["local_authority_code"] == READING
     assert rows["act-1"]["territory_code"] == TV
     assert [-0.973, 51.4543] in read["xy"]
-    assert read["epsg"] == 4326
+    assert read["crs"] == "OGC:CRS84"
 
 
 def test_gdal_lists_and_reads_geography(ogc_url: str) -> None:
+    assert set(read_layer(ogc_url)["layers"]) == {
+        "regions",
+        "territories",
+        "local-authorities",
+        "activities",
+        "tenders",
+        "spo-lines",
+    }
     read = read_layer(ogc_url, "local-authorities")
-    assert set(read["layers"]) == {"territories", "local-authorities", "activities"}
     assert {r["local_authority_code"] for r in read["rows"]} == {READING, OXFORD, "E06000045"}
     assert read["valid"]
 
