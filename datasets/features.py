@@ -41,6 +41,10 @@ ACTIVITY_PROPERTIES: tuple[str, ...] = (
     "funding_gap_gbp",
     "at_risk",
     "postcode",
+    "evidence_title",
+    "evidence_url",
+    "evidence_strength",
+    "version",
     "local_authority_code",
     "territory_code",
     "region_code",
@@ -134,6 +138,8 @@ def activity_feature(activity: Activity) -> Feature:
             "funding_gap_gbp": activity.funding_gap_gbp,
             "at_risk": activity.at_risk,
             "postcode": activity.postcode,
+            **_evidence_cells(activity),
+            "version": activity.version,
             "local_authority_code": activity.local_authority_code,
             "territory_code": activity.territory_code,
             "region_code": activity.region_code,
@@ -242,6 +248,16 @@ def spo_line_features(
             )
         )
     return features
+
+
+def _evidence_cells(activity: Activity) -> dict[str, Value]:
+    """The activity's (first) evidence as the columns ``dicm import activities`` reads."""
+    first = activity.evidence[0] if activity.evidence else None
+    return {
+        "evidence_title": first.title if first else None,
+        "evidence_url": first.url if first else None,
+        "evidence_strength": first.strength if first else None,
+    }
 
 
 def _codes(codes: Iterable[str | None]) -> str:

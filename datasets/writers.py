@@ -1,7 +1,11 @@
 """Write features to GeoJSON, GeoPackage or CSV.
 
 GeoJSON and GeoPackage keep geometries as they are (EPSG:4326). CSV is for spreadsheets: points
-become ``lon``/``lat`` columns, any other geometry a ``wkt`` column, so nothing is lost.
+become ``lon``/``lat`` columns, any other geometry a ``wkt`` column (coordinates to 7 decimals,
+about 1 cm). A spreadsheet cell holds at most 32,767 characters, so a longer polygon is
+simplified (valid, by ``geo.simplify``) at the smallest tolerance that fits, and the
+``wkt_simplified_m`` column says by how many metres; export GeoJSON or GeoPackage for the
+exact shape.
 """
 
 from __future__ import annotations
@@ -11,12 +15,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import shapely
 from shapely.geometry import Point
 
 from datasets.features import Feature
 from domain.errors import InvalidInput
+from geo.simplify import simplify_m
 
 EXPORT_FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv")
+#: a spreadsheet cell's limit (Excel, LibreOffice): 32,767 characters
+MAX_CELL_CHARS = 32_767
+SIMPLIFY_STEPS_M: tuple[float, ...] = (5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000)
 
 
 def write_features(features: Sequence[Feature], path: Path, *, fmt: str, layer: str) -> int:
@@ -53,7 +62,7 @@ def _write_vector(features: Sequence[Feature], path: Path, fmt: str, layer: str)
 
 def _write_csv(features: Sequence[Feature], path: Path) -> None:
     columns = _columns(features)
-    geometry_columns = ["lon", "lat", "wkt"]
+    geometry_columns = ["lon", "lat", "wkt", "wkt_simplified_m"]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns + geometry_columns)
@@ -66,10 +75,17 @@ def _write_csv(features: Sequence[Feature], path: Path) -> None:
 def _geometry_cells(feature: Feature) -> list[str]:
     geom = feature.geometry
     if geom is None:
-        return ["", "", ""]
+        return ["", "", "", ""]
     if isinstance(geom, Point):
-        return [repr(geom.x), repr(geom.y), ""]
-    return ["", "", geom.wkt]
+        return [repr(geom.x), repr(geom.y), "", ""]
+    text = shapely.to_wkt(geom, rounding_precision=7)
+    if len(text) <= MAX_CELL_CHARS:
+        return ["", "", text, ""]
+    for tolerance_m in SIMPLIFY_STEPS_M:
+        text = shapely.to_wkt(simplify_m(geom, tolerance_m), rounding_precision=7)
+        if len(text) <= MAX_CELL_CHARS:
+            return ["", "", text, f"{tolerance_m:g}"]
+    raise InvalidInput("a geometry is too detailed for a CSV cell even at 10 km: export gpkg")
 
 
 def _text(value: object) -> str:

@@ -19,6 +19,8 @@ from domain.model import (
     Tender,
     Territory,
 )
+from geo.simplify import MAX_TOLERANCE_M
+from geo.simplify import simplify_m as simplify
 from services.gis_features import spo_line_features, tender_features
 from spo.model import Spo
 from store.port import Store
@@ -72,11 +74,21 @@ LAYERS: dict[str, Callable[[Store], list[Feature]]] = {
 }
 
 
-def export_layer(store: Store, layer: str, *, fmt: str, out: Path) -> int:
-    """Write ``layer`` to ``out`` in ``fmt``; returns the number of rows written."""
+def export_layer(store: Store, layer: str, *, fmt: str, out: Path, simplify_m: float = 0.0) -> int:
+    """Write ``layer`` to ``out`` in ``fmt``; returns the number of rows written.
+
+    ``simplify_m`` > 0 generalises every geometry by that many metres (kept valid).
+    """
     if layer not in LAYERS:
         raise InvalidInput(f"unknown layer {layer!r}: use one of {', '.join(LAYERS)}")
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"unknown format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    if not 0 <= simplify_m <= MAX_TOLERANCE_M:
+        raise InvalidInput(f"simplify is a tolerance in metres from 0 to {MAX_TOLERANCE_M:g}")
     features = LAYERS[layer](store)
+    if simplify_m:
+        features = [
+            Feature(f.properties, simplify(f.geometry, simplify_m) if f.geometry else None)
+            for f in features
+        ]
     return write_features(features, out, fmt=fmt, layer=layer.replace("-", "_"))

@@ -27,6 +27,7 @@ from datasets.table import read_table
 from domain.errors import InvalidInput, NotFound
 from domain.model import Activity, Provider, Territory
 from geo.crs import to_bng
+from services.import_changes import sort_changes
 from services.settings import ServiceSettings
 from store.port import Entity, Store
 
@@ -104,11 +105,21 @@ def import_entities(
     rejected = tuple(sorted(result.rejected, key=lambda r: r.row))
     if rejected and not skip_invalid:
         return ImportReport(kind, str(path), result.rows_read, 0, rejected, False, result.extra)
-    written = _write(store, result.accepted, progress)
-    return ImportReport(kind, str(path), result.rows_read, written, rejected, True, result.extra)
+    changes = sort_changes(store, result.accepted, source=path.name)
+    with store.transaction() as tx:  # the rows and their audit records: all or nothing
+        written = _write(tx, changes.to_write, progress)
+        for entry in changes.audit:
+            tx.append_audit(entry)
+    extra = result.extra | {
+        "new": len(changes.new),
+        "updated": len(changes.updated),
+        "unchanged": changes.unchanged,
+    }
+    return ImportReport(kind, str(path), result.rows_read, written, rejected, True, extra)
 
 
 def _write(store: Store, entities: Sequence[Entity], progress: Progress | None) -> int:
+    """Write ``entities`` in one transaction (only new and changed rows reach this)."""
     if progress is not None:
         progress(0, len(entities))
     written = store.put_many(entities) if entities else 0

@@ -164,6 +164,9 @@ def export(
     ],
     fmt: Annotated[str, typer.Option("--format", help="geojson, gpkg or csv")] = "geojson",
     out: Annotated[Path | None, typer.Option("--out", help="Output file")] = None,
+    simplify: Annotated[
+        float, typer.Option("--simplify", help="Simplify geometry by this many metres (valid)")
+    ] = 0.0,
 ) -> None:
     """Export a layer with ONS codes on every row."""
     from domain.errors import DomainError
@@ -174,7 +177,7 @@ def export(
     store = open_store(load_settings().store)
     try:
         with console.status(f"exporting {layer}"):
-            rows = export_layer(store, layer, fmt=fmt, out=target)
+            rows = export_layer(store, layer, fmt=fmt, out=target, simplify_m=simplify)
     except DomainError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
