@@ -21,11 +21,15 @@ from api.schemas.geography import (
     territory_feature,
 )
 from domain.model import LocalAuthority, Region, Territory
+from geo.simplify import MAX_TOLERANCE_M
 from services import directory
 
 router = APIRouter(tags=["geography"], responses=PROBLEM_RESPONSES)
 CodePath = Annotated[str, Path(max_length=12, description="ONS code, e.g. E23000001")]
 GeometryQuery = Annotated[bool, Query(description="Include boundary geometry")]
+SimplifyQuery = Annotated[
+    float, Query(ge=0, le=MAX_TOLERANCE_M, description="Simplify boundaries by METRES (valid)")
+]
 
 
 @router.get("/regions", response_model=RegionCollection, response_class=GeoJSONResponse)
@@ -35,18 +39,19 @@ def list_regions(
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
     geometry: GeometryQuery = True,
+    simplify: SimplifyQuery = 0,
 ) -> RegionCollection:
     """The 12 UK regions (ITL1)."""
     page = directory.list_all(store, Region, page_limit(request, limit), offset)
-    features = [region_feature(r, geometry=geometry) for r in page.items]
+    features = [region_feature(r, geometry=geometry, simplify_m=simplify) for r in page.items]
     result: RegionCollection = collection(request, page, features, RegionCollection)
     return result
 
 
 @router.get("/regions/{code}", response_model=RegionFeature, response_class=GeoJSONResponse)
-def get_region(code: CodePath, store: StoreDep) -> RegionFeature:
+def get_region(code: CodePath, store: StoreDep, simplify: SimplifyQuery = 0) -> RegionFeature:
     """One region by ONS/ITL code."""
-    return region_feature(store.get(Region, code))
+    return region_feature(store.get(Region, code), simplify_m=simplify)
 
 
 @router.get("/territories", response_model=TerritoryCollection, response_class=GeoJSONResponse)
@@ -56,21 +61,22 @@ def list_territories(
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
     geometry: GeometryQuery = True,
+    simplify: SimplifyQuery = 0,
 ) -> TerritoryCollection:
     """The 45 police territories (43 force areas, Police Scotland, PSNI)."""
     page = directory.list_all(store, Territory, page_limit(request, limit), offset)
-    features = [territory_feature(t, geometry=geometry) for t in page.items]
+    features = [territory_feature(t, geometry=geometry, simplify_m=simplify) for t in page.items]
     result: TerritoryCollection = collection(request, page, features, TerritoryCollection)
     return result
 
 
 @router.get("/territories/{code}", response_model=TerritoryFeature, response_class=GeoJSONResponse)
 def get_territory(
-    code: CodePath, store: StoreDep, geometry: GeometryQuery = True
+    code: CodePath, store: StoreDep, geometry: GeometryQuery = True, simplify: SimplifyQuery = 0
 ) -> TerritoryFeature:
     """A territory with its current Police & Crime Plan priorities."""
     territory, plan = directory.get_territory(store, code)
-    return territory_feature(territory, plan, geometry=geometry)
+    return territory_feature(territory, plan, geometry=geometry, simplify_m=simplify)
 
 
 @router.get(
@@ -85,13 +91,16 @@ def list_local_authorities(
     offset: OffsetQuery = 0,
     territory: Annotated[str | None, Query(max_length=12, description="Territory code")] = None,
     geometry: GeometryQuery = True,
+    simplify: SimplifyQuery = 0,
 ) -> LocalAuthorityCollection:
     """Local authority districts, optionally those of one territory."""
     filters = {} if territory is None else {"territory_code": territory}
     if territory is not None:
         directory.resolve_area(store, territory)
     page = directory.list_all(store, LocalAuthority, page_limit(request, limit), offset, **filters)
-    features = [local_authority_feature(la, geometry=geometry) for la in page.items]
+    features = [
+        local_authority_feature(la, geometry=geometry, simplify_m=simplify) for la in page.items
+    ]
     result: LocalAuthorityCollection = collection(request, page, features, LocalAuthorityCollection)
     return result
 
@@ -101,6 +110,8 @@ def list_local_authorities(
     response_model=LocalAuthorityFeature,
     response_class=GeoJSONResponse,
 )
-def get_local_authority(code: CodePath, store: StoreDep) -> LocalAuthorityFeature:
+def get_local_authority(
+    code: CodePath, store: StoreDep, simplify: SimplifyQuery = 0
+) -> LocalAuthorityFeature:
     """One local authority district by ONS code."""
-    return local_authority_feature(store.get(LocalAuthority, code))
+    return local_authority_feature(store.get(LocalAuthority, code), simplify_m=simplify)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel
+from shapely.geometry.base import BaseGeometry
 
-from api.schemas.geojson import Feature, FeatureCollection, to_geometry
+from api.schemas.geojson import Feature, FeatureCollection, Geometry, to_geometry
 from domain.model import LocalAuthority, PolicePlan, Region, Territory
+from geo.simplify import simplify_m as simplify
 
 
 class PriorityOut(BaseModel):
@@ -59,6 +61,13 @@ TerritoryCollection = FeatureCollection[TerritoryProperties]
 LocalAuthorityCollection = FeatureCollection[LocalAuthorityProperties]
 
 
+def _geometry(area: BaseGeometry | None, simplify_m: float) -> Geometry | None:
+    """The response geometry, generalised by ``simplify_m`` metres (valid) when asked."""
+    if area is not None and simplify_m > 0:
+        area = simplify(area, simplify_m)
+    return to_geometry(area)
+
+
 def plan_out(plan: PolicePlan | None) -> PlanOut | None:
     if plan is None:
         return None
@@ -74,14 +83,20 @@ def plan_out(plan: PolicePlan | None) -> PlanOut | None:
     )
 
 
-def region_feature(region: Region, *, geometry: bool = True) -> RegionFeature:
+def region_feature(
+    region: Region, *, geometry: bool = True, simplify_m: float = 0.0
+) -> RegionFeature:
     props = RegionProperties(code=region.code, name=region.name, region_code=region.code)
-    geom = to_geometry(region.geometry) if geometry else None
+    geom = _geometry(region.geometry, simplify_m) if geometry else None
     return RegionFeature(id=region.code, geometry=geom, properties=props)
 
 
 def territory_feature(
-    territory: Territory, plan: PolicePlan | None = None, *, geometry: bool = True
+    territory: Territory,
+    plan: PolicePlan | None = None,
+    *,
+    geometry: bool = True,
+    simplify_m: float = 0.0,
 ) -> TerritoryFeature:
     props = TerritoryProperties(
         code=territory.code,
@@ -92,11 +107,13 @@ def territory_feature(
         region_code=territory.region_code,
         plan=plan_out(plan),
     )
-    geom = to_geometry(territory.geometry) if geometry else None
+    geom = _geometry(territory.geometry, simplify_m) if geometry else None
     return TerritoryFeature(id=territory.code, geometry=geom, properties=props)
 
 
-def local_authority_feature(la: LocalAuthority, *, geometry: bool = True) -> LocalAuthorityFeature:
+def local_authority_feature(
+    la: LocalAuthority, *, geometry: bool = True, simplify_m: float = 0.0
+) -> LocalAuthorityFeature:
     props = LocalAuthorityProperties(
         code=la.code,
         name=la.name,
@@ -104,5 +121,5 @@ def local_authority_feature(la: LocalAuthority, *, geometry: bool = True) -> Loc
         territory_code=la.territory_code,
         region_code=la.region_code,
     )
-    geom = to_geometry(la.geometry) if geometry else None
+    geom = _geometry(la.geometry, simplify_m) if geometry else None
     return LocalAuthorityFeature(id=la.code, geometry=geom, properties=props)

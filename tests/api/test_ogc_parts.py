@@ -170,3 +170,13 @@ def test_filters_on_every_backend(store: Store) -> None:
         assert _ids(c, LAS, territory_code=TV, sortby="-code") == [OXFORD, READING]
         assert _ids(c, ACTS, filter="name LIKE '%'", bbox="-1.5,50.8,-1.2,51.0") == ["act-soton"]
         assert _ids(c, LAS, filter="region_code IS NULL") == []
+
+
+def test_rest_geometry_endpoints_simplify(client: TestClient) -> None:
+    for path in ("/territories", "/local-authorities", "/regions", f"/territories/{TV}"):
+        r = client.get(path, params={"simplify": "500"})
+        assert r.status_code == 200, path
+        body = r.json()
+        for f in body.get("features", [body]):
+            assert shape(f["geometry"]).is_valid
+    assert client.get("/regions", params={"simplify": "-5"}).status_code == 422
