@@ -17,7 +17,7 @@ from tests.maps.browser import open_map, serve
 
 pytestmark = pytest.mark.browser
 #: Swagger UI and Redoc parse the whole spec before drawing: slow on a busy shared machine
-SLOW_MS = 90_000
+SLOW_MS = 180_000
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 
 
