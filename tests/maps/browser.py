@@ -112,6 +112,7 @@ def open_map(
     """Open ``url`` in a fresh context; the map is ready when ``wait_for`` appears."""
     context = browser.new_context(viewport={"width": 1200, "height": 800})
     page = context.new_page()
+    page.set_default_timeout(max(timeout_ms, 30_000))  # Playwright's own default is 30 s
     opened = OpenedMap(page)
     page.on("request", lambda r: opened.requests.append(r.url))
     page.on("response", lambda r: opened.statuses.__setitem__(r.url, r.status))

@@ -17,7 +17,7 @@ from tests.maps.browser import open_map, serve
 
 pytestmark = pytest.mark.browser
 #: Swagger UI and Redoc parse the whole spec before drawing: slow on a busy shared machine
-SLOW_MS = 90_000
+SLOW_MS = 180_000
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 
 
@@ -74,7 +74,7 @@ def test_try_it_out_with_a_bearer_token(browser: Any, served: tuple[str, World])
 
 def test_redoc_renders_offline(browser: Any, served: tuple[str, World]) -> None:
     url, _ = served
-    with open_map(browser, f"{url}/redoc", wait_for="body") as redoc:
+    with open_map(browser, f"{url}/redoc", wait_for="body", timeout_ms=SLOW_MS) as redoc:
         redoc.page.wait_for_selector("[data-section-id]", state="attached", timeout=SLOW_MS)
         redoc.page.wait_for_load_state("networkidle")
         redoc.assert_clean()
@@ -85,7 +85,7 @@ def test_redoc_renders_offline(browser: Any, served: tuple[str, World]) -> None:
 
 def test_the_landing_page_links_work_in_a_browser(browser: Any, served: tuple[str, World]) -> None:
     url, _ = served
-    with open_map(browser, f"{url}/", wait_for="main") as home:
+    with open_map(browser, f"{url}/", wait_for="main", timeout_ms=SLOW_MS) as home:
         home.assert_clean()
         assert home.page.title().startswith("dicm")
         assert home.page.locator("html").get_attribute("lang") == "en"
