@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint pins bench system assets install clean
+.PHONY: demo test lint pins bench system assets geography install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -e '.[dev]' -c constraints.txt
 	touch $(STAMP)
 
-install: $(STAMP) assets
+install: $(STAMP) assets geography
+
+# The offline geography and the postcode lookup index, built once (about two minutes, with a
+# progress bar) so that every `dicm locate` after it is warm.
+geography: $(STAMP)
+	$(BIN)/dicm geography build
 
 # Leaflet and plugins from the npm registry into maps/static/vendor (never committed).
 assets:

@@ -34,6 +34,7 @@ from api.routes import (
     geography,
     health,
     home,
+    locate,
     matches,
     ogc,
     spos,
@@ -117,7 +118,18 @@ def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
     # events before spos: "/spos/events" must not be taken for an SPO id
     routers = (
         *(home, health, docs),
-        *(geography, activities, directory, matches, accounts, analytics, events, spos, ogc),
+        *(
+            geography,
+            locate,
+            activities,
+            directory,
+            matches,
+            accounts,
+            analytics,
+            events,
+            spos,
+            ogc,
+        ),
     )
     for module in routers:
         app.include_router(module.router)

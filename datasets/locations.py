@@ -1,4 +1,5 @@
-"""Where a row is: from its geometry, its lon/lat columns, or its postcode (geocoded offline).
+"""Where a row is: from its geometry, its lon/lat columns, its postcode or its place name
+(both geocoded offline).
 
 The geocoder is passed in (``geo.postcodes`` in the services, a dict in tests), so this module
 stays pure. Every failure becomes a ``RowError`` whose code is the geo error's stable code
@@ -18,8 +19,8 @@ from domain.model import Area
 from geo.coords import check_lon_lat
 from geo.errors import GeoError
 
-#: postcode -> (normalised postcode, lon, lat); raises ``geo.errors.InvalidPostcode`` or
-#: ``UnknownPostcode``
+#: postcode or place name -> (normalised postcode or place, lon, lat); raises
+#: ``geo.errors.InvalidPostcode``, ``UnknownPostcode``, ``UnknownPlace`` or ``AmbiguousPlace``
 Geocoder = Callable[[str], tuple[str, float, float]]
 
 
@@ -39,8 +40,10 @@ def locate_row(
     lat: str,
     postcode: str,
     geocoder: Geocoder | None,
+    place: str = "",
 ) -> Located:
-    """Resolve a row's location: geometry first, then lon/lat, then the postcode."""
+    """Resolve a row's location: geometry first, then lon/lat, then the postcode, then the
+    place name (a town or village; a name several places share is refused with the list)."""
     code = postcode.strip().upper() or None
     if geometry is not None:
         return _from_geometry(geometry, code)
@@ -50,7 +53,9 @@ def locate_row(
         return Located(_checked_point(lon, lat), postcode=code)
     if code is not None:
         return _from_postcode(code, geocoder)
-    raise RowError("missing-location", "no geometry, lon/lat or postcode")
+    if place.strip():
+        return _from_place(place.strip(), geocoder, code)
+    raise RowError("missing-location", "no geometry, lon/lat, postcode or place")
 
 
 def _checked_point(lon: object, lat: object) -> Point:
@@ -80,3 +85,13 @@ def _from_postcode(postcode: str, geocoder: Geocoder | None) -> Located:
     except GeoError as exc:
         raise RowError(exc.code, str(exc)) from None
     return Located(_checked_point(lon, lat), postcode=normalised)
+
+
+def _from_place(place: str, geocoder: Geocoder | None, postcode: str | None) -> Located:
+    if geocoder is None:
+        raise RowError("unknown-place", "place-name geocoding is not available here")
+    try:
+        _name, lon, lat = geocoder(place)
+    except GeoError as exc:
+        raise RowError(exc.code, str(exc)) from None
+    return Located(_checked_point(lon, lat), postcode=postcode)

@@ -30,6 +30,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "lon",
         "lat",
         "postcode",
+        "place",
         "validation_status",
         "validated_until",
         "active",
@@ -50,6 +51,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "lon",
         "lat",
         "postcode",
+        "place",
     ),
 }
 

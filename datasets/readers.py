@@ -150,6 +150,7 @@ def read_activities(
             lon=cells["lon"],
             lat=cells["lat"],
             postcode=cells["postcode"],
+            place=cells["place"],
             geocoder=geocoder,
         )
         status, until = _validation(cells, today)
@@ -256,6 +257,7 @@ def _site_row(cells: _Cells, geocoder: Geocoder | None) -> _SiteRow:
         lon=cells["lon"],
         lat=cells["lat"],
         postcode=cells["postcode"],
+        place=cells["place"],
         geocoder=geocoder,
     )
     parse_offers(cells["offers"])  # reject the row now rather than when merging

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +30,7 @@ from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from geo.crs import lonlat_to_bng, to_bng
+from geo.placement import Placement, placement_note
 
 SEA_TOLERANCE_M = 2_000.0
 _SEGMENT_M = 100.0  # boundary densification for distances to the nearest area
@@ -39,15 +39,6 @@ _NEAREST_K = 8  # boundary vertices examined per point (shared vertices tie)
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 ObjArray = npt.NDArray[np.object_]
-
-
-class Placement(StrEnum):
-    """How a point relates to the mapped UK."""
-
-    INSIDE = "inside"
-    NEAR_COAST = "near-coast"
-    OUTSIDE_UK = "outside-uk"
-    INVALID = "invalid-coordinates"
 
 
 class PolygonLayer:
@@ -261,16 +252,7 @@ class AreaIndex:
         a = self.assign([lon], [lat])
         placement = Placement(a.placement[0])
         dist = float(a.distance_m[0]) if np.isfinite(a.distance_m[0]) else None
-        note = None
-        if placement is Placement.NEAR_COAST:
-            note = (
-                f"not inside any mapped boundary: nearest area given, {dist:.0f} m away "
-                f"(sea/coast tolerance {self.sea_tolerance_m:.0f} m)"
-            )
-        elif placement is Placement.OUTSIDE_UK:
-            note = f"outside the UK (more than {self.sea_tolerance_m:.0f} m from every UK area)"
-        elif placement is Placement.INVALID:
-            note = "coordinates are not finite numbers"
+        note = placement_note(placement, dist, self.sea_tolerance_m)
         return PointAssignment(
             float(lon),
             float(lat),

@@ -49,3 +49,32 @@ class UnknownPostcode(GeoError, LookupError):
     """A well-formed postcode that the offline gazetteer does not know or cannot cover."""
 
     code = "unknown-postcode"
+
+
+class EmptyQuery(GeoError):
+    """A lookup with nothing to look up."""
+
+    code = "empty-query"
+
+
+class UnknownPlace(GeoError, LookupError):
+    """Not a postcode, not "lat,lon", and no UK place of that name in the offline gazetteer."""
+
+    code = "unknown-place"
+
+
+class AmbiguousPlace(GeoError):
+    """A place name shared by places in several local authorities; ``candidates`` lists them
+    (plain dicts: name, county, nation, lon, lat, local_authority) so a client can choose."""
+
+    code = "ambiguous-place"
+
+    def __init__(self, message: str, candidates: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class MissingColumn(GeoError):
+    """A file to locate has no column of the name given."""
+
+    code = "missing-column"

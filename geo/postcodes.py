@@ -15,7 +15,6 @@ postcodes and are rejected as invalid.
 from __future__ import annotations
 
 import importlib.util
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,23 +26,12 @@ import pandas as pd
 
 from geo.crs import bng_to_lonlat
 from geo.errors import InvalidPostcode, UnknownPostcode
-
-# The published format (GOV.UK Bulk Data Transfer, "Postcode format"): outward code
-# (area + district) and inward code (sector digit + two unit letters that never use C I K M O V),
-# plus the special non-geographic GIR 0AA.
-_POSTCODE_RE = re.compile(
-    r"^(?:GIR 0AA|"
-    r"(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|"
-    r"[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
-    r" [0-9][ABD-HJLNP-UW-Z]{2})$"
+from geo.postcode_format import (
+    NOT_COVERED,
+    is_valid_postcode,
+    normalise_postcode,
+    postcode_area,
 )
-
-NOT_COVERED: dict[str, str] = {
-    "BT": "Northern Ireland",
-    "IM": "the Isle of Man (a Crown Dependency)",
-    "JE": "Jersey (a Crown Dependency)",
-    "GY": "Guernsey (a Crown Dependency)",
-}
 
 
 @dataclass(frozen=True)
@@ -82,35 +70,6 @@ def sector_centroid(postcode: str) -> GeocodedPostcode:
         note=f"{postcode} is not in Code-Point Open: centroid of sector {sector} "
         f"({len(members)} postcodes) used instead",
     )
-
-
-def normalise_postcode(text: str) -> str:
-    """Canonical form: upper case, one space before the inward code ("rg1 1aa" -> "RG1 1AA").
-
-    Raises ``InvalidPostcode`` unless the result has the official UK format.
-    """
-    if not isinstance(text, str):
-        raise InvalidPostcode(f"a postcode must be text, got {type(text).__name__}")
-    compact = re.sub(r"\s+", "", text).upper()
-    candidate = f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else compact
-    if not _POSTCODE_RE.match(candidate):
-        raise InvalidPostcode(f"{text!r} is not a valid UK postcode")
-    return candidate
-
-
-def is_valid_postcode(text: str) -> bool:
-    """True when ``text`` normalises to a well-formed UK postcode."""
-    try:
-        normalise_postcode(text)
-    except InvalidPostcode:
-        return False
-    return True
-
-
-def postcode_area(postcode: str) -> str:
-    """The area: the leading letters of the outward code ("RG1 1AA" -> "RG", "B1 1AA" -> "B")."""
-    match = re.match(r"[A-Z]+", normalise_postcode(postcode))
-    return match.group(0) if match else ""
 
 
 def codepoint_dir() -> Path:
@@ -202,3 +161,9 @@ def geocode_postcodes(
             if not np.isfinite(lon[i]):
                 problems[i] = f"{postcode} is not in OS Code-Point Open or has no coordinates"
     return lon, lat, problems
+
+
+__all__ = [
+    "NOT_COVERED", "GeocodedPostcode", "codepoint_dir", "geocode_postcode", "geocode_postcodes",
+    "is_valid_postcode", "load_area", "normalise_postcode", "postcode_area", "sector_centroid",
+]  # fmt: skip

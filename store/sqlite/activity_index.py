@@ -16,7 +16,6 @@ from datetime import date
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from domain.vocabulary import ValidationStatus
 from geo.sphere import distance_m_to_chord, haversine_m, lon_lat_to_xyz
@@ -58,6 +57,9 @@ class ActivityIndex:
         )
         self.territory: list[str | None] = [r.territory_code for r in ordered]
         self.themes: list[frozenset[str]] = [frozenset(r.themes) for r in ordered]
+        # scipy imported here, not at module import: opening a store (``dicm locate``) needs none
+        from scipy.spatial import cKDTree
+
         self._tree = cKDTree(lon_lat_to_xyz(self.lon, self.lat)) if ordered else None
 
     def __len__(self) -> int:

@@ -1,5 +1,5 @@
 """Fixtures for the boundaries tests."""
 
-from tests.geo.fixtures import bundled, bundled_index, geo_data_dir, shared_data
+from tests.geo.fixtures import bundled, bundled_index, geo_data_dir, lookup, shared_data
 
-__all__ = ["bundled", "bundled_index", "geo_data_dir", "shared_data"]
+__all__ = ["bundled", "bundled_index", "geo_data_dir", "lookup", "shared_data"]

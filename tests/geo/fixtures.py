@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from boundaries.bundled import BundledGeography, load_bundled_geography
+from boundaries.lookup_index import LookupIndex, build_lookup_index
 from geo.assign import AreaIndex
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,3 +45,10 @@ def bundled(geo_data_dir: Path) -> BundledGeography:
 def bundled_index(bundled: BundledGeography) -> AreaIndex:
     """An AreaIndex over the bundled geography."""
     return bundled.area_index()
+
+
+@pytest.fixture(scope="session")
+def lookup(geo_data_dir: Path, bundled: BundledGeography) -> LookupIndex:
+    """The compact lookup index of the bundled geography (built once, cached like it)."""
+    cache = geo_data_dir / "cache"
+    return LookupIndex.open(cache) or build_lookup_index(bundled, cache)
