@@ -69,9 +69,9 @@ class AmbiguousPlace(GeoError):
 
     code = "ambiguous-place"
 
-    def __init__(self, message: str, candidates: list[dict[str, object]]) -> None:
+    def __init__(self, message: str, candidates: list[dict[str, object]] | None = None) -> None:
         super().__init__(message)
-        self.candidates = candidates
+        self.candidates = candidates or []
 
 
 class MissingColumn(GeoError):
