@@ -122,20 +122,26 @@ def rank_supplier(
         inside = np.ones(act.size, dtype=np.bool_)
     key = sort_key(score, tier)
     main = np.flatnonzero(inside)
-    pool = main[pool_rows(key[main], act[main], table.id_rank, max(ranking.pool_size, ranking.k))]
+    # the re-ranking sees the best ``pool_size``; places past it follow in tier-and-score
+    # order, so a longer list (the map page) starts with the same places as a short one
+    ordered = main[
+        pool_rows(key[main], act[main], table.id_rank, max(ranking.pool_size, ranking.k))
+    ]
+    pool, rest = ordered[: ranking.pool_size], ordered[ranking.pool_size :]
     pool_act = act[pool]
-    picked = pool[
+    reranked = pool[
         mmr_order(
             score[pool],
             table.provider_code[pool_act],
             table.theme_matrix[pool_act],
-            k=ranking.k,
+            k=min(ranking.k, pool.size),
             diversity=ranking.diversity,
             max_per_provider=ranking.max_per_provider,
             margin=ranking.margin,
             tier=tier[pool],
         )
     ]
+    picked = np.concatenate((reranked, rest[: ranking.k - reranked.size])).astype(np.intp)
     outside = np.flatnonzero(~inside & (cand.distance_m <= ranking.radius_m))
     nearby = outside[pool_rows(key[outside], act[outside], table.id_rank, ranking.k)]
     context = (scene, supplier, sites, cand, ranking, coverage, offer_by_pattern, score)

@@ -9,6 +9,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from domain.errors import InvalidInput, NotFound
 from domain.model import Activity, Supplier, Tender, Territory
@@ -19,6 +20,8 @@ from matching.evaluation.run import BASELINES, EvalReport, evaluate
 from matching.evaluation.scenarios import load_scenarios
 from matching.recommender import MAX_K, Recommender, check_radius_m
 from matching.result import Recommendation
+from services import imports
+from services.settings import ServiceSettings
 from spo.model import FORMAL_STATES, Spo
 from store.port import ActivityQuery, Store
 
@@ -87,6 +90,19 @@ def recommend(
         )
 
 
+def recommended_activities(
+    store: Store, answer: Recommendation, *, need_by_area: Mapping[str, float] | None = None
+) -> dict[str, Activity]:
+    """The activities of ``answer``'s matches and ``also_nearby``, by id, from the fitted
+    recommender that gave it (no store read)."""
+    fitted = fitted_recommender(store, need_by_area=need_by_area)
+    with fitted.lock:
+        return {
+            m.activity_id: fitted.activity(m.activity_id)
+            for m in (*answer.matches, *answer.also_nearby)
+        }
+
+
 def _check_request(radius_m: float, k: int) -> float:
     radius = check_radius_m(radius_m)
     if not 1 <= k <= MAX_K:
@@ -103,6 +119,13 @@ class FittedRecommender:
     key: tuple[object, ...]
     model: Recommender
     lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
+    _by_id: dict[str, Activity] = field(default_factory=dict, compare=False, repr=False)
+
+    def activity(self, activity_id: str) -> Activity:
+        """A fitted activity by id (the index is built on first use)."""
+        if not self._by_id:
+            self._by_id.update((a.id, a) for a in self.model.table_.activities)
+        return self._by_id[activity_id]
 
     def is_fresh(self, generation: int, key: tuple[object, ...]) -> bool:
         """Fitted on data at least as new as ``generation``, for the same day and needs."""
@@ -127,8 +150,47 @@ def needs_fit(
     )
 
 
+_NEED_KEY: list[object] = [None, ()]  # the last need mapping seen and its key (by identity)
+
+
 def _key(need_by_area: Mapping[str, float] | None, as_of: date | None) -> tuple[object, ...]:
-    return (as_of or date.today(), tuple(sorted((need_by_area or {}).items())))
+    if need_by_area is None or not need_by_area:
+        return (as_of or date.today(), ())
+    if _NEED_KEY[0] is not need_by_area:  # the same loaded indicator: sorted once
+        _NEED_KEY[:] = [need_by_area, tuple(sorted(need_by_area.items()))]
+    return (as_of or date.today(), _NEED_KEY[1])
+
+
+_NEEDS: dict[Path, tuple[tuple[int, int], Mapping[str, float]]] = {}
+
+
+def need_indicator(
+    settings: ServiceSettings, name: str | None = None
+) -> Mapping[str, float] | None:
+    """The need indicator matching weighs (``local_need``), imported with ``dicm import
+    indicator``: the one named (``NotFound`` if never imported), else the most recently
+    imported one, else None (no need data: every activity's local need is 0). Rescaled 0..1,
+    higher values meaning more need (``services.imports.need_by_area``). Read once per change
+    of the file, so the same mapping object comes back and the fitted recommender is reused.
+    """
+    folder = imports.indicators_dir(settings)
+    if name is None:
+        names = imports.list_indicators(settings)
+        if not names:
+            return None
+        name = max(names, key=lambda n: (folder / f"{n}.csv").stat().st_mtime_ns)
+    path = folder / f"{name}.csv"
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise NotFound(f"no indicator {name!r}: import it with `dicm import indicator`") from exc
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _NEEDS.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    values = imports.need_by_area(settings, name)
+    _NEEDS[path] = (stamp, values)
+    return values
 
 
 def fitted_recommender(
