@@ -183,7 +183,7 @@ def _outside_traps(
     over the border of its territory, for a tender without an area)."""
     if sc["tender"] is None:
         return []
-    out = []
+    out: list[dict[str, Any]] = []
     boxes = [b for _, b in _area(sc)]
     territory = TOWNS[sc["sites"][0]][2]
     for j in range(4):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import shapely
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from domain.model import Activity, Need, Supplier, Tender
 from domain.vocabulary import THEMES
@@ -116,7 +117,7 @@ def _territory(facts: Facts, activity: Activity) -> str | None:
     return facts.context.name_of(activity.territory_code)
 
 
-def _inside(area: object, activity: Activity) -> bool:
+def _inside(area: BaseGeometry, activity: Activity) -> bool:
     return bool(shapely.intersects_xy(area, activity.location.x, activity.location.y))
 
 

@@ -40,7 +40,7 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "no re-ranking": {"diversity": 0.0, "max_per_provider": None},
     "no hard constraints": {"hard_constraints": False},
 }
-_PLAIN = {"diversity": 0.0, "max_per_provider": None, "hard_constraints": False}
+_PLAIN: dict[str, Any] = {"diversity": 0.0, "max_per_provider": None, "hard_constraints": False}
 
 
 def ndcg_at_k(ranked: Sequence[str], grades: Mapping[str, int], k: int = 10) -> float:
