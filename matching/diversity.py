@@ -19,6 +19,8 @@ is sorted best first, then by activity id).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from geo.sphere import FloatArray
@@ -46,45 +48,58 @@ def mmr_order(
     margin: float = DEFAULT_MARGIN,
     tier: IntArray | None = None,
 ) -> IntArray:
-    """Positions (into the pool, sorted best first by tier then score) of the top ``k``."""
+    """Positions (into the pool, sorted best first by tier then score) of the top ``k``.
+
+    Plain Python over the pool (tens of items): cheaper than numpy calls on arrays that small.
+    """
     size = scores.size
     k = min(k, size)
-    chosen = np.empty(k, dtype=np.intp)
     if k == 0:
-        return chosen
-    tier = np.zeros(size, dtype=np.intp) if tier is None else tier
-    similarity = similarity_matrix(provider, themes) * diversity
-    relevance = (1.0 - diversity) * scores
-    max_similarity = np.zeros(size, dtype=np.float64)
-    remaining = np.ones(size, dtype=np.bool_)
-    capped = np.zeros(size, dtype=np.bool_)
+        return np.empty(0, dtype=np.intp)
+    score = scores.tolist()
+    tiers = [0] * size if tier is None else tier.tolist()
+    owner = provider.tolist()
+    similarity = (similarity_matrix(provider, themes) * diversity).tolist()
+    relevance = [(1.0 - diversity) * v for v in score]
+    max_similarity = [0.0] * size
+    remaining = list(range(size))
+    capped: set[int] = set()
     per_provider: dict[int, int] = {}
-    for i in range(k):
-        pick = _pick(scores, tier, relevance - max_similarity, remaining, capped, margin)
-        chosen[i] = pick
-        remaining[pick] = False
-        owner = int(provider[pick])
-        per_provider[owner] = per_provider.get(owner, 0) + 1
-        if max_per_provider is not None and per_provider[owner] >= max_per_provider:
-            capped |= provider == owner
-        np.maximum(max_similarity, similarity[pick], out=max_similarity)
-    return chosen
+    chosen: list[int] = []
+    for _ in range(k):
+        pick = _pick(score, tiers, owner, relevance, max_similarity, remaining, capped, margin)
+        chosen.append(pick)
+        remaining.remove(pick)
+        per_provider[owner[pick]] = per_provider.get(owner[pick], 0) + 1
+        if max_per_provider is not None and per_provider[owner[pick]] >= max_per_provider:
+            capped.add(owner[pick])
+        row = similarity[pick]
+        max_similarity = [max(a, b) for a, b in zip(max_similarity, row, strict=True)]
+    return np.array(chosen, dtype=np.intp)
 
 
 def _pick(
-    scores: FloatArray,
-    tier: IntArray,
-    value: FloatArray,
-    remaining: np.ndarray,
-    capped: np.ndarray,
+    score: list[float],
+    tiers: list[int],
+    owner: list[int],
+    relevance: list[float],
+    max_similarity: list[float],
+    remaining: list[int],
+    capped: set[int],
     margin: float,
 ) -> int:
-    """The next place: the best MMR value among the near ties of the best remaining item."""
-    best_any = int(np.argmax(remaining))  # the pool is sorted: first remaining is the best
-    open_ = remaining & ~capped & (tier == tier[best_any])
-    if not open_.any():  # the cap gives way when no alternative of the same tier remains
-        open_ = remaining & (tier == tier[best_any])
-    best = int(np.argmax(open_))
-    eligible = open_ & (scores >= scores[best] - margin)
-    masked = np.where(eligible, value, -np.inf)
-    return int(masked.argmax())
+    """The next place: the best MMR value among the near ties of the best remaining item of
+    the best remaining tier (``remaining`` is in pool order: tier, then score, best first)."""
+    tier = tiers[remaining[0]]
+    open_ = [j for j in remaining if tiers[j] == tier and owner[j] not in capped]
+    if not open_:  # the cap gives way when no alternative of the same tier remains
+        open_ = [j for j in remaining if tiers[j] == tier]
+    floor = score[open_[0]] - margin
+    pick, best = open_[0], -math.inf
+    for j in open_:
+        if score[j] < floor:
+            continue
+        value = relevance[j] - max_similarity[j]
+        if value > best:  # ties go to the earlier pool position
+            pick, best = j, value
+    return pick

@@ -28,7 +28,6 @@ from matching.weights import FEATURES
 
 PROXIMITY = FEATURES.index("proximity")
 OFFER_FIT = FEATURES.index("offer_fit")
-PRIORITY = FEATURES.index("priority")
 #: per supplier offer set: need columns met, offer fit and "meets none" per need pattern
 OfferFit = tuple[list[float], FloatArray, NDArray[np.bool_]]
 
@@ -69,6 +68,7 @@ class Scene:
     area_names: Mapping[str, str]
     explain_cache: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]  # static parts per row
     offer_cache: dict[object, OfferFit]  # per (offers, sectors)
+    priority: FloatArray  # static_features' priority column, contiguous (tiers read it)
 
 
 def static_features(
@@ -111,7 +111,7 @@ def rank_supplier(
     score = np.take(scene.static_score, act)
     score += w[PROXIMITY] * np.exp2(cand.distance_m * (-1.0 / ranking.half_distance_m))
     score += np.take(offer_by_pattern * w[OFFER_FIT], pattern)
-    priority = np.take(scene.static_features[:, PRIORITY], act)
+    priority = np.take(scene.priority, act)
     if ranking.hard_constraints:
         tier = candidate_tiers(priority, np.take(helpless_by_pattern, pattern))
         inside = np.ones(act.size, dtype=np.bool_)
@@ -156,6 +156,8 @@ def _dress(
 ) -> list[Match]:
     """The chosen candidate rows as explained matches, ranks from 1."""
     scene, _, sites, cand, ranking, coverage, offer_by_pattern, score = context
+    if picked.size == 0:
+        return []
     table, w = scene.table, ranking.weights
     act = cand.activity
     top_act, distance = act[picked], cand.distance_m[picked]

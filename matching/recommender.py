@@ -27,7 +27,7 @@ from matching.grid import cell_keys
 from matching.priorities import TenderView, align_plans, build_tender_view
 from matching.ranking import OfferFit, Ranked, Ranking, Scene, rank_supplier, static_features
 from matching.result import Recommendation
-from matching.weights import resolve_weights
+from matching.weights import FEATURES, resolve_weights
 from spo.validation import is_recommendable
 
 MAX_RADIUS_M = 200_000.0
@@ -226,6 +226,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
                 self.context_.area_names,
                 explain_cache,
                 self._offers,
+                np.ascontiguousarray(features[:, FEATURES.index("priority")]),
             )
             self._scenes[scene_key] = scene
         return scene
