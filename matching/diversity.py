@@ -1,19 +1,32 @@
 """Maximal marginal relevance (MMR) so a top k is not ten branches of one provider or ten of
-one theme.
+one theme, without ever lifting a worse activity above a better one.
 
-Items are picked one at a time by ``(1 - diversity) * score - diversity * max_similarity`` to
-the items already picked, where the similarity of two activities is half "same provider" and
-half the cosine of their theme vectors. On top, no provider gets more than
-``max_per_provider`` places while other providers' activities remain to fill them. Ties go to
-the earlier pool position (the pool is sorted best first, then by activity id).
+Each place goes to the best remaining item unless another one is a near tie: an item is
+*eligible* only when it is in the same tier as the best remaining one (``matching.tiers``: so
+an off-priority activity, or one whose needs the supplier cannot meet, is never lifted above
+one that is better on those hard rules) and its score is within ``margin`` of the best's.
+Among the eligible, the pick maximises ``(1 - diversity) * score - diversity *
+max_similarity`` to the items already picked, where the similarity of two activities is half
+"same provider" and half the cosine of their theme vectors. So diversity only reorders near
+ties: ``margin`` is the trade-off (0 = pure score order, however high ``diversity``), default
+``DEFAULT_MARGIN``, one fortieth of the score range.
+
+On top, no provider gets more than ``max_per_provider`` places while another provider's item
+of the same tier remains (an officer shortlists at most two branches of one provider, but never
+prefers an activity the supplier cannot help). Ties go to the earlier pool position (the pool
+is sorted best first, then by activity id).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from geo.sphere import FloatArray
 from matching.features import IntArray
+
+DEFAULT_MARGIN = 0.025
 
 
 def similarity_matrix(provider: IntArray, themes: FloatArray) -> FloatArray:
@@ -32,35 +45,61 @@ def mmr_order(
     k: int,
     diversity: float,
     max_per_provider: int | None,
+    margin: float = DEFAULT_MARGIN,
+    tier: IntArray | None = None,
 ) -> IntArray:
-    """Positions (into the pool, which is sorted best first) of the re-ranked top ``k``."""
+    """Positions (into the pool, sorted best first by tier then score) of the top ``k``.
+
+    Plain Python over the pool (tens of items): cheaper than numpy calls on arrays that small.
+    """
     size = scores.size
     k = min(k, size)
-    chosen = np.empty(k, dtype=np.intp)
     if k == 0:
-        return chosen
-    similarity = similarity_matrix(provider, themes) * diversity
-    relevance = (1.0 - diversity) * scores
-    max_similarity = np.zeros(size, dtype=np.float64)
-    blocked = np.zeros(size, dtype=np.float64)  # inf: taken, or its provider used its places
-    taken: list[int] = []
+        return np.empty(0, dtype=np.intp)
+    score = scores.tolist()
+    tiers = [0] * size if tier is None else tier.tolist()
+    owner = provider.tolist()
+    similarity = (similarity_matrix(provider, themes) * diversity).tolist()
+    relevance = [(1.0 - diversity) * v for v in score]
+    max_similarity = [0.0] * size
+    remaining = list(range(size))
+    capped: set[int] = set()
     per_provider: dict[int, int] = {}
-    value = np.empty(size, dtype=np.float64)
-    for i in range(k):
-        np.subtract(relevance, max_similarity, out=value)
-        value -= blocked
-        pick = int(value.argmax())
-        if value[pick] == -np.inf:  # the cap gives way when no alternative remains
-            blocked[:] = 0.0
-            blocked[taken] = np.inf
-            value = relevance - max_similarity - blocked
-            pick = int(value.argmax())
-        chosen[i] = pick
-        taken.append(pick)
-        blocked[pick] = np.inf
-        owner = int(provider[pick])
-        per_provider[owner] = per_provider.get(owner, 0) + 1
-        if max_per_provider is not None and per_provider[owner] >= max_per_provider:
-            blocked[provider == owner] = np.inf
-        np.maximum(max_similarity, similarity[pick], out=max_similarity)
-    return chosen
+    chosen: list[int] = []
+    for _ in range(k):
+        pick = _pick(score, tiers, owner, relevance, max_similarity, remaining, capped, margin)
+        chosen.append(pick)
+        remaining.remove(pick)
+        per_provider[owner[pick]] = per_provider.get(owner[pick], 0) + 1
+        if max_per_provider is not None and per_provider[owner[pick]] >= max_per_provider:
+            capped.add(owner[pick])
+        row = similarity[pick]
+        max_similarity = [max(a, b) for a, b in zip(max_similarity, row, strict=True)]
+    return np.array(chosen, dtype=np.intp)
+
+
+def _pick(
+    score: list[float],
+    tiers: list[int],
+    owner: list[int],
+    relevance: list[float],
+    max_similarity: list[float],
+    remaining: list[int],
+    capped: set[int],
+    margin: float,
+) -> int:
+    """The next place: the best MMR value among the near ties of the best remaining item of
+    the best remaining tier (``remaining`` is in pool order: tier, then score, best first)."""
+    tier = tiers[remaining[0]]
+    open_ = [j for j in remaining if tiers[j] == tier and owner[j] not in capped]
+    if not open_:  # the cap gives way when no alternative of the same tier remains
+        open_ = [j for j in remaining if tiers[j] == tier]
+    floor = score[open_[0]] - margin
+    pick, best = open_[0], -math.inf
+    for j in open_:
+        if score[j] < floor:
+            continue
+        value = relevance[j] - max_similarity[j]
+        if value > best:  # ties go to the earlier pool position
+            pick, best = j, value
+    return pick

@@ -1,6 +1,12 @@
 """The one-line explanation of a match, in words a supplier or buyer reads at a glance:
 "2.3 km from your Reading depot · inside Thames Valley · Police & Crime Plan priority: serious
-violence · needs volunteers with construction skills". Names, never codes."""
+violence · needs volunteers with construction skills". Names, never codes.
+
+Every part is a fact about the data, checked by ``matching.evaluation.claims`` on every
+evaluation scenario: a priority is named as a plan or tender priority only when one of the
+activity's themes is that priority's theme; an untagged activity whose words resemble a
+priority (``matching.priorities.TEXT_THRESHOLD``) is worded as a suggestion, "may relate to
+the Police & Crime Plan priority ...", never as a match."""
 
 from __future__ import annotations
 
@@ -23,6 +29,7 @@ class ExplainInput:
     territory_name: str | None = None
     lot_name: str | None = None
     in_delivery_area: bool = False
+    outside: str | None = None  # e.g. "the tender's delivery area", when outside it
     plan_priority: str | None = None
     plan_theme: str | None = None  # theme code of the matched plan priority
     plan_by_text: bool = False
@@ -63,6 +70,8 @@ def need_phrase(need: Need) -> str:
 
 def _area_part(facts: ExplainInput) -> str | None:
     where = facts.territory_name
+    if facts.outside:
+        return f"outside {facts.outside}" + (f" (inside {where})" if where else "")
     if facts.lot_name:
         return f"inside lot {facts.lot_name}" + (f" ({where})" if where else "")
     if facts.in_delivery_area:
@@ -76,10 +85,10 @@ def _priority_parts(facts: ExplainInput) -> list[str]:
         title = _lower_first(facts.plan_priority)
         if facts.tender_theme and facts.tender_theme == facts.plan_theme:
             return [f"Police & Crime Plan and tender priority: {title}"]
-        label = "Police & Crime Plan priority"
         if facts.plan_by_text:
-            label = "close to " + label
-        parts.append(f"{label}: {title}")
+            parts.append(f"may relate to the Police & Crime Plan priority: {title}")
+        else:
+            parts.append(f"Police & Crime Plan priority: {title}")
     if facts.tender_theme:
         theme = _lower_first(THEMES.get(facts.tender_theme, facts.tender_theme))
         parts.append(f"tender priority: {theme}")

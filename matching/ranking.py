@@ -1,4 +1,5 @@
-"""Score one supplier's candidates, re-rank the best, and dress them as explained matches.
+"""Score one supplier's candidates, tier them, re-rank the best, and dress them as explained
+matches (``matching.tiers`` for the hard rules, ``matching.diversity`` for the re-ranking).
 
 The features that do not depend on the supplier (area fit, priority, local need,
 sustainability, saturation, evidence) are a per-tender matrix computed once; per supplier only
@@ -12,19 +13,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from domain.model import Need, Site, Supplier, Tender
 from geo.sphere import FloatArray
 from matching.candidates import Candidates
-from matching.diversity import mmr_order
+from matching.diversity import DEFAULT_MARGIN, mmr_order
 from matching.explain import ExplainInput, join_parts, static_parts
 from matching.features import THEME_CODES, ActivityTable, IntArray, offer_coverage
 from matching.priorities import PlanAlignment, TenderView
 from matching.result import Match
+from matching.tiers import candidate_tiers, sort_key
 from matching.weights import FEATURES
 
 PROXIMITY = FEATURES.index("proximity")
 OFFER_FIT = FEATURES.index("offer_fit")
+#: per supplier offer set: need columns met, offer fit and "meets none" per need pattern
+OfferFit = tuple[list[float], FloatArray, NDArray[np.bool_]]
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,17 @@ class Ranking:
     max_per_provider: int | None
     pool_size: int
     half_distance_m: float
+    radius_m: float = 25_000.0
+    margin: float = DEFAULT_MARGIN
+    hard_constraints: bool = True
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One supplier's answer: the ranked matches and, apart, those outside the delivery area."""
+
+    matches: list[Match]
+    also_nearby: list[Match]
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,8 @@ class Scene:
     static_score: FloatArray  # static_features @ weights
     area_names: Mapping[str, str]
     explain_cache: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]  # static parts per row
-    offer_cache: dict[object, tuple[list[float], FloatArray]]  # per (offers, sectors)
+    offer_cache: dict[object, OfferFit]  # per (offers, sectors)
+    priority: FloatArray  # static_features' priority column, contiguous (tiers read it)
 
 
 def static_features(
@@ -70,40 +87,79 @@ def static_features(
     return np.column_stack([columns.get(name, np.zeros(n)) for name in FEATURES])
 
 
-def pool_rows(score: FloatArray, activity: IntArray, id_rank: IntArray, size: int) -> IntArray:
-    """The best ``size`` rows by score (ties by activity id), best first; deterministic."""
-    if score.size > size:
-        threshold = np.partition(score, score.size - size)[score.size - size]
-        rows = np.flatnonzero(score >= threshold)
+def pool_rows(key: FloatArray, activity: IntArray, id_rank: IntArray, size: int) -> IntArray:
+    """The best ``size`` rows by ``key`` (ties by activity id), best first; deterministic."""
+    if key.size > size:
+        threshold = np.partition(key, key.size - size)[key.size - size]
+        rows = np.flatnonzero(key >= threshold)
     else:
-        rows = np.arange(score.size)
-    order = np.lexsort((id_rank[activity[rows]], -score[rows]))
+        rows = np.arange(key.size)
+    order = np.lexsort((id_rank[activity[rows]], -key[rows]))
     return rows[order][:size]
 
 
 def rank_supplier(
     scene: Scene, supplier: Supplier, sites: Sequence[Site], cand: Candidates, ranking: Ranking
-) -> list[Match]:
-    """The diversified, explained top k of one supplier's candidates."""
+) -> Ranked:
+    """The tiered, diversified, explained top k of one supplier's candidates, and the best of
+    those within reach but outside the tender's delivery area (``matching.tiers``)."""
     table, w = scene.table, ranking.weights
-    coverage, offer_by_pattern = _offer_fit(scene, supplier)
+    coverage, offer_by_pattern, helpless_by_pattern = _offer_fit(scene, supplier)
     act = cand.activity
+    pattern = np.take(table.need_pattern, act)
     # score = w_proximity * proximity + w_offer * offer_fit + (everything supplier-free)
     score = np.take(scene.static_score, act)
     score += w[PROXIMITY] * np.exp2(cand.distance_m * (-1.0 / ranking.half_distance_m))
-    score += np.take(offer_by_pattern * w[OFFER_FIT], np.take(table.need_pattern, act))
-    pool = pool_rows(score, act, table.id_rank, max(ranking.pool_size, ranking.k))
+    score += np.take(offer_by_pattern * w[OFFER_FIT], pattern)
+    priority = np.take(scene.priority, act)
+    if ranking.hard_constraints:
+        tier = candidate_tiers(priority, np.take(helpless_by_pattern, pattern))
+        inside = np.ones(act.size, dtype=np.bool_)
+        if scene.view is not None:
+            inside = np.take(scene.view.in_scope, act)
+    else:
+        tier = np.zeros(act.size, dtype=np.intp)
+        inside = np.ones(act.size, dtype=np.bool_)
+    key = sort_key(score, tier)
+    main = np.flatnonzero(inside)
+    # the re-ranking sees the best ``pool_size``; places past it follow in tier-and-score
+    # order, so a longer list (the map page) starts with the same places as a short one
+    ordered = main[
+        pool_rows(key[main], act[main], table.id_rank, max(ranking.pool_size, ranking.k))
+    ]
+    pool, rest = ordered[: ranking.pool_size], ordered[ranking.pool_size :]
     pool_act = act[pool]
-    picked = pool[
+    reranked = pool[
         mmr_order(
             score[pool],
             table.provider_code[pool_act],
             table.theme_matrix[pool_act],
-            k=ranking.k,
+            k=min(ranking.k, pool.size),
             diversity=ranking.diversity,
             max_per_provider=ranking.max_per_provider,
+            margin=ranking.margin,
+            tier=tier[pool],
         )
     ]
+    picked = np.concatenate((reranked, rest[: ranking.k - reranked.size])).astype(np.intp)
+    outside = np.flatnonzero(~inside & (cand.distance_m <= ranking.radius_m))
+    nearby = outside[pool_rows(key[outside], act[outside], table.id_rank, ranking.k)]
+    context = (scene, supplier, sites, cand, ranking, coverage, offer_by_pattern, score)
+    return Ranked(_dress(context, picked), _dress(context, nearby))
+
+
+def _dress(
+    context: tuple[
+        Scene, Supplier, Sequence[Site], Candidates, Ranking, list[float], FloatArray, FloatArray
+    ],
+    picked: IntArray,
+) -> list[Match]:
+    """The chosen candidate rows as explained matches, ranks from 1."""
+    scene, _, sites, cand, ranking, coverage, offer_by_pattern, score = context
+    if picked.size == 0:
+        return []
+    table, w = scene.table, ranking.weights
+    act = cand.activity
     top_act, distance = act[picked], cand.distance_m[picked]
     features = scene.static_features[top_act]
     features[:, PROXIMITY] = np.exp2(distance * (-1.0 / ranking.half_distance_m))
@@ -126,15 +182,18 @@ def rank_supplier(
     ]
 
 
-def _offer_fit(scene: Scene, supplier: Supplier) -> tuple[list[float], FloatArray]:
-    """Which need columns the supplier's offers meet, and the offer fit of each need pattern;
-    cached per distinct (offers, sectors), which many suppliers share."""
+def _offer_fit(scene: Scene, supplier: Supplier) -> OfferFit:
+    """Which need columns the supplier's offers meet, the offer fit of each need pattern, and
+    whether a pattern lists needs of which the supplier meets none; cached per distinct
+    (offers, sectors), which many suppliers share."""
     key = (supplier.offers, supplier.sectors)
     found = scene.offer_cache.get(key)
     if found is None:
         table = scene.table
         coverage = offer_coverage(supplier, table.need_keys)
-        found = (coverage.tolist(), (table.need_patterns @ coverage) / table.need_count)
+        met = table.need_patterns @ coverage
+        helpless = (table.need_patterns.sum(axis=1) > 0.0) & (met == 0.0)
+        found = (coverage.tolist(), met / table.need_count, helpless)
         if len(scene.offer_cache) >= 4_096:
             scene.offer_cache.clear()
         scene.offer_cache[key] = found
@@ -194,6 +253,7 @@ def _static_facts(scene: Scene, act: int) -> ExplainInput:
         territory_name=scene.area_names.get(code, code) if code else None,
         lot_name=tender.lots[lot].name if tender is not None and lot >= 0 else None,
         in_delivery_area=bool(view.in_area[act]) if view is not None else False,
+        outside=_outside_phrase(tender, view, act),
         plan_priority=scene.plan.title[act],
         plan_theme=scene.plan.theme[act],
         plan_by_text=bool(scene.plan.by_text[act]),
@@ -202,3 +262,12 @@ def _static_facts(scene: Scene, act: int) -> ExplainInput:
         funding_gap_gbp=activity.funding_gap_gbp,
         local_need=float(table.local_need[act]),
     )
+
+
+def _outside_phrase(tender: Tender | None, view: TenderView | None, act: int) -> str | None:
+    """What the activity is outside of, when it is outside what the tender delivers to."""
+    if tender is None or view is None or bool(view.in_scope[act]):
+        return None
+    if tender.delivery_area is None and tender.lots:
+        return "the tender's lots"
+    return "the tender's delivery area"

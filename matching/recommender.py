@@ -20,13 +20,14 @@ from domain.model import Activity, Supplier, Tender
 from geo.sphere import FloatArray
 from matching.candidates import supplier_candidates
 from matching.context import MatchingContext
+from matching.diversity import DEFAULT_MARGIN
 from matching.explain import format_distance
 from matching.features import activity_text, build_activity_table, fit_vectoriser
 from matching.grid import cell_keys
 from matching.priorities import TenderView, align_plans, build_tender_view
-from matching.ranking import Ranking, Scene, rank_supplier, static_features
+from matching.ranking import OfferFit, Ranked, Ranking, Scene, rank_supplier, static_features
 from matching.result import Recommendation
-from matching.weights import resolve_weights
+from matching.weights import FEATURES, resolve_weights
 from spo.validation import is_recommendable
 
 MAX_RADIUS_M = 200_000.0
@@ -55,8 +56,15 @@ def check_radius_m(radius_m: float) -> float:
     return value
 
 
-def no_candidates_reason(radius_m: float, tender: Tender | None) -> str:
+def no_candidates_reason(
+    radius_m: float, tender: Tender | None, ranked: Ranked | None = None
+) -> str:
     """Why an answer is empty, in the supplier's words."""
+    if ranked is not None and ranked.also_nearby:
+        return (
+            "no validated activity inside the tender's delivery area; "
+            f"{len(ranked.also_nearby)} nearby outside it (also_nearby)"
+        )
     where = f"within {format_distance(radius_m).replace('.0 km', ' km')} of your sites"
     if tender is not None:
         where += " or inside the tender's delivery area"
@@ -80,13 +88,17 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         radius_m: float = 25_000.0,
         half_distance_m: float = 5_000.0,
         diversity: float = 0.3,
+        margin: float = DEFAULT_MARGIN,
         max_per_provider: int | None = 2,
         pool_size: int = 30,
+        hard_constraints: bool = True,
     ) -> None:
         self.weights = weights
         self.radius_m = radius_m
         self.half_distance_m = half_distance_m
         self.diversity = diversity
+        self.margin = margin
+        self.hard_constraints = hard_constraints
         self.max_per_provider = max_per_provider
         self.pool_size = pool_size
 
@@ -109,7 +121,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         self.plan_ = align_plans(self.table_, context.plans, self.vectoriser_)
         self._static: dict[int | None, _Static] = {}
         self._default_weights = resolve_weights(self.weights)
-        self._offers: dict[object, tuple[list[float], FloatArray]] = {}
+        self._offers: dict[object, OfferFit] = {}
         self._scenes: dict[tuple[int | None, tuple[float, ...]], Scene] = {}
         return self
 
@@ -148,6 +160,9 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
             max_per_provider=self.max_per_provider,
             pool_size=int(self.pool_size),
             half_distance_m=float(self.half_distance_m),
+            radius_m=radius,
+            margin=float(self.margin),
+            hard_constraints=bool(self.hard_constraints),
         )
         for supplier in suppliers:
             _check_sites(supplier)
@@ -166,14 +181,16 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
             in_reach=view.in_reach if view is not None else None,
             reach=view.reach if view is not None else None,
         )
-        matches = rank_supplier(scene, supplier, supplier.sites, cand, ranking)
+        ranked = rank_supplier(scene, supplier, supplier.sites, cand, ranking)
+        matches = ranked.matches
         return Recommendation(
             supplier_id=supplier.id,
             tender_id=scene.tender.id if scene.tender is not None else None,
             radius_m=radius_m,
             candidate_count=int(cand.activity.size),
             matches=tuple(matches),
-            reason=None if matches else no_candidates_reason(radius_m, scene.tender),
+            reason=None if matches else no_candidates_reason(radius_m, scene.tender, ranked),
+            also_nearby=tuple(ranked.also_nearby),
         )
 
     def _scene(self, tender: Tender | None, weights: FloatArray) -> Scene:
@@ -209,6 +226,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
                 self.context_.area_names,
                 explain_cache,
                 self._offers,
+                np.ascontiguousarray(features[:, FEATURES.index("priority")]),
             )
             self._scenes[scene_key] = scene
         return scene
@@ -224,6 +242,8 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         check_radius_m(self.radius_m)
         if not (math.isfinite(self.half_distance_m) and self.half_distance_m > 0.0):
             raise InvalidInput(f"half_distance_m must be > 0, got {self.half_distance_m}")
+        if not (math.isfinite(self.margin) and self.margin >= 0.0):
+            raise InvalidInput(f"margin must be >= 0, got {self.margin}")
         if not 0.0 <= self.diversity <= 1.0:
             raise InvalidInput(f"diversity must be in 0..1, got {self.diversity}")
         if self.max_per_provider is not None and self.max_per_provider < 1:

@@ -62,3 +62,6 @@ class Recommendation:
     candidate_count: int
     matches: tuple[Match, ...]
     reason: str | None = None  # why ``matches`` is empty
+    #: within reach of a site but outside the tender's delivery area (``matching.tiers``):
+    #: shown apart, "also nearby, outside your delivery area", never ranked among ``matches``
+    also_nearby: tuple[Match, ...] = ()

@@ -16,6 +16,7 @@ data is gathered, so a refused caller costs no map building.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -42,6 +43,7 @@ from services.access import visible_spo
 from services.analytics import readable_territory
 from services.directory import get_supplier
 from services.imports import list_indicators, load_indicator
+from services.matching import need_indicator
 from services.settings import ServiceSettings
 from spo.model import FORMAL_STATES, ProgressReport, Spo
 from store.port import ActivityQuery, Nearby, Store
@@ -93,35 +95,27 @@ def nearest_recommender(
 
 
 def matching_recommender(
-    store: Store, supplier: Supplier, reach_m: float, k: int
+    store: Store,
+    supplier: Supplier,
+    reach_m: float,
+    k: int,
+    *,
+    need_by_area: Mapping[str, float] | None = None,
 ) -> list[MatchRecord]:
-    """dicm's recommender (``matching.Recommender``) fitted on the validated activities within
-    reach of the supplier's sites, with the current plans of their territories: the ranking and
-    HOW & WHERE explanations the API's match endpoints give."""
-    from matching.context import MatchingContext
-    from matching.recommender import MAX_K, Recommender
+    """The ranking of ``GET /suppliers/{id}/matches``: the same fitted recommender
+    (``services.matching.recommend``, every recommendable activity of the store, the current
+    plans, the need indicator), so the page and the endpoint agree place for place."""
+    from matching.recommender import MAX_K
+    from services.matching import recommend, recommended_activities
 
-    candidates = {
-        hit.activity.id: hit.activity
-        for site in supplier.sites
-        for hit in store.nearest_activities(
-            site.location.x,
-            site.location.y,
-            radius_m=reach_m,
-            k=100_000,
-            query=ActivityQuery(recommendable_only=True),
-        )
-    }
-    if not candidates or not supplier.sites:
+    if not supplier.sites:
         return []
-    codes = {a.territory_code for a in candidates.values() if a.territory_code}
-    plans = {c: p for c in codes if (p := store.current_plan(c)) is not None}
-    names = {c: store.get(Territory, c).name for c in codes}
-    context = MatchingContext(plans=plans, area_names=names)
-    model = Recommender(radius_m=reach_m).fit(list(candidates.values()), context)
-    found = model.recommend(supplier, k=max(1, min(k, MAX_K, len(candidates))))
+    found = recommend(
+        store, supplier, k=max(1, min(k, MAX_K)), radius_m=reach_m, need_by_area=need_by_area
+    )
+    activities = recommended_activities(store, found, need_by_area=need_by_area)
     return [
-        MatchRecord(m.rank, candidates[m.activity_id], m.distance_m, m.score, m.explanation)
+        MatchRecord(m.rank, activities[m.activity_id], m.distance_m, m.score, m.explanation)
         for m in found.matches
     ]
 
@@ -148,13 +142,19 @@ def supplier_page(
     *,
     reach_m: float = DEFAULT_REACH_M,
     k: int = DEFAULT_MAX_ACTIVITIES,
-    recommender: RecommendFn = matching_recommender,
+    recommender: RecommendFn | None = None,
     viewer: Account | None = None,
     inline: bool = False,
+    need: str | None = None,
 ) -> str:
     """The supplier-finder page, for the supplier's own accounts, buyers and admins (as its
-    matches endpoint); ``NotFound`` for an unknown supplier or another supplier's."""
+    matches endpoint); ``NotFound`` for an unknown supplier or another supplier's. Ranked by
+    the endpoint's recommender (``matching_recommender``) with the same need indicator
+    (``need`` names one, default the latest imported) unless another ``recommender`` is given."""
     supplier = get_supplier(store, viewer, supplier_id)
+    if recommender is None:
+        weighed = need_indicator(settings, need)
+        recommender = functools.partial(matching_recommender, need_by_area=weighed)
     matches = recommender(store, supplier, reach_m, k)
     territories = [
         store.locate(s.location.x, s.location.y).territory_code or "" for s in supplier.sites

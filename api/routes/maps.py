@@ -88,14 +88,28 @@ def _ctx(request: Request) -> tuple[Store, ServiceSettings]:
 
 
 @router.get("/supplier/{supplier_id}", response_class=HTMLResponse)
-def supplier_page(request: Request, supplier_id: str, token: PageTokenDep) -> HTMLResponse:
+def supplier_page(
+    request: Request,
+    supplier_id: str,
+    token: PageTokenDep,
+    need: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[A-Za-z0-9_-]{1,64}$",
+            description="Imported need indicator to weigh (default: the latest imported)",
+        ),
+    ] = None,
+) -> HTMLResponse:
     """Recommended activities around a supplier's sites, ranked, with HOW & WHERE popups.
-    For the supplier's own accounts, buyers and admins (as ``/suppliers/{id}/matches``)."""
+    For the supplier's own accounts, buyers and admins (as ``/suppliers/{id}/matches``, and
+    ranked by the same recommender)."""
     store, settings = _ctx(request)
     return _page(
         request,
         token,
-        lambda viewer: service.supplier_page(store, settings, supplier_id, viewer=viewer),
+        lambda viewer: service.supplier_page(
+            store, settings, supplier_id, viewer=viewer, need=need
+        ),
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api import heap
-from api.deps import StoreDep, ViewerDep
+from api.deps import SettingsDep, StoreDep, ViewerDep
 from api.schemas.activities import ID_PATTERN
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.matches import RecommendationOut, recommendation_to_json
@@ -38,6 +39,7 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
 async def matches(
     supplier_id: Annotated[str, Path(pattern=ID_PATTERN)],
     store: StoreDep,
+    settings: SettingsDep,
     viewer: ViewerDep,
     radius_m: Annotated[float, Query(description="Reach from each site, metres (0, 200 km]")] = (
         matching.DEFAULT_RADIUS_M
@@ -47,14 +49,24 @@ async def matches(
     weights: Annotated[
         str | None, Query(description="Override weights, e.g. proximity:2,need:1")
     ] = None,
+    need: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[A-Za-z0-9_-]{1,64}$",
+            description="Imported need indicator to weigh (default: the latest imported)",
+        ),
+    ] = None,
 ) -> Response:
     """Validated activities near the supplier's sites (or in the tender's area), ranked and
     explained; for the supplier itself, buyers and admins."""
     # async: a request is ~2 ms of CPU (two indexed reads and a ranking against the fitted
     # recommender); a thread hop would add a quarter to that, and contention under load more
     supplier = directory.get_supplier(store, viewer, supplier_id)
-    if matching.needs_fit(store):  # seconds on a large store: not on the event loop
-        await run_in_threadpool(matching.fitted_recommender, store)
+    need_by_area = matching.need_indicator(settings.services, need)
+    if matching.needs_fit(store, need_by_area=need_by_area):  # seconds: not on the event loop
+        await run_in_threadpool(
+            functools.partial(matching.fitted_recommender, store, need_by_area=need_by_area)
+        )
         heap.settle()  # the fitted state lives until the next change: out of the GC's walk
     result = matching.recommend(
         store,
@@ -63,6 +75,7 @@ async def matches(
         k=k,
         radius_m=radius_m,
         weights=parse_weights(weights),
+        need_by_area=need_by_area,
     )
     # built from plain dicts: the documented schema is ``response_model``, checked by a test
     return Response(recommendation_to_json(result), media_type="application/json")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic_core import to_json
 
 from matching.result import Match, Recommendation
@@ -55,7 +55,12 @@ class MatchOut(BaseModel):
 
 
 class RecommendationOut(BaseModel):
-    """The top k for a supplier (and tender); no match comes with the reason."""
+    """The top k for a supplier (and tender); no match comes with the reason.
+
+    ``also_nearby`` ("also nearby, outside your delivery area"): with a tender, the best
+    activities within reach of a site but outside its delivery area and lots (or its
+    territory), kept apart and never ranked among ``matches``; empty without a tender.
+    """
 
     supplier_id: str
     tender_id: str | None
@@ -63,6 +68,10 @@ class RecommendationOut(BaseModel):
     candidate_count: int
     matches: list[MatchOut]
     reason: str | None
+    also_nearby: list[MatchOut] = Field(
+        default_factory=list,
+        description="Also nearby, outside your delivery area: within reach, not ranked",
+    )
 
     @classmethod
     def of(cls, r: Recommendation) -> RecommendationOut:
@@ -73,6 +82,7 @@ class RecommendationOut(BaseModel):
             candidate_count=r.candidate_count,
             matches=[MatchOut.of(m) for m in r.matches],
             reason=r.reason,
+            also_nearby=[MatchOut.of(m) for m in r.also_nearby],
         )
 
 
@@ -86,6 +96,7 @@ def recommendation_to_json(r: Recommendation) -> bytes:
         "candidate_count": int(r.candidate_count),
         "matches": [_match_dict(m) for m in r.matches],
         "reason": r.reason,
+        "also_nearby": [_match_dict(m) for m in r.also_nearby],
     }
     return to_json(body)
 

@@ -1,5 +1,6 @@
-"""CLI commands: ``dicm eval`` — the recommender against nearest-only and random baselines on
-the labelled scenario set (``matching/scenarios.json``)."""
+"""CLI commands: ``dicm eval`` — the recommender against priority-only, nearest-only and random
+baselines on the labelled scenario set (``matching/evaluation/scenarios.json``), its ablation
+(each feature and the re-ranking switched off in turn) and the check of every explanation."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ def evaluate_command(
     ),
     random_state: int = typer.Option(0, help="Seed of the random baseline."),
 ) -> None:
-    """Print NDCG@10 and precision@5 for the recommender and the two baselines.
+    """Print NDCG@10 and precision@5 for the recommender, the baselines and the ablation.
 
-    Exits with status 1 when the recommender does not beat both baselines on both measures.
+    Exits with status 1 when the recommender does not beat every baseline on both measures,
+    loses to priority-only in any scenario, or any explanation statement is false.
     """
     from services.matching import run_evaluation
 
@@ -26,9 +28,17 @@ def evaluate_command(
     if as_json:
         typer.echo(json.dumps({**report.to_dict(), "summary": outcome.summary}, indent=2))
     else:
-        typer.echo(f"{'method':<13}{'NDCG@10':>9}{'precision@5':>13}")
+        typer.echo(f"{'method':<22}{'NDCG@10':>9}{'precision@5':>13}")
         for method, scores in report.mean.items():
-            typer.echo(f"{method:<13}{scores.ndcg_at_10:>9.3f}{scores.precision_at_5:>13.3f}")
+            typer.echo(f"{method:<22}{scores.ndcg_at_10:>9.3f}{scores.precision_at_5:>13.3f}")
+        if report.ablation:
+            typer.echo("ablation (the recommender with one part off)")
+            for variant, scores in report.ablation.items():
+                typer.echo(
+                    f"  {variant:<20}{scores.ndcg_at_10:>9.3f}{scores.precision_at_5:>13.3f}"
+                )
+        for claim in report.false_claims:
+            typer.echo(f"FALSE  {claim.activity_id}: {claim.statement}")
         if per_scenario:
             for sid, row in report.per_scenario.items():
                 cells = "  ".join(
