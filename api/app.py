@@ -22,8 +22,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from api import heap
+from api.admission import AdmissionControl
+from api.hardening import RequestLimits, SecurityHeaders, install_log_redaction
 from api.middleware import BodySizeLimit
 from api.problems import install_problem_handlers
+from api.responses import SafeJSONResponse
 from api.routes import (
     accounts,
     activities,
@@ -98,6 +101,7 @@ def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
         version=_version(),
         summary="HOW and WHERE contract social value reaches local dual-impact activities.",
         lifespan=lifespan,
+        default_response_class=SafeJSONResponse,
         docs_url=None,  # served by api.routes.docs from local files (offline)
         redoc_url=None,
     )
@@ -115,6 +119,18 @@ def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept"],
             expose_headers=["Content-Crs", "Link"],
         )
+    app.add_middleware(
+        AdmissionControl,
+        settings=settings.api.admission,
+        page_size_max=settings.api.page_size_max,
+    )
+    app.add_middleware(
+        RequestLimits,
+        max_line_bytes=settings.api.max_request_line_bytes,
+        max_header_bytes=settings.api.max_header_bytes,
+    )
+    app.add_middleware(SecurityHeaders)  # outermost: every answer, refusals too
+    install_log_redaction()
     # events before spos: "/spos/events" must not be taken for an SPO id
     routers = (
         *(home, health, docs),

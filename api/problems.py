@@ -66,6 +66,9 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     # HTTP-level
     "validation-error": (422, "Request validation failed"),
     "payload-too-large": (413, "Request body too large"),
+    "uri-too-long": (414, "Request line too long"),
+    "headers-too-large": (431, "Request headers too large"),
+    "too-many-requests": (429, "Too many requests"),
     "method-not-allowed": (405, "Method not allowed"),
     "bad-request": (400, "Bad request"),
     "not-acceptable": (406, "Not acceptable"),
@@ -83,6 +86,9 @@ _HTTP_CODES = {
     406: "not-acceptable",
     409: "conflict",
     413: "payload-too-large",
+    414: "uri-too-long",
+    429: "too-many-requests",
+    431: "headers-too-large",
     422: "validation-error",
 }
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.settings import ApiSettings
@@ -34,13 +34,21 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".dicm")
     h3_resolution: int = Field(default=8, ge=0, le=15)
     validation_valid_days: int = Field(default=365, gt=0)
+    #: the key that seals awarded SPOs (``DICM_LOCK_KEY``); unset: ``<data_dir>/lock.key``,
+    #: created once. Kept out of the database so a forger with database access cannot re-seal.
+    lock_key: SecretStr | None = Field(default=None, min_length=16)
     api: ApiSettings = ApiSettings()
     maps: MapSettings = MapSettings()
 
     @property
     def store(self) -> StoreSettings:
         """The store's section."""
-        return StoreSettings(database_url=self.database_url, h3_resolution=self.h3_resolution)
+        return StoreSettings(
+            database_url=self.database_url,
+            h3_resolution=self.h3_resolution,
+            lock_key=self.lock_key,
+            lock_key_file=self.data_dir / "lock.key",
+        )
 
     @property
     def services(self) -> ServiceSettings:

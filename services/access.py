@@ -7,13 +7,14 @@ Use cases call these before they answer; routes never check visibility themselve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from domain.model import Account, Activity, Buyer, Tender
 from domain.vocabulary import Role, ValidationStatus
 from services.events import buyer_topic, spo_topic
-from spo.lockin import verify
+from services.seal import verified
 from spo.model import FORMAL_STATES, Spo, SpoState
 from spo.permissions import Party, SpoParties, parties_of
 from store.port import Store
@@ -90,7 +91,7 @@ class Loaded:
 
 def get_spo(store: Store, spo_id: str) -> Spo:
     """The stored SPO, verified against its content hash when locked."""
-    return verify(store.get(Spo, spo_id))
+    return verified(store, store.get(Spo, spo_id))
 
 
 def load(store: Store, spo_id: str) -> Loaded:
@@ -161,9 +162,27 @@ def visible_spos(
     return sorted(seen, key=lambda s: s.id)
 
 
-def is_event_visible(topic: str, data: dict[str, object]) -> bool:
-    """A buyer's feed leaves out drafts: they are the supplier's own until submitted."""
-    return not (topic.startswith("buyer:") and data.get("state") == SpoState.DRAFT.value)
+def is_event_visible(store: Store, viewer: Account | None, data: Mapping[str, object]) -> bool:
+    """The rule of a GET, applied to the SPO as the event shows it: ``viewer`` sees an event
+    only if it could read the SPO in the event's state (a buyer never sees a draft or a
+    withdrawn bid; a provider only formalised SPOs). Unknown or tampered SPOs: not shown."""
+    if viewer is None:
+        return False
+    try:
+        loaded = load(store, str(data.get("spo_id")))
+        state = SpoState(str(data.get("state")))
+    except (DomainError, ValueError):
+        return False
+    return can_see_spo(viewer, replace(loaded, spo=replace(loaded.spo, state=state)))
+
+
+def narrowed(allowed: Mapping[str, str], asked: Mapping[str, str]) -> dict[str, str] | None:
+    """Filters for a listing: what the caller asked for, within what it may see. A query
+    parameter only narrows: one that contradicts ``allowed`` (a provider asking for another
+    provider's pending activities) gives None — nothing to list — never a wider view."""
+    if any(key in allowed and allowed[key] != value for key, value in asked.items()):
+        return None
+    return {**asked, **allowed}
 
 
 def event_topic(

@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import replace
 
 from domain.errors import InvalidInput
+from domain.ids import check_id
 from domain.model import Account, Buyer, Provider, Supplier, Territory
 from domain.vocabulary import Role
 from services.access import NotAuthenticated, require_role
@@ -59,6 +61,7 @@ def create_account(
     token: str | None = None,
 ) -> tuple[Account, str]:
     """Store a new account and return it with its token (the only time the token is seen)."""
+    check_id(id_, "account id")
     _check_ties(store, role, organisation_id, territory_code)
     token = token or new_token()
     account = Account(
@@ -104,13 +107,21 @@ def _check_ties(
     if kind is not None:
         if organisation_id is None:
             raise InvalidInput(f"a {role.value} account needs the id of its {kind.__name__}")
-        store.get(kind, organisation_id)
+        organisation = store.get(kind, organisation_id)
     if role in TERRITORIAL_ROLES:
         if territory_code is None:
             raise InvalidInput(f"a {role.value} account needs a territory code")
         store.get(Territory, territory_code)
     elif territory_code is not None and role is not Role.BUYER:
         raise InvalidInput(f"a {role.value} account is not tied to a territory")
+    elif territory_code is not None:
+        # a buyer account reads its territory's coverage: only its own organisation's territory
+        store.get(Territory, territory_code)
+        if getattr(organisation, "territory_code", None) != territory_code:
+            raise InvalidInput(
+                f"buyer {organisation_id!r} buys for territory "
+                f"{getattr(organisation, 'territory_code', None)!r}, not {territory_code!r}"
+            )
 
 
 def authenticate(store: Store, token: str) -> Account:
@@ -120,3 +131,34 @@ def authenticate(store: Store, token: str) -> Account:
         if account.active and hmac.compare_digest(account.token_hash, digest):
             return account
     raise NotAuthenticated("the bearer token matches no active account")
+
+
+# --- account administration (``dicm accounts ...``) -------------------------------------------
+# Every write goes through ``store.update``, which bumps the store's "accounts" change counter in
+# the same transaction: every process's token cache (``services.token_cache``) drops what it
+# remembered on its next request, so a deactivation or rotation is effective at once everywhere.
+
+
+def list_accounts(store: Store) -> list[Account]:
+    """Every account, by id (token hashes included: callers show what they need)."""
+    found: list[Account] = []
+    while True:
+        page = store.find(Account, limit=500, offset=len(found))
+        found += page
+        if len(page) < 500:
+            return found
+
+
+def deactivate_account(store: Store, id_: str) -> Account:
+    """Turn an account off: its token stops working on the next request, in every process."""
+    account = store.get(Account, id_)
+    if not account.active:
+        return account
+    return store.update(replace(account, active=False))
+
+
+def rotate_token(store: Store, id_: str) -> tuple[Account, str]:
+    """A new token for an account (the old one stops working at once); shown this once."""
+    account = store.get(Account, id_)
+    token = new_token()
+    return store.update(replace(account, token_hash=hash_token(token))), token

@@ -32,7 +32,8 @@ from domain.vocabulary import Role, ValidationStatus
 from geo.coords import check_lon_lat
 from geo.coords import parse_bbox as geo_parse_bbox
 from geo.errors import InvalidCoordinates
-from services.access import can_see_activity, require_own_organisation, require_role
+from services.access import can_see_activity, narrowed, require_own_organisation, require_role
+from services.land import check_entity_on_land
 from store.port import Store
 
 T = TypeVar("T")
@@ -181,7 +182,9 @@ def search_activities(
 
     Near-searches are ordered by distance (then id); everything else by id.
     """
-    filters = {**activity_filters(viewer, status), **extra}
+    filters = narrowed(activity_filters(viewer, status), extra)
+    if filters is None:
+        return Page([], offset, limit, 0, False)
     if where.is_empty:
         return list_all(store, Activity, limit, offset, **filters)
     if where.within_code is not None:
@@ -254,6 +257,7 @@ def create_activity(store: Store, viewer: Account | None, activity: Activity) ->
     """A provider positions its own activity; it starts pending until a validator decides."""
     actor = require_role(viewer, Role.PROVIDER)
     require_own_organisation(actor, activity.provider_id, "provider")
+    check_entity_on_land(store, activity)
     pending = replace(
         activity,
         validation_status=ValidationStatus.PENDING,
@@ -275,6 +279,8 @@ def create_organisation(
 ) -> None:
     """Organisations are registered by an admin (accounts are then tied to them)."""
     require_role(viewer)
+    if isinstance(entity, Supplier):
+        check_entity_on_land(store, entity)
     store.put(entity)
 
 
@@ -300,5 +306,6 @@ def create_tender(store: Store, viewer: Account | None, tender: Tender) -> Tende
     require_own_organisation(actor, tender.buyer_id, "buyer")
     if tender.territory_code is not None:
         store.get(Territory, tender.territory_code)
+    check_entity_on_land(store, tender)
     store.put(replace(tender, version=1))
     return store.get(Tender, tender.id)

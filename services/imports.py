@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import csv
 import json
+import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from shapely.geometry.base import BaseGeometry
 
 from datasets.indicators import read_indicator
 from datasets.locations import Geocoder
@@ -26,8 +26,8 @@ from datasets.readers import ReadResult, Rejection, read_activities, read_provid
 from datasets.table import read_table
 from domain.errors import InvalidInput, NotFound
 from domain.model import Activity, Provider, Territory
-from geo.crs import to_bng
 from services.import_changes import sort_changes
+from services.land import Coast
 from services.locate import is_place_like, query_point
 from services.settings import ServiceSettings
 from store.port import Entity, Store
@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from boundaries.lookup_index import LookupIndex
 
 KINDS: tuple[str, ...] = ("providers", "activities", "suppliers")
-#: how far (metres) outside every stored territory a point may be and still count as on the coast
-COAST_TOLERANCE_M = 2_000.0
+#: what an indicator id looks like (ASCII only: ``isalnum`` let through other scripts)
+INDICATOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -153,13 +153,13 @@ def _check_in_uk(store: Store, result: ReadResult[Activity]) -> ReadResult[Activ
     accepted: list[Activity] = []
     rejected = list(result.rejected)
     rows = _row_numbers(result)
-    coast = _Coast(territories)
+    coast = Coast(territories)
     for activity in result.accepted:
         chain = store.locate(activity.location.x, activity.location.y)
         if chain.territory_code is not None:
             accepted.append(activity)
             continue
-        nearest = coast.nearest(activity)
+        nearest = coast.nearest(activity.location)
         if nearest is None:
             rejected.append(
                 Rejection(
@@ -183,25 +183,6 @@ def _row_numbers(result: ReadResult[Activity]) -> dict[str, int]:
     return {a.id: n for a, n in zip(result.accepted, numbers, strict=False)}
 
 
-class _Coast:
-    """Territories projected to British National Grid, built on the first miss only."""
-
-    def __init__(self, territories: Sequence[Territory]) -> None:
-        self._territories = [t for t in territories if t.geometry is not None]
-        self._projected: list[tuple[Territory, BaseGeometry]] | None = None
-
-    def nearest(self, activity: Activity) -> Territory | None:
-        if self._projected is None:
-            self._projected = [(t, to_bng(t.geometry)) for t in self._territories if t.geometry]
-        point = to_bng(activity.location)
-        best: tuple[float, Territory] | None = None
-        for territory, geometry in self._projected:
-            distance_m = float(geometry.distance(point))
-            if distance_m <= COAST_TOLERANCE_M and (best is None or distance_m < best[0]):
-                best = (distance_m, territory)
-        return best[1] if best else None
-
-
 # --- need indicators ---------------------------------------------------------------------------
 
 
@@ -219,8 +200,8 @@ def import_indicator(
     skip_invalid: bool = False,
 ) -> ImportReport:
     """Store a need indicator keyed by ONS code as ``<data_dir>/indicators/<name>.csv``."""
-    if not name.replace("_", "").replace("-", "").isalnum():
-        raise InvalidInput(f"indicator name {name!r}: use letters, digits, - and _")
+    if not INDICATOR_ID.fullmatch(name):
+        raise InvalidInput(f"indicator name {name!r}: use letters, digits, - and _ (max 64)")
     result = read_indicator(read_table(path), code_column=code_column, value_column=value_column)
     if result.rejected and not skip_invalid:
         return ImportReport(
@@ -247,12 +228,25 @@ def import_indicator(
 
 
 def load_indicator(settings: ServiceSettings, name: str) -> dict[str, float]:
-    """An imported indicator: ONS code -> value (``NotFound`` if never imported)."""
-    path = indicators_dir(settings) / f"{name}.csv"
-    if not path.exists():
+    """An imported indicator: ONS code -> value (``NotFound`` if never imported).
+
+    ``name`` is an id looked up in the registry of imported indicators, never joined into a
+    path: ``../x`` or ``/etc/passwd`` is simply not a registered id (it used to load any
+    readable CSV on the server). Non-finite values are skipped."""
+    registry = {p.stem: p for p in _indicator_files(settings)}
+    path = registry.get(name) if INDICATOR_ID.fullmatch(name) else None
+    if path is None:
         raise NotFound(f"no indicator {name!r}: import it with `dicm import indicator`")
     with path.open(encoding="utf-8") as handle:
-        return {row["code"]: float(row["value"]) for row in csv.DictReader(handle)}
+        values = {row["code"]: float(row["value"]) for row in csv.DictReader(handle)}
+    return {code: value for code, value in values.items() if math.isfinite(value)}
+
+
+def _indicator_files(settings: ServiceSettings) -> list[Path]:
+    folder = indicators_dir(settings)
+    if not folder.is_dir():
+        return []
+    return [p for p in folder.glob("*.csv") if p.is_file() and INDICATOR_ID.fullmatch(p.stem)]
 
 
 def need_by_area(
@@ -271,8 +265,7 @@ def need_by_area(
 
 def list_indicators(settings: ServiceSettings) -> list[str]:
     """Names of the imported indicators."""
-    folder = indicators_dir(settings)
-    return sorted(p.stem for p in folder.glob("*.csv")) if folder.exists() else []
+    return sorted(p.stem for p in _indicator_files(settings))
 
 
 __all__ = [

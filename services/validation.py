@@ -16,8 +16,9 @@ from datetime import UTC, date, datetime
 
 from domain.errors import Forbidden, InvalidInput, NotFound, StaleVersion
 from domain.model import Account, Activity, AuditEntry
-from domain.vocabulary import ValidationStatus
+from domain.vocabulary import Role, ValidationStatus
 from services.access import can_see_activity, require_actor
+from services.land import check_entity_on_land
 from services.settings import ServiceSettings
 from spo import validation as rules
 from store.port import Store
@@ -158,6 +159,7 @@ def update_activity(
     before = _load_own(store, changed.id, expected_version, signed_in)
     if changed.provider_id != before.provider_id:
         raise InvalidInput("an activity cannot move to another provider")
+    check_entity_on_land(store, changed)
     after = replace(
         changed,
         validation_status=before.validation_status,
@@ -263,10 +265,28 @@ def lapse_expired(store: Store, as_of: date, *, at: datetime | None = None) -> l
 def visible_validation_history(
     store: Store, viewer: Account | None, activity_id: str
 ) -> list[AuditEntry]:
-    """:func:`validation_history` of an activity ``viewer`` may see (``NotFound`` otherwise)."""
-    if not can_see_activity(viewer, store.get(Activity, activity_id)):
+    """:func:`validation_history` of an activity ``viewer`` may see (``NotFound`` otherwise).
+    The activity's provider, the validators of its territory and admins see who decided;
+    everyone else sees the role that decided instead of the account id (an account id is a
+    handle for attacks, not public information)."""
+    activity = store.get(Activity, activity_id)
+    if not can_see_activity(viewer, activity):
         raise NotFound(f"no activity {activity_id!r}")
-    return validation_history(store, activity_id)
+    entries = validation_history(store, activity_id)
+    if viewer is not None and (
+        viewer.role is Role.ADMIN
+        or (viewer.role is Role.PROVIDER and viewer.organisation_id == activity.provider_id)
+        or (viewer.role is Role.VALIDATOR and viewer.territory_code == activity.territory_code)
+    ):
+        return entries
+    roles: dict[str, str] = {}
+    for entry in entries:
+        if entry.actor not in roles:
+            try:
+                roles[entry.actor] = store.get(Account, entry.actor).role.value
+            except NotFound:
+                roles[entry.actor] = "dicm"
+    return [replace(e, actor=roles[e.actor]) for e in entries]
 
 
 def validation_history(store: Store, activity_id: str) -> list[AuditEntry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from store import lock_key
 from store.port import Store
 from store.settings import StoreSettings
 
@@ -25,6 +26,7 @@ def open_store(settings: StoreSettings, *, migrate: bool = True) -> Store:
         store = SqliteStore(
             create_sqlite_engine(settings.database_url), h3_resolution=settings.h3_resolution
         )
+    lock_key.remember(store, settings)
     if migrate:
         store.migrate()
     return store

@@ -6,7 +6,9 @@ The root ``dicm.settings.Settings`` reads them from ``DICM_DATABASE_URL`` and
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
 
 
 class StoreSettings(BaseModel):
@@ -14,6 +16,10 @@ class StoreSettings(BaseModel):
 
     database_url: str = "sqlite:///dicm.sqlite"
     h3_resolution: int = Field(default=8, ge=0, le=15)
+    #: the key that seals awarded SPOs (``store.lock_key``): this secret, else the key file
+    #: (created once); neither: a random key for this process only
+    lock_key: SecretStr | None = None
+    lock_key_file: Path | None = None
 
     @property
     def is_postgis(self) -> bool:

@@ -16,7 +16,7 @@ from demo.driver import MARKER, count_all
 from dicm.cli import app
 from dicm.settings import Settings
 from domain.model import Activity, PolicePlan, Territory
-from spo.lockin import verify
+from services.seal import verified
 from spo.model import Spo, SpoState
 from store.factory import open_store
 
@@ -80,7 +80,7 @@ def test_spos_in_every_state_with_real_audit_and_hashes(settings: Settings) -> N
             history = store.audit_log(entity_type="spo", entity_id=spo.id)
             assert history[-1].detail.get("to_state") in (spo.state.value, None)
             if spo.state in (SpoState.AWARDED, SpoState.IN_DELIVERY, SpoState.REVIEWED):
-                assert verify(spo).content_hash  # locked, and the hash matches the content
+                assert verified(store, spo).content_hash  # locked, and the hash matches the content
     finally:
         store.close()
 

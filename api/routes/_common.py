@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Query, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from api.responses import SafeJSONResponse
 from api.schemas.common import paging_links
 from api.schemas.geojson import Feature, FeatureCollection
 from services.directory import Page, clamp_limit
@@ -15,7 +15,7 @@ from services.directory import Page, clamp_limit
 GEOJSON = "application/geo+json"
 
 
-class GeoJSONResponse(JSONResponse):
+class GeoJSONResponse(SafeJSONResponse):
     """JSON with the RFC 7946 media type."""
 
     media_type = GEOJSON

@@ -10,12 +10,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import StoreDep, ViewerDep
 from api.schemas.activities import ID_PATTERN
 from api.schemas.common import PROBLEM_RESPONSES
+from domain.model import Account
 from services import access
 from services.events import Broadcaster
+from store.port import Store
 
 router = APIRouter(prefix="/spos", tags=["spos"], responses=PROBLEM_RESPONSES)
 POLL_S = 0.2
@@ -28,7 +31,7 @@ MaxEvents = Annotated[
 
 
 async def _stream(
-    request: Request, topic: str, max_events: int | None
+    request: Request, topic: str, max_events: int | None, store: Store, viewer: Account | None
 ) -> AsyncIterator[ServerSentEvent]:
     bus: Broadcaster = request.app.state.broadcaster
     sent = 0
@@ -39,7 +42,7 @@ async def _stream(
             for event in events:
                 if max_events is not None and sent >= max_events:
                     break
-                if not access.is_event_visible(topic, event.data):
+                if not await run_in_threadpool(access.is_event_visible, store, viewer, event.data):
                     continue
                 yield ServerSentEvent(
                     data=json.dumps(event.data), event=event.kind, id=str(event.seq)
@@ -61,7 +64,7 @@ def buyer_events(
 ) -> EventSourceResponse:
     """Every SPO change in the buyer's tenders (submitted, scored, awarded, progress...)."""
     topic = access.event_topic(store, viewer, buyer_id=buyer)
-    return EventSourceResponse(_stream(request, topic, max_events), ping=15)
+    return EventSourceResponse(_stream(request, topic, max_events, store, viewer), ping=15)
 
 
 @router.get("/{spo_id}/events", response_class=EventSourceResponse, responses=SSE_DOC)
@@ -74,4 +77,4 @@ def spo_events(
 ) -> EventSourceResponse:
     """Changes of one SPO the caller may see."""
     topic = access.event_topic(store, viewer, spo_id=spo_id)
-    return EventSourceResponse(_stream(request, topic, max_events), ping=15)
+    return EventSourceResponse(_stream(request, topic, max_events, store, viewer), ping=15)

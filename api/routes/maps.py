@@ -119,7 +119,13 @@ def coverage_page(
     territory: Annotated[str, Query()],
     token: PageTokenDep,
     priority: PriorityQuery = None,
-    need: Annotated[str | None, Query(description="Imported need indicator name")] = None,
+    need: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
+            description="Id of an imported need indicator (`dicm import indicator`)",
+        ),
+    ] = None,
 ) -> HTMLResponse:
     """Local authorities of a territory shaded by the gap between need and provision. For the
     territory's PCC office, its buyers and admins (as ``/territories/{code}/coverage``)."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from api.schemas.activities import ID_PATTERN
+from api.schemas.safe import InputModel
 from domain.model import Account
 from domain.vocabulary import Role
 
 
-class AccountIn(BaseModel):
+class AccountIn(InputModel):
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, max_length=200)
     role: Role

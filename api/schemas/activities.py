@@ -8,27 +8,27 @@ from pydantic import BaseModel, Field, field_validator
 from shapely.geometry import Point
 
 from api.schemas.geojson import Feature, FeatureCollection, GeometryIn, to_geometry, to_shape
+from api.schemas.safe import Amount, InputModel, Limit, Offset
 from domain.errors import InvalidInput
+from domain.ids import ID_PATTERN as ID_PATTERN
 from domain.model import Activity, Evidence, Need
 from domain.vocabulary import THEMES, SupportType, ValidationStatus
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$"
 
-
-class NeedSchema(BaseModel):
+class NeedSchema(InputModel):
     support_type: SupportType
     description: str = Field(default="", max_length=2000)
-    amount: float | None = Field(default=None, ge=0)
+    amount: Amount | None = None
     unit: str | None = Field(default=None, max_length=20)
     sector: str | None = Field(default=None, max_length=100)
 
 
-class EvidenceSchema(BaseModel):
+class EvidenceSchema(InputModel):
     title: str = Field(max_length=500)
     url: str | None = Field(default=None, max_length=2000)
     strength: int = Field(default=1, ge=1, le=5)
     outcome: str | None = Field(default=None, max_length=200)
-    quantity: float | None = Field(default=None, ge=0)
+    quantity: Amount | None = None
 
 
 class ActivityProperties(BaseModel):
@@ -58,7 +58,7 @@ ActivityFeature = Feature[ActivityProperties]
 ActivityCollection = FeatureCollection[ActivityProperties]
 
 
-class ActivityIn(BaseModel):
+class ActivityIn(InputModel):
     """A provider positions an activity: where (a GeoJSON Point), what, needs, evidence."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -70,7 +70,7 @@ class ActivityIn(BaseModel):
     needs: list[NeedSchema] = Field(default=[], max_length=50)
     evidence: list[EvidenceSchema] = Field(default=[], max_length=50)
     service_area: GeometryIn | None = None
-    funding_gap_gbp: float = Field(default=0.0, ge=0)
+    funding_gap_gbp: Amount = 0.0
     at_risk: bool = False
     postcode: str | None = Field(default=None, max_length=10)
 
@@ -112,8 +112,8 @@ def activity_feature(activity: Activity, distance_m: float | None = None) -> Act
         provider_id=activity.provider_id,
         description=activity.description,
         themes=list(activity.themes),
-        needs=[NeedSchema(**vars(n)) for n in activity.needs],
-        evidence=[EvidenceSchema(**vars(e)) for e in activity.evidence],
+        needs=[NeedSchema.model_construct(**vars(n)) for n in activity.needs],
+        evidence=[EvidenceSchema.model_construct(**vars(e)) for e in activity.evidence],
         validation_status=activity.validation_status,
         validated_until=activity.validated_until,
         active=activity.active,
@@ -131,7 +131,7 @@ def activity_feature(activity: Activity, distance_m: float | None = None) -> Act
     )
 
 
-class ActivitySearch(BaseModel):
+class ActivitySearch(InputModel):
     """A POST search: the same filters as the query string, plus a polygon to search within."""
 
     within: GeometryIn | None = None
@@ -139,8 +139,8 @@ class ActivitySearch(BaseModel):
     bbox: list[float] | None = Field(default=None, min_length=4, max_length=4)
     near: list[float] | None = Field(default=None, min_length=3, max_length=3)
     status: ValidationStatus = ValidationStatus.VALIDATED
-    limit: int = Field(default=100, ge=1)
-    offset: int = Field(default=0, ge=0)
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 class ActivityUpdate(ActivityIn):

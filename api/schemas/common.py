@@ -39,6 +39,9 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _problem("Not found (or not visible to this account)"),
     409: _problem("Conflict with the stored state"),
     413: _problem("Request body too large"),
+    414: _problem("Request line too long"),
+    429: _problem("Too many requests from this client (see Retry-After)"),
+    431: _problem("Request headers too large"),
     422: _problem("Invalid input: parameters, geometry, coordinates or codes"),
     500: _problem("Internal error (logged)"),
 }

@@ -16,12 +16,13 @@ from api.schemas.geojson import (
     to_geometry,
     to_shape,
 )
+from api.schemas.safe import Amount, InputModel
 from domain.errors import InvalidInput
 from domain.model import Buyer, Lot, Offer, Provider, Site, Supplier, Tender
 from domain.vocabulary import THEMES, BuyerKind, ProviderKind, SupportType
 
 
-class ProviderSchema(BaseModel):
+class ProviderSchema(InputModel):
     """A charity or social enterprise (the public directory)."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -38,7 +39,7 @@ class ProviderSchema(BaseModel):
         return cls.model_construct(**{k: getattr(provider, k) for k in cls.model_fields})
 
 
-class BuyerSchema(BaseModel):
+class BuyerSchema(InputModel):
     """A public body that buys through tenders."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -54,7 +55,7 @@ class BuyerSchema(BaseModel):
         return cls.model_construct(**{k: getattr(buyer, k) for k in cls.model_fields})
 
 
-class SiteIn(BaseModel):
+class SiteIn(InputModel):
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, max_length=200)
     location: GeometryIn
@@ -68,15 +69,15 @@ class SiteOut(BaseModel):
     postcode: str | None
 
 
-class OfferSchema(BaseModel):
+class OfferSchema(InputModel):
     support_type: SupportType
-    amount: float | None = Field(default=None, ge=0)
+    amount: Amount | None = None
     unit: str | None = Field(default=None, max_length=20)
     sector: str | None = Field(default=None, max_length=100)
     description: str = Field(default="", max_length=2000)
 
 
-class SupplierIn(BaseModel):
+class SupplierIn(InputModel):
     """A business bidding for public contracts, with its sites and what it can offer."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -121,14 +122,14 @@ class SupplierOut(BaseModel):
                 SiteOut(id=x.id, name=x.name, location=to_geometry(x.location), postcode=x.postcode)
                 for x in s.sites
             ],
-            offers=[OfferSchema(**vars(o)) for o in s.offers],
+            offers=[OfferSchema.model_construct(**vars(o)) for o in s.offers],
             sectors=list(s.sectors),
             description=s.description,
             version=s.version,
         )
 
 
-class LotIn(BaseModel):
+class LotIn(InputModel):
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, max_length=200)
     area: GeometryIn
@@ -140,7 +141,7 @@ class LotOut(BaseModel):
     area: Geometry | None
 
 
-class TenderIn(BaseModel):
+class TenderIn(InputModel):
     """A tender: delivery area or lots (GeoJSON polygons), priorities, contract value."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -150,7 +151,7 @@ class TenderIn(BaseModel):
     delivery_area: GeometryIn | None = None
     lots: list[LotIn] = Field(default=[], max_length=50)
     priorities: list[str] = Field(default=[], max_length=20)
-    contract_value_gbp: float = Field(default=0.0, ge=0)
+    contract_value_gbp: Amount = 0.0
     description: str = Field(default="", max_length=5000)
     opens: date | None = None
     closes: date | None = None

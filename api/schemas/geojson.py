@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from api.schemas.safe import InputModel
 from geo.coords import UK_BBOX, check_lon_lat
 from geo.errors import InvalidGeometry, UnsupportedCRS
 
@@ -31,7 +32,7 @@ P = TypeVar("P", bound=BaseModel)
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
 
 
-class GeometryIn(BaseModel):
+class GeometryIn(InputModel):
     """A GeoJSON geometry as sent by a client (checked by :func:`to_shape`)."""
 
     model_config = ConfigDict(extra="allow")
@@ -83,6 +84,7 @@ def to_shape(geometry: GeometryIn | dict[str, Any], *, areal: bool = False) -> B
     _check_crs(data.pop("crs", None))
     if data.get("type") not in GEOMETRY_TYPES:
         raise InvalidGeometry(f"unsupported GeoJSON geometry type {data.get('type')!r}")
+    check_structure(str(data["type"]), data.get("coordinates"))
     try:
         geom = shape(data)
     except (ValueError, TypeError, LookupError, AttributeError, shapely.errors.ShapelyError) as exc:
@@ -95,6 +97,63 @@ def to_shape(geometry: GeometryIn | dict[str, Any], *, areal: bool = False) -> B
     if not geom.is_valid:
         raise InvalidGeometry(f"invalid {geom.geom_type}: {shapely.is_valid_reason(geom)}")
     return geom
+
+
+#: how deep each type's coordinates nest: 0 is a position [lon, lat]
+_DEPTH = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "Polygon": 2,
+    "MultiLineString": 2,
+    "MultiPolygon": 3,
+}
+
+
+def check_structure(kind: str, coordinates: Any) -> None:
+    """``InvalidGeometry`` unless ``coordinates`` nest exactly as RFC 7946 says for ``kind``:
+    positions of 2 or 3 numbers, at the type's depth (a Point nested in a list is refused, not
+    unwrapped), lines of 2+ positions, and rings of 4+ positions that are closed (first equals
+    last: an unclosed ring is refused, not silently closed)."""
+    depth = _DEPTH[kind]
+    rings = kind in ("Polygon", "MultiPolygon")
+    _check_level(kind, coordinates, depth, rings=rings)
+
+
+def _check_level(kind: str, value: Any, depth: int, *, rings: bool) -> None:
+    if depth == 0:
+        if not _is_position(value):
+            raise InvalidGeometry(
+                f"{kind} coordinates must nest as RFC 7946 says, down to [lon, lat] positions"
+            )
+        return
+    if not isinstance(value, list) or not value:
+        raise InvalidGeometry(f"{kind} coordinates must be non-empty nested arrays")
+    if depth == 1:
+        for position in value:
+            _check_level(kind, position, 0, rings=rings)
+        if kind != "MultiPoint" and len(value) < 2:
+            raise InvalidGeometry(f"{kind}: a line needs at least 2 positions")
+        if rings:
+            _check_ring(kind, value)
+        return
+    for part in value:
+        _check_level(kind, part, depth - 1, rings=rings)
+
+
+def _check_ring(kind: str, ring: list[Any]) -> None:
+    if len(ring) < 4:
+        raise InvalidGeometry(f"{kind}: a linear ring needs at least 4 positions")
+    if ring[0] != ring[-1]:
+        raise InvalidGeometry(f"{kind}: a linear ring must be closed (first position = last)")
+
+
+def _is_position(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) in (2, 3)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    )
 
 
 def _check_crs(crs: Any) -> None:

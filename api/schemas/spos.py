@@ -12,28 +12,29 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.schemas.activities import ID_PATTERN
+from api.schemas.safe import Amount, InputModel, PositiveAmount, Share
 from domain.model import AuditEntry, Contract
 from domain.vocabulary import SupportType
 from spo.model import Milestone, ProgressReport, Spo, SpoLine, SpoState
 from spo.progress import SpoProgress
 
 
-class MilestoneSchema(BaseModel):
+class MilestoneSchema(InputModel):
     due: date
-    amount: float = Field(ge=0)
+    amount: Amount
     description: str = Field(default="", max_length=500)
 
     def to_domain(self) -> Milestone:
         return Milestone(self.due, self.amount, self.description)
 
 
-class SpoLineIn(BaseModel):
+class SpoLineIn(InputModel):
     """One commitment: support of a type and amount to one activity, toward one priority."""
 
     line_id: str = Field(pattern=ID_PATTERN)
     activity_id: str = Field(pattern=ID_PATTERN)
     support_type: SupportType
-    amount: float = Field(gt=0)
+    amount: PositiveAmount
     unit: str = Field(max_length=20, examples=["GBP", "hours"])
     priority: str = Field(max_length=64, description="Theme code of the priority it serves")
     milestones: list[MilestoneSchema] = Field(default=[], max_length=50)
@@ -58,7 +59,9 @@ class SpoLineOut(BaseModel):
 
     @classmethod
     def of(cls, line: SpoLine) -> SpoLineOut:
-        data = vars(line) | {"milestones": [MilestoneSchema(**vars(m)) for m in line.milestones]}
+        data = vars(line) | {
+            "milestones": [MilestoneSchema.model_construct(**vars(m)) for m in line.milestones]
+        }
         return cls(**data)
 
 
@@ -114,14 +117,14 @@ class SpoOut(BaseModel):
         )
 
 
-class SpoCreate(BaseModel):
+class SpoCreate(InputModel):
     id: str = Field(pattern=ID_PATTERN)
     tender_id: str = Field(pattern=ID_PATTERN)
     title: str = Field(default="", max_length=300)
     supplier_id: str | None = Field(default=None, pattern=ID_PATTERN, description="Admin only")
 
 
-class Versioned(BaseModel):
+class Versioned(InputModel):
     """A transition request: the version read, and an optional reason for the audit log."""
 
     expected_version: int = Field(ge=1)
@@ -138,18 +141,18 @@ class AddLine(SpoLineIn):
     expected_version: int = Field(ge=1)
 
 
-class MarkIn(BaseModel):
+class MarkIn(InputModel):
     mark: int = Field(ge=0, le=100)
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class ScoreIn(BaseModel):
+class ScoreIn(InputModel):
     expected_version: int = Field(ge=1)
     marks: dict[str, MarkIn] = Field(description="Qualitative part -> mark with written reason")
-    need_by_area: dict[str, float] = Field(default={}, description="ONS code -> need 0..1")
+    need_by_area: dict[str, Share] = Field(default={}, description="ONS code -> need 0..1")
 
 
-class AwardIn(BaseModel):
+class AwardIn(InputModel):
     expected_version: int = Field(ge=1)
     contract_id: str | None = Field(default=None, pattern=ID_PATTERN)
 
@@ -172,16 +175,16 @@ class Awarded(BaseModel):
     contract: ContractOut
 
 
-class VaryIn(BaseModel):
+class VaryIn(InputModel):
     expected_version: int = Field(ge=1)
     reason: str = Field(min_length=1, max_length=2000)
     lines: list[SpoLineIn] = Field(min_length=1, max_length=100)
 
 
-class ProgressIn(BaseModel):
+class ProgressIn(InputModel):
     report_id: str = Field(pattern=ID_PATTERN)
     line_id: str = Field(pattern=ID_PATTERN)
-    amount: float = Field(gt=0)
+    amount: PositiveAmount
     delivered_on: date
     evidence_url: str | None = Field(default=None, max_length=2000)
     note: str = Field(default="", max_length=2000)

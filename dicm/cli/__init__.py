@@ -27,5 +27,13 @@ for module in (db, geography, evaluation, serve, maps, data, demo):
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: a user mistake anywhere is one clean line and exit 2, never
+    a traceback (domain and geo errors are ``ValueError``/``LookupError`` subclasses; files
+    that are missing or unreadable are ``OSError``). Anything else is a bug and shows it."""
+    from domain.errors import DomainError
+
+    try:
+        app(standalone_mode=True)
+    except (DomainError, ValueError, LookupError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None

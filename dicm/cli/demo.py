@@ -55,7 +55,12 @@ def demo(
         from api.app import create_app
 
         uvicorn.run(
-            create_app(settings), host=host or settings.api.host, port=port or settings.api.port
+            create_app(settings),
+            host=host or settings.api.host,
+            port=port or settings.api.port,
+            server_header=False,
+            http="h11",
+            h11_max_incomplete_event_size=1_048_576,
         )
 
 

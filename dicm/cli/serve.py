@@ -1,13 +1,22 @@
-"""CLI commands: ``dicm serve`` (the HTTP API with uvicorn) and ``dicm accounts create``."""
+"""CLI commands: ``dicm serve`` (the HTTP API with uvicorn) and ``dicm accounts create|list|
+deactivate|rotate``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 
 from dicm.settings import load_settings
+from domain.errors import Conflict, NotFound
+from domain.model import Account
 from domain.vocabulary import Role
+from store.port import Store
+
+#: what the HTTP parser buffers before giving up (the app's own limits are lower)
+SERVER_EVENT_LIMIT_BYTES = 1_048_576
 
 accounts_app = typer.Typer(help="Manage API accounts (tokens are shown once, stored hashed).")
 
@@ -30,6 +39,11 @@ def serve(
         workers=workers,
         log_level="info",
         access_log=access_log,
+        server_header=False,
+        # h11 with a 1 MB event limit lets an over-long request line or header block reach the
+        # app, which answers problem+json 414/431 (httptools cuts at 64 KB with a plain 400)
+        http="h11",
+        h11_max_incomplete_event_size=SERVER_EVENT_LIMIT_BYTES,
     )
 
 
@@ -47,10 +61,14 @@ def create_account(
 ) -> None:
     """Create an account and print its bearer token (the only time it is shown)."""
     from services.accounts import create_account as create
-    from store.factory import open_store
 
-    store = open_store(load_settings().store)
-    try:
+    with _store() as store:
+        try:
+            store.get(Account, account_id)
+        except NotFound:
+            pass
+        else:
+            raise Conflict(f"account {account_id!r} already exists")
         _, token = create(
             store,
             id_=account_id,
@@ -59,9 +77,54 @@ def create_account(
             organisation_id=organisation,
             territory_code=territory,
         )
+    typer.echo(token)
+
+
+@accounts_app.command("list")
+def list_accounts() -> None:
+    """List accounts: id, role, organisation, territory, active (never tokens or hashes)."""
+    from services.accounts import list_accounts as every
+
+    with _store() as store:
+        for a in every(store):
+            state = "active" if a.active else "inactive"
+            org, territory = a.organisation_id or "-", a.territory_code or "-"
+            typer.echo(f"{a.id}\t{a.role.value}\t{org}\t{territory}\t{state}")
+
+
+@accounts_app.command("deactivate")
+def deactivate_account(
+    account_id: Annotated[str, typer.Argument(help="Account id")],
+) -> None:
+    """Deactivate an account: its token stops working at once, in every server process."""
+    from services.accounts import deactivate_account as deactivate
+
+    with _store() as store:
+        deactivate(store, account_id)
+    typer.echo(f"account {account_id} deactivated")
+
+
+@accounts_app.command("rotate")
+def rotate_token(
+    account_id: Annotated[str, typer.Argument(help="Account id")],
+) -> None:
+    """Give an account a new token (printed once); the old token stops working at once."""
+    from services.accounts import rotate_token as rotate
+
+    with _store() as store:
+        _, token = rotate(store, account_id)
+    typer.echo(token)
+
+
+@contextmanager
+def _store() -> Iterator[Store]:
+    from store.factory import open_store
+
+    store = open_store(load_settings().store)
+    try:
+        yield store
     finally:
         store.close()
-    typer.echo(token)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,12 +12,12 @@ from domain.errors import InvalidInput
 from domain.model import Account, Activity, AuditEntry, Contract
 from services.access import visible_loaded
 from services.events import Broadcaster
+from services.seal import sealed, varied
 from services.spo.change import Loaded, apply, change, move, now, publish
 from services.spo.drafting import LineSpec
 from spo import lines as spo_lines
 from spo.lifecycle import Action
-from spo.lockin import commitment_version, line_to_dict, lock
-from spo.lockin import vary as vary_lines
+from spo.lockin import commitment_version, line_to_dict
 from spo.model import Spo, SpoLine
 from spo.scoring import Mark, Rubric, ScoringInputs
 from spo.scoring import score as score_spo
@@ -131,7 +131,7 @@ def award(
             Action.AWARD,
             signed_in,
             expected_version,
-            lambda found, _actor: lock(found.spo, at=when),
+            lambda found, _actor: sealed(store, found.spo, at=when),
             at=when,
             detail=lambda _l, after: {"lines": [line_to_dict(x) for x in after.lines]},
         )
@@ -234,8 +234,8 @@ def vary(
             if line not in kept:
                 spo_lines.check_line_rule(line, activity, loaded.tender, when.date())
             new_lines.append(line)
-        return vary_lines(
-            loaded.spo, tuple(new_lines), reason=reason, approved_by=approver.id, at=when
+        return varied(
+            store, loaded.spo, tuple(new_lines), reason=reason, approved_by=approver.id, at=when
         )
 
     return change(

@@ -27,6 +27,7 @@ from spo.model import Milestone, Spo, SpoState
 from spo.progress import DeliveryStatus
 from spo.scoring import QUALITATIVE_PARTS, Mark
 from store import schema
+from store.lock_key import key_for
 from store.port import Store
 from tests.spo.builders import make_account
 
@@ -109,7 +110,7 @@ def test_the_whole_lifecycle_is_recorded_and_published(world: Store) -> None:
         spo, contract = svc.award(
             world, "spo-1", actor=BUYER, expected_version=spo.version, at=AT, bus=bus
         )
-        assert spo.is_locked and spo.content_hash == content_hash(spo)
+        assert spo.is_locked and spo.content_hash == content_hash(spo, key_for(world))
         assert world.get(Contract, contract.id).spo_id == "spo-1"
         spo = svc.start_delivery(
             world, "spo-1", actor=SUPPLIER, expected_version=spo.version, at=AT, bus=bus

@@ -22,8 +22,9 @@ from domain.errors import DomainError, NotFound
 from domain.model import Account, Contract
 from domain.vocabulary import Role, SupportType
 from services import spo as svc
+from services.seal import verified
 from spo.lifecycle import Action, find_transition
-from spo.lockin import commitment_json, verify
+from spo.lockin import commitment_json
 from spo.model import ProgressReport, Spo, SpoLine, SpoState
 from spo.permissions import Party, SpoParties, parties_of
 from spo.progress import spo_progress
@@ -258,7 +259,7 @@ class SpoMachine(RuleBasedStateMachine):
     def invariants_hold(self) -> None:
         spo, reports = self.stored(), self.reports()
         # a locked SPO changes only by recorded variation, and always matches its hash
-        verify(spo)
+        verified(self.store, spo)
         assert len(spo.variations) == self.variations
         if self.awarded_json is not None:
             assert spo.is_locked and commitment_json(spo) == self.awarded_json
