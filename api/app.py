@@ -36,6 +36,7 @@ from api.routes import (
     home,
     matches,
     ogc,
+    reports,
     spos,
 )
 from api.settings import AppSettings
@@ -117,7 +118,8 @@ def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
     # events before spos: "/spos/events" must not be taken for an SPO id
     routers = (
         *(home, health, docs),
-        *(geography, activities, directory, matches, accounts, analytics, events, spos, ogc),
+        *(geography, activities, directory, matches, accounts, analytics, reports, events, spos),
+        ogc,
     )
     for module in routers:
         app.include_router(module.router)

@@ -71,6 +71,7 @@ class ProgressReport:
     reported_by: str
     evidence_url: str | None = None
     note: str = ""
+    corrects: str | None = None  # id of the earlier report this one replaces (a correction)
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,7 @@ def coverage_page(
     token: PageTokenDep,
     priority: PriorityQuery = None,
     need: Annotated[str | None, Query(description="Imported need indicator name")] = None,
+    period: PeriodQuery = None,
 ) -> HTMLResponse:
     """Local authorities of a territory shaded by the gap between need and provision. For the
     territory's PCC office, its buyers and admins (as ``/territories/{code}/coverage``)."""
@@ -114,7 +115,7 @@ def coverage_page(
         request,
         token,
         lambda viewer: service.coverage_page(
-            store, settings, territory, priority=priority, need=need, viewer=viewer
+            store, settings, territory, priority=priority, need=need, period=period, viewer=viewer
         ),
     )
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from api.schemas.activities import ID_PATTERN
 from domain.model import AuditEntry, Contract
 from domain.vocabulary import SupportType
+from services.integrity import is_intact
 from spo.model import Milestone, ProgressReport, Spo, SpoLine, SpoState
 from spo.progress import SpoProgress
 
@@ -94,6 +95,9 @@ class SpoOut(BaseModel):
     created_at: datetime | None
     updated_at: datetime | None
     version: int
+    tampered: bool = Field(
+        False, description="The lines no longer match the lock: listed, never counted"
+    )
 
     @classmethod
     def of(cls, spo: Spo) -> SpoOut:
@@ -111,6 +115,7 @@ class SpoOut(BaseModel):
             created_at=spo.created_at,
             updated_at=spo.updated_at,
             version=spo.version,
+            tampered=not is_intact(spo),
         )
 
 
