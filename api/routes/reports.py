@@ -21,7 +21,15 @@ PriorityQuery = Annotated[str | None, Query(max_length=64, description="A theme 
 MEDIA = {"csv": "text/csv; charset=utf-8", "geojson": GEOJSON, "json": "application/json"}
 
 
-@router.get("/reports/social-value")
+REPORT_DOC: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report as JSON, CSV or GeoJSON (``format``)",
+        "content": {"application/json": {}, "text/csv": {}, GEOJSON: {}},
+    }
+}
+
+
+@router.get("/reports/social-value", responses=REPORT_DOC)
 def social_value(
     store: StoreDep,
     viewer: ViewerDep,

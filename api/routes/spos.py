@@ -233,6 +233,7 @@ def report_progress(
         delivered_on=body.delivered_on,
         evidence_url=body.evidence_url,
         note=body.note,
+        corrects=body.corrects,
         bus=_bus(request),
     )
     return ProgressReportOut.of(report)

@@ -190,6 +190,9 @@ class ProgressIn(BaseModel):
     delivered_on: date
     evidence_url: str | None = Field(default=None, max_length=2000)
     note: str = Field(default="", max_length=2000)
+    corrects: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="Id of the earlier report this corrects"
+    )
 
 
 class ProgressReportOut(BaseModel):
@@ -201,6 +204,7 @@ class ProgressReportOut(BaseModel):
     reported_by: str
     evidence_url: str | None
     note: str
+    corrects: str | None = None
 
     @classmethod
     def of(cls, r: ProgressReport) -> ProgressReportOut:

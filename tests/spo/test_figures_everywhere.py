@@ -53,8 +53,8 @@ def test_every_surface_gives_the_same_committed_pounds(
     assert api_row.committed_gbp == cov_row.committed_gbp == page_row.committed_gbp == HOURS_GBP
     assert sum(float(r["committed_gbp"]) for r in export) == HOURS_GBP
     assert report["totals"]["committed_gbp"] == HOURS_GBP
-    coverage_html = maps.coverage_page(world, backend_settings, TVP, viewer=ADMIN)
-    heatmap_html = maps.heatmap_page(world, backend_settings, TVP, viewer=ADMIN)
+    coverage_html = maps.coverage_page(world, backend_settings.services, TVP, viewer=ADMIN)
+    heatmap_html = maps.heatmap_page(world, backend_settings.services, TVP, viewer=ADMIN)
     assert f"{HOURS_GBP:,.2f}" in coverage_html
     assert f"{HOURS_GBP:,.0f}" in heatmap_html
 
@@ -75,12 +75,12 @@ def test_a_tampered_spo_is_flagged_and_counted_nowhere(
     assert sum(r.committed_gbp for r in found.rows) == 0
     assert analytics.coverage_gaps(world, ADMIN, TVP).tampered == ("spo-1",)
     for html in (
-        maps.coverage_page(world, backend_settings, TVP, viewer=ADMIN),
-        maps.heatmap_page(world, backend_settings, TVP, viewer=ADMIN),
+        maps.coverage_page(world, backend_settings.services, TVP, viewer=ADMIN),
+        maps.heatmap_page(world, backend_settings.services, TVP, viewer=ADMIN),
     ):
         assert "failed its tamper check" in html and "24,420" not in html
     with pytest.raises(TamperDetected):
-        maps.spo_page(world, backend_settings, "spo-1", viewer=None)
+        maps.spo_page(world, backend_settings.services, "spo-1", viewer=None)
     (row,) = _export_rows(world, tmp_path)
     assert row["integrity"] == "tampered" and row["committed_gbp"] == "" == row["committed"]
     report = spo_reports.social_value_report(world, ADMIN).to_json()
