@@ -71,6 +71,9 @@ class ScoreOut(BaseModel):
     reasons: dict[str, str]
     scored_by: str
     scored_at: datetime
+    plan_territory_code: str | None = None
+    plan_version: int | None = None
+    need_indicator: str | None = None
 
 
 class VariationOut(BaseModel):

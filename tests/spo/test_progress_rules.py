@@ -123,3 +123,24 @@ def test_a_correction_replaces_the_report_it_names(world: Store) -> None:
     figures = gather_figures(world, as_of=TODAY)
     assert sum(r.delivered for r in figures.rows) == 18.0
     assert len(svc.progress_reports(world, "spo-1")) == 2  # the corrected one stays on record
+
+
+def test_a_rejection_needs_a_reason_and_a_closed_tender_takes_no_bids(world: Store) -> None:
+    from domain.errors import ReasonRequired, TenderClosed
+    from domain.model import Tender
+    from tests.spo.test_services import draft_with_line
+
+    spo = draft_with_line(world)
+    spo = svc.submit(world, "spo-1", actor=SUPPLIER, expected_version=spo.version, at=AT)
+    spo = svc.score(world, "spo-1", actor=BUYER, expected_version=spo.version, marks=MARKS, at=AT)
+    for reason in (None, "  "):
+        with pytest.raises(ReasonRequired) as caught:
+            svc.reject(world, "spo-1", actor=BUYER, expected_version=spo.version, reason=reason)
+        assert caught.value.code == "reason-required"
+    tender = world.get(Tender, "tender-1")
+    world.update(replace(tender, opens=date(2025, 1, 1), closes=date(2025, 6, 30)))
+    late = draft_with_line(world, "spo-late")
+    with pytest.raises(TenderClosed) as closed:
+        svc.submit(world, "spo-late", actor=SUPPLIER, expected_version=late.version, at=AT)
+    assert closed.value.code == "tender-closed"
+    assert world.get(Spo, "spo-late").state.value == "draft"

@@ -25,7 +25,9 @@ def test_report_carries_codes_and_only_formalised_spos(world: Store) -> None:
     lost = draft_with_line(world, "spo-lost")
     lost = svc.submit(world, lost.id, actor=SUPPLIER, expected_version=lost.version, at=AT)
     lost = svc.score(world, lost.id, actor=BUYER, expected_version=lost.version, marks=MARKS, at=AT)
-    svc.reject(world, lost.id, actor=BUYER, expected_version=lost.version, at=AT)
+    svc.reject(
+        world, lost.id, actor=BUYER, expected_version=lost.version, reason="lower score", at=AT
+    )
 
     report = spo_reports.social_value_report(world, BUYER, period="2027")
     (row,) = list(csv.DictReader(io.StringIO(report.to_csv())))
