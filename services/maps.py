@@ -18,7 +18,7 @@ data is gathered, so a refused caller costs no map building.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 import folium
@@ -46,9 +46,11 @@ from services.imports import list_indicators, load_indicator
 from services.integrity import verify_spo
 from services.settings import ServiceSettings
 from services.spo.figures import Figures, Filters, gather_figures, parse_filters
+from spo.impact import estimate_impact
 from spo.measure import counted_reports, measure_spo
 from spo.model import FORMAL_STATES, ProgressReport, Spo
 from spo.progress import delivered_by_line
+from spo.reporting import avoided_range
 from spo.values import proxy_note
 from store.port import ActivityQuery, Nearby, Store
 
@@ -189,6 +191,29 @@ def value_points(figures: Figures) -> list[ValuePoint]:
         )
         for r in figures.rows
         if r.lon is not None and r.lat is not None
+    ]
+
+
+def avoided_cost_note(store: Store, activity_ids: Iterable[str]) -> list[str]:
+    """The indicative avoided-cost range of some activities as page text: always low–high,
+    fiscal apart from wider social, with each unit cost's source and price year."""
+    evidence = {}
+    for a in sorted(set(activity_ids)):
+        try:
+            evidence[a] = store.get(Activity, a).evidence
+        except NotFound:
+            continue
+    estimates = [estimate_impact(e) for e in evidence.values()]
+    span = avoided_range(estimates)
+    if not any(e.items for e in estimates):
+        return ["Avoided costs: no reported outcome has a published unit cost here."]
+    sources = sorted(
+        {f"{i.unit_cost.source} ({i.unit_cost.price_year})" for e in estimates for i in e.items}
+    )
+    return [
+        f"Indicative avoided cost per year: fiscal £{span.fiscal_low_gbp:,.0f} – "
+        f"£{span.fiscal_high_gbp:,.0f}; wider social £{span.social_low_gbp:,.0f} – "
+        f"£{span.social_high_gbp:,.0f}. Unit costs: {'; '.join(sources)}."
     ]
 
 
@@ -345,7 +370,10 @@ def heatmap_page(
         priority=filters.priority,
         period=filters.period.label if filters.period else None,
         tiles=tiles_from_settings(settings),
-        notes=figure_notes(figures),
+        notes=[
+            *figure_notes(figures),
+            *avoided_cost_note(store, (r.activity_id for r in figures.rows)),
+        ],
     )
     return render_page(m, inline=inline)
 
@@ -401,5 +429,6 @@ def spo_page(
         outlines=_outlines_for(store, territories),
         title=f"SPO {spo.title or spo.id}: {supplier.name}",
         tiles=tiles_from_settings(settings),
+        notes=avoided_cost_note(store, (line.activity_id for line in spo.lines)),
     )
     return render_page(m, inline=inline)

@@ -87,3 +87,21 @@ def test_a_tampered_spo_is_flagged_and_counted_nowhere(
     assert report["totals"]["committed_gbp"] == 0 and report["tampered_spos"] == ["spo-1"]
     with pytest.raises(TamperDetected):
         spo_reports.spo_avoided_costs(world, ADMIN, "spo-1")
+
+
+def test_pages_show_avoided_costs_as_ranges_with_their_source(
+    world: Store, backend_settings: Settings
+) -> None:
+    from dataclasses import replace
+
+    from domain.model import Activity, Evidence
+
+    act = world.get(Activity, "act-1")
+    ev = (Evidence("evaluation", strength=3, outcome="custody_year_avoided", quantity=1),)
+    world.update(replace(act, evidence=ev))
+    awarded(world)
+    for html in (
+        maps.spo_page(world, backend_settings.services, "spo-1", viewer=None),
+        maps.heatmap_page(world, backend_settings.services, TVP, viewer=ADMIN),
+    ):
+        assert "fiscal £5,172 – £15,517" in html and "(2022/23)" in html
