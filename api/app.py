@@ -40,6 +40,7 @@ from api.routes import (
     locate,
     matches,
     ogc,
+    reports,
     spos,
 )
 from api.settings import AppSettings
@@ -142,6 +143,7 @@ def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
             matches,
             accounts,
             analytics,
+            reports,
             events,
             spos,
             ogc,

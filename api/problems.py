@@ -40,6 +40,12 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "tamper-detected": (409, "Tamper detected"),
     "forbidden": (403, "Forbidden"),
     "invalid-input": (422, "Invalid input"),
+    "delivery-exceeds-commitment": (422, "Delivery exceeds the commitment"),
+    "delivery-in-future": (422, "Delivery dated in the future"),
+    "not-line-provider": (403, "Not this line's provider"),
+    "reason-required": (422, "A written reason is required"),
+    "tender-closed": (409, "Tender not open"),
+    "invalid-mark": (422, "Invalid scoring mark"),
     # services.access
     "invalid-query": (400, "Invalid query parameter"),
     "unauthenticated": (401, "Not authenticated"),

@@ -23,6 +23,7 @@ from domain.model import (
     Tender,
     Territory,
 )
+from spo.measure import LineValue
 from spo.model import Spo
 
 Value = str | float | int | bool | None
@@ -247,6 +248,89 @@ def spo_line_features(
                 point,
             )
         )
+    return features
+
+
+def _proxy_fields(row: LineValue) -> dict[str, Value]:
+    p = row.proxy
+    return {
+        "proxy_code": p.code if p else None,
+        "proxy_value_gbp": p.value_gbp if p else None,
+        "proxy_source": p.source if p else None,
+        "proxy_price_year": p.price_year if p else None,
+        "proxy_confidence": p.confidence if p else None,
+    }
+
+
+def measured_line_features(
+    rows: Iterable[LineValue],
+    states: Mapping[str, str],
+    region_of: Mapping[str, str | None],
+    tampered: Iterable[Spo] = (),
+) -> list[Feature]:
+    """One point per measured SPO line (the one measure, :mod:`spo.measure`): committed and
+    delivered in the line's unit and in £ with the proxy's source, year and confidence, and its
+    ONS codes. A tampered SPO's lines are listed with ``integrity`` = ``tampered`` and no
+    figures, so they are flagged, never counted."""
+    features = []
+    for r in rows:
+        point = Point(r.lon, r.lat) if r.lon is not None and r.lat is not None else None
+        props: dict[str, Value] = {
+            "spo_id": r.spo_id,
+            "line_id": r.line_id,
+            "supplier_id": r.supplier_id,
+            "tender_id": r.tender_id,
+            "state": states.get(r.spo_id),
+            "integrity": "verified",
+            "activity_id": r.activity_id,
+            "support_type": r.support_type,
+            "committed": r.committed,
+            "delivered": r.delivered,
+            "unit": r.unit,
+            "committed_gbp": r.committed_gbp,
+            "delivered_gbp": r.delivered_gbp,
+            "valued": r.valued,
+            **_proxy_fields(r),
+            "committed_period": r.committed_period,
+            "priority": r.priority,
+            "local_authority_code": r.local_authority_code,
+            "territory_code": r.territory_code,
+            "region_code": region_of.get(r.territory_code or ""),
+        }
+        features.append(Feature(props, point))
+    for spo in tampered:
+        for line in spo.lines:
+            features.append(
+                Feature(
+                    {
+                        "spo_id": spo.id,
+                        "line_id": line.id,
+                        "supplier_id": spo.supplier_id,
+                        "tender_id": spo.tender_id,
+                        "state": spo.state.value,
+                        "integrity": "tampered",
+                        "activity_id": line.activity_id,
+                        "support_type": line.support_type.value,
+                        "committed": None,
+                        "delivered": None,
+                        "unit": line.unit,
+                        "committed_gbp": None,
+                        "delivered_gbp": None,
+                        "valued": False,
+                        "proxy_code": None,
+                        "proxy_value_gbp": None,
+                        "proxy_source": None,
+                        "proxy_price_year": None,
+                        "proxy_confidence": None,
+                        "committed_period": None,
+                        "priority": line.priority,
+                        "local_authority_code": line.local_authority_code,
+                        "territory_code": line.territory_code,
+                        "region_code": region_of.get(line.territory_code or ""),
+                    },
+                    None,
+                )
+            )
     return features
 
 

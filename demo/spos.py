@@ -156,7 +156,12 @@ def _progress(
     reports = []
     for index, line in enumerate(lines):
         amount = line.amount
+        left = amount  # delivery never passes the commitment (the service refuses it)
         for step in range(int(rng.integers(1, 3))):
             delivered = float(max(1.0, round(amount * float(rng.uniform(0.1, 0.35)))))
+            delivered = min(delivered, left)
+            if delivered <= 0:
+                break
+            left -= delivered
             reports.append((index, delivered, today - timedelta(days=30 * (2 - step))))
     return tuple(reports)

@@ -61,3 +61,39 @@ class InvalidQuery(InvalidInput):
     """A query parameter a client got wrong (an OGC API filter, sort, CRS or limit): 400."""
 
     code = "invalid-query"
+
+
+class DeliveryExceedsCommitment(InvalidInput):
+    """Delivery reported beyond a line's committed amount (the buyer records a variation)."""
+
+    code = "delivery-exceeds-commitment"
+
+
+class FutureDelivery(InvalidInput):
+    """Delivery dated after today: it has not happened yet."""
+
+    code = "delivery-in-future"
+
+
+class NotLineProvider(Forbidden):
+    """A provider reporting on a line that supports another provider's activity."""
+
+    code = "not-line-provider"
+
+
+class ReasonRequired(InvalidInput):
+    """A decision that must be explained (a rejection) came without a written reason."""
+
+    code = "reason-required"
+
+
+class TenderClosed(Conflict):
+    """A bid outside the tender's open/close dates, or an edit after it closed."""
+
+    code = "tender-closed"
+
+
+class InvalidMark(InvalidInput):
+    """A scoring mark that is unknown to the rubric or out of its range."""
+
+    code = "invalid-mark"

@@ -24,6 +24,7 @@ from maps.page import (
     TileSpec,
     add_layer_control,
     add_legend,
+    add_notices,
     add_side_panel,
     add_title,
     esc,
@@ -181,6 +182,7 @@ def coverage_map(
     top: int = 10,
     title: str = "Coverage gaps",
     tiles: TileSpec | None = None,
+    notes: Sequence[str] = (),
 ) -> folium.Map:
     """Areas shaded by gap, one switchable layer per priority, the largest gaps beside the map."""
     labels = dict(priority_labels or {})
@@ -202,6 +204,7 @@ def coverage_map(
         rows.append(NO_DATA)
     add_legend(m, [legend_html(f"Need ({need_label}) vs provision", rows)])
     add_title(m, title)
+    add_notices(m, notes)
     add_side_panel(m, f"<h2>Largest gaps</h2>{''.join(sections)}")
     add_layer_control(m)
     return m

@@ -20,6 +20,7 @@ from maps.page import (
     TileSpec,
     add_layer_control,
     add_legend,
+    add_notices,
     add_title,
     esc,
     legend_html,
@@ -95,6 +96,8 @@ def _metric_layer(
     lows = [0.0, *breaks[:-1]]
     scale = _scale(breaks)
     rows = [(c, _range_label(lo, hi, fmt)) for c, lo, hi in zip(scale, lows, breaks, strict=True)]
+    if not totals:  # never a "£0 – £0" scale for an empty selection
+        rows = [(SCALE[0], "none for these filters")]
     legend = legend_html(f"{name} per H3 cell", rows, layer=name)
     if not show:
         legend = legend.replace("<div ", '<div style="display:none" ', 1)
@@ -127,9 +130,11 @@ def heatmap_map(
     resolution: int = DEFAULT_RESOLUTION,
     kernel_heat: bool = True,
     tiles: TileSpec | None = None,
+    notes: Sequence[str] = (),
 ) -> folium.Map:
     """Hexagons of committed £, delivered £ and activity count; ``priority`` and ``period``
-    (a prefix such as "2027" or "2027-Q2") filter the values, ``priority`` the activities."""
+    (a prefix such as "2027" or "2027-Q2") filter the values, ``priority`` the activities.
+    ``notes`` are shown as notices; an empty selection says so itself."""
     inside = _inside(territory.geometry if territory else None)
     kept = [
         v
@@ -187,5 +192,7 @@ def heatmap_map(
         period or "all periods",
     ]
     add_title(m, "Social value: " + " · ".join(scope))
+    empty = [] if kept else [f"No committed or delivered social value for {' · '.join(scope)}."]
+    add_notices(m, [*empty, *notes])
     add_layer_control(m)
     return m

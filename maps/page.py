@@ -243,6 +243,18 @@ def add_title(m: folium.Map, title: str) -> None:
     m.add_child(MapControl(esc(title), css_class="dicm-title", position="topright"))
 
 
+def add_notices(m: folium.Map, notes: Sequence[str]) -> None:
+    """Notices a reader must not miss (nothing matches the filters, figures left out because
+    an SPO failed its tamper check), announced to screen readers as a status."""
+    if notes:
+        body = "".join(f"<p>{esc(n)}</p>" for n in notes)
+        m.add_child(
+            MapControl(
+                f'<div role="status">{body}</div>', css_class="dicm-notice", position="topright"
+            )
+        )
+
+
 def add_side_panel(m: folium.Map, panel_html: str) -> None:
     """An HTML panel to the right of the map (give the map ``width="72%"``)."""
     figure: Any = m.get_root()

@@ -82,3 +82,6 @@ class SpoLink:
     unit: str
     priority: str = ""
     delivered: float = 0.0
+    committed_gbp: float | None = None  # the one measure's pounds (None: not valued)
+    delivered_gbp: float | None = None
+    proxy_note: str = ""  # how the pounds were valued: proxy, source, price year, confidence

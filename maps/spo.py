@@ -16,6 +16,7 @@ from maps.page import (
     TileSpec,
     add_layer_control,
     add_legend,
+    add_notices,
     add_title,
     bounds_of,
     esc,
@@ -66,6 +67,13 @@ def _popup(link: SpoLink) -> str:
         f'<div class="dicm-popup"><h3>{esc(link.activity_name)}</h3>'
         f"<p>{esc(link.support_type)}: {esc(amount_text(link))} committed, "
         f"{esc(delivered)} delivered</p>"
+        + (
+            f"<p>£{link.committed_gbp:,.0f} committed, £{link.delivered_gbp or 0:,.0f} "
+            f"delivered</p>"
+            if link.committed_gbp is not None and link.unit.upper() != "GBP"
+            else ""
+        )
+        + (f"<p>{esc(link.proxy_note)}</p>" if link.proxy_note else "")
         + (f"<p>Priority: {esc(link.priority)}</p>" if link.priority else "")
         + "</div>"
     )
@@ -78,8 +86,10 @@ def spo_map(
     title: str = "",
     outlines: Sequence[Outline] = (),
     tiles: TileSpec | None = None,
+    notes: Sequence[str] = (),
 ) -> folium.Map:
-    """The SPO's lines drawn from the supplier's nearest site; line width grows with amount."""
+    """The SPO's lines drawn from the supplier's nearest site; line width grows with amount.
+    ``notes`` (e.g. the avoided-cost range) are shown as notices beside the title."""
     biggest = max((k.amount for k in links), default=1.0) or 1.0
     rows = []
     for k in links:
@@ -102,6 +112,7 @@ def spo_map(
         m.add_child(outlines_layer(outlines))
     m.add_child(DataLayer("SPO lines", {"sites": sites, "links": rows}, _BODY))
     add_title(m, title or f"Social Purchase Order: {supplier.name}")
+    add_notices(m, notes)
     add_legend(
         m,
         [

@@ -14,7 +14,7 @@ from domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from domain.model import Account, Activity, Buyer, Tender
 from domain.vocabulary import Role, ValidationStatus
 from services.events import buyer_topic, spo_topic
-from services.seal import verified
+from services.seal import is_intact, verified
 from spo.model import FORMAL_STATES, Spo, SpoState
 from spo.permissions import Party, SpoParties, parties_of
 from store.port import Store
@@ -95,8 +95,14 @@ def get_spo(store: Store, spo_id: str) -> Spo:
 
 
 def load(store: Store, spo_id: str) -> Loaded:
-    """The SPO, its tender and its parties (providers of the activities its lines support)."""
-    spo = get_spo(store, spo_id)
+    """The SPO (verified), its tender and its parties (providers of the activities its lines
+    support)."""
+    return with_parties(store, get_spo(store, spo_id))
+
+
+def with_parties(store: Store, spo: Spo) -> Loaded:
+    """``spo`` as given with its tender and parties; lists use it to decide visibility without
+    failing as a whole on one tampered SPO (which they then flag)."""
     tender = store.get(Tender, spo.tender_id)
     providers: set[str] = set()
     for line in spo.lines:
@@ -143,7 +149,9 @@ def visible_spo(store: Store, viewer: Account | None, spo_id: str) -> Spo:
 def visible_spos(
     store: Store, viewer: Account | None, *, tender_id: str | None = None
 ) -> list[Spo]:
-    """Every SPO ``viewer`` may see (optionally of one tender), by id."""
+    """Every SPO ``viewer`` may see (optionally of one tender), by id, as stored: a tampered
+    one is listed (the caller flags it with ``services.seal.is_intact``), never
+    allowed to fail the whole list."""
     actor = require_role(viewer, Role.SUPPLIER, Role.BUYER, Role.PROVIDER)
     base = {} if tender_id is None else {"tender_id": tender_id}
     if actor.role is Role.ADMIN:
@@ -158,8 +166,17 @@ def visible_spos(
     found = [
         spo for state in FORMAL_STATES for spo in store.iter_all(Spo, state=state.value, **base)
     ]
-    seen = [spo for spo in found if can_see_spo(actor, load(store, spo.id))]
+    seen = [spo for spo in found if can_see_spo(actor, with_parties(store, spo))]
     return sorted(seen, key=lambda s: s.id)
+
+
+def listed_spos(
+    store: Store, viewer: Account | None, *, tender_id: str | None = None
+) -> list[tuple[Spo, bool]]:
+    """:func:`visible_spos`, each with whether its seal verifies (a list flags, never fails)."""
+    return [
+        (spo, is_intact(store, spo)) for spo in visible_spos(store, viewer, tender_id=tender_id)
+    ]
 
 
 def is_event_visible(store: Store, viewer: Account | None, data: Mapping[str, object]) -> bool:

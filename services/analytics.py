@@ -1,16 +1,15 @@
 """Coverage gaps and heatmap aggregates for one territory: where activities are, and where
 social value is committed and delivered, by local authority or by H3 cell. FastAPI-free.
 
-Committed value counts the lines of awarded SPOs (awarded, in delivery, reviewed) in pounds,
-non-cash support valued with the open proxy values of ``spo.values``; delivered value sums the
-progress reports of those lines valued the same way. A PCC office sees its own territory, a
-buyer the territory it buys for, an admin any.
+Committed and delivered £ are the one measure (``services.spo.figures`` over ``spo.measure``):
+formalised, verified SPOs only, every support type valued with the open proxies, filtered by
+priority and period exactly as the social value report is. A PCC office sees its own territory,
+a buyer the territory it buys for, an admin any.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,8 +20,7 @@ from domain.model import Account, Activity, Area, Buyer, LocalAuthority, Territo
 from domain.vocabulary import Role, ValidationStatus
 from geo.cells import cell_to_polygon, cell_to_str, lonlat_to_cell, str_to_cell
 from services.access import require_role, require_territory
-from spo.model import FORMAL_STATES, ProgressReport, Spo, SpoLine
-from spo.values import value_amount
+from services.spo.figures import Figures, Filters, gather_figures, parse_filters
 from store.port import Store
 
 Level = Literal["la", "h3"]
@@ -67,21 +65,6 @@ def readable_territory(store: Store, viewer: Account | None, code: str) -> Terri
     return _territory_for(store, viewer, code)
 
 
-def _committed_lines(store: Store, territory_code: str) -> Iterator[tuple[Spo, SpoLine]]:
-    for spo in store.iter_all(Spo):
-        if spo.state in FORMAL_STATES:
-            for line in spo.lines:
-                if line.territory_code == territory_code:
-                    yield spo, line
-
-
-def _delivered(store: Store, spo_id: str) -> dict[str, float]:
-    by_line: dict[str, float] = defaultdict(float)
-    for report in store.iter_all(ProgressReport, spo_id=spo_id):
-        by_line[report.line_id] += report.amount
-    return by_line
-
-
 def cell_of(lon: float, lat: float, resolution: int) -> str:
     """The H3 cell (hex) of a point (via :mod:`geo.cells`, the one place that says lat, lng)."""
     return cell_to_str(lonlat_to_cell(lon, lat, resolution))
@@ -92,6 +75,22 @@ def cell_polygon(cell: str) -> Polygon:
     return cell_to_polygon(str_to_cell(cell))
 
 
+@dataclass(frozen=True)
+class AreaFigures:
+    """Per-area rows, the SPOs left out as tampered, and what to say when there is nothing."""
+
+    rows: list[Aggregate]
+    figures: Figures
+
+    @property
+    def tampered(self) -> tuple[str, ...]:
+        return self.figures.tampered
+
+    @property
+    def message(self) -> str | None:
+        return self.figures.empty_message
+
+
 def aggregate(
     store: Store,
     viewer: Account | None,
@@ -99,11 +98,15 @@ def aggregate(
     *,
     level: Level = "la",
     resolution: int = 7,
-) -> list[Aggregate]:
-    """Per local authority (every LA of the territory, gaps included) or per H3 cell."""
+    priority: str | None = None,
+    period: str | None = None,
+) -> AreaFigures:
+    """Per local authority (every LA of the territory, gaps included) or per H3 cell, for one
+    priority (theme code) and period (``2026`` or ``2026-Q4``) when given."""
     territory = _territory_for(store, viewer, territory_code)
     if not 0 <= resolution <= 12:
         raise InvalidInput("H3 resolution must be between 0 and 12")
+    filters = parse_filters(priority, period)
     rows: dict[str, Aggregate] = {}
     if level == "la":
         for la in store.find(LocalAuthority, limit=10_000, territory_code=territory.code):
@@ -124,19 +127,16 @@ def aggregate(
             )
         return rows[key]
 
-    _count_activities(store.activities_in_area(territory.code), row_for)
-    delivered: dict[str, dict[str, float]] = {}
-    for spo, line in _committed_lines(store, territory.code):
+    _count_activities(store.activities_in_area(territory.code), row_for, filters)
+    figures = gather_figures(store, filters, territory_code=territory.code)
+    for line in figures.rows:
         row = row_for(line.lon, line.lat, line.local_authority_code)
         if row is None:
             continue
         row.spo_lines += 1
-        row.committed_gbp += value_amount(line.support_type, line.unit, line.amount) or 0.0
-        if spo.id not in delivered:
-            delivered[spo.id] = _delivered(store, spo.id)
-        done = delivered[spo.id].get(line.id, 0.0)
-        row.delivered_gbp += value_amount(line.support_type, line.unit, done) or 0.0
-    return sorted(rows.values(), key=lambda r: r.key)
+        row.committed_gbp += line.committed_gbp
+        row.delivered_gbp += line.delivered_gbp
+    return AreaFigures(sorted(rows.values(), key=lambda r: r.key), figures)
 
 
 def _la_row(la: LocalAuthority) -> Aggregate:
@@ -145,9 +145,11 @@ def _la_row(la: LocalAuthority) -> Aggregate:
     )
 
 
-def _count_activities(activities: list[Activity], row_for: RowFor) -> None:
+def _count_activities(activities: list[Activity], row_for: RowFor, filters: Filters) -> None:
     for activity in activities:
         if activity.validation_status is not ValidationStatus.VALIDATED or not activity.active:
+            continue
+        if filters.priority is not None and filters.priority not in activity.themes:
             continue
         row = row_for(activity.location.x, activity.location.y, activity.local_authority_code)
         if row is not None:
@@ -155,7 +157,15 @@ def _count_activities(activities: list[Activity], row_for: RowFor) -> None:
             row.activities_at_risk += int(activity.at_risk)
 
 
-def coverage_gaps(store: Store, viewer: Account | None, territory_code: str) -> list[Aggregate]:
+def coverage_gaps(
+    store: Store,
+    viewer: Account | None,
+    territory_code: str,
+    *,
+    priority: str | None = None,
+    period: str | None = None,
+) -> AreaFigures:
     """Local authorities of the territory, gaps (no activity or no committed value) first."""
-    rows = aggregate(store, viewer, territory_code, level="la")
-    return sorted(rows, key=lambda r: (not r.is_gap, r.committed_gbp, r.activities, r.key))
+    found = aggregate(store, viewer, territory_code, level="la", priority=priority, period=period)
+    rows = sorted(found.rows, key=lambda r: (not r.is_gap, r.committed_gbp, r.activities, r.key))
+    return AreaFigures(rows, found.figures)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from datasets import features as ft
@@ -21,8 +21,9 @@ from domain.model import (
 )
 from geo.simplify import MAX_TOLERANCE_M
 from geo.simplify import simplify_m as simplify
-from services.gis_features import spo_line_features, tender_features
-from spo.model import Spo
+from services.gis_features import region_of, tender_features
+from services.spo.figures import gather_figures
+from spo.model import FORMAL_STATES
 from store.port import Store
 
 
@@ -57,8 +58,25 @@ def _tenders(store: Store) -> list[Feature]:
     return tender_features(store, store.iter_all(Tender))
 
 
+def spo_features(store: Store, states: Sequence[str] | None = None) -> list[Feature]:
+    """Formalised SPO lines in the one measure (units and £), optionally of some formalised
+    states only; tampered SPOs listed with ``integrity`` = ``tampered`` and no figures."""
+    wanted = set(states or ())
+    allowed = {s.value for s in FORMAL_STATES}
+    if wanted - allowed:
+        bad = ", ".join(sorted(wanted - allowed))
+        raise InvalidInput(
+            f"only formalised SPOs carry committed value: {bad} is not one of "
+            f"{', '.join(sorted(allowed))}"
+        )
+    figures = gather_figures(store)
+    rows = [r for r in figures.rows if not wanted or figures.states[r.spo_id] in wanted]
+    tampered = [s for s in figures.tampered_spos if not wanted or s.state.value in wanted]
+    return ft.measured_line_features(rows, figures.states, region_of(store), tampered)
+
+
 def _spos(store: Store) -> list[Feature]:
-    return spo_line_features(store, store.iter_all(Spo))
+    return spo_features(store)
 
 
 #: layer name -> how to gather its features
@@ -74,18 +92,29 @@ LAYERS: dict[str, Callable[[Store], list[Feature]]] = {
 }
 
 
-def export_layer(store: Store, layer: str, *, fmt: str, out: Path, simplify_m: float = 0.0) -> int:
+def export_layer(
+    store: Store,
+    layer: str,
+    *,
+    fmt: str,
+    out: Path,
+    simplify_m: float = 0.0,
+    states: Sequence[str] | None = None,
+) -> int:
     """Write ``layer`` to ``out`` in ``fmt``; returns the number of rows written.
 
-    ``simplify_m`` > 0 generalises every geometry by that many metres (kept valid).
+    ``simplify_m`` > 0 generalises every geometry by that many metres (kept valid); ``states``
+    narrows the ``spos`` layer to some formalised states.
     """
+    if states and layer != "spos":
+        raise InvalidInput("only the spos layer is filtered by state")
     if layer not in LAYERS:
         raise InvalidInput(f"unknown layer {layer!r}: use one of {', '.join(LAYERS)}")
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"unknown format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
     if not 0 <= simplify_m <= MAX_TOLERANCE_M:
         raise InvalidInput(f"simplify is a tolerance in metres from 0 to {MAX_TOLERANCE_M:g}")
-    features = LAYERS[layer](store)
+    features = spo_features(store, states) if layer == "spos" else LAYERS[layer](store)
     if simplify_m:
         features = [
             Feature(f.properties, simplify(f.geometry, simplify_m) if f.geometry else None)

@@ -1,11 +1,12 @@
 """Map pages from the store: gather the builders' plain inputs, build, render. FastAPI-free, so
 the HTTP routes and ``dicm map`` share it.
 
-Social value in £ counts cash lines (unit ``GBP``) of SPOs that were awarded (committed) and the
-progress reported on them (delivered); other support types are shown on the SPO map in their own
-units. Need comes from an indicator keyed by local-authority code (e.g. IMD 2019 average score)
-imported with ``dicm import indicator`` when there is one; without one every area has the same
-need and the gap shows provision only.
+Social value in £ is the one measure (``services.spo.figures``): every support type of every
+formalised, verified SPO in pounds with the open proxies, the same figures the coverage and
+heatmap endpoints and the social value report give; a tampered SPO is left out and named in a
+notice on the page. Need comes from an indicator keyed by local-authority code (e.g. IMD 2019
+average score) imported with ``dicm import indicator`` when there is one; without one every
+area has the same need and the gap shows provision only.
 
 Who may open a page is the rule of the API resource it draws: the supplier finder is
 ``GET /suppliers/{id}/matches`` (the supplier itself, buyers, admins), the coverage and heatmap
@@ -18,8 +19,8 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 
 import folium
 
@@ -44,12 +45,17 @@ from services.analytics import readable_territory
 from services.directory import get_supplier
 from services.imports import list_indicators, load_indicator
 from services.matching import need_indicator
+from services.seal import verified
 from services.settings import ServiceSettings
+from services.spo.figures import Figures, Filters, gather_figures, parse_filters
+from spo.impact import estimate_impact
+from spo.measure import counted_reports, measure_spo
 from spo.model import FORMAL_STATES, ProgressReport, Spo
+from spo.progress import delivered_by_line
+from spo.reporting import avoided_range
+from spo.values import proxy_note
 from store.port import ActivityQuery, Nearby, Store
 
-E = TypeVar("E")
-#: SPO states whose lines count as committed social value
 DEFAULT_REACH_M = 25_000.0
 DEFAULT_MAX_ACTIVITIES = 500
 
@@ -169,45 +175,54 @@ def supplier_page(
     return render_page(m, inline=inline)
 
 
-def _committed_lines(store: Store, territory_code: str) -> Iterator[tuple[Spo, Any]]:
-    for spo in store.iter_all(Spo):
-        if spo.state not in FORMAL_STATES:
-            continue
-        for line in spo.lines:
-            if line.territory_code == territory_code and line.unit.upper() == "GBP":
-                yield spo, line
-
-
-def _delivered_by_line(store: Store, spo_id: str) -> dict[str, float]:
-    out: dict[str, float] = defaultdict(float)
-    for report in store.iter_all(ProgressReport, spo_id=spo_id):
-        out[report.line_id] += report.amount
-    return out
-
-
-def value_points(store: Store, territory_code: str) -> list[ValuePoint]:
-    """Committed and delivered £ of every awarded SPO cash line in a territory."""
-    points: list[ValuePoint] = []
-    delivered_cache: dict[str, dict[str, float]] = {}
-    for spo, line in _committed_lines(store, territory_code):
-        if line.lon is None or line.lat is None:
-            continue
-        if spo.id not in delivered_cache:
-            delivered_cache[spo.id] = _delivered_by_line(store, spo.id)
-        when = spo.locked_at or spo.created_at
-        period = f"{when.year}-Q{(when.month - 1) // 3 + 1}" if when else ""
-        points.append(
-            ValuePoint(
-                line.lon,
-                line.lat,
-                line.priority,
-                period,
-                line.amount,
-                delivered_cache[spo.id].get(line.id, 0.0),
-                line.local_authority_code,
-            )
+def value_points(figures: Figures) -> list[ValuePoint]:
+    """Committed and delivered £ of every measured line that has a place. With a period
+    filter, each point is labelled with that period (the figures are already the period's)."""
+    label = figures.filters.period.label if figures.filters.period else None
+    return [
+        ValuePoint(
+            r.lon,
+            r.lat,
+            r.priority,
+            label or r.committed_period,
+            r.committed_gbp,
+            r.delivered_gbp,
+            r.local_authority_code,
         )
-    return points
+        for r in figures.rows
+        if r.lon is not None and r.lat is not None
+    ]
+
+
+def avoided_cost_note(store: Store, activity_ids: Iterable[str]) -> list[str]:
+    """The indicative avoided-cost range of some activities as page text: always low–high,
+    fiscal apart from wider social, with each unit cost's source and price year."""
+    evidence = {}
+    for a in sorted(set(activity_ids)):
+        try:
+            evidence[a] = store.get(Activity, a).evidence
+        except NotFound:
+            continue
+    estimates = [estimate_impact(e) for e in evidence.values()]
+    span = avoided_range(estimates)
+    if not any(e.items for e in estimates):
+        return ["Avoided costs: no reported outcome has a published unit cost here."]
+    sources = sorted(
+        {f"{i.unit_cost.source} ({i.unit_cost.price_year})" for e in estimates for i in e.items}
+    )
+    return [
+        f"Indicative avoided cost per year: fiscal £{span.fiscal_low_gbp:,.0f} – "
+        f"£{span.fiscal_high_gbp:,.0f}; wider social £{span.social_low_gbp:,.0f} – "
+        f"£{span.social_high_gbp:,.0f}. Unit costs: {'; '.join(sources)}."
+    ]
+
+
+def figure_notes(figures: Figures) -> list[str]:
+    """Notices for a page: SPOs left out because their lock no longer verifies."""
+    if not figures.tampered:
+        return []
+    ids = ", ".join(figures.tampered)
+    return [f"Left out of every figure: SPO {ids} failed its tamper check (edited after lock)."]
 
 
 def _territory_priorities(store: Store, territory_code: str) -> list[str]:
@@ -220,6 +235,7 @@ def coverage_inputs(
     territory_code: str,
     priorities: Sequence[str],
     need_by_code: Mapping[str, float] | None = None,
+    figures: Figures | None = None,
 ) -> dict[str, list[AreaCoverage]]:
     """Per priority, each local authority's need and provision (validated activities, £)."""
     las = [
@@ -228,7 +244,8 @@ def coverage_inputs(
         if la.geometry is not None
     ]
     acts = store.activities_in_area(territory_code, query=ActivityQuery(recommendable_only=True))
-    points = value_points(store, territory_code)
+    figures = figures or gather_figures(store, territory_code=territory_code)
+    points = value_points(figures)
     by_la = {la.code: la for la in las}
     out: dict[str, list[AreaCoverage]] = {}
     for priority in priorities:
@@ -295,6 +312,7 @@ def coverage_page(
     *,
     priority: str | None = None,
     need: str | None = None,
+    period: str | None = None,
     viewer: Account | None = None,
     inline: bool = False,
 ) -> str:
@@ -302,9 +320,11 @@ def coverage_page(
     asked for), plus "all"; ``need`` names an imported indicator (``NotFound`` if absent).
     For whoever may read the territory's coverage endpoint."""
     territory = readable_territory(store, viewer, territory_code)
+    filters = parse_filters(priority, period)
     need_by_code, label = resolve_need(settings, need)
     priorities = [priority] if priority else [*_territory_priorities(store, territory_code), "all"]
-    inputs = coverage_inputs(store, territory_code, priorities, need_by_code)
+    figures = gather_figures(store, Filters(period=filters.period), territory_code=territory_code)
+    inputs = coverage_inputs(store, territory_code, priorities, need_by_code, figures)
     labels = {p: THEMES.get(p, "All priorities" if p == "all" else p) for p in priorities}
     outline = (
         [Outline(territory.code, territory.name, territory.geometry, kind="territory")]
@@ -316,8 +336,10 @@ def coverage_page(
         priority_labels=labels,
         need_label=label,
         outlines=outline,
-        title=f"Coverage gaps: {territory.name}",
+        title=f"Coverage gaps: {territory.name}"
+        + (f" · {filters.period.label}" if filters.period else ""),
         tiles=tiles_from_settings(settings),
+        notes=[*([figures.empty_message] if figures.empty_message else []), *figure_notes(figures)],
     )
     return render_page(m, inline=inline)
 
@@ -334,18 +356,24 @@ def heatmap_page(
 ) -> str:
     """The PCC heatmap page for a territory, for whoever may read its heatmap endpoint."""
     territory = readable_territory(store, viewer, territory_code)
+    filters = parse_filters(priority, period)
+    figures = gather_figures(store, filters, territory_code=territory_code)
     acts = store.activities_in_area(territory_code)
     m: folium.Map = heatmap_map(
-        value_points(store, territory_code),
+        value_points(figures),
         [ActivityPoint(a.location.x, a.location.y, a.themes) for a in acts],
         territory=(
             Outline(territory.code, territory.name, territory.geometry, kind="territory")
             if territory.geometry is not None
             else None
         ),
-        priority=priority,
-        period=period,
+        priority=filters.priority,
+        period=filters.period.label if filters.period else None,
         tiles=tiles_from_settings(settings),
+        notes=[
+            *figure_notes(figures),
+            *avoided_cost_note(store, (r.activity_id for r in figures.rows)),
+        ],
     )
     return render_page(m, inline=inline)
 
@@ -354,7 +382,7 @@ def visible_spo_for_map(store: Store, viewer: Account | None, spo_id: str) -> Sp
     """A formalised SPO is part of an awarded public contract: anyone may see its map. A bid
     still in competition (draft, submitted, scored) or one that lost is shown only to those
     who may read the SPO itself (``NotFound`` otherwise, so its existence does not leak)."""
-    spo = store.get(Spo, spo_id)
+    spo = verified(store, store.get(Spo, spo_id))
     if spo.state in FORMAL_STATES:
         return spo
     return visible_spo(store, viewer, spo_id)
@@ -371,10 +399,13 @@ def spo_page(
     """The SPO page: lines from the supplier's sites to the activities it supports."""
     spo = visible_spo_for_map(store, viewer, spo_id)
     supplier = store.get(Supplier, spo.supplier_id)
-    delivered = _delivered_by_line(store, spo.id)
+    reports = list(store.iter_all(ProgressReport, spo_id=spo.id))
+    delivered = delivered_by_line(counted_reports(reports, date.today()), date.today())
+    measured = {r.line_id: r for r in measure_spo(spo, reports, as_of=date.today())}
     links = []
     for line in spo.lines:
         activity = store.get(Activity, line.activity_id)
+        row = measured.get(line.id)
         links.append(
             SpoLink(
                 activity.id,
@@ -386,6 +417,9 @@ def spo_page(
                 line.unit,
                 line.priority,
                 delivered.get(line.id, 0.0),
+                committed_gbp=row.committed_gbp if row and row.valued else None,
+                delivered_gbp=row.delivered_gbp if row and row.valued else None,
+                proxy_note=proxy_note(row.proxy) if row and row.proxy else "",
             )
         )
     territories = [line.territory_code or "" for line in spo.lines]
@@ -395,5 +429,6 @@ def spo_page(
         outlines=_outlines_for(store, territories),
         title=f"SPO {spo.title or spo.id}: {supplier.name}",
         tiles=tiles_from_settings(settings),
+        notes=avoided_cost_note(store, (line.activity_id for line in spo.lines)),
     )
     return render_page(m, inline=inline)

@@ -10,6 +10,7 @@ no longer verifies.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from spo import lockin
@@ -34,6 +35,30 @@ def intact_only(store: Store, spos: Iterable[Spo]) -> list[Spo]:
     return [spo for spo in spos if lockin.is_intact(spo, key)]
 
 
+@dataclass(frozen=True)
+class Checked:
+    """SPOs split into those that verify and those that do not (listed, never counted)."""
+
+    intact: tuple[Spo, ...]
+    tampered: tuple[Spo, ...]  # as stored: their figures are not to be trusted
+
+    @property
+    def tampered_ids(self) -> tuple[str, ...]:
+        """The ids of the SPOs that fail the check, sorted."""
+        return tuple(sorted(s.id for s in self.tampered))
+
+
+def split_intact(store: Store, spos: Iterable[Spo]) -> Checked:
+    """Every SPO checked once under ``store``'s key, in the order given: lists and aggregates
+    never fail as a whole on one bad SPO, they flag it and leave it out of every total."""
+    key = key_for(store)
+    intact: list[Spo] = []
+    tampered: list[Spo] = []
+    for spo in spos:
+        (intact if lockin.is_intact(spo, key) else tampered).append(spo)
+    return Checked(tuple(intact), tuple(tampered))
+
+
 def sealed(store: Store, spo: Spo, *, at: datetime) -> Spo:
     """``spo`` locked on award with a seal under ``store``'s key."""
     return lockin.lock(spo, at=at, key=key_for(store))
@@ -54,4 +79,4 @@ def varied(
     )
 
 
-__all__ = ["intact_only", "is_intact", "sealed", "varied", "verified"]
+__all__ = ["Checked", "intact_only", "is_intact", "sealed", "split_intact", "varied", "verified"]

@@ -71,6 +71,7 @@ class ProgressReport:
     reported_by: str
     evidence_url: str | None = None
     note: str = ""
+    corrects: str | None = None  # id of the earlier report this one replaces (a correction)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ class ScoreBreakdown:
     reasons: dict[str, str]  # part name -> the buyer's written reason (qualitative parts)
     scored_by: str
     scored_at: datetime
+    plan_territory_code: str | None = None  # the Police & Crime Plan whose priorities counted
+    plan_version: int | None = None  # its version: old SPOs keep the version they were scored on
+    need_indicator: str | None = None  # the need indicator used, by name
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from domain.errors import InvalidInput
+from domain.errors import DeliveryExceedsCommitment, FutureDelivery, InvalidInput
 from spo.model import ProgressReport, Spo, SpoLine
 
 ON_TRACK_SHARE = 0.9
@@ -60,10 +60,29 @@ class SpoProgress:
     delivered_by_unit: dict[str, float]
 
 
-def check_report(line: SpoLine, amount: float) -> None:
-    """A delivery report must be a positive amount."""
+def check_report(
+    line: SpoLine,
+    amount: float,
+    *,
+    delivered_on: date | None = None,
+    today: date | None = None,
+    delivered_so_far: float = 0.0,
+) -> None:
+    """A delivery report is a positive amount, dated no later than ``today``, that keeps the
+    line's total delivery within its committed amount (``delivered_so_far`` excludes any
+    report this one corrects). Delivering more needs a variation recorded by the buyer."""
     if not amount > 0:
         raise InvalidInput(f"a delivery report on line {line.id!r} needs a positive amount")
+    if delivered_on is not None and today is not None and delivered_on > today:
+        raise FutureDelivery(
+            f"delivery is dated {delivered_on.isoformat()}, after today ({today.isoformat()})"
+        )
+    if delivered_so_far + amount > line.amount + 1e-9:
+        raise DeliveryExceedsCommitment(
+            f"line {line.id!r} commits {line.amount:g} {line.unit}; {delivered_so_far:g} is "
+            f"already reported, so {amount:g} more would exceed it (the buyer records a "
+            f"variation to commit more)"
+        )
 
 
 def expected_by(line: SpoLine, as_of: date) -> float:

@@ -1,10 +1,10 @@
-"""ESG and social value exports: delivered vs committed per buyer, territory and period.
+"""The ESG / social value report: pure builders over the one measure's rows.
 
-Pure builders over plain inputs; the service gathers SPOs, their buyers and progress reports from
-the store. Only formalised SPOs (awarded, in delivery, reviewed) count: an SPO whose bid lost is
-never reported as committed. Rows carry ONS codes (local authority, territory), never names only.
-A period is ``[start, end]`` inclusive; *delivered* sums reports dated inside it, *committed* is
-the line's whole amount. Pounds use the proxy values of :mod:`spo.values` (None = not valued).
+The rows are :class:`spo.measure.LineValue` (formalised SPOs only, committed and delivered in the
+line's unit and in £ with the proxy's source, price year and confidence). This module adds the
+buyer, sums per area, and costs the *secondary impact* of the activities the SPOs support as
+low–high ranges of avoided fiscal and wider social cost (:mod:`spo.impact`), each unit cost
+with its source and year. Rows carry ONS codes (local authority, territory), never names only.
 """
 
 from __future__ import annotations
@@ -12,182 +12,222 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
-from spo.model import FORMAL_STATES, ProgressReport, Spo
-from spo.values import value_amount
+from domain.model import Evidence
+from spo.impact import ImpactEstimate, estimate_impact
+from spo.measure import LineValue, totals
 
-FORMALISED = FORMAL_STATES
-
-
-@dataclass(frozen=True)
-class ReportSource:
-    """One SPO with the buyer of its tender and its progress reports."""
-
-    spo: Spo
-    buyer_id: str
-    reports: tuple[ProgressReport, ...] = ()
-
-
-@dataclass(frozen=True)
-class LineRow:
-    """One SPO line's commitment and delivery in the period, with its WHERE."""
-
-    buyer_id: str
-    supplier_id: str
-    tender_id: str
-    spo_id: str
-    line_id: str
-    activity_id: str
-    territory_code: str | None
-    local_authority_code: str | None
-    lon: float | None
-    lat: float | None
-    priority: str
-    support_type: str
-    unit: str
-    committed: float
-    delivered: float
-    committed_gbp: float | None
-    delivered_gbp: float | None
-    period_start: str
-    period_end: str
-
-
-AGGREGATE_KEYS = (
+LINE_FIELDS = (
+    "record_type",
     "buyer_id",
+    "supplier_id",
+    "tender_id",
+    "spo_id",
+    "line_id",
+    "activity_id",
     "territory_code",
     "local_authority_code",
+    "lon",
+    "lat",
     "priority",
     "support_type",
     "unit",
-)
-AGGREGATE_FIELDS = (
-    *AGGREGATE_KEYS,
-    "spo_count",
     "committed",
     "delivered",
     "committed_gbp",
     "delivered_gbp",
-    "period_start",
-    "period_end",
+    "valued",
+    "proxy_code",
+    "proxy_value_gbp",
+    "proxy_source",
+    "proxy_price_year",
+    "proxy_confidence",
+    "committed_period",
 )
+IMPACT_FIELDS = (
+    "record_type",
+    "activity_id",
+    "outcome",
+    "quantity",
+    "unit_cost_gbp",
+    "unit_cost_unit",
+    "unit_cost_kind",
+    "unit_cost_source",
+    "unit_cost_price_year",
+    "unit_cost_confidence",
+    "attribution_low",
+    "attribution_high",
+    "avoided_low_gbp",
+    "avoided_high_gbp",
+)
+AREA_KEYS = ("territory_code", "local_authority_code", "support_type", "unit")
 
 
-def line_rows(sources: Iterable[ReportSource], start: date, end: date) -> list[LineRow]:
-    """One row per line of every formalised SPO, ordered by buyer, SPO and line id."""
-    rows: list[LineRow] = []
-    for src in sources:
-        spo = src.spo
-        if spo.state not in FORMALISED:
-            continue
-        for line in spo.lines:
-            delivered = sum(
-                r.amount
-                for r in src.reports
-                if r.spo_id == spo.id and r.line_id == line.id and start <= r.delivered_on <= end
+def line_record(row: LineValue, buyer_id: str | None) -> dict[str, Any]:
+    """One report row: the line's figures, its WHERE and the proxy behind its pounds."""
+    p = row.proxy
+    return {
+        "record_type": "line",
+        "buyer_id": buyer_id,
+        "supplier_id": row.supplier_id,
+        "tender_id": row.tender_id,
+        "spo_id": row.spo_id,
+        "line_id": row.line_id,
+        "activity_id": row.activity_id,
+        "territory_code": row.territory_code,
+        "local_authority_code": row.local_authority_code,
+        "lon": row.lon,
+        "lat": row.lat,
+        "priority": row.priority,
+        "support_type": row.support_type,
+        "unit": row.unit,
+        "committed": row.committed,
+        "delivered": row.delivered,
+        "committed_gbp": row.committed_gbp,
+        "delivered_gbp": row.delivered_gbp,
+        "valued": row.valued,
+        "proxy_code": p.code if p else None,
+        "proxy_value_gbp": p.value_gbp if p else None,
+        "proxy_source": p.source if p else None,
+        "proxy_price_year": p.price_year if p else None,
+        "proxy_confidence": p.confidence if p else None,
+        "committed_period": row.committed_period,
+    }
+
+
+def impact_records(estimates: Mapping[str, ImpactEstimate]) -> list[dict[str, Any]]:
+    """One row per costed outcome of each supported activity, with its unit cost's provenance."""
+    out = []
+    for activity_id in sorted(estimates):
+        for item in estimates[activity_id].items:
+            cost = item.unit_cost
+            out.append(
+                {
+                    "record_type": "impact",
+                    "activity_id": activity_id,
+                    "outcome": item.outcome,
+                    "quantity": item.quantity,
+                    "unit_cost_gbp": cost.value_gbp,
+                    "unit_cost_unit": cost.unit,
+                    "unit_cost_kind": cost.kind,
+                    "unit_cost_source": cost.source,
+                    "unit_cost_price_year": cost.price_year,
+                    "unit_cost_confidence": cost.confidence,
+                    "attribution_low": item.attribution_low,
+                    "attribution_high": item.attribution_high,
+                    "avoided_low_gbp": item.low_gbp,
+                    "avoided_high_gbp": item.high_gbp,
+                }
             )
-            rows.append(
-                LineRow(
-                    buyer_id=src.buyer_id,
-                    supplier_id=spo.supplier_id,
-                    tender_id=spo.tender_id,
-                    spo_id=spo.id,
-                    line_id=line.id,
-                    activity_id=line.activity_id,
-                    territory_code=line.territory_code,
-                    local_authority_code=line.local_authority_code,
-                    lon=line.lon,
-                    lat=line.lat,
-                    priority=line.priority,
-                    support_type=line.support_type.value,
-                    unit=line.unit,
-                    committed=line.amount,
-                    delivered=delivered,
-                    committed_gbp=value_amount(line.support_type, line.unit, line.amount),
-                    delivered_gbp=value_amount(line.support_type, line.unit, delivered),
-                    period_start=start.isoformat(),
-                    period_end=end.isoformat(),
-                )
-            )
-    return sorted(rows, key=lambda r: (r.buyer_id, r.spo_id, r.line_id))
+    return out
 
 
-def _add(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None else round(a + b, 2)
+@dataclass(frozen=True)
+class AvoidedRange:
+    """Avoided costs per year as low–high ranges: fiscal apart from wider social. Indicative."""
+
+    fiscal_low_gbp: float
+    fiscal_high_gbp: float
+    social_low_gbp: float
+    social_high_gbp: float
+    unmatched_outcomes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fiscal_gbp": {"low": self.fiscal_low_gbp, "high": self.fiscal_high_gbp},
+            "social_gbp": {"low": self.social_low_gbp, "high": self.social_high_gbp},
+            "unmatched_outcomes": list(self.unmatched_outcomes),
+            "indicative": True,
+            "per": "year",
+        }
 
 
-def aggregate_rows(rows: Iterable[LineRow]) -> list[dict[str, Any]]:
-    """Rows summed per buyer, territory, local authority, priority, support type and unit."""
+def avoided_range(estimates: Iterable[ImpactEstimate]) -> AvoidedRange:
+    """The ranges of several estimates summed (each activity counted once by the caller)."""
+    est = list(estimates)
+    return AvoidedRange(
+        round(sum(e.fiscal_low_gbp for e in est), 2),
+        round(sum(e.fiscal_high_gbp for e in est), 2),
+        round(sum(e.social_low_gbp for e in est), 2),
+        round(sum(e.social_high_gbp for e in est), 2),
+        tuple(sorted({o for e in est for o in e.unmatched_outcomes})),
+    )
+
+
+def activity_estimates(
+    rows: Iterable[LineValue], evidence_of: Mapping[str, tuple[Evidence, ...]]
+) -> dict[str, ImpactEstimate]:
+    """Activity id -> its avoided-cost estimate, once per activity the rows support."""
+    return {
+        a: estimate_impact(evidence_of.get(a, ())) for a in sorted({r.activity_id for r in rows})
+    }
+
+
+def by_area(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Line records summed per territory, local authority, support type and unit."""
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     spos: dict[tuple[Any, ...], set[str]] = {}
-    for r in rows:
-        d = asdict(r)
-        key = tuple(d[k] for k in AGGREGATE_KEYS)
+    for r in records:
+        key = tuple(r[k] for k in AREA_KEYS)
         g = groups.setdefault(
             key,
             {
-                **{k: d[k] for k in AGGREGATE_KEYS},
+                **{k: r[k] for k in AREA_KEYS},
                 "committed": 0.0,
                 "delivered": 0.0,
                 "committed_gbp": 0.0,
                 "delivered_gbp": 0.0,
-                "period_start": r.period_start,
-                "period_end": r.period_end,
             },
         )
-        spos.setdefault(key, set()).add(r.spo_id)
-        g["committed"] += r.committed
-        g["delivered"] += r.delivered
-        g["committed_gbp"] = _add(g["committed_gbp"], r.committed_gbp)
-        g["delivered_gbp"] = _add(g["delivered_gbp"], r.delivered_gbp)
-    out = []
-    for key in sorted(groups, key=lambda k: tuple("" if v is None else str(v) for v in k)):
-        out.append({**groups[key], "spo_count": len(spos[key])})
-    return out
+        spos.setdefault(key, set()).add(str(r["spo_id"]))
+        for field in ("committed", "delivered", "committed_gbp", "delivered_gbp"):
+            g[field] = round(g[field] + float(r[field]), 2)
+    ordered = sorted(groups, key=lambda k: tuple("" if v is None else str(v) for v in k))
+    return [{**groups[k], "spo_count": len(spos[k])} for k in ordered]
 
 
-def rows_to_csv(
-    rows: Iterable[Mapping[str, Any]], fields: tuple[str, ...] = AGGREGATE_FIELDS
-) -> str:
-    """CSV text with a header row; None is written as an empty cell."""
+def report_totals(rows: Iterable[LineValue]) -> dict[str, float]:
+    """Committed and delivered £ of the report: the same sum the coverage endpoint makes."""
+    t = totals(rows)
+    return {"committed_gbp": t.committed_gbp, "delivered_gbp": t.delivered_gbp}
+
+
+def records_to_csv(records: Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> str:
+    """CSV text with a header row; None is written as an empty cell; extra keys ignored."""
     buf = io.StringIO()
     writer = csv.DictWriter(
         buf, fieldnames=list(fields), extrasaction="ignore", lineterminator="\n"
     )
     writer.writeheader()
-    for row in rows:
+    for row in records:
         writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in fields})
     return buf.getvalue()
 
 
-def line_rows_to_csv(rows: Iterable[LineRow]) -> str:
-    """The per-line rows as CSV."""
-    fields = tuple(LineRow.__dataclass_fields__)
-    return rows_to_csv((asdict(r) for r in rows), fields)
+def report_csv(lines: list[dict[str, Any]], impacts: list[dict[str, Any]]) -> str:
+    """One CSV: ``line`` rows, then ``impact`` rows (the columns of both, blanks elsewhere)."""
+    fields = LINE_FIELDS + tuple(f for f in IMPACT_FIELDS if f not in LINE_FIELDS)
+    return records_to_csv([*lines, *impacts], fields)
 
 
-def line_rows_to_geojson(
-    rows: Iterable[LineRow], names: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection of line points (lon, lat); rows without a place have a null
-    geometry. ``names`` (ONS code -> name) adds human names beside the codes."""
-    names = names or {}
+def report_geojson(lines: list[dict[str, Any]], names: Mapping[str, str]) -> dict[str, Any]:
+    """Line points (lon, lat; null geometry without a place) with codes and names."""
     features = []
-    for r in rows:
-        props = asdict(r)
-        lon, lat = props.pop("lon"), props.pop("lat")
-        props["territory_name"] = names.get(r.territory_code or "")
-        props["local_authority_name"] = names.get(r.local_authority_code or "")
+    for r in lines:
+        props = {k: v for k, v in r.items() if k not in ("lon", "lat")}
+        props["territory_name"] = names.get(r["territory_code"] or "")
+        props["local_authority_name"] = names.get(r["local_authority_code"] or "")
         geometry = (
-            None if lon is None or lat is None else {"type": "Point", "coordinates": [lon, lat]}
+            None
+            if r["lon"] is None or r["lat"] is None
+            else {"type": "Point", "coordinates": [r["lon"], r["lat"]]}
         )
         features.append(
             {
                 "type": "Feature",
-                "id": f"{r.spo_id}/{r.line_id}",
+                "id": f"{r['spo_id']}/{r['line_id']}",
                 "geometry": geometry,
                 "properties": props,
             }

@@ -17,15 +17,18 @@ cannot be valued weigh nothing):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from domain.errors import InvalidInput
+from shapely.geometry import Point
+
+from domain.errors import InvalidInput, InvalidMark
 from domain.model import Tender
 from spo.lines import is_in_buyer_area
-from spo.model import ScoreBreakdown, Spo
+from spo.model import ScoreBreakdown, Spo, SpoLine
 from spo.values import value_line
 
 MEASURABLE_PARTS: tuple[str, ...] = ("committed_value", "local_share", "priority_alignment", "need")
@@ -116,6 +119,34 @@ class ScoringInputs:
     marks: Mapping[str, Mark]
     need_by_area: Mapping[str, float] = field(default_factory=dict)  # ONS code -> 0..1
     priorities: tuple[str, ...] = ()  # extra buyer priorities (e.g. the Police & Crime Plan)
+    plan_territory_code: str | None = None  # the plan those priorities come from...
+    plan_version: int | None = None  # ...and its version, so the score can be reproduced
+    need_indicator: str | None = None  # the indicator need_by_area was read from
+
+
+ONS_CODE = re.compile(r"^[ENSW]\d{8}$")
+
+
+def is_in_delivery_area(line: SpoLine, tender: Tender) -> bool:
+    """True when the line lands in the tender's delivery area or one of its lots; only a
+    tender with neither falls back to its territory (a line outside every lot is not local)."""
+    if tender.delivery_area is None and not tender.lots:
+        return is_in_buyer_area(line, tender)
+    if line.lon is None or line.lat is None:
+        return False
+    point = Point(line.lon, line.lat)
+    areas = [tender.delivery_area] if tender.delivery_area is not None else []
+    areas += [lot.area for lot in tender.lots]
+    return any(area.covers(point) for area in areas)
+
+
+def check_need(need_by_area: Mapping[str, float]) -> None:
+    """Buyer-supplied need: keys are ONS codes, values lie in 0..1 (``InvalidInput``)."""
+    for code, value in need_by_area.items():
+        if not ONS_CODE.match(code):
+            raise InvalidInput(f"need is keyed by ONS code (e.g. E06000038), not {code!r}")
+        if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
+            raise InvalidInput(f"need for {code} must lie in 0..1, got {value!r}")
 
 
 def _measures(spo: Spo, inputs: ScoringInputs, rubric: Rubric) -> dict[str, tuple[float, str]]:
@@ -130,7 +161,7 @@ def _measures(spo: Spo, inputs: ScoringInputs, rubric: Rubric) -> dict[str, tupl
         return selected / total_gbp if total_gbp > 0 else 0.0
 
     ratio = total_gbp / tender.contract_value_gbp if tender.contract_value_gbp > 0 else 0.0
-    local = share(sum(v for line, v in valued if is_in_buyer_area(line, tender)))
+    local = share(sum(v for line, v in valued if is_in_delivery_area(line, tender)))
     aligned = share(sum(v for line, v in valued if line.priority in priorities))
     need_sum = 0.0
     for line, v in valued:
@@ -159,6 +190,13 @@ def score(
     spo: Spo, inputs: ScoringInputs, rubric: Rubric, *, scored_by: str, scored_at: datetime
 ) -> ScoreBreakdown:
     """The breakdown of ``spo`` under ``rubric``; ``InvalidInput`` on a missing or bad mark."""
+    unknown = set(inputs.marks) - set(QUALITATIVE_PARTS)
+    if unknown:
+        raise InvalidMark(
+            f"unknown qualitative parts: {', '.join(sorted(unknown))} "
+            f"(the rubric marks {', '.join(QUALITATIVE_PARTS)})"
+        )
+    check_need(inputs.need_by_area)
     raw: dict[str, float] = {}
     reasons: dict[str, str] = {}
     for name, (value, why) in _measures(spo, inputs, rubric).items():
@@ -166,15 +204,12 @@ def score(
     for name in QUALITATIVE_PARTS:
         mark = inputs.marks.get(name)
         if mark is None:
-            raise InvalidInput(f"the qualitative part {name!r} needs a mark")
+            raise InvalidMark(f"the qualitative part {name!r} needs a mark")
         if not 0 <= mark.mark <= rubric.max_mark:
-            raise InvalidInput(f"marks run 0..{rubric.max_mark}; {name!r} got {mark.mark}")
+            raise InvalidMark(f"marks run 0..{rubric.max_mark}; {name!r} got {mark.mark}")
         if not mark.reason.strip():
             raise InvalidInput(f"the mark for {name!r} needs a written reason")
         raw[name], reasons[name] = round(mark.mark / rubric.max_mark, 6), mark.reason.strip()
-    unknown = set(inputs.marks) - set(QUALITATIVE_PARTS)
-    if unknown:
-        raise InvalidInput(f"unknown qualitative parts: {', '.join(sorted(unknown))}")
     weight = rubric.weight
     parts = {name: round(weight[name] * raw[name], 4) for name in ALL_PARTS}
     total = round(sum(parts[name] for name in ALL_PARTS), 4)
@@ -186,4 +221,7 @@ def score(
         reasons={name: reasons[name] for name in ALL_PARTS},
         scored_by=scored_by,
         scored_at=scored_at,
+        plan_territory_code=inputs.plan_territory_code,
+        plan_version=inputs.plan_version,
+        need_indicator=inputs.need_indicator,
     )

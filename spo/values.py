@@ -90,3 +90,13 @@ def value_line(line: SpoLine, proxies: tuple[ProxyValue, ...] | None = None) -> 
     proxy = proxy_for(line.support_type, line.unit, proxies)
     value = None if proxy is None else round(line.amount * proxy.value_gbp, 2)
     return ValuedLine(line.id, value, proxy)
+
+
+def proxy_note(proxy: ProxyValue) -> str:
+    """How a figure was valued, for a reader: rate, source, price year and confidence grade."""
+    year = proxy.price_year if proxy.price_year is not None else "no price year"
+    per = "£" if proxy.unit == "GBP" else proxy.unit.rstrip("s")
+    return (
+        f"valued at £{proxy.value_gbp:,.2f} per {per}"
+        f" ({proxy.source}; {year}; confidence {proxy.confidence})"
+    )

@@ -126,6 +126,7 @@ def coverage_page(
             description="Id of an imported need indicator (`dicm import indicator`)",
         ),
     ] = None,
+    period: PeriodQuery = None,
 ) -> HTMLResponse:
     """Local authorities of a territory shaded by the gap between need and provision. For the
     territory's PCC office, its buyers and admins (as ``/territories/{code}/coverage``)."""
@@ -134,7 +135,7 @@ def coverage_page(
         request,
         token,
         lambda viewer: service.coverage_page(
-            store, settings, territory, priority=priority, need=need, viewer=viewer
+            store, settings, territory, priority=priority, need=need, period=period, viewer=viewer
         ),
     )
 

@@ -82,7 +82,8 @@ def list_spos(
     tender: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
 ) -> list[SpoOut]:
     """SPOs the caller may see: a supplier its own, a buyer those submitted to its tenders."""
-    return [SpoOut.of(s) for s in access.visible_spos(store, viewer, tender_id=tender)]
+    listed = access.listed_spos(store, viewer, tender_id=tender)
+    return [SpoOut.of(spo, tampered=not intact) for spo, intact in listed]
 
 
 @router.post("", status_code=201, response_model=SpoOut)
@@ -233,6 +234,7 @@ def report_progress(
         delivered_on=body.delivered_on,
         evidence_url=body.evidence_url,
         note=body.note,
+        corrects=body.corrects,
         bus=_bus(request),
     )
     return ProgressReportOut.of(report)

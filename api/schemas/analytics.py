@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.schemas.geojson import Feature, FeatureCollection, to_geometry
-from services.analytics import Aggregate
+from services.analytics import Aggregate, AreaFigures
 
 
 class AggregateProperties(BaseModel):
@@ -26,7 +26,20 @@ class AggregateProperties(BaseModel):
 
 
 AggregateFeature = Feature[AggregateProperties]
-AggregateCollection = FeatureCollection[AggregateProperties]
+
+
+class AggregateCollection(FeatureCollection[AggregateProperties]):
+    """The areas with the filters applied, the totals, and what was left out and why."""
+
+    priority: str | None = None
+    period: str | None = None
+    committed_gbp_total: float = 0.0
+    delivered_gbp_total: float = 0.0
+    tampered_spos: list[str] = Field(
+        default_factory=list,
+        description="SPOs whose lock no longer verifies: flagged and left out of every figure",
+    )
+    message: str | None = Field(None, description="Set when nothing matches the filters")
 
 
 def aggregate_feature(row: Aggregate, *, level: str, geometry: bool = True) -> AggregateFeature:
@@ -49,9 +62,19 @@ def aggregate_feature(row: Aggregate, *, level: str, geometry: bool = True) -> A
 
 
 def aggregate_collection(
-    rows: list[Aggregate], *, level: str, geometry: bool = True
+    found: AreaFigures, *, level: str, geometry: bool = True
 ) -> AggregateCollection:
-    features = [aggregate_feature(r, level=level, geometry=geometry) for r in rows]
+    features = [aggregate_feature(r, level=level, geometry=geometry) for r in found.rows]
+    filters = found.figures.filters
+    totals = found.figures.totals
     return AggregateCollection(
-        features=features, numberMatched=len(features), numberReturned=len(features)
+        features=features,
+        numberMatched=len(features),
+        numberReturned=len(features),
+        priority=filters.priority,
+        period=filters.period.label if filters.period else None,
+        committed_gbp_total=totals.committed_gbp,
+        delivered_gbp_total=totals.delivered_gbp,
+        tampered_spos=list(found.tampered),
+        message=found.message,
     )

@@ -73,6 +73,9 @@ class ScoreOut(BaseModel):
     reasons: dict[str, str]
     scored_by: str
     scored_at: datetime
+    plan_territory_code: str | None = None
+    plan_version: int | None = None
+    need_indicator: str | None = None
 
 
 class VariationOut(BaseModel):
@@ -97,9 +100,12 @@ class SpoOut(BaseModel):
     created_at: datetime | None
     updated_at: datetime | None
     version: int
+    tampered: bool = Field(
+        False, description="The lines no longer match the lock: listed, never counted"
+    )
 
     @classmethod
-    def of(cls, spo: Spo) -> SpoOut:
+    def of(cls, spo: Spo, *, tampered: bool = False) -> SpoOut:
         return cls(
             id=spo.id,
             supplier_id=spo.supplier_id,
@@ -114,6 +120,7 @@ class SpoOut(BaseModel):
             created_at=spo.created_at,
             updated_at=spo.updated_at,
             version=spo.version,
+            tampered=tampered,
         )
 
 
@@ -188,6 +195,9 @@ class ProgressIn(InputModel):
     delivered_on: date
     evidence_url: str | None = Field(default=None, max_length=2000)
     note: str = Field(default="", max_length=2000)
+    corrects: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="Id of the earlier report this corrects"
+    )
 
 
 class ProgressReportOut(BaseModel):
@@ -199,6 +209,7 @@ class ProgressReportOut(BaseModel):
     reported_by: str
     evidence_url: str | None
     note: str
+    corrects: str | None = None
 
     @classmethod
     def of(cls, r: ProgressReport) -> ProgressReportOut:

@@ -170,8 +170,13 @@ def export(
     simplify: Annotated[
         float, typer.Option("--simplify", help="Simplify geometry by this many metres (valid)")
     ] = 0.0,
+    state: Annotated[
+        list[str] | None,
+        typer.Option("--state", help="spos only: awarded, in_delivery or reviewed (repeatable)"),
+    ] = None,
 ) -> None:
-    """Export a layer with ONS codes on every row."""
+    """Export a layer with ONS codes on every row; ``spos`` are formalised SPO lines in units
+    and in £ (tampered SPOs flagged, never counted)."""
     from domain.errors import DomainError
     from services.exports import export_layer
     from store.factory import open_store
@@ -180,7 +185,9 @@ def export(
     store = open_store(load_settings().store)
     try:
         with console.status(f"exporting {layer}"):
-            rows = export_layer(store, layer, fmt=fmt, out=target, simplify_m=simplify)
+            rows = export_layer(
+                store, layer, fmt=fmt, out=target, simplify_m=simplify, states=state
+            )
     except DomainError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None

@@ -63,6 +63,7 @@ def map_command(
                 target,
                 priority=priority,
                 need=need,
+                period=period,
                 viewer=cli,
                 inline=True,
             )

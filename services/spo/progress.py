@@ -6,14 +6,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from domain.model import Account, AuditEntry
+from domain.errors import Conflict, NotFound, NotLineProvider
+from domain.model import Account, Activity, AuditEntry
 from services.access import visible_loaded, visible_spo
 from services.events import Broadcaster
 from services.spo.change import ENTITY, get_spo, now, publish
 from spo import lines as spo_lines
 from spo.lifecycle import Action, check_transition
+from spo.measure import counted_reports
 from spo.model import ProgressReport
-from spo.permissions import parties_of
+from spo.permissions import Party, parties_of
 from spo.progress import SpoProgress, check_report, spo_progress
 from store.port import Store
 
@@ -50,21 +52,36 @@ def report_progress(
     delivered_on: date,
     evidence_url: str | None = None,
     note: str = "",
+    corrects: str | None = None,
     at: datetime | None = None,
     bus: Broadcaster | None = None,
 ) -> ProgressReport:
-    """Record delivery on one line (supplier, or a provider the SPO supports; in delivery only).
+    """Record delivery on one line (in delivery only): the SPO's supplier, an admin, or the
+    provider whose activity *that line* supports. Dated no later than today, never beyond the
+    line's commitment. A correction is a new report naming the one it replaces (``corrects``);
+    the old one stays on record and stops counting.
 
     A report is its own entity: it does not rewrite the (locked) SPO, so concurrent reports
     from several providers never collide.
     """
     when = now(at)
     signed_in, loaded = visible_loaded(store, actor, spo_id)
-    check_transition(
-        loaded.spo.state, Action.REPORT_PROGRESS, parties_of(signed_in, loaded.parties)
-    )
+    parties = parties_of(signed_in, loaded.parties)
+    check_transition(loaded.spo.state, Action.REPORT_PROGRESS, parties)
     line = spo_lines.get_line(loaded.spo, line_id)
-    check_report(line, amount)
+    if not parties & {Party.SUPPLIER, Party.ADMIN}:
+        _require_line_provider(store, signed_in, line.activity_id, line_id)
+    existing = [r for r in progress_reports(store, spo_id) if r.line_id == line_id]
+    if corrects is not None:
+        _check_correctable(existing, corrects, line_id)
+    counted = [r for r in counted_reports(existing, date.max) if r.id != corrects]
+    check_report(
+        line,
+        amount,
+        delivered_on=delivered_on,
+        today=when.date(),
+        delivered_so_far=sum(r.amount for r in counted),
+    )
     report = ProgressReport(
         id=report_id,
         spo_id=spo_id,
@@ -74,6 +91,7 @@ def report_progress(
         reported_by=signed_in.id,
         evidence_url=evidence_url,
         note=note,
+        corrects=corrects,
     )
     store.put(
         report,
@@ -90,11 +108,30 @@ def report_progress(
                 "amount": float(amount),
                 "delivered_on": delivered_on.isoformat(),
                 "evidence_url": evidence_url,
+                "corrects": corrects,
             },
         ),
     )
     publish(bus, loaded, loaded.spo, "spo.progress", signed_in)
     return report
+
+
+def _require_line_provider(store: Store, actor: Account, activity_id: str, line_id: str) -> None:
+    """A provider reports only on lines supporting its own activity."""
+    try:
+        owner = store.get(Activity, activity_id).provider_id
+    except NotFound:
+        owner = None
+    if owner is None or owner != actor.organisation_id:
+        raise NotLineProvider(f"line {line_id!r} supports another provider's activity")
+
+
+def _check_correctable(existing: list[ProgressReport], corrects: str, line_id: str) -> None:
+    """The corrected report is on this line and not already corrected."""
+    if not any(r.id == corrects for r in existing):
+        raise NotFound(f"line {line_id!r} has no progress report {corrects!r} to correct")
+    if any(r.corrects == corrects for r in existing):
+        raise Conflict(f"report {corrects!r} is already corrected; correct the correction")
 
 
 def progress_reports(store: Store, spo_id: str) -> list[ProgressReport]:
@@ -104,7 +141,8 @@ def progress_reports(store: Store, spo_id: str) -> list[ProgressReport]:
 
 def progress(store: Store, spo_id: str, *, as_of: date) -> SpoProgress:
     """Each line's and the SPO's status against milestones on ``as_of``."""
-    return spo_progress(get_spo(store, spo_id), progress_reports(store, spo_id), as_of)
+    reports = counted_reports(progress_reports(store, spo_id), as_of)
+    return spo_progress(get_spo(store, spo_id), reports, as_of)
 
 
 def visible_progress(

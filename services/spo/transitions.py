@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, ReasonRequired, TenderClosed
 from domain.model import Account, Activity, AuditEntry, Contract
 from services.access import visible_loaded
 from services.events import Broadcaster
@@ -33,9 +33,16 @@ def submit(
     at: datetime | None = None,
     bus: Broadcaster | None = None,
 ) -> Spo:
-    """Submit the draft with the bid; it needs at least one line."""
+    """Submit the draft with the bid while the tender is open (its ``opens``..``closes``
+    dates, inclusive); it needs at least one line."""
+    today = now(at).date()
 
     def edit(loaded: Loaded, _actor: Account) -> Spo:
+        tender = loaded.tender
+        if tender.opens is not None and today < tender.opens:
+            raise TenderClosed(f"tender {tender.id!r} opens on {tender.opens.isoformat()}")
+        if tender.closes is not None and today > tender.closes:
+            raise TenderClosed(f"tender {tender.id!r} closed on {tender.closes.isoformat()}")
         if not loaded.spo.lines:
             raise InvalidInput("an SPO without lines cannot be submitted")
         return loaded.spo
@@ -84,6 +91,9 @@ def score(
             marks=marks,
             need_by_area=dict(need_by_area or {}),
             priorities=tuple(p.theme for p in plan.priorities) if plan else (),
+            plan_territory_code=plan.territory_code if plan else None,
+            plan_version=plan.version if plan else None,
+            need_indicator="buyer-supplied" if need_by_area else None,
         )
         breakdown = score_spo(loaded.spo, inputs, used, scored_by=actor.id, scored_at=when)
         return replace(loaded.spo, score=breakdown)
@@ -168,8 +178,17 @@ def reject(
     at: datetime | None = None,
     bus: Broadcaster | None = None,
 ) -> Spo:
-    """Not awarded: the SPO is closed and never formalised."""
-    return move(store, spo_id, Action.REJECT, actor, expected_version, reason, at, bus)
+    """Not awarded: the SPO is closed and never formalised. The losing supplier is owed a
+    written reason (``ReasonRequired`` otherwise, after the permission check)."""
+
+    def edit(loaded: Loaded, _actor: Account) -> Spo:
+        if not (reason or "").strip():
+            raise ReasonRequired("a rejection needs a written reason for the supplier")
+        return loaded.spo
+
+    return change(
+        store, spo_id, Action.REJECT, actor, expected_version, edit, at=at, reason=reason, bus=bus
+    )
 
 
 # --- delivery ----------------------------------------------------------------------------------

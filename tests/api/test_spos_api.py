@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from datetime import date
 from typing import Any
 
 import httpx
@@ -17,6 +18,8 @@ from services.events import buyer_topic
 from spo.scoring import QUALITATIVE_PARTS
 from tests.api.live import serve
 from tests.api.seed import World
+
+TODAY = date.today().isoformat()  # delivery is never dated in the future
 
 pytestmark = pytest.mark.timeout(60)
 LINE = {
@@ -90,7 +93,7 @@ def test_whole_lifecycle(client: TestClient, world: World) -> None:
         world,
         "provider",
         "/spos/flow-1/progress",
-        {"report_id": "flow-rep", "line_id": "l1", "amount": 4000, "delivered_on": "2027-05-01"},
+        {"report_id": "flow-rep", "line_id": "l1", "amount": 4000, "delivered_on": TODAY},
     )
     r = client.get(
         "/spos/flow-1/progress", params={"as_of": "2027-07-01"}, headers=world.auth("buyer")

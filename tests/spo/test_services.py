@@ -122,7 +122,7 @@ def test_the_whole_lifecycle_is_recorded_and_published(world: Store) -> None:
             report_id="r1",
             line_id="line-1",
             amount=60.0,
-            delivered_on=date(2027, 3, 30),
+            delivered_on=date(2027, 1, 4),
             evidence_url="https://example.org/register.pdf",
             at=AT,
             bus=bus,

@@ -226,7 +226,7 @@ class SpoMachine(RuleBasedStateMachine):
                 report_id=f"r{next(_ids)}",
                 line_id=line_id,
                 amount=float(amount),
-                delivered_on=date(2027, 2, 1),
+                delivered_on=date(2027, 1, 4),
                 at=AT,
             ),
         )
