@@ -17,16 +17,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from shapely.geometry.base import BaseGeometry
-
+from boundaries.succession import current_lad_code
 from datasets.indicators import read_indicator
 from datasets.locations import Geocoder
 from datasets.mapping import ColumnMapping
 from datasets.readers import ReadResult, Rejection, read_activities, read_providers, read_suppliers
 from datasets.table import read_table
 from domain.errors import InvalidInput, NotFound
-from domain.model import Activity, Provider, Territory
-from geo.crs import to_bng
+from domain.model import Activity, AreaChain, Provider, Territory
 from services.import_changes import sort_changes
 from services.locate import is_place_like, query_point
 from services.settings import ServiceSettings
@@ -36,8 +34,6 @@ if TYPE_CHECKING:
     from boundaries.lookup_index import LookupIndex
 
 KINDS: tuple[str, ...] = ("providers", "activities", "suppliers")
-#: how far (metres) outside every stored territory a point may be and still count as on the coast
-COAST_TOLERANCE_M = 2_000.0
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -146,34 +142,39 @@ def _write(store: Store, entities: Sequence[Entity], progress: Progress | None) 
 
 def _check_in_uk(store: Store, result: ReadResult[Activity]) -> ReadResult[Activity]:
     """Reject activities no stored territory contains (at sea, in France...). Points just off a
-    generalised coastline (within ``COAST_TOLERANCE_M``) take the nearest territory."""
-    territories = list(store.iter_all(Territory))
-    if not territories:  # no geography loaded yet: the UK envelope check already ran
-        return result
-    accepted: list[Activity] = []
+    generalised coastline take the nearest area: the store's one coast rule
+    (:func:`geo.assign.near_coast`) is in its ``locate``."""
+    if not result.accepted or store.count(Territory) == 0:
+        return result  # no geography loaded yet: the UK envelope check already ran
     rejected = list(result.rejected)
     rows = _row_numbers(result)
-    coast = _Coast(territories)
-    for activity in result.accepted:
-        chain = store.locate(activity.location.x, activity.location.y)
+    chains = store.locate_many([(a.location.x, a.location.y) for a in result.accepted])
+    accepted: list[Activity] = []
+    for activity, chain in zip(result.accepted, chains, strict=True):
         if chain.territory_code is not None:
-            accepted.append(activity)
+            accepted.append(_with_chain(activity, chain))
             continue
-        nearest = coast.nearest(activity)
-        if nearest is None:
-            rejected.append(
-                Rejection(
-                    rows[activity.id],
-                    "outside-uk",
-                    f"({activity.location.x:.5f}, {activity.location.y:.5f}) is in no UK "
-                    "police territory (at sea or abroad)",
-                )
+        rejected.append(
+            Rejection(
+                rows[activity.id],
+                "outside-uk",
+                f"({activity.location.x:.5f}, {activity.location.y:.5f}) is in no UK "
+                "police territory (at sea or abroad)",
             )
-        else:
-            accepted.append(
-                replace(activity, territory_code=nearest.code, region_code=nearest.region_code)
-            )
+        )
     return ReadResult(tuple(accepted), tuple(rejected), result.rows_read, result.extra)
+
+
+def _with_chain(activity: Activity, chain: AreaChain) -> Activity:
+    """The activity with the codes of where it lies (a code the file gave, abolished or not,
+    is replaced by today's: an import keeps no council that no longer exists)."""
+    la = activity.local_authority_code
+    return replace(
+        activity,
+        local_authority_code=chain.local_authority_code or (la and current_lad_code(la)),
+        territory_code=activity.territory_code or chain.territory_code,
+        region_code=activity.region_code or chain.region_code,
+    )
 
 
 def _row_numbers(result: ReadResult[Activity]) -> dict[str, int]:
@@ -181,25 +182,6 @@ def _row_numbers(result: ReadResult[Activity]) -> dict[str, int]:
     taken = {r.row for r in result.rejected}
     numbers = (n for n in range(1, result.rows_read + 1) if n not in taken)
     return {a.id: n for a, n in zip(result.accepted, numbers, strict=False)}
-
-
-class _Coast:
-    """Territories projected to British National Grid, built on the first miss only."""
-
-    def __init__(self, territories: Sequence[Territory]) -> None:
-        self._territories = [t for t in territories if t.geometry is not None]
-        self._projected: list[tuple[Territory, BaseGeometry]] | None = None
-
-    def nearest(self, activity: Activity) -> Territory | None:
-        if self._projected is None:
-            self._projected = [(t, to_bng(t.geometry)) for t in self._territories if t.geometry]
-        point = to_bng(activity.location)
-        best: tuple[float, Territory] | None = None
-        for territory, geometry in self._projected:
-            distance_m = float(geometry.distance(point))
-            if distance_m <= COAST_TOLERANCE_M and (best is None or distance_m < best[0]):
-                best = (distance_m, territory)
-        return best[1] if best else None
 
 
 # --- need indicators ---------------------------------------------------------------------------

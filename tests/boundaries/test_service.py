@@ -24,11 +24,11 @@ def test_ensure_geography_loads_once(
     store: Store, geo_data_dir: Path, bundled: BundledGeography
 ) -> None:
     settings = Settings(data_dir=geo_data_dir)
-    assert ensure_geography(store, settings) == 45 + 12 + 380
+    assert ensure_geography(store, settings) == 45 + 12 + 350
     assert (store.count(Territory), store.count(Region), store.count(LocalAuthority)) == (
         45,
         12,
-        380,
+        350,
     )
     assert ensure_geography(store, settings) == 0
     answer = locate(store, "51.454,-0.973")
@@ -130,5 +130,5 @@ def test_cli_boundaries_import_and_geography_build(
     assert bad.exit_code == 2 and "unknown-code-field" in bad.output
     built = runner.invoke(app, ["geography", "build"], env=env)
     assert (
-        built.exit_code == 0 and "45 territories, 12 regions, 380 local authorities" in built.output
+        built.exit_code == 0 and "45 territories, 12 regions, 350 local authorities" in built.output
     )
