@@ -73,8 +73,10 @@ class AreaLookup:
         return self.near_coast(chains, generation=generation)
 
     def near_coast(self, chains: list[AreaChain], *, generation: int) -> list[AreaChain]:
-        """``chains`` with every point in no territory given the coast rule's answer."""
-        misses = [i for i, c in enumerate(chains) if c.territory_code is None]
+        """``chains`` with the coast rule applied to every point in no local authority: in no
+        territory either, it takes the nearest area; in a territory, the nearest local
+        authority of that territory (a river or dock the districts leave out)."""
+        misses = [i for i, c in enumerate(chains) if c.local_authority_code is None]
         if not misses:
             return chains
         layers = self._load_if_stale(generation)
@@ -83,17 +85,19 @@ class AreaLookup:
         coast = near_coast(layers.areas[LocalAuthority], layers.areas[Territory], x, y)
         out = list(chains)
         for j, i in enumerate(misses):
-            if not coast.found[j]:
-                continue
             la = coast.local_authority[j]
             la_t, la_r = layers.parents.get(la or "", (None, None))
-            territory = la_t or coast.territory[j]
-            region = la_r or layers.territory_region.get(territory or "")
+            known = chains[i].territory_code
+            if not coast.found[j] or (known is not None and (la is None or la_t != known)):
+                continue
+            territory = known or la_t or coast.territory[j]
             out[i] = replace(
                 chains[i],
                 local_authority_code=la,
                 territory_code=territory,
-                region_code=region,
+                region_code=chains[i].region_code
+                or la_r
+                or layers.territory_region.get(territory or ""),
                 distance_m=float(coast.distance_m[j]),
                 note=(
                     f"not inside any stored boundary: nearest area given, "

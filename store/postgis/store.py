@@ -235,7 +235,7 @@ class PostgisStore(SqlStore):
             )
             for (x, y), r in zip(points, rows, strict=True)
         ]
-        if all(c.territory_code for c in chains):
+        if all(c.local_authority_code for c in chains):
             return chains
         return self._coast.near_coast(chains, generation=self.generation("areas"))
 

@@ -37,6 +37,27 @@ def test_ensure_geography_loads_once(
         and answer.force_name == "Thames Valley Police"
     )
     assert answer.region_name == "South East (England)"
+    # docks and rivers the generalised districts leave out: the coast rule, on both backends
+    for postcode, council in HOLES.items():
+        found = locate(store, postcode)
+        assert found.chain.local_authority_code == council, (postcode, found)
+        assert found.placement in (Placement.INSIDE, Placement.NEAR_COAST)
+        assert found.chain.territory_code is not None
+    # an abolished district is answered by today's council
+    assert locate(store, "HP20 1UA").local_authority_name == "Buckinghamshire"
+
+
+#: postcodes that once answered "outside-uk" (estuaries, docks): their ONS LAD December 2024
+HOLES = {"SW1V 3LD": "E09000033", "E1W 2PH": "E09000030", "CH41 1EL": "E08000015"}
+
+
+def test_former_holes_land_in_their_council_in_the_bundled_geography(
+    bundled: BundledGeography,
+) -> None:
+    for postcode, council in HOLES.items():
+        assert locate(bundled, postcode).chain.local_authority_code == council, postcode
+    assert locate(bundled, "55.0,-3.0").placement is not Placement.OUTSIDE_UK  # Solway shore
+    assert locate(bundled, "54.0,-5.5").placement is Placement.OUTSIDE_UK  # Irish Sea
 
 
 def test_locate_a_postcode_in_the_bundled_geography(bundled: BundledGeography) -> None:
