@@ -125,3 +125,11 @@ def current_local_authority_facts() -> tuple[CurrentLocalAuthorityFact, ...]:
 def territory_fact(code: str) -> TerritoryFact | None:
     """The metadata of one territory, or None for a code dicm does not know."""
     return next((t for t in territory_facts() if t.code == code), None)
+
+
+def region_codes(code: str) -> tuple[str, ...]:
+    """``code`` and its twin: an ITL1 code (``TLJ``) and the ONS region or country code that
+    names the same area (``E12000008``), either way round; just ``code`` when it has none."""
+    wanted = code.strip().upper()
+    fact = next((r for r in region_facts() if wanted in (r.code, r.ons_code)), None)
+    return (wanted,) if fact is None else (wanted, fact.code, fact.ons_code)
