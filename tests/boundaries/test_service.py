@@ -16,7 +16,7 @@ from dicm.settings import Settings
 from domain.model import LocalAuthority, Region, Territory
 from geo.assign import Placement
 from geo.errors import InvalidCoordinates, SwappedCoordinates, UnknownPostcode
-from services import catalogue
+from services import directory
 from services.geography import ensure_geography, import_boundaries, locate, parse_lat_lon
 from store.port import Store
 
@@ -46,9 +46,9 @@ def test_ensure_geography_loads_once(
         assert found.chain.territory_code is not None
     # an abolished district is answered by today's council
     assert locate(store, "HP20 1UA").local_authority_name == "Buckinghamshire"
-    assert catalogue.get_local_authority(store, "E07000004").code == "E06000060"
-    assert catalogue.get_region(store, "E12000008").code == "TLJ"
-    assert catalogue.get_region(store, "W92000004").code == "TLL"
+    assert directory.get_local_authority(store, "E07000004").code == "E06000060"
+    assert directory.get_region(store, "E12000008").code == "TLJ"
+    assert directory.get_region(store, "W92000004").code == "TLL"
 
 
 #: postcodes that once answered "outside-uk" (estuaries, docks): their ONS LAD December 2024
