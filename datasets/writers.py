@@ -58,10 +58,7 @@ def _write_vector(features: Sequence[Feature], path: Path, fmt: str, layer: str)
     if path.exists():
         path.unlink()  # GeoPackage would otherwise append a layer to the old file
     driver = "GeoJSON" if fmt == "geojson" else "GPKG"
-    options = {"COORDINATE_PRECISION": 6} if fmt == "geojson" else {}  # = GRID_DEG: no collapse
-    frame.to_file(
-        path, driver=driver, layer=layer if fmt == "gpkg" else None, engine="pyogrio", **options
-    )
+    frame.to_file(path, driver=driver, layer=layer if fmt == "gpkg" else None, engine="pyogrio")
 
 
 def _write_csv(features: Sequence[Feature], path: Path) -> None:

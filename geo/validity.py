@@ -40,13 +40,11 @@ def polygonal(geometry: BaseGeometry) -> Polygon | MultiPolygon:
 
 
 def snap_to_grid(geometry: BaseGeometry, grid: float = GRID_DEG) -> BaseGeometry:
-    """``geometry`` with coordinates on a ``grid`` (degrees) and still sound; polygons whose
-    every part collapses are returned unsnapped (never an empty shape for a real area)."""
-    if geometry is None or geometry.is_empty:
-        return geometry
+    """A polygonal ``geometry`` with coordinates on a ``grid`` (degrees) and still sound; one
+    whose every part collapses comes back unsnapped (never an empty shape for a real area)."""
+    if geometry is None or geometry.is_empty or not isinstance(geometry, Polygon | MultiPolygon):
+        return geometry  # points and lines cannot degenerate: kept exact (round trips)
     snapped = shapely.set_precision(geometry, grid)
-    if not isinstance(geometry, Polygon | MultiPolygon):
-        return snapped
     try:
         return polygonal(snapped)
     except InvalidGeometry:
