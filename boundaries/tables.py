@@ -82,6 +82,54 @@ def region_facts() -> tuple[RegionFact, ...]:
     )
 
 
+@dataclass(frozen=True)
+class CurrentLocalAuthorityFact:
+    """A local authority that exists today (LAD December 2024 code and name) and the 2011
+    districts it is made of (one, itself, unless districts were merged into it)."""
+
+    code: str
+    name: str
+    territory_code: str
+    region_code: str
+    parts: tuple[str, ...]  # 2011-vintage codes (``LocalAuthorityFact.code``)
+
+
+@cache
+def current_local_authority_facts() -> tuple[CurrentLocalAuthorityFact, ...]:
+    """England & Wales's 318 local authorities of today, by code, with their 2011 parts.
+
+    Each 2011 district goes to the code :func:`boundaries.succession.current_lad_code` gives;
+    the police force area and region are the parts' (they never straddle one).
+    """
+    from boundaries.succession import current_lad_code, successions
+
+    names = {s.new_code: s.new_name for s in successions().values()}
+    parts: dict[str, list[LocalAuthorityFact]] = {}
+    for fact in local_authority_facts():
+        parts.setdefault(current_lad_code(fact.code), []).append(fact)
+    out = []
+    for code, members in sorted(parts.items()):
+        pfa = {m.territory_code for m in members}
+        itl1 = {m.region_code for m in members}
+        if len(pfa) != 1 or len(itl1) != 1:
+            raise RuntimeError(f"{code}: parts in several police force areas or regions")
+        name = members[0].name if members[0].code == code else names[code]
+        out.append(
+            CurrentLocalAuthorityFact(
+                code, name, pfa.pop(), itl1.pop(), tuple(m.code for m in members)
+            )
+        )
+    return tuple(out)
+
+
 def territory_fact(code: str) -> TerritoryFact | None:
     """The metadata of one territory, or None for a code dicm does not know."""
     return next((t for t in territory_facts() if t.code == code), None)
+
+
+def region_codes(code: str) -> tuple[str, ...]:
+    """``code`` and its twin: an ITL1 code (``TLJ``) and the ONS region or country code that
+    names the same area (``E12000008``), either way round; just ``code`` when it has none."""
+    wanted = code.strip().upper()
+    fact = next((r for r in region_facts() if wanted in (r.code, r.ons_code)), None)
+    return (wanted,) if fact is None else (wanted, fact.code, fact.ons_code)

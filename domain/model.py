@@ -84,6 +84,7 @@ class AreaChain:
     region_code: str | None
     h3_cell: int | None = None
     note: str | None = None  # e.g. "nearest territory: point at sea within 2 km of the coast"
+    distance_m: float | None = None  # set only near the coast: metres to the area given
 
 
 # --- organisations ---------------------------------------------------------------------------

@@ -173,6 +173,44 @@ def _lookup(keys: ObjArray, mapping: Mapping[str, str]) -> ObjArray:
     return mapped
 
 
+@dataclass(frozen=True)
+class CoastAnswer:
+    """The coast rule's answer for points in no area: the nearest local authority or, when a
+    territory is nearer (no local authority there), the territory; ``found`` is False beyond
+    the tolerance. ``territory`` is the nearest territory's own code (None when an LA won)."""
+
+    local_authority: ObjArray
+    territory: ObjArray
+    distance_m: FloatArray
+    found: npt.NDArray[np.bool_]
+
+
+def near_coast(
+    la_layer: PolygonLayer,
+    territory_layer: PolygonLayer,
+    x: FloatArray,
+    y: FloatArray,
+    tolerance_m: float = SEA_TOLERANCE_M,
+) -> CoastAnswer:
+    """THE coast rule (used by :class:`AreaIndex` and both stores): a point in no area but
+    within ``tolerance_m`` of one belongs to the nearest; a local authority wins a tie with a
+    territory, the lowest code a tie between two areas of one level."""
+    n = x.shape[0]
+    if n == 0 or tolerance_m <= 0:
+        empty = np.full(n, None, dtype=object)
+        return CoastAnswer(empty, empty.copy(), np.full(n, np.nan), np.zeros(n, dtype=bool))
+    li, ld = la_layer.nearest_within(x, y, tolerance_m)
+    ti, td = territory_layer.nearest_within(x, y, tolerance_m)
+    use_la = (li >= 0) & ((ti < 0) | (ld <= td + 1e-6))
+    use_t = ~use_la & (ti >= 0)
+    return CoastAnswer(
+        _codes_at(la_layer.codes, np.where(use_la, li, -1)),
+        _codes_at(territory_layer.codes, np.where(use_t, ti, -1)),
+        np.where(use_la, ld, np.where(use_t, td, np.nan)),
+        use_la | use_t,
+    )
+
+
 class AreaIndex:
     """Fit once on the areas, then assign many points (scikit-learn style: state ends in ``_``).
 
@@ -233,19 +271,15 @@ class AreaIndex:
         distance: FloatArray,
     ) -> None:
         idx = np.flatnonzero(todo)
-        if idx.size == 0 or self.sea_tolerance_m == 0:
-            return
-        li, ld = self.la_layer_.nearest_within(x[idx], y[idx], self.sea_tolerance_m)
-        ti, td = self.territory_layer_.nearest_within(x[idx], y[idx], self.sea_tolerance_m)
-        use_la = (li >= 0) & ((ti < 0) | (ld <= td + 1e-6))
-        use_t = ~use_la & (ti >= 0)
-        la_codes = _codes_at(self.la_layer_.codes, np.where(use_la, li, -1))
-        la[idx[use_la]] = la_codes[use_la]
-        terr[idx[use_la]] = _lookup(la_codes[use_la], self.la_territory_)
-        terr[idx[use_t]] = self.territory_layer_.codes[ti[use_t]]
-        distance[idx[use_la]] = ld[use_la]
-        distance[idx[use_t]] = td[use_t]
-        placement[idx[use_la | use_t]] = Placement.NEAR_COAST.value
+        coast = near_coast(
+            self.la_layer_, self.territory_layer_, x[idx], y[idx], self.sea_tolerance_m
+        )
+        la[idx] = np.where(coast.found, coast.local_authority, la[idx])
+        from_la = _lookup(coast.local_authority, self.la_territory_)
+        terr[idx] = np.where(coast.found, np.where(_is_none(from_la), coast.territory, from_la),
+                             terr[idx])  # fmt: skip
+        distance[idx] = np.where(coast.found, coast.distance_m, distance[idx])
+        placement[idx[coast.found]] = Placement.NEAR_COAST.value
 
     def assign_one(self, lon: float, lat: float) -> PointAssignment:
         """Assign a single point, with a human-readable note for the unusual cases."""

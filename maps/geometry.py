@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geo.validity import snap_to_grid
+
 DISPLAY_TOLERANCE_DEG = 0.001
 COORD_DECIMALS = 4
-
-
-def _round(coords: npt.NDArray[np.float64], decimals: int) -> npt.NDArray[np.float64]:
-    return np.round(coords, decimals)
 
 
 def simplify_for_display(
@@ -34,8 +30,7 @@ def simplify_for_display(
     simple = shapely.simplify(geometry, tolerance_deg, preserve_topology=True)
     if simple.is_empty:
         simple = geometry
-    rounded: BaseGeometry = shapely.transform(simple, lambda c: _round(c, decimals))
-    return rounded
+    return snap_to_grid(simple, 10.0**-decimals)  # rounded, and still valid (geo.validity)
 
 
 def geometry_to_geojson(

@@ -14,6 +14,8 @@ from typing import Generic, TypeVar
 
 from shapely.geometry import box
 
+from boundaries.succession import current_lad_code
+from boundaries.tables import region_codes
 from domain.errors import InvalidInput, NotFound
 from domain.model import (
     Account,
@@ -128,19 +130,40 @@ def get_territory(store: Store, code: str) -> tuple[Territory, PolicePlan | None
     return territory, store.current_plan(territory.code)
 
 
-def resolve_area(store: Store, code: str) -> Territory | LocalAuthority | Region:
-    """The territory, local authority or region with ONS ``code``; ``NotFound`` otherwise."""
-    kinds: tuple[type[Territory] | type[LocalAuthority] | type[Region], ...] = (
-        Territory,
-        LocalAuthority,
-        Region,
-    )
-    for kind in kinds:
+def get_region(store: Store, code: str) -> Region:
+    """A region by ITL1 code (``TLJ``) or ONS region / country code (``E12000008``), whichever
+    of the two it is stored under."""
+    for candidate in dict.fromkeys(region_codes(code)):
         try:
-            found: Territory | LocalAuthority | Region = store.get(kind, code)
+            return store.get(Region, candidate)
         except NotFound:
             continue
-        return found
+    raise NotFound(f"no region with code {code!r} (ITL1 TLC-TLN or ONS E12/W92/S92/N92)")
+
+
+def get_local_authority(store: Store, code: str) -> LocalAuthority:
+    """A local authority by today's code, or by an abolished one (``E07000004`` Aylesbury Vale
+    answers with its successor, Buckinghamshire ``E06000060``)."""
+    try:
+        return store.get(LocalAuthority, code)
+    except NotFound:
+        if current_lad_code(code) == code:
+            raise
+        return store.get(LocalAuthority, current_lad_code(code))
+
+
+def resolve_area(store: Store, code: str) -> Territory | LocalAuthority | Region:
+    """The territory, local authority or region with ONS ``code``; ``NotFound`` otherwise."""
+    getters: tuple[Callable[[Store, str], Territory | LocalAuthority | Region], ...] = (
+        lambda s, c: s.get(Territory, c),
+        get_local_authority,
+        get_region,
+    )
+    for get in getters:
+        try:
+            return get(store, code)
+        except NotFound:
+            continue
     raise NotFound(f"unknown ONS code {code!r}: no territory, local authority or region")
 
 

@@ -19,15 +19,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from boundaries.succession import current_lad_code
 from datasets.indicators import read_indicator
 from datasets.locations import Geocoder
 from datasets.mapping import ColumnMapping
 from datasets.readers import ReadResult, Rejection, read_activities, read_providers, read_suppliers
 from datasets.table import read_table
 from domain.errors import InvalidInput, NotFound
-from domain.model import Activity, Provider, Territory
+from domain.model import Activity, AreaChain, Provider, Territory
 from services.import_changes import sort_changes
-from services.land import Coast
 from services.locate import is_place_like, query_point
 from services.settings import ServiceSettings
 from store.port import Entity, Store
@@ -146,34 +146,39 @@ def _write(store: Store, entities: Sequence[Entity], progress: Progress | None) 
 
 def _check_in_uk(store: Store, result: ReadResult[Activity]) -> ReadResult[Activity]:
     """Reject activities no stored territory contains (at sea, in France...). Points just off a
-    generalised coastline (within ``COAST_TOLERANCE_M``) take the nearest territory."""
-    territories = list(store.iter_all(Territory))
-    if not territories:  # no geography loaded yet: the UK envelope check already ran
-        return result
-    accepted: list[Activity] = []
+    generalised coastline take the nearest area: the store's one coast rule
+    (:func:`geo.assign.near_coast`) is in its ``locate``."""
+    if not result.accepted or store.count(Territory) == 0:
+        return result  # no geography loaded yet: the UK envelope check already ran
     rejected = list(result.rejected)
     rows = _row_numbers(result)
-    coast = Coast(territories)
-    for activity in result.accepted:
-        chain = store.locate(activity.location.x, activity.location.y)
+    chains = store.locate_many([(a.location.x, a.location.y) for a in result.accepted])
+    accepted: list[Activity] = []
+    for activity, chain in zip(result.accepted, chains, strict=True):
         if chain.territory_code is not None:
-            accepted.append(activity)
+            accepted.append(_with_chain(activity, chain))
             continue
-        nearest = coast.nearest(activity.location)
-        if nearest is None:
-            rejected.append(
-                Rejection(
-                    rows[activity.id],
-                    "outside-uk",
-                    f"({activity.location.x:.5f}, {activity.location.y:.5f}) is in no UK "
-                    "police territory (at sea or abroad)",
-                )
+        rejected.append(
+            Rejection(
+                rows[activity.id],
+                "outside-uk",
+                f"({activity.location.x:.5f}, {activity.location.y:.5f}) is in no UK "
+                "police territory (at sea or abroad)",
             )
-        else:
-            accepted.append(
-                replace(activity, territory_code=nearest.code, region_code=nearest.region_code)
-            )
+        )
     return ReadResult(tuple(accepted), tuple(rejected), result.rows_read, result.extra)
+
+
+def _with_chain(activity: Activity, chain: AreaChain) -> Activity:
+    """The activity with the codes of where it lies (a code the file gave, abolished or not,
+    is replaced by today's: an import keeps no council that no longer exists)."""
+    la = activity.local_authority_code
+    return replace(
+        activity,
+        local_authority_code=chain.local_authority_code or (la and current_lad_code(la)),
+        territory_code=activity.territory_code or chain.territory_code,
+        region_code=activity.region_code or chain.region_code,
+    )
 
 
 def _row_numbers(result: ReadResult[Activity]) -> dict[str, int]:

@@ -17,12 +17,14 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from domain.model import Activity, Supplier, Tender, Territory
+from geo.assign import SEA_TOLERANCE_M
 from geo.crs import to_bng
 from geo.errors import OutsideUK
 from store.port import Store
 
-#: how far (metres) outside every stored territory a geometry may be and still count as coast
-COAST_TOLERANCE_M = 2_000.0
+#: how far (metres) outside every stored territory a geometry may be and still count as coast:
+#: the one coast tolerance of :func:`geo.assign.near_coast`
+COAST_TOLERANCE_M = SEA_TOLERANCE_M
 #: vertices of an area tried against the store's point lookup before the exact test
 SAMPLED_VERTICES = 64
 

@@ -277,7 +277,13 @@ def locate_point(
                                                       target.sea_tolerance_m)  # fmt: skip
     elif _is_store(target):
         chain = chain or target.locate(lon, lat)
-        placement = Placement.INSIDE if chain.territory_code else Placement.OUTSIDE_UK
+        placement = (
+            Placement.OUTSIDE_UK
+            if not chain.territory_code
+            else Placement.NEAR_COAST
+            if chain.distance_m
+            else Placement.INSIDE
+        )
         note = chain.note or (
             None if chain.territory_code else "no stored boundary contains the point"
         )
@@ -322,10 +328,10 @@ def _bundled_answer(
 
 
 def _fact_names(chain: AreaChain, bundled: BundledGeography | None = None) -> Names:
-    from boundaries.tables import local_authority_facts, region_facts, territory_facts
+    from boundaries.tables import current_local_authority_facts, region_facts, territory_facts
 
     # Scottish council areas are named by the bundled build, not by the E&W fact table
-    names = {f.code: f.name for f in local_authority_facts()}
+    names = {f.code: f.name for f in current_local_authority_facts()}
     names.update({x.code: x.name for x in (bundled.local_authorities if bundled else ())})
     la_name = names.get(chain.local_authority_code or "")
     t = next((f for f in territory_facts() if f.code == chain.territory_code), None)

@@ -50,8 +50,8 @@ def list_regions(
 
 @router.get("/regions/{code}", response_model=RegionFeature, response_class=GeoJSONResponse)
 def get_region(code: CodePath, store: StoreDep, simplify: SimplifyQuery = 0) -> RegionFeature:
-    """One region by ONS/ITL code."""
-    return region_feature(store.get(Region, code), simplify_m=simplify)
+    """One region by ITL1 code (``TLJ``) or ONS region/country code (``E12000008``)."""
+    return region_feature(directory.get_region(store, code), simplify_m=simplify)
 
 
 @router.get("/territories", response_model=TerritoryCollection, response_class=GeoJSONResponse)
@@ -113,5 +113,5 @@ def list_local_authorities(
 def get_local_authority(
     code: CodePath, store: StoreDep, simplify: SimplifyQuery = 0
 ) -> LocalAuthorityFeature:
-    """One local authority district by ONS code."""
-    return local_authority_feature(store.get(LocalAuthority, code), simplify_m=simplify)
+    """One local authority district by ONS code (an abolished code answers with today's)."""
+    return local_authority_feature(directory.get_local_authority(store, code), simplify_m=simplify)

@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from api.schemas.safe import InputModel
 from geo.coords import UK_BBOX, check_lon_lat
 from geo.errors import InvalidGeometry, UnsupportedCRS
+from geo.validity import snap_to_grid
 
 WGS84_NAMES = frozenset(
     {
@@ -187,5 +188,5 @@ def to_geometry(geom: BaseGeometry | None) -> Geometry | None:
     """Shapely -> response geometry (lon, lat)."""
     if geom is None:
         return None
-    data = json.loads(shapely.to_geojson(geom))
+    data = json.loads(shapely.to_geojson(snap_to_grid(geom)))
     return Geometry(type=data["type"], coordinates=data["coordinates"])

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from domain.model import Activity, Area, AreaChain
+from store.area_lookup import AreaLookup
 from store.chain import Hits, resolve_chain
 from store.codec_rows import row_to_entity
 from store.errors import StorageError, translated
@@ -126,6 +127,7 @@ class PostgisStore(SqlStore):
         self._local = threading.local()
         self._hot_lock = threading.Lock()
         self._hot_connections: list[psycopg.Connection[Any]] = []
+        self._coast = AreaLookup(engine, h3_resolution)  # the coast rule for points in no area
 
     @contextmanager
     def _open_read(self) -> Iterator[Connection]:
@@ -216,7 +218,7 @@ class PostgisStore(SqlStore):
         params = {"lons": [float(p[0]) for p in points], "lats": [float(p[1]) for p in points]}
         with self._read() as conn:
             rows = conn.execute(text(_LOCATE), params).all()
-        return [
+        chains = [
             resolve_chain(
                 float(x),
                 float(y),
@@ -233,6 +235,9 @@ class PostgisStore(SqlStore):
             )
             for (x, y), r in zip(points, rows, strict=True)
         ]
+        if all(c.local_authority_code for c in chains):
+            return chains
+        return self._coast.near_coast(chains, generation=self.generation("areas"))
 
 
 def planar_margin_m(area: Area) -> float:

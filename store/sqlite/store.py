@@ -26,12 +26,12 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from domain.model import Activity, Area, AreaChain, LocalAuthority, Region, Territory
 from store import schema
+from store.area_lookup import AreaLookup
 from store.codec_rows import row_to_entity
 from store.errors import StorageError
 from store.port import ActivityQuery, Nearby
 from store.query import ALL_ACTIVITIES, matches
 from store.sqlite.activity_index import ActivityIndex, IndexRow
-from store.sqlite.areas import AreaLookup
 from store.sqlstore import SqlStore
 
 _AREA_KINDS = {LocalAuthority, Territory, Region}

@@ -103,3 +103,11 @@ def test_one_activity_feature(client: TestClient, world: World) -> None:
     assert client.get("/activities/act-pending").status_code == 404
     r = client.get("/activities/act-pending", headers=world.auth("provider"))
     assert r.status_code == 200
+
+
+def test_regions_answer_by_itl1_and_by_ons_code(client: TestClient) -> None:
+    by_ons = client.get("/regions/E12000008")
+    by_itl1 = client.get("/regions/TLJ")
+    assert by_ons.status_code == by_itl1.status_code == 200
+    assert by_ons.json()["id"] == by_itl1.json()["id"]
+    assert client.get("/regions/E12000099").status_code == 404

@@ -12,7 +12,13 @@ import pytest
 import shapely
 
 from boundaries.bundled import BundledGeography
-from boundaries.tables import local_authority_facts, region_facts, territory_facts
+from boundaries.succession import current_lad_code, describe_succession, successions
+from boundaries.tables import (
+    current_local_authority_facts,
+    local_authority_facts,
+    region_facts,
+    territory_facts,
+)
 from geo.assign import AreaIndex, Placement
 from geo.crs import to_bng
 
@@ -21,19 +27,16 @@ from geo.crs import to_bng
 #: finer E&W boundaries; postcode Voronoi refinement reached only 0.945 and made neighbouring
 #: boroughs worse (measurements in boundaries/SOURCES.md), so the City keeps this lower bar.
 CITY_OF_LONDON = "E23000034"
-#: LADs of April 2019 that merged two 2011 LAs and were themselves merged later (ONS codes):
-#: Taunton Deane + West Somerset = Somerset West and Taunton (2019-2023), now in Somerset.
-LAD19_INTERIM = {"E07000190": "E07000246", "E07000191": "E07000246"}
 
 
-def test_exactly_45_territories_12_regions_380_local_authorities(bundled: BundledGeography) -> None:
+def test_exactly_45_territories_12_regions_350_local_authorities(bundled: BundledGeography) -> None:
     codes = [t.code for t in bundled.territories]
     assert len(codes) == len(set(codes)) == 45
     assert sum(c.startswith(("E23", "W15")) for c in codes) == 43
     assert {"S92000003", "N92000002"} <= set(codes)
     assert sorted(r.code for r in bundled.regions) == [f"TL{c}" for c in "CDEFGHIJKLMN"]
     la_codes = [la.code for la in bundled.local_authorities]
-    assert len(la_codes) == len(set(la_codes)) == 348 + 32
+    assert len(la_codes) == len(set(la_codes)) == 318 + 32
     assert sum(c.startswith("S12") for c in la_codes) == 32
     assert all(x.geometry is not None and x.geometry.is_valid for x in
                (*bundled.territories, *bundled.regions, *bundled.local_authorities))  # fmt: skip
@@ -84,6 +87,33 @@ def test_la_to_pfa_and_region_tables_agree_with_the_ons_lookup(shared_data: Path
         assert f.region_code == lookup.at[f.current_code, "ITL125CD"], f
 
 
+def test_bundled_local_authorities_are_todays_with_their_ons_codes_and_names(
+    bundled: BundledGeography, shared_data: Path
+) -> None:
+    lookup = pd.read_csv(shared_data / "lookups" / "lad24_pfa23_rgn_itl1_uk_lookup.csv")
+    official = lookup[~lookup["LAD24CD"].str.startswith("N")].set_index("LAD24CD")
+    ours = {la.code: la for la in bundled.local_authorities}
+    assert set(ours) == set(official.index)  # every GB LAD of December 2024, nothing abolished
+    for code, la in ours.items():
+        assert la.name == official.at[code, "LAD24NM"], (code, la.name)
+        assert la.territory_code == official.at[code, "POLICE_AREA_CD"], code
+        assert la.region_code == official.at[code, "ITL125CD"], code
+
+
+def test_abolished_codes_resolve_to_todays_local_authority() -> None:
+    assert describe_succession("E07000004") == (
+        "E07000004 Aylesbury Vale became E06000060 Buckinghamshire on 2020-04-01"
+    )
+    assert current_lad_code("E07000190") == "E06000066"  # via Somerset West and Taunton, 2019
+    assert "then became E06000066 Somerset on 2023-04-01" in str(describe_succession("E07000190"))
+    assert current_lad_code("E06000038") == "E06000038"
+    assert describe_succession("E06000038") is None
+    today = {f.code for f in current_local_authority_facts()}
+    for fact in local_authority_facts():  # the 2011 table's successor column agrees
+        assert current_lad_code(fact.code) == fact.current_code, fact
+    assert all(current_lad_code(old) in today for old in successions())
+
+
 @pytest.fixture(scope="module")
 def stroke_lsoas() -> pd.DataFrame:
     from boundaries.bundled import _package_dir
@@ -104,13 +134,12 @@ def test_every_lsoa_representative_point_lands_in_its_own_local_authority(
     )
     lad19 = dict(zip(imd["LSOA11CD"], imd["LAD19CD"], strict=True))
     by_prefix = {f.lsoa_name_prefix: f.code for f in local_authority_facts()}
-    current = {f.code: f.current_code for f in local_authority_facts()}
     got = bundled_index.assign(stroke_lsoas["lon"], stroke_lsoas["lat"]).local_authority
     ok = 0
     for code, name, la in zip(stroke_lsoas["code"], stroke_lsoas["name"], got, strict=True):
         expected = lad19.get(code) or by_prefix[re.sub(r"\s+\d{3}[A-Z]$", "", name)]
-        # LAD19 already merged Dorset, Bournemouth/Poole and parts of Suffolk and Somerset
-        ok += la is not None and expected in (la, current.get(la), LAD19_INTERIM.get(la))
+        # LAD19 codes and 2011 names resolve to today's local authority
+        ok += la is not None and current_lad_code(expected) == la
     share = ok / len(stroke_lsoas)
     print(f"LSOA representative points in their own LA: {ok}/{len(stroke_lsoas)} = {share:.4%}")
     assert len(stroke_lsoas) == 34_753 and share >= 0.999
@@ -122,9 +151,8 @@ def test_official_thames_valley_lsoas_land_in_their_current_local_authority(
     frame = pyogrio.read_dataframe(shared_data / "boundaries" / "lsoa21_thames_valley_bgc.geojson")
     pts = shapely.point_on_surface(frame.geometry.to_numpy())
     res = bundled_index.assign(shapely.get_x(pts), shapely.get_y(pts))
-    current = {f.code: f.current_code for f in local_authority_facts()}
     pairs = zip(res.local_authority, frame["LAD24CD"], strict=True)
-    agree = np.mean([current.get(la) == lad for la, lad in pairs])
+    agree = np.mean([la == lad for la, lad in pairs])
     assert agree >= 0.99
     assert set(res.territory) == {"E23000029"}
     assert set(res.placement) == {Placement.INSIDE.value}

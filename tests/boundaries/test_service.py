@@ -16,6 +16,7 @@ from dicm.settings import Settings
 from domain.model import LocalAuthority, Region, Territory
 from geo.assign import Placement
 from geo.errors import InvalidCoordinates, SwappedCoordinates, UnknownPostcode
+from services import directory
 from services.geography import ensure_geography, import_boundaries, locate, parse_lat_lon
 from store.port import Store
 
@@ -24,11 +25,11 @@ def test_ensure_geography_loads_once(
     store: Store, geo_data_dir: Path, bundled: BundledGeography
 ) -> None:
     settings = Settings(data_dir=geo_data_dir)
-    assert ensure_geography(store, settings) == 45 + 12 + 380
+    assert ensure_geography(store, settings) == 45 + 12 + 350
     assert (store.count(Territory), store.count(Region), store.count(LocalAuthority)) == (
         45,
         12,
-        380,
+        350,
     )
     assert ensure_geography(store, settings) == 0
     answer = locate(store, "51.454,-0.973")
@@ -37,6 +38,30 @@ def test_ensure_geography_loads_once(
         and answer.force_name == "Thames Valley Police"
     )
     assert answer.region_name == "South East (England)"
+    # docks and rivers the generalised districts leave out: the coast rule, on both backends
+    for postcode, council in HOLES.items():
+        found = locate(store, postcode)
+        assert found.chain.local_authority_code == council, (postcode, found)
+        assert found.placement in (Placement.INSIDE, Placement.NEAR_COAST)
+        assert found.chain.territory_code is not None
+    # an abolished district is answered by today's council
+    assert locate(store, "HP20 1UA").local_authority_name == "Buckinghamshire"
+    assert directory.get_local_authority(store, "E07000004").code == "E06000060"
+    assert directory.get_region(store, "E12000008").code == "TLJ"
+    assert directory.get_region(store, "W92000004").code == "TLL"
+
+
+#: postcodes that once answered "outside-uk" (estuaries, docks): their ONS LAD December 2024
+HOLES = {"SW1V 3LD": "E09000033", "E1W 2PH": "E09000030", "CH41 1EL": "E08000015"}
+
+
+def test_former_holes_land_in_their_council_in_the_bundled_geography(
+    bundled: BundledGeography,
+) -> None:
+    for postcode, council in HOLES.items():
+        assert locate(bundled, postcode).chain.local_authority_code == council, postcode
+    assert locate(bundled, "55.0,-3.0").placement is not Placement.OUTSIDE_UK  # Solway shore
+    assert locate(bundled, "54.0,-5.5").placement is Placement.OUTSIDE_UK  # Irish Sea
 
 
 def test_locate_a_postcode_in_the_bundled_geography(bundled: BundledGeography) -> None:
@@ -130,5 +155,5 @@ def test_cli_boundaries_import_and_geography_build(
     assert bad.exit_code == 2 and "unknown-code-field" in bad.output
     built = runner.invoke(app, ["geography", "build"], env=env)
     assert (
-        built.exit_code == 0 and "45 territories, 12 regions, 380 local authorities" in built.output
+        built.exit_code == 0 and "45 territories, 12 regions, 350 local authorities" in built.output
     )

@@ -13,7 +13,15 @@ from boundaries.lookup_index import LookupIndex, build_lookup_index
 from geo.assign import AreaIndex
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATA = ROOT / ".." / "shared" / "data"
+#: ``../shared/data`` beside the checkout, or two levels up from a worktree (``wt/<name>``)
+SHARED_DATA = next(
+    (
+        p
+        for p in (ROOT.parent / "shared" / "data", ROOT.parents[1] / "shared" / "data")
+        if p.is_dir()
+    ),
+    ROOT.parent / "shared" / "data",
+)
 
 
 @pytest.fixture(scope="session")

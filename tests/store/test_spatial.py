@@ -193,6 +193,21 @@ def test_point_to_local_authority_to_territory_to_region(store: Store) -> None:
     )
 
 
+def test_a_point_just_off_the_stored_boundaries_gets_the_nearest_on_both_backends(
+    store: Store,
+) -> None:
+    # a river or dock the generalised boundaries leave out: one coast rule, both backends
+    put_geography(store)
+    wokingham_east = -0.8
+    near = store.locate(wokingham_east + 0.01, 51.42)  # ~700 m east of Wokingham's edge
+    assert (near.local_authority_code, near.territory_code) == ("E06000041", "E23000029")
+    assert near.distance_m is not None and 500 < near.distance_m < 900
+    assert near.note and "nearest area" in near.note
+    assert near.region_code == "E12000008"
+    far = store.locate(-3.0, 53.0)  # far beyond the 2 km tolerance: still outside
+    assert far.territory_code is None and far.distance_m is None
+
+
 def test_activities_in_area_by_code(store: Store) -> None:
     put_geography(store)
     store.put(LocalAuthority(code="E07000999", name="Boxless", territory_code="E23000029"))

@@ -1,0 +1,134 @@
+"""Point -> local authority -> territory -> region over the stored boundaries, in memory.
+
+The one point-in-area index of dicm (:class:`geo.assign.PolygonLayer`: lowest code wins on a
+shared boundary) and its one coast rule (:func:`geo.assign.near_coast`), fed from the stored
+rows. The SQLite adapter answers every ``locate`` here; PostGIS answers with ``ST_Covers`` and
+comes here only for the points it found in no area, so both give the same near-coast answer.
+Loaded on first use and again whenever the "areas" change counter moves (a write by this or
+another process); the counter is read by the caller, so this module needs only the engine.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from sqlalchemy import Engine, select
+
+from domain.model import Area, AreaChain, LocalAuthority, Region, Territory
+from geo.assign import SEA_TOLERANCE_M, PolygonLayer, near_coast
+from store import schema
+from store.chain import Hits, resolve_chain
+from store.codec import from_json
+from store.errors import translated
+
+
+@dataclass(frozen=True)
+class _Layers:
+    areas: dict[type, PolygonLayer]
+    parents: dict[str, tuple[str | None, str | None]]  # LA -> (territory, region)
+    territory_region: dict[str, str | None]
+
+
+class AreaLookup:
+    """The stored boundaries of one database as polygon layers, answering ``locate``."""
+
+    def __init__(self, engine: Engine, h3_resolution: int) -> None:
+        self._engine = engine
+        self._h3_resolution = h3_resolution
+        self._lock = threading.Lock()
+        self._layers: _Layers | None = None
+        self._generation = -1
+
+    def invalidate(self) -> None:
+        """This process wrote areas: load them again on next use."""
+        with self._lock:
+            self._layers = None
+
+    def locate_many(
+        self, points: Sequence[tuple[float, float]], *, generation: int
+    ) -> list[AreaChain]:
+        """The area chain of each (lon, lat); ``generation`` is the "areas" counter now."""
+        if not points:
+            return []
+        layers = self._load_if_stale(generation)
+        lon = np.array([p[0] for p in points], dtype=np.float64)
+        lat = np.array([p[1] for p in points], dtype=np.float64)
+        found = {kind: layer.locate(lon, lat) for kind, layer in layers.areas.items()}
+        codes = {
+            kind: [str(layers.areas[kind].codes[i]) if i >= 0 else None for i in idx]
+            for kind, idx in found.items()
+        }
+        chains = []
+        for i, (x, y) in enumerate(points):
+            la, terr = codes[LocalAuthority][i], codes[Territory][i]
+            la_t, la_r = layers.parents.get(la or "", (None, None))
+            hits = Hits(la=la, la_territory=la_t, la_region=la_r, territory=terr,
+                        region=codes[Region][i],
+                        region_of_la_territory=layers.territory_region.get(la_t or ""),
+                        region_of_territory=layers.territory_region.get(terr or ""))  # fmt: skip
+            chains.append(resolve_chain(float(x), float(y), hits, self._h3_resolution))
+        return self.near_coast(chains, generation=generation)
+
+    def near_coast(self, chains: list[AreaChain], *, generation: int) -> list[AreaChain]:
+        """``chains`` with the coast rule applied to every point in no local authority: in no
+        territory either, it takes the nearest area; in a territory, the nearest local
+        authority of that territory (a river or dock the districts leave out)."""
+        misses = [i for i, c in enumerate(chains) if c.local_authority_code is None]
+        if not misses:
+            return chains
+        layers = self._load_if_stale(generation)
+        x = np.array([chains[i].lon for i in misses], dtype=np.float64)
+        y = np.array([chains[i].lat for i in misses], dtype=np.float64)
+        coast = near_coast(layers.areas[LocalAuthority], layers.areas[Territory], x, y)
+        out = list(chains)
+        for j, i in enumerate(misses):
+            la = coast.local_authority[j]
+            la_t, la_r = layers.parents.get(la or "", (None, None))
+            known = chains[i].territory_code
+            if not coast.found[j] or (known is not None and (la is None or la_t != known)):
+                continue
+            territory = known or la_t or coast.territory[j]
+            out[i] = replace(
+                chains[i],
+                local_authority_code=la,
+                territory_code=territory,
+                region_code=chains[i].region_code
+                or la_r
+                or layers.territory_region.get(territory or ""),
+                distance_m=float(coast.distance_m[j]),
+                note=(
+                    f"not inside any stored boundary: nearest area given, "
+                    f"{coast.distance_m[j]:.0f} m away (coast tolerance {SEA_TOLERANCE_M:.0f} m)"
+                ),
+            )
+        return out
+
+    def _load_if_stale(self, generation: int) -> _Layers:
+        with self._lock:
+            if self._layers is None or self._generation != generation:
+                self._generation = generation
+                self._layers = self._load()
+            return self._layers
+
+    def _load(self) -> _Layers:
+        areas: dict[type, PolygonLayer] = {}
+        with translated("a read"), self._engine.connect() as conn:
+            la, te = schema.local_authorities, schema.territories
+            parents = {
+                r.code: (r.territory_code, r.region_code)
+                for r in conn.execute(select(la.c.code, la.c.territory_code, la.c.region_code))
+            }
+            territory_region = {
+                r.code: r.region_code for r in conn.execute(select(te.c.code, te.c.region_code))
+            }
+            for kind, table in ((LocalAuthority, la), (Territory, te), (Region, schema.regions)):
+                rows = conn.execute(
+                    select(table.c.code, table.c.geometry).where(table.c.geometry.is_not(None))
+                ).all()
+                areas[kind] = PolygonLayer(
+                    [r.code for r in rows], [from_json(Area, r.geometry) for r in rows]
+                )
+        return _Layers(areas, parents, territory_region)

@@ -1,0 +1,21 @@
+"""The bundled geography against the official ONS boundaries, one postcode at a time: a
+seeded random sample of Code-Point Open postcodes (the numbers in the README come from
+``python -m bench.geography_agreement``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.geography_agreement import measure, postcode_sample
+from geo.assign import AreaIndex
+
+
+def test_random_postcodes_land_in_their_official_force_and_council(
+    bundled_index: AreaIndex, shared_data: Path
+) -> None:
+    found = measure(bundled_index, postcode_sample(3_000, seed=2026), shared_data)
+    print("\n".join(found.lines()))
+    assert found.holes == 0
+    assert found.right_force >= 0.995
+    assert found.right_la >= 0.99
+    assert found.force_by_distance["> 50 m"][1] >= 0.999
