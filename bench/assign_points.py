@@ -13,6 +13,7 @@ import argparse
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -33,12 +34,13 @@ def make_points(geo: BundledGeography, n: int, seed: int = 7) -> tuple[np.ndarra
     return lon, lat
 
 
-def sjoin_codes(lon: np.ndarray, lat: np.ndarray, codes: list[str], geoms: list) -> np.ndarray:
+def sjoin_codes(lon: np.ndarray, lat: np.ndarray, codes: list[str], geoms: list[Any]) -> np.ndarray:
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326)
     areas = gpd.GeoDataFrame({"code": codes}, geometry=geoms, crs=4326)
     joined = gpd.sjoin(points, areas, predicate="within", how="left")
     joined = joined.sort_values("code").groupby(level=0)["code"].first()  # lowest code wins
-    return joined.reindex(range(len(lon))).to_numpy(dtype=object)
+    result: np.ndarray = joined.reindex(range(len(lon))).to_numpy(dtype=object)
+    return result
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -60,8 +62,8 @@ def main(argv: list[str] | None = None) -> None:
     ours_chain_s = time.perf_counter() - started
 
     started = time.perf_counter()
-    ours_la = assign_to_polygons(lon, lat, la_codes, la_geoms)
-    ours_t = assign_to_polygons(lon, lat, t_codes, t_geoms)
+    ours_la = assign_to_polygons(lon, lat, la_codes, la_geoms)  # type: ignore[arg-type]
+    ours_t = assign_to_polygons(lon, lat, t_codes, t_geoms)  # type: ignore[arg-type]
     ours_s = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -34,7 +34,8 @@ def postcode_sample(n: int, seed: int) -> pd.DataFrame:
     frame = pd.concat([load_area(a) for a in areas])
     frame = frame[np.isfinite(frame["lon"])]
     pick = np.random.default_rng(seed).choice(len(frame), size=min(n, len(frame)), replace=False)
-    return frame.iloc[np.sort(pick)][["lon", "lat"]]
+    sample: pd.DataFrame = frame.iloc[np.sort(pick)][["lon", "lat"]]
+    return sample
 
 
 @dataclass(frozen=True)

@@ -68,9 +68,9 @@ def _prepare() -> tuple[str, str, list[str], list[tuple[float, float]]]:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{DATA_DIR / 'dicm.sqlite'}"
     settings = Settings(database_url=url, data_dir=DATA_DIR)
-    store = open_store(settings)
+    store = open_store(settings.store)
     try:
-        summary = build_demo(store, settings)
+        summary = build_demo(store, settings.services)
         token_file = DATA_DIR / "admin.token"
         tokens = {a.id: a.token for a in summary.accounts}
         if "demo-admin" in tokens:

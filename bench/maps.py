@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import folium
 import numpy as np
@@ -129,7 +130,7 @@ def main() -> None:
     }
     from playwright.sync_api import sync_playwright
 
-    results = {}
+    results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for name, (build_s, page) in rows.items():

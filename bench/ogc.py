@@ -46,8 +46,8 @@ PAGES = (
 
 
 def _seed(settings: Settings, n: int) -> None:
-    store = open_store(settings)
-    ensure_geography(store, settings)
+    store = open_store(settings.store)
+    ensure_geography(store, settings.services)
     rng = np.random.default_rng(3)
     lon = rng.uniform(-2.5, 0.5, n)
     lat = rng.uniform(51.0, 53.0, n)

@@ -39,7 +39,7 @@ def towns(rng: np.random.Generator) -> np.ndarray:
     return np.array([places[i] for i in chosen])
 
 
-def points(rng: np.random.Generator, centres: np.ndarray, n: int) -> np.ndarray:
+def points(rng: np.random.Generator, centres: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     town = rng.integers(0, len(centres), n)
     return centres[town] + rng.normal(0.0, SPREAD_DEG, (n, 2)), town
 

@@ -229,7 +229,7 @@ def main() -> None:
     answers["balltree"] = [[f"act-{i:06d}" for i in ball(*q)] for q in queries[:200]]
 
     with tempfile.TemporaryDirectory() as tmp:
-        lite = open_store(Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.sqlite'}"))
+        lite = open_store(Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.sqlite'}").store)
         console.print(f"SQLite: loaded {n:,} activities in {load(lite, points, 'SQLite'):.1f} s")
         sqlite_query = store_query(lite)
         started = time.perf_counter()
@@ -246,7 +246,7 @@ def main() -> None:
 
     with postgis_url() as url:
         if url is not None:
-            pg = open_store(Settings(database_url=url))
+            pg = open_store(Settings(database_url=url).store)
             console.print(
                 f"PostGIS: loaded {n:,} activities in {load(pg, points, 'PostGIS'):.1f} s"
             )

@@ -52,7 +52,7 @@ def pg_cluster(request: pytest.FixtureRequest) -> Iterator[PgCluster]:
 def postgis_url(pg_cluster: PgCluster) -> str:
     """A PostGIS database migrated to head once per session."""
     url = pg_cluster.create_database("dicm_test")
-    open_store(Settings(database_url=url)).close()
+    open_store(Settings(database_url=url).store).close()
     return url
 
 
@@ -60,7 +60,7 @@ def postgis_url(pg_cluster: PgCluster) -> str:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated to head once; each test gets a copy."""
     path = tmp_path_factory.mktemp("sqlite-template") / "dicm.sqlite"
-    open_store(Settings(database_url=f"sqlite:///{path}")).close()
+    open_store(Settings(database_url=f"sqlite:///{path}").store).close()
     return path
 
 
@@ -81,6 +81,6 @@ def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings
 @pytest.fixture
 def store(backend_settings: Settings) -> Iterator[Store]:
     """A fresh, empty store on each backend (a test using it runs once per backend)."""
-    opened = open_store(backend_settings, migrate=False)
+    opened = open_store(backend_settings.store, migrate=False)
     yield opened
     opened.close()

@@ -49,7 +49,7 @@ def settings(demo_dir: Path, first_run: str) -> Settings:
 
 
 def test_every_territory_has_activities_and_a_plan(settings: Settings) -> None:
-    store = open_store(settings)
+    store = open_store(settings.store)
     try:
         territories = list(store.iter_all(Territory))
         assert len(territories) == 45
@@ -72,7 +72,7 @@ def test_every_territory_has_activities_and_a_plan(settings: Settings) -> None:
 
 
 def test_spos_in_every_state_with_real_audit_and_hashes(settings: Settings) -> None:
-    store = open_store(settings)
+    store = open_store(settings.store)
     try:
         spos = list(store.iter_all(Spo))
         assert {s.state for s in spos} == set(SpoState)
@@ -86,7 +86,7 @@ def test_spos_in_every_state_with_real_audit_and_hashes(settings: Settings) -> N
 
 
 def test_validation_states_are_mixed(settings: Settings) -> None:
-    store = open_store(settings)
+    store = open_store(settings.store)
     try:
         states = Counter(a.validation_status.value for a in store.iter_all(Activity))
         assert set(states) == {"validated", "pending", "declined", "lapsed"}
@@ -112,14 +112,14 @@ def test_the_output_says_where_to_look_and_who_to_be(first_run: str) -> None:
 
 def test_second_run_reuses_the_database(demo_dir: Path, settings: Settings) -> None:
     marker = (demo_dir / "data" / MARKER).read_text()
-    store = open_store(settings)
+    store = open_store(settings.store)
     try:
         before = (count_all(store), len(store.audit_log()))
     finally:
         store.close()
     output = _run(demo_dir)
     assert "reused the existing demo" in output
-    store = open_store(settings)
+    store = open_store(settings.store)
     try:
         assert (count_all(store), len(store.audit_log())) == before  # nothing written again
     finally:

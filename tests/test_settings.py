@@ -10,7 +10,6 @@ from api.settings import ApiSettings
 from dicm.settings import load_settings
 from maps.settings import MapSettings
 from services.settings import ServiceSettings
-from store.settings import StoreSettings
 
 ENVIRONMENT = {
     "DICM_DATABASE_URL": "postgresql+psycopg://dicm@db/dicm",
@@ -31,8 +30,9 @@ def test_every_variable_lands_in_its_section(monkeypatch: pytest.MonkeyPatch) ->
     for name, value in ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     settings = load_settings()
-    assert settings.store == StoreSettings(
-        database_url="postgresql+psycopg://dicm@db/dicm", h3_resolution=9
+    assert (settings.store.database_url, settings.store.h3_resolution) == (
+        "postgresql+psycopg://dicm@db/dicm",
+        9,
     )
     assert settings.store.is_postgis
     maps = MapSettings(

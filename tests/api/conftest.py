@@ -17,12 +17,16 @@ from tests.api.seed import World, seed
 
 def open_sqlite(path: Path) -> tuple[Settings, Store]:
     settings = Settings(database_url=f"sqlite:///{path}", data_dir=path.parent / ".dicm")
-    store = open_store(settings)
+    store = open_store(settings.store)
     return settings, store
 
 
+#: the ``seeded`` fixture: settings, store and accounts of the seeded API world
+Seeded = tuple[Settings, Store, World]
+
+
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Store, World]]:
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     settings, store = open_sqlite(tmp_path_factory.mktemp("api") / "api.sqlite")
     world = seed(store)
     yield settings, store, world

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,11 +14,11 @@ from domain.errors import InvalidInput, NotFound
 from domain.model import Account
 from domain.vocabulary import Role
 from services.accounts import authenticate, create_account, hash_token
-from tests.api.conftest import open_sqlite
+from tests.api.conftest import Seeded, open_sqlite
 from tests.api.seed import TV, World
 
 
-def test_token_is_stored_as_its_sha256(seeded) -> None:
+def test_token_is_stored_as_its_sha256(seeded: Seeded) -> None:
     _, store, world = seeded
     stored = store.get(Account, "supplier")
     assert stored.token_hash == hashlib.sha256(world.tokens["supplier"].encode()).hexdigest()
@@ -25,7 +26,7 @@ def test_token_is_stored_as_its_sha256(seeded) -> None:
     assert authenticate(store, world.tokens["supplier"]).id == "supplier"
 
 
-def test_ties_are_checked(seeded) -> None:
+def test_ties_are_checked(seeded: Seeded) -> None:
     _, store, _ = seeded
     with pytest.raises(InvalidInput):
         create_account(store, id_="x1", name="x", role=Role.SUPPLIER)
@@ -53,7 +54,7 @@ def test_admin_creates_an_account_over_http(client: TestClient, world: World) ->
     assert me["organisation_id"] == "buyer-2" and "token" not in me
 
 
-def test_cli_creates_an_account(tmp_path, monkeypatch) -> None:
+def test_cli_creates_an_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings, store = open_sqlite(tmp_path / "cli.sqlite")
     store.close()
     monkeypatch.setenv("DICM_DATABASE_URL", settings.database_url)

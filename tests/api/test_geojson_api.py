@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from api.schemas.activities import ActivityCollection, ActivityFeature
@@ -9,7 +11,7 @@ from api.schemas.geography import TerritoryCollection, TerritoryFeature
 from tests.api.seed import OXFORD, READING, TV, World
 
 
-def _ids(body: dict) -> list[str]:
+def _ids(body: dict[str, Any]) -> list[str]:
     return [f["id"] for f in body["features"]]
 
 

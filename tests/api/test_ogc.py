@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.schemas.ogc import CONFORMANCE
+from tests.api.conftest import Seeded
 from tests.api.gis_client import read_layer
 from tests.api.live import serve
 from tests.api.seed import OXFORD, READING, TV
@@ -49,7 +50,7 @@ def test_items_bbox_and_unknown_parameters(client: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def ogc_url(seeded) -> Iterator[str]:
+def ogc_url(seeded: Seeded) -> Iterator[str]:
     settings, store, _ = seeded
     with serve(create_app(settings, store=store)) as base:
         yield f"OAPIF:{base}/ogc"
@@ -79,7 +80,7 @@ def test_gdal_lists_and_reads_geography(ogc_url: str) -> None:
     assert read["valid"]
 
 
-def test_gdal_pages_through_a_collection(seeded) -> None:
+def test_gdal_pages_through_a_collection(seeded: Seeded) -> None:
     settings, store, _ = seeded
     api = settings.api.model_copy(update={"page_size_max": 1})
     with serve(create_app(settings.model_copy(update={"api": api}), store=store)) as base:

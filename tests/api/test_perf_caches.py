@@ -68,7 +68,7 @@ def world(store: Store) -> Store:
 @pytest.fixture
 def other_process(world: Store, backend_settings: Settings) -> Iterator[Store]:
     """A second store on the same database, as another dicm process would open it."""
-    other = open_store(backend_settings, migrate=False)
+    other = open_store(backend_settings.store, migrate=False)
     yield other
     other.close()
 

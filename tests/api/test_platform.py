@@ -91,7 +91,7 @@ def _not_ready(settings: Settings, store: Store) -> dict[str, object]:
 
 def test_not_ready_on_an_old_schema(tmp_path: Path) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'old.sqlite'}", data_dir=tmp_path)
-    store = open_store(settings, migrate=False)
+    store = open_store(settings.store, migrate=False)
     upgrade(store.engine, "0001")  # type: ignore[attr-defined]
     try:
         body = _not_ready(settings, store)
@@ -104,7 +104,7 @@ def test_not_ready_on_an_old_schema(tmp_path: Path) -> None:
 def test_not_ready_when_the_database_is_not_a_database(tmp_path: Path) -> None:
     path = tmp_path / "gone.sqlite"
     settings = Settings(database_url=f"sqlite:///{path}", data_dir=tmp_path)
-    store = open_store(settings)
+    store = open_store(settings.store)
     store.close()
     for leftover in tmp_path.glob("gone.sqlite*"):
         leftover.unlink()

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
 from api.problems import PROBLEM_BASE
+from tests.api.conftest import Seeded
 from tests.api.seed import World, point
 
 
-def _problem(r, status: int, code: str) -> dict:
+def _problem(r: Any, status: int, code: str) -> dict[str, Any]:
     assert r.status_code == status, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
-    body = r.json()
+    body: dict[str, Any] = r.json()
     assert body["type"] == PROBLEM_BASE + code and body["status"] == status
     assert body["title"] and body["detail"]
     return body
@@ -44,7 +47,7 @@ def test_request_validation_is_a_problem(client: TestClient) -> None:
     assert body["errors"][0]["loc"] == ["query", "limit"]
 
 
-def _search(client: TestClient, geometry: dict) -> object:
+def _search(client: TestClient, geometry: Any) -> Any:
     return client.post("/activities/search", json={"within": geometry})
 
 
@@ -105,7 +108,7 @@ def test_unknown_route_is_a_problem(client: TestClient) -> None:
     _problem(client.get("/nowhere"), 404, "not-found")
 
 
-def test_server_error_hides_the_exception(seeded) -> None:
+def test_server_error_hides_the_exception(seeded: Seeded) -> None:
     from api.app import create_app
 
     settings, store, _ = seeded

@@ -16,6 +16,7 @@ from api.app import create_app
 from api.schemas.spos import Awarded, ProgressOut, SpoOut
 from services.events import buyer_topic
 from spo.scoring import QUALITATIVE_PARTS
+from tests.api.conftest import Seeded
 from tests.api.live import serve
 from tests.api.seed import World
 
@@ -132,7 +133,7 @@ def test_locked_spo_refuses_edits(client: TestClient, world: World) -> None:
     assert r.status_code == 409
 
 
-def test_buyer_follows_its_tenders_live(seeded) -> None:
+def test_buyer_follows_its_tenders_live(seeded: Seeded) -> None:
     settings, store, world = seeded
     app = create_app(settings, store=store)
     received: list[dict[str, str]] = []

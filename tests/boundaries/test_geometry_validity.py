@@ -13,6 +13,7 @@ import shapely
 
 from api.schemas.geojson import to_geometry
 from boundaries.bundled import BundledGeography
+from domain.model import LocalAuthority, Region, Territory
 from geo.validity import is_sound, snap_to_grid
 from maps.geometry import simplify_for_display
 from services.exports import export_layer
@@ -46,12 +47,17 @@ def test_every_area_layer_exports_sound_geometry(loaded: Store, tmp_path: Path) 
             export_layer(loaded, layer, fmt=fmt, out=out)
             geoms = read_back(out, fmt)
             assert geoms, layer
-            broken = [i for i, g in enumerate(geoms) if not is_sound(g)]
+            broken = [i for i, g in enumerate(geoms) if not is_sound(g)]  # type: ignore[arg-type]
             assert not broken, (layer, fmt, broken[:5])
 
 
 def test_served_and_drawn_geometry_is_sound(bundled: BundledGeography) -> None:
-    for area in (*bundled.territories, *bundled.regions, *bundled.local_authorities):
+    areas: list[Territory | Region | LocalAuthority] = [
+        *bundled.territories,
+        *bundled.regions,
+        *bundled.local_authorities,
+    ]
+    for area in areas:
         assert area.geometry is not None
         served = shapely.geometry.shape(to_geometry(area.geometry).model_dump())  # type: ignore[union-attr]
         assert is_sound(served), area.code

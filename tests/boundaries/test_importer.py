@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -108,7 +109,7 @@ def test_no_crs_and_grid_metres_is_a_clear_error(regions: gpd.GeoDataFrame, tmp_
     assert read_boundary_file(path, "region", assume_crs=27700).report.kept == 9
 
 
-def feature(code: str, geometry: dict[str, object], field: str = "LAD24CD") -> dict[str, object]:
+def feature(code: str, geometry: Mapping[str, object], field: str = "LAD24CD") -> dict[str, object]:
     return {
         "type": "Feature",
         "properties": {field: code, field[:-2] + "NM": code},

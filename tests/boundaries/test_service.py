@@ -25,13 +25,13 @@ def test_ensure_geography_loads_once(
     store: Store, geo_data_dir: Path, bundled: BundledGeography
 ) -> None:
     settings = Settings(data_dir=geo_data_dir)
-    assert ensure_geography(store, settings) == 45 + 12 + 350
+    assert ensure_geography(store, settings.services) == 45 + 12 + 350
     assert (store.count(Territory), store.count(Region), store.count(LocalAuthority)) == (
         45,
         12,
         350,
     )
-    assert ensure_geography(store, settings) == 0
+    assert ensure_geography(store, settings.services) == 0
     answer = locate(store, "51.454,-0.973")
     assert (
         answer.chain.local_authority_code == "E06000038"
@@ -117,7 +117,7 @@ def test_cli_locate(geo_data_dir: Path, tmp_path: Path, bundled: BundledGeograph
 def test_official_countries_replace_the_derived_scotland_and_ni_outlines(
     store: Store, geo_data_dir: Path, shared_data: Path
 ) -> None:
-    ensure_geography(store, Settings(data_dir=geo_data_dir))
+    ensure_geography(store, Settings(data_dir=geo_data_dir).services)
     countries = shared_data / "boundaries" / "ctry_dec2024_uk_buc.geojson"
     outcome = import_boundaries(store, countries, "country")
     assert outcome.report.kept == 4 and outcome.stored == 5  # 2 territories + 3 ITL1 regions

@@ -23,8 +23,12 @@ def dict_geocoder(code: str) -> tuple[str, float, float]:
     return (code, *KNOWN_POSTCODES[code])
 
 
+#: the ``write_csv`` fixture: write rows to a CSV file under tmp_path, return its path
+WriteCsv = Callable[[str, Sequence[dict[str, str]]], Path]
+
+
 @pytest.fixture
-def write_csv(tmp_path: Path) -> Callable[[str, Sequence[dict[str, str]]], Path]:
+def write_csv(tmp_path: Path) -> WriteCsv:
     def write(name: str, rows: Sequence[dict[str, str]]) -> Path:
         path = tmp_path / name
         columns: list[str] = []

@@ -68,7 +68,7 @@ def test_activities_sit_on_real_postcodes_inside_their_territory(
             postcodes.codes[used], postcodes.lon[used], postcodes.lat[used], strict=True
         )
     }
-    per_territory = Counter()
+    per_territory: Counter[str | None] = Counter()
     for activity in dataset.activities:
         code = activity.id.split("-")[1].upper()
         per_territory[code] += 1

@@ -20,6 +20,7 @@ from services.imports import import_entities
 from store.factory import open_store
 from store.port import Store
 from tests.builders import make_provider
+from tests.datasets.conftest import WriteCsv
 
 NO_MAP = ColumnMapping({})
 #: a stand-in Thames Valley: a box around Reading, Oxford and Milton Keynes
@@ -32,11 +33,14 @@ TERRITORY = Territory(
     box(-1.6, 51.3, -0.5, 52.1),
 )
 
+#: the ``db`` fixture: settings and a store with a region, territory and provider
+Db = tuple[Settings, Store]
+
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[tuple[Settings, Store]]:
+def db(tmp_path: Path) -> Iterator[Db]:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'd.sqlite'}", data_dir=tmp_path)
-    store = open_store(settings)
+    store = open_store(settings.store)
     store.put_many([Region("TLJ", "South East"), TERRITORY, make_provider()])
     yield settings, store
     store.close()
@@ -61,7 +65,7 @@ def _rows(*extra: dict[str, str]) -> list[dict[str, str]]:
     return [*good, *extra]
 
 
-def test_a_bad_row_imports_nothing(db, write_csv) -> None:
+def test_a_bad_row_imports_nothing(db: Db, write_csv: WriteCsv) -> None:
     _, store = db
     path = write_csv(
         "a.csv", _rows({"name": "Calais", "provider_id": "prov-1", "lon": "1.85", "lat": "50.95"})
@@ -72,7 +76,7 @@ def test_a_bad_row_imports_nothing(db, write_csv) -> None:
     assert store.count(Activity) == 0
 
 
-def test_skip_invalid_imports_the_good_rows(db, write_csv) -> None:
+def test_skip_invalid_imports_the_good_rows(db: Db, write_csv: WriteCsv) -> None:
     _, store = db
     path = write_csv(
         "a.csv",
@@ -92,7 +96,7 @@ def test_skip_invalid_imports_the_good_rows(db, write_csv) -> None:
     assert {a.postcode for a in stored} == {"RG1 1AF", None}
 
 
-def test_just_off_the_coast_takes_the_nearest_territory(db, write_csv) -> None:
+def test_just_off_the_coast_takes_the_nearest_territory(db: Db, write_csv: WriteCsv) -> None:
     _, store = db
     path = write_csv(
         "a.csv", [{"name": "Pier", "provider_id": "prov-1", "lon": "-0.49", "lat": "51.5"}]
@@ -102,7 +106,7 @@ def test_just_off_the_coast_takes_the_nearest_territory(db, write_csv) -> None:
     assert store.find(Activity)[0].territory_code == "E23000029"
 
 
-def test_reimport_updates_instead_of_duplicating(db, write_csv) -> None:
+def test_reimport_updates_instead_of_duplicating(db: Db, write_csv: WriteCsv) -> None:
     _, store = db
     path = write_csv("a.csv", _rows())
     import_entities(store, "activities", path, mapping=NO_MAP)
@@ -110,7 +114,7 @@ def test_reimport_updates_instead_of_duplicating(db, write_csv) -> None:
     assert store.count(Activity) == 2
 
 
-def test_providers_and_suppliers(db, write_csv) -> None:
+def test_providers_and_suppliers(db: Db, write_csv: WriteCsv) -> None:
     _, store = db
     providers = write_csv("p.csv", [{"Charity": "Oxford Mentors", "Number": "1122334"}])
     report = import_entities(
@@ -138,7 +142,9 @@ def test_providers_and_suppliers(db, write_csv) -> None:
 
 
 @pytest.mark.parametrize("layer", sorted(LAYERS))
-def test_every_layer_exports_in_every_format(db, write_csv, tmp_path: Path, layer: str) -> None:
+def test_every_layer_exports_in_every_format(
+    db: Db, write_csv: WriteCsv, tmp_path: Path, layer: str
+) -> None:
     _, store = db
     import_entities(store, "activities", write_csv("a.csv", _rows()), mapping=NO_MAP)
     for fmt in ("geojson", "gpkg", "csv"):
@@ -151,7 +157,7 @@ def test_every_layer_exports_in_every_format(db, write_csv, tmp_path: Path, laye
             assert "E23000029" in set(frame["territory_code" if layer == "activities" else "code"])
 
 
-def test_cli_import_report_and_export(db, write_csv, tmp_path: Path) -> None:
+def test_cli_import_report_and_export(db: Db, write_csv: WriteCsv, tmp_path: Path) -> None:
     settings, _ = db
     env = {"DICM_DATABASE_URL": settings.database_url, "DICM_DATA_DIR": str(tmp_path)}
     runner = CliRunner()
@@ -187,13 +193,13 @@ def test_cli_import_report_and_export(db, write_csv, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "csv"])
 def test_exported_activities_import_into_another_database(
-    db, write_csv, tmp_path: Path, fmt: str
+    db: Db, write_csv: WriteCsv, tmp_path: Path, fmt: str
 ) -> None:
     _, store = db
     import_entities(store, "activities", write_csv("a.csv", _rows()), mapping=NO_MAP)
     out = tmp_path / f"activities.{fmt}"
     export_layer(store, "activities", fmt=fmt, out=out)
-    other = open_store(Settings(database_url=f"sqlite:///{tmp_path / 'other.sqlite'}"))
+    other = open_store(Settings(database_url=f"sqlite:///{tmp_path / 'other.sqlite'}").store)
     try:
         other.put_many([Region("TLJ", "South East"), TERRITORY, make_provider()])
         report = import_entities(other, "activities", out, mapping=NO_MAP)

@@ -13,19 +13,19 @@ from shapely.geometry import Point, box
 
 from datasets.fields import format_support, parse_needs, parse_offers, parse_themes
 from datasets.mapping import ColumnMapping, load_mapping_file, parse_map_options
-from datasets.readers import read_activities, read_providers, read_suppliers
+from datasets.readers import ReadResult, read_activities, read_providers, read_suppliers
 from datasets.table import read_table
 from domain.errors import InvalidInput
-from domain.model import Need
+from domain.model import Activity, Need
 from domain.vocabulary import THEMES, SupportType, ValidationStatus
-from tests.datasets.conftest import dict_geocoder
+from tests.datasets.conftest import WriteCsv, dict_geocoder
 
 TODAY = date(2026, 11, 24)
 PROVIDERS = {"prov-1": "Reading Youth Trust"}
 NO_MAP = ColumnMapping({})
 
 
-def _activities(path: Path, mapping: ColumnMapping = NO_MAP):
+def _activities(path: Path, mapping: ColumnMapping = NO_MAP) -> ReadResult[Activity]:
     return read_activities(
         read_table(path), mapping, providers=PROVIDERS, geocoder=dict_geocoder, today=TODAY
     )
@@ -44,7 +44,7 @@ def good_row(**overrides: str) -> dict[str, str]:
     return row
 
 
-def test_csv_with_a_column_mapping(write_csv) -> None:
+def test_csv_with_a_column_mapping(write_csv: WriteCsv) -> None:
     path = write_csv(
         "a.csv",
         [
@@ -69,7 +69,7 @@ def test_csv_with_a_column_mapping(write_csv) -> None:
     assert activity.validation_status is ValidationStatus.PENDING
 
 
-def test_needs_and_themes_are_parsed(write_csv) -> None:
+def test_needs_and_themes_are_parsed(write_csv: WriteCsv) -> None:
     (activity,) = _activities(write_csv("a.csv", [good_row()])).accepted
     assert activity.themes == ("serious_violence", "youth_diversion")
     assert activity.needs == (
@@ -101,7 +101,9 @@ def test_needs_and_themes_are_parsed(write_csv) -> None:
         ({"evidence_title": "Report", "evidence_strength": "9"}, "bad-value"),
     ],
 )
-def test_every_rejection_names_its_row_and_reason(write_csv, overrides, code) -> None:
+def test_every_rejection_names_its_row_and_reason(
+    write_csv: WriteCsv, overrides: dict[str, str], code: str
+) -> None:
     path = write_csv(
         "a.csv", [good_row(name="first"), good_row(**overrides), good_row(name="third")]
     )
@@ -112,13 +114,13 @@ def test_every_rejection_names_its_row_and_reason(write_csv, overrides, code) ->
     assert rejection.message
 
 
-def test_duplicate_ids_are_rejected(write_csv) -> None:
+def test_duplicate_ids_are_rejected(write_csv: WriteCsv) -> None:
     path = write_csv("a.csv", [good_row(id="a1"), good_row(id="a1", name="other")])
     result = _activities(path)
     assert [(r.row, r.code) for r in result.rejected] == [(2, "duplicate-id")]
 
 
-def test_past_validation_date_reads_as_lapsed(write_csv) -> None:
+def test_past_validation_date_reads_as_lapsed(write_csv: WriteCsv) -> None:
     path = write_csv(
         "a.csv", [good_row(validation_status="validated", validated_until="2020-01-01")]
     )
@@ -126,7 +128,7 @@ def test_past_validation_date_reads_as_lapsed(write_csv) -> None:
     assert activity.validation_status is ValidationStatus.LAPSED
 
 
-def test_ids_are_stable_across_reads(write_csv) -> None:
+def test_ids_are_stable_across_reads(write_csv: WriteCsv) -> None:
     path = write_csv("a.csv", [good_row()])
     assert _activities(path).accepted[0].id == _activities(path).accepted[0].id
 
@@ -164,7 +166,7 @@ def test_gpkg_in_british_national_grid_is_reprojected(tmp_path: Path) -> None:
     assert activity.location.y == pytest.approx(51.4543, abs=1e-6)
 
 
-def test_providers(write_csv) -> None:
+def test_providers(write_csv: WriteCsv) -> None:
     path = write_csv(
         "p.csv",
         [
@@ -179,7 +181,7 @@ def test_providers(write_csv) -> None:
     assert [(r.row, r.code) for r in result.rejected] == [(3, "missing-name"), (4, "bad-value")]
 
 
-def test_suppliers_group_sites_by_id(write_csv) -> None:
+def test_suppliers_group_sites_by_id(write_csv: WriteCsv) -> None:
     path = write_csv(
         "s.csv",
         [
@@ -208,7 +210,7 @@ def test_suppliers_group_sites_by_id(write_csv) -> None:
     assert [(r.row, r.code) for r in result.rejected] == [(3, "unknown-postcode")]
 
 
-def test_mapping_naming_a_missing_column_fails_early(write_csv) -> None:
+def test_mapping_naming_a_missing_column_fails_early(write_csv: WriteCsv) -> None:
     path = write_csv("a.csv", [good_row()])
     with pytest.raises(InvalidInput, match="no column 'Nom'"):
         _activities(path, parse_map_options(["name=Nom"]))

@@ -27,6 +27,7 @@ def test_longitude_comes_first() -> None:
 def test_geometry_projection_measures_metres() -> None:
     lon, lat = bng_to_lonlat([400_000, 401_000], [300_000, 300_000])
     line = to_bng(Point(lon[0], lat[0]))
+    assert isinstance(line, Point)
     assert abs(line.x - 400_000) < 0.01
 
 

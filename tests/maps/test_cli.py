@@ -19,7 +19,7 @@ from tests.maps.seed import seed_map_world
 def database(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> str:
     path = tmp_path_factory.mktemp("cli") / "cli.sqlite"
     url = f"sqlite:///{path}"
-    store = open_store(Settings(database_url=url))
+    store = open_store(Settings(database_url=url).store)
     seed_map_world(store, shared_data)
     store.close()
     return url

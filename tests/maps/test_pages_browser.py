@@ -34,10 +34,12 @@ def served(
 ) -> Iterator[tuple[MapWorld, str, Tokens]]:
     path = tmp_path_factory.mktemp("maps") / "maps.sqlite"
     settings = Settings(database_url=f"sqlite:///{path}", data_dir=path.parent / ".dicm")
-    store = open_store(settings)
+    store = open_store(settings.store)
     world = seed_map_world(store, shared_data)
     imd = shared_data / "imd" / "imd2019_lad23_england_popweighted.csv"
-    import_indicator(settings, imd, name="imd2019", code_column="LAD23CD", value_column="Score")
+    import_indicator(
+        settings.services, imd, name="imd2019", code_column="LAD23CD", value_column="Score"
+    )
     tokens = {
         name: create_account(
             store, id_=name, name=name, role=role, organisation_id=org, territory_code=territory

@@ -56,11 +56,13 @@ def demo_pages(
     settings = Settings(
         database_url=f"sqlite:///{folder / 'dicm.sqlite'}", data_dir=folder / "data"
     )
-    store = open_store(settings)
+    store = open_store(settings.store)
     try:
-        summary = build_demo(store, settings, scale=SCALE)
+        summary = build_demo(store, settings.services, scale=SCALE)
         imd = shared_data / IMD
-        import_indicator(settings, imd, name="imd2019", code_column="LAD23CD", value_column="Score")
+        import_indicator(
+            settings.services, imd, name="imd2019", code_column="LAD23CD", value_column="Score"
+        )
         with serve(create_app(settings, store=store)) as base:
             urls = dict(demo_urls(base, summary, store))
             yield {

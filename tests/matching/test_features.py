@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.model import Evidence, Need, Offer
+from domain.model import Activity, Evidence, Need, Offer, Supplier
 from domain.vocabulary import SupportType
 from matching.context import MatchingContext
 from matching.recommender import Recommender
@@ -17,7 +18,12 @@ from tests.builders import READING, make_activity, make_supplier
 from tests.matching.helpers import CONTEXT, TVP
 
 
-def only_match(activity, supplier=None, context=CONTEXT, **kwargs) -> Match:
+def only_match(
+    activity: Activity,
+    supplier: Supplier | None = None,
+    context: MatchingContext = CONTEXT,
+    **kwargs: Any,
+) -> Match:
     model = Recommender().fit([activity], context)
     answer = model.recommend(supplier or make_supplier(), **kwargs)
     assert len(answer.matches) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from shapely.geometry import Point, box
 from sklearn.base import clone
 
 from domain.errors import InvalidInput
-from domain.model import Lot, Need, Site
+from domain.model import Activity, Lot, Need, Site
 from domain.vocabulary import SupportType, ValidationStatus
 from geo.sphere import EARTH_RADIUS_M
 from matching.recommender import Recommender
@@ -21,7 +22,7 @@ from tests.builders import OXFORD, READING, make_activity, make_supplier, make_t
 from tests.matching.helpers import CONTEXT, TVP, haversine_m
 
 
-def scattered_activities(seed: int, n: int = 400) -> list:
+def scattered_activities(seed: int, n: int = 400) -> list[Activity]:
     rng = np.random.default_rng(seed)
     lon = rng.uniform(-1.6, -0.4, n)
     lat = rng.uniform(51.2, 52.1, n)
@@ -267,7 +268,8 @@ def test_batch_equals_one_supplier_at_a_time() -> None:
     ]
     model = Recommender().fit(activities, CONTEXT)
     tender = make_tender(territory_code=TVP)
-    for kwargs in ({}, {"tender": tender, "radius_m": 5_000}):
+    cases: tuple[dict[str, Any], ...] = ({}, {"tender": tender, "radius_m": 5_000})
+    for kwargs in cases:
         batch = model.recommend_batch(suppliers, k=7, **kwargs)
         assert batch == [model.recommend(s, k=7, **kwargs) for s in suppliers]
 

@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import Point
 
 from domain.errors import InvalidInput, NotFound
-from domain.model import Site
+from domain.model import Activity, Site
 from domain.vocabulary import SupportType, ValidationStatus
 from matching.context import MatchingContext
 from matching.recommender import Recommender
@@ -34,7 +34,7 @@ PLAN = make_plan()
 LEEDS = (-1.5491, 53.8008)
 
 
-def activities() -> list:
+def activities() -> list[Activity]:
     return [
         make_activity(id="reading-boxing", territory_code=THAMES_VALLEY),
         make_activity(

@@ -135,7 +135,7 @@ def uk_store(
 ) -> Iterator[Store]:
     path = tmp_path_factory.mktemp("land") / "land.sqlite"
     store = open_store(Settings(database_url=f"sqlite:///{path}").store)
-    ensure_geography(store, Settings(data_dir=geo_data_dir))
+    ensure_geography(store, Settings(data_dir=geo_data_dir).services)
     yield store
     store.close()
 

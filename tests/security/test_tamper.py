@@ -89,7 +89,8 @@ def test_the_key_file_is_created_once_private_and_shared(tmp_path: Path) -> None
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'k.sqlite'}", data_dir=tmp_path)
     first = load_lock_key(settings.store)
     assert load_lock_key(settings.store) == first and len(first) == 32
-    assert stat.S_IMODE(key_path(settings.store).stat().st_mode)  # type: ignore[union-attr] == 0o600
+    key = key_path(settings.store)
+    assert key is not None and stat.S_IMODE(key.stat().st_mode) == 0o600
     # a second process (another store on the same settings) seals with the same key
     one, two = open_store(settings.store), open_store(settings.store)
     try:

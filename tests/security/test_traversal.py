@@ -44,12 +44,12 @@ def test_load_indicator_never_follows_a_path(tmp_path: Path) -> None:
     secret = _secret_csv(tmp_path)
     source = tmp_path / "imd.csv"
     source.write_text("lad,score\nE06000038,12.5\n", encoding="utf-8")
-    import_indicator(settings, source, name="imd", code_column="lad", value_column="score")
-    assert list_indicators(settings) == ["imd"]
-    assert load_indicator(settings, "imd") == {"E06000038": 12.5}
+    import_indicator(settings.services, source, name="imd", code_column="lad", value_column="score")
+    assert list_indicators(settings.services) == ["imd"]
+    assert load_indicator(settings.services, "imd") == {"E06000038": 12.5}
     for name in ("../../secret", str(secret.with_suffix("")), "..", "imd/../imd"):
         with pytest.raises(NotFound):
-            load_indicator(settings, name)
+            load_indicator(settings.services, name)
 
 
 def test_an_imported_indicator_still_shades_the_map(
@@ -58,7 +58,9 @@ def test_an_imported_indicator_still_shades_the_map(
     settings = seeded[0]
     source = tmp_path / "need.csv"
     source.write_text("lad,score\nE06000038,12.5\nE07000178,3\n", encoding="utf-8")
-    import_indicator(settings, source, name="need-test", code_column="lad", value_column="score")
+    import_indicator(
+        settings.services, source, name="need-test", code_column="lad", value_column="score"
+    )
     params: dict[str, Any] = {"territory": "E23000029", "need": "need-test"}
     answer = client.get("/maps/coverage", params=params, headers=world.auth("admin"))
     assert answer.status_code == 200, answer.text

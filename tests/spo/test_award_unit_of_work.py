@@ -44,7 +44,7 @@ def _put_contract_for_a_missing_tender(
 ) -> None:
     if isinstance(entity, Contract):
         entity = replace(entity, tender_id="no-such-tender")
-    super(type(self), self).put(entity, audit=audit)
+    super(type(self), self).put(entity, audit=audit)  # type: ignore[misc]
 
 
 def test_a_failed_contract_write_leaves_the_spo_unawarded_and_tells_no_one(world: Store) -> None:

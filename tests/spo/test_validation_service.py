@@ -29,12 +29,22 @@ def test_position_validate_decline_and_renew_are_audited(world: Store) -> None:
     act = svc.position_activity(world, "act-1", actor=PROVIDER, expected_version=1, at=AT)
     assert act.validation_status is V.PENDING
     act = svc.validate_activity(
-        world, "act-1", actor=VALIDATOR, expected_version=act.version, settings=SETTINGS, at=AT
+        world,
+        "act-1",
+        actor=VALIDATOR,
+        expected_version=act.version,
+        settings=SETTINGS.services,
+        at=AT,
     )
     assert (act.validation_status, act.validated_until) == (V.VALIDATED, date(2027, 4, 1))
     later = datetime(2027, 3, 1, tzinfo=UTC)
     act = svc.validate_activity(
-        world, "act-1", actor=VALIDATOR, expected_version=act.version, settings=SETTINGS, at=later
+        world,
+        "act-1",
+        actor=VALIDATOR,
+        expected_version=act.version,
+        settings=SETTINGS.services,
+        at=later,
     )
     assert act.validated_until == date(2027, 5, 30)
     with pytest.raises(InvalidInput):
@@ -64,10 +74,12 @@ def test_position_validate_decline_and_renew_are_audited(world: Store) -> None:
 def test_refused_decisions_change_nothing(world: Store) -> None:
     other = make_account(Role.VALIDATOR, territory_code="E23000036")
     with pytest.raises(Forbidden):
-        svc.validate_activity(world, "act-1", actor=other, expected_version=1, settings=SETTINGS)
+        svc.validate_activity(
+            world, "act-1", actor=other, expected_version=1, settings=SETTINGS.services
+        )
     with pytest.raises(StaleVersion):
         svc.validate_activity(
-            world, "act-1", actor=VALIDATOR, expected_version=7, settings=SETTINGS
+            world, "act-1", actor=VALIDATOR, expected_version=7, settings=SETTINGS.services
         )
     assert world.get(Activity, "act-1").version == 1
     assert svc.validation_history(world, "act-1") == []
@@ -78,7 +90,7 @@ def test_a_refusal_does_not_depend_on_the_version(world: Store, version: int) ->
     """Permission is checked before the version: a stale caller who may not act is told so."""
     with pytest.raises(Forbidden):
         svc.validate_activity(
-            world, "act-1", actor=PROVIDER, expected_version=version, settings=SETTINGS
+            world, "act-1", actor=PROVIDER, expected_version=version, settings=SETTINGS.services
         )
     with pytest.raises(Forbidden):
         svc.decline_activity(

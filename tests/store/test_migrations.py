@@ -32,7 +32,7 @@ def test_fresh_database_upgrades_to_head_and_matches_the_models(
     request: pytest.FixtureRequest, backend: str, tmp_path: Path
 ) -> None:
     url = fresh_url(request, backend, tmp_path)
-    store = open_store(Settings(database_url=url), migrate=False)
+    store = open_store(Settings(database_url=url).store, migrate=False)
     engine = store.engine  # type: ignore[attr-defined]
     assert current(engine) is None
     store.migrate()

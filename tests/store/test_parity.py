@@ -34,8 +34,10 @@ def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store
     shutil.copyfile(template, tmp_path / "p.sqlite")
     url: str = request.getfixturevalue("postgis_url")
     empty_dicm_tables(url)
-    lite = open_store(Settings(database_url=f"sqlite:///{tmp_path / 'p.sqlite'}"), migrate=False)
-    pg = open_store(Settings(database_url=url), migrate=False)
+    lite = open_store(
+        Settings(database_url=f"sqlite:///{tmp_path / 'p.sqlite'}").store, migrate=False
+    )
+    pg = open_store(Settings(database_url=url).store, migrate=False)
     yield lite, pg
     lite.close()
     pg.close()

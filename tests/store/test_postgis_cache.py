@@ -22,7 +22,7 @@ pytestmark = pytest.mark.postgis
 @pytest.fixture
 def pg_store(postgis_url: str) -> Iterator[PostgisStore]:
     empty_dicm_tables(postgis_url)
-    store = open_store(Settings(database_url=postgis_url), migrate=False)
+    store = open_store(Settings(database_url=postgis_url).store, migrate=False)
     assert isinstance(store, PostgisStore)
     yield store
     store.close()

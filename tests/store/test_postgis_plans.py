@@ -20,7 +20,7 @@ def pg_store(postgis_url: str) -> Store:
     from store.factory import open_store
 
     empty_dicm_tables(postgis_url)
-    return open_store(Settings(database_url=postgis_url), migrate=False)
+    return open_store(Settings(database_url=postgis_url).store, migrate=False)
 
 
 @pytest.mark.parametrize("query", [ActivityQuery(), ActivityQuery(recommendable_only=True)])

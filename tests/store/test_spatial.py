@@ -248,8 +248,8 @@ def test_put_fills_area_codes_but_keeps_given_ones(store: Store) -> None:
 def test_a_second_store_on_the_same_database_sees_writes(backend_settings: Settings) -> None:
     """Two processes (here: two store objects) sharing one database never answer from a
     stale in-memory index."""
-    reader = open_store(backend_settings, migrate=False)
-    writer = open_store(backend_settings, migrate=False)
+    reader = open_store(backend_settings.store, migrate=False)
+    writer = open_store(backend_settings.store, migrate=False)
     try:
         writer.put(make_provider())
         writer.put(make_activity(id="first"))

@@ -163,7 +163,7 @@ def test_driver_errors_never_escape(tmp_path: Path) -> None:
     from tests.pgcluster import _free_port
 
     unmigrated = open_store(
-        Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite'}"), migrate=False
+        Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite'}").store, migrate=False
     )
     with pytest.raises(StorageError):
         unmigrated.get(Provider, "prov-1")
@@ -173,7 +173,7 @@ def test_driver_errors_never_escape(tmp_path: Path) -> None:
         unmigrated.nearest_activities(-0.97, 51.45, radius_m=1e3, k=1)
     unmigrated.close()
     nowhere = f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/dicm"
-    unreachable = open_store(Settings(database_url=nowhere), migrate=False)
+    unreachable = open_store(Settings(database_url=nowhere).store, migrate=False)
     with pytest.raises(StorageError):
         unreachable.get(Provider, "prov-1")
     with pytest.raises(StorageError):
