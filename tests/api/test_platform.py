@@ -178,10 +178,10 @@ def test_the_event_stream_is_not_buffered_by_compression(live) -> None:
         if broadcaster.subscriber_count(topic):
             break
         threading.Event().wait(0.05)
-    broadcaster.publish(topic, "spo.submitted", {"spo_id": "first"})
+    broadcaster.publish(topic, "spo.submitted", {"spo_id": "spo-sub", "state": "submitted"})
     first = events.get(timeout=10)  # arrives before the stream ends
     assert "spo.submitted" in first and listener.is_alive()
-    broadcaster.publish(topic, "spo.scored", {"spo_id": "second"})
+    broadcaster.publish(topic, "spo.scored", {"spo_id": "spo-sub", "state": "scored"})
     assert "spo.scored" in events.get(timeout=10)
     listener.join(timeout=10)
     assert encoding == [None]
