@@ -93,6 +93,15 @@ def _to_wgs84(
     frame: gpd.GeoDataFrame, assume_crs: int | str | None
 ) -> tuple[gpd.GeoDataFrame, str, list[str]]:
     notes: list[str] = []
+    minx, miny, maxx, maxy = frame.total_bounds
+    if (
+        frame.crs is not None
+        and frame.crs.is_geographic
+        and not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90)
+    ):
+        # GDAL reads a GeoJSON without a ``crs`` member as WGS 84 whatever its numbers are:
+        # degrees outside -180..180 / -90..90 are no declared CRS at all
+        frame = frame.set_crs(None, allow_override=True)
     if frame.crs is None:
         if assume_crs is not None:
             frame = frame.set_crs(assume_crs)
@@ -107,7 +116,7 @@ def _to_wgs84(
             elif 0 <= minx <= maxx <= 700_000 and 0 <= miny <= maxy <= 1_300_000:
                 raise MissingCRS(
                     "the file declares no CRS and its coordinates look like British National Grid "
-                    "metres (EPSG:27700): add the .prj file or pass assume_crs=27700"
+                    "metres (EPSG:27700): add the .prj file or pass --assume-crs 27700"
                 )
             else:
                 raise MissingCRS(

@@ -134,12 +134,43 @@ def _plain(amount: float) -> str:
     return format(amount, "f").rstrip("0").rstrip(".")
 
 
+#: digits grouped in threes by commas or spaces (``1,200``, ``1 200``), then an optional
+#: decimal point: the only separators a UK spreadsheet writes
+_UK_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:[, ]\d{3})+|\d+)(?:\.\d+)?$")
+#: a continental number (``1.200,00``, ``1.200.000``, ``3,5``): ambiguous in a UK file
+_AMBIGUOUS = re.compile(
+    r"^[+-]?\d{1,3}(?:\.\d{3}){2,}$"  # 1.200.000
+    r"|^[+-]?\d{1,3}(?:\.\d{3})+,\d+$"  # 1.200,00
+    r"|^[+-]?\d+,\d{1,2}$"  # 3,5 or 1,20: a decimal comma
+    r"|\..*,"  # a point before a comma
+)
+
+
 def parse_number(text: str, field_name: str) -> float:
-    """A number, allowing thousands separators and a leading £."""
-    try:
-        return float(text.replace(",", "").replace("£", "").strip())
-    except ValueError:
-        raise RowError("bad-number", f"{field_name} {text!r} is not a number") from None
+    """A number as a UK file writes it: a leading £, thousands grouped by commas or spaces
+    (``£1,200``, ``1 200``, ``1,200.50``). Anything a European locale could mean differently
+    (``1.200,00``, ``3,5``) is refused with a reason rather than guessed: a wrong guess is a
+    thousandfold error, a refusal costs one edit."""
+    cleaned = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    cleaned = cleaned.removeprefix("£").strip()
+    if cleaned.startswith("-£") or cleaned.startswith("+£"):
+        cleaned = cleaned[0] + cleaned[2:]
+    if not cleaned:
+        raise RowError("missing-number", f"{field_name} is empty")
+    if _AMBIGUOUS.search(cleaned):
+        raise RowError(
+            "ambiguous-number",
+            f"{field_name} {text!r} is ambiguous: write it with a decimal point and no "
+            "separators or comma thousands (e.g. 1200.00 or 1,200.00)",
+        )
+    if not _UK_NUMBER.match(cleaned):
+        raise RowError("bad-number", f"{field_name} {text!r} is not a number")
+    return float(cleaned.replace(",", "").replace(" ", ""))
+
+
+def parse_optional_number(text: str, field_name: str) -> float | None:
+    """``parse_number``, but an empty cell is missing (None), never 0."""
+    return parse_number(text, field_name) if text.strip() else None
 
 
 def parse_bool(text: str, field_name: str) -> bool:
@@ -152,9 +183,54 @@ def parse_bool(text: str, field_name: str) -> bool:
     raise RowError("bad-value", f"{field_name} {text!r} is not yes/no")
 
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_UK_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_UK_NAMED_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]+)\.?[ -](\d{4})$")
+DATE_FORMATS = "YYYY-MM-DD, DD/MM/YYYY, DD-Mon-YYYY or DD Month YYYY"
+
+
 def parse_date(text: str, field_name: str) -> date:
-    """An ISO date (YYYY-MM-DD)."""
+    """An ISO date or a UK day-first one (``31/03/2027``, ``31-Mar-2027``, ``31 March 2027``).
+
+    Never month-first: ``03/31/2027`` is refused as an impossible date (there is no month 31),
+    so a US-formatted file fails loudly instead of swapping days and months below the 13th."""
+    cleaned = text.strip()
+    if (match := _ISO_DATE.match(cleaned)) is not None:
+        year, month, day = (int(g) for g in match.groups())
+    elif (match := _UK_NUMERIC_DATE.match(cleaned)) is not None:
+        day, month, year = (int(g) for g in match.groups())
+    elif (match := _UK_NAMED_DATE.match(cleaned)) is not None:
+        month_name = match[2].lower()
+        if month_name not in _MONTHS:
+            raise RowError("bad-date", f"{field_name} {text!r}: unknown month {match[2]!r}")
+        day, month, year = int(match[1]), _MONTHS[month_name], int(match[3])
+    else:
+        raise RowError("bad-date", f"{field_name} {text!r} is not a date ({DATE_FORMATS})")
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise RowError("bad-value", f"{field_name} {text!r} is not a date (YYYY-MM-DD)") from None
+        return date(year, month, day)
+    except ValueError as exc:
+        raise RowError(
+            "impossible-date",
+            f"{field_name} {text!r} is not a real date ({exc}; dates are read day first)",
+        ) from None

@@ -15,21 +15,31 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from datasets.fields import (
+    DATE_FORMATS,
     RowError,
     parse_bool,
     parse_date,
     parse_needs,
     parse_number,
     parse_offers,
+    parse_optional_number,
     parse_themes,
 )
-from datasets.locations import Geocoder, locate_row
+from datasets.locations import Geocoder, Located, locate_row
 from datasets.mapping import FIELDS, ColumnMapping
 from datasets.table import Row, Table
-from domain.model import Activity, Evidence, Provider, Site, Supplier
+from domain.model import Activity, Evidence, Need, Offer, Provider, Site, Supplier
 from domain.vocabulary import ProviderKind, ValidationStatus
 
 T = TypeVar("T")
+V = TypeVar("V")
+
+#: typed stand-ins for a cell that failed to parse (the row is rejected, they are never stored)
+_NO_VALIDATION: tuple[ValidationStatus, date | None] = (ValidationStatus.PENDING, None)
+_NONE_STR: tuple[str, ...] = ()
+_NO_NEEDS: tuple[Need, ...] = ()
+_NO_OFFERS: tuple[Offer, ...] = ()
+_NO_EVIDENCE: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,10 +70,25 @@ class _Cells:
     def __init__(self, row: Row, columns: Mapping[str, str | None]) -> None:
         self.row = row
         self._columns = columns
+        self.errors: list[RowError] = []
 
     def __getitem__(self, field_name: str) -> str:
         column = self._columns.get(field_name)
         return self.row.values.get(column, "") if column else ""
+
+    def attempt(self, parse: Callable[[], V], default: V) -> V:
+        """``parse()``, or ``default`` with the error kept: a row reports every bad cell at once,
+        so a user fixes a file in one pass instead of one reason per attempt."""
+        try:
+            return parse()
+        except RowError as exc:
+            self.errors.append(exc)
+            return default
+
+    def check(self) -> None:
+        """Raise the first kept error (``_read`` reports all of them)."""
+        if self.errors:
+            raise self.errors[0]
 
 
 def slugify(text: str) -> str:
@@ -90,12 +115,14 @@ def _read(
     rejected: list[Rejection] = []
     seen: set[str] = set()
     for row in table:
+        cells = _Cells(row, columns)
         try:
-            entity = build(_Cells(row, columns))
+            entity = build(cells)
             if key(entity) in seen:
                 raise RowError("duplicate-id", f"id {key(entity)!r} appears twice in the file")
         except RowError as exc:
-            rejected.append(Rejection(row.number, exc.code, str(exc)))
+            reasons = cells.errors if exc in cells.errors else [*cells.errors, exc]
+            rejected.extend(Rejection(row.number, e.code, str(e)) for e in reasons)
             continue
         seen.add(key(entity))
         accepted.append(entity)
@@ -113,13 +140,14 @@ def read_providers(table: Table, mapping: ColumnMapping) -> ReadResult[Provider]
     """Providers (charities, social enterprises, community groups)."""
 
     def build(cells: _Cells) -> Provider:
-        name = _required_name(cells)
+        name = cells.attempt(lambda: _required_name(cells), "")
         kind_text = cells["kind"].lower().replace(" ", "_").replace("-", "_") or "charity"
         try:
             kind = ProviderKind(kind_text)
         except ValueError:
             allowed = ", ".join(k.value for k in ProviderKind)
             raise RowError("bad-value", f"kind {kind_text!r} is not one of {allowed}") from None
+        cells.check()
         return Provider(
             id=cells["id"] or stable_id("prov", name),
             name=name,
@@ -138,22 +166,26 @@ def read_activities(
     providers: Mapping[str, str],
     geocoder: Geocoder | None,
     today: date,
+    assume_crs: int | None = None,
 ) -> ReadResult[Activity]:
     """Activities; ``providers`` maps known provider ids to names (a row may name either)."""
     by_name = {name.lower(): pid for pid, name in providers.items()}
 
     def build(cells: _Cells) -> Activity:
-        name = _required_name(cells)
-        provider_id = _provider(cells["provider_id"], providers, by_name)
-        located = locate_row(
-            geometry=cells.row.geometry,
-            lon=cells["lon"],
-            lat=cells["lat"],
-            postcode=cells["postcode"],
-            place=cells["place"],
-            geocoder=geocoder,
+        name = cells.attempt(lambda: _required_name(cells), "")
+        provider_id = cells.attempt(lambda: _provider(cells["provider_id"], providers, by_name), "")
+        located = cells.attempt(lambda: _locate(cells, geocoder, assume_crs), None)
+        status, until = cells.attempt(lambda: _validation(cells, today), _NO_VALIDATION)
+        themes = cells.attempt(lambda: parse_themes(cells["themes"]), _NONE_STR)
+        needs = cells.attempt(lambda: parse_needs(cells["needs"]), _NO_NEEDS)
+        evidence = cells.attempt(lambda: _evidence(cells), _NO_EVIDENCE)
+        active = cells.attempt(lambda: _flag(cells, "active", default=True), True)
+        gap = cells.attempt(
+            lambda: parse_optional_number(cells["funding_gap_gbp"], "funding_gap_gbp"), None
         )
-        status, until = _validation(cells, today)
+        at_risk = cells.attempt(lambda: _flag(cells, "at_risk", default=False), False)
+        cells.check()
+        assert located is not None  # check() raised otherwise
         return Activity(
             id=cells["id"] or stable_id("act", name, provider_id, located.point.wkt),
             provider_id=provider_id,
@@ -162,21 +194,36 @@ def read_activities(
             service_area=located.area,
             postcode=located.postcode,
             description=cells["description"],
-            themes=parse_themes(cells["themes"]),
-            needs=parse_needs(cells["needs"]),
-            evidence=_evidence(cells),
+            themes=themes,
+            needs=needs,
+            evidence=evidence,
             validation_status=status,
             validated_until=until,
-            active=parse_bool(cells["active"], "active") if cells["active"] else True,
-            funding_gap_gbp=(
-                parse_number(cells["funding_gap_gbp"], "funding_gap_gbp")
-                if cells["funding_gap_gbp"]
-                else 0.0
-            ),
-            at_risk=parse_bool(cells["at_risk"], "at_risk") if cells["at_risk"] else False,
+            active=active,
+            # the domain has no "unknown" gap yet: a missing cell is the model's default
+            funding_gap_gbp=gap if gap is not None else Activity.funding_gap_gbp,
+            at_risk=at_risk,
         )
 
     return _read(table, mapping, "activities", build, lambda a: a.id)
+
+
+def _flag(cells: _Cells, field_name: str, *, default: bool) -> bool:
+    return parse_bool(cells[field_name], field_name) if cells[field_name] else default
+
+
+def _locate(cells: _Cells, geocoder: Geocoder | None, assume_crs: int | None) -> Located:
+    return locate_row(
+        geometry=cells.row.geometry,
+        lon=cells["lon"],
+        lat=cells["lat"],
+        easting=cells["easting"],
+        northing=cells["northing"],
+        postcode=cells["postcode"],
+        place=cells["place"],
+        geocoder=geocoder,
+        assume_crs=assume_crs,
+    )
 
 
 def _provider(text: str, providers: Mapping[str, str], by_name: Mapping[str, str]) -> str:
@@ -202,7 +249,7 @@ def _validation(cells: _Cells, today: date) -> tuple[ValidationStatus, date | No
         else None
     )
     if status is ValidationStatus.VALIDATED and until is None:
-        raise RowError("bad-value", "a validated activity needs validated_until (YYYY-MM-DD)")
+        raise RowError("bad-value", f"a validated activity needs validated_until ({DATE_FORMATS})")
     if status is ValidationStatus.VALIDATED and until is not None and until < today:
         status = ValidationStatus.LAPSED
     return status, until
@@ -221,13 +268,19 @@ def _evidence(cells: _Cells) -> tuple[Evidence, ...]:
 
 
 def read_suppliers(
-    table: Table, mapping: ColumnMapping, *, geocoder: Geocoder | None
+    table: Table,
+    mapping: ColumnMapping,
+    *,
+    geocoder: Geocoder | None,
+    assume_crs: int | None = None,
 ) -> ReadResult[Supplier]:
     """Suppliers, one row per site: rows sharing an id (or a name) make one supplier.
 
     Offers, sectors and description come from the supplier's first row that has them.
     """
-    result = _read(table, mapping, "suppliers", lambda c: _site_row(c, geocoder), _site_key)
+    result = _read(
+        table, mapping, "suppliers", lambda c: _site_row(c, geocoder, assume_crs), _site_key
+    )
     grouped: dict[str, list[_SiteRow]] = {}
     for site_row in result.accepted:
         grouped.setdefault(site_row.supplier_id, []).append(site_row)
@@ -249,18 +302,13 @@ def _site_key(site_row: _SiteRow) -> str:
     return f"{site_row.supplier_id}/{site_row.site.id}"
 
 
-def _site_row(cells: _Cells, geocoder: Geocoder | None) -> _SiteRow:
-    name = _required_name(cells)
+def _site_row(cells: _Cells, geocoder: Geocoder | None, assume_crs: int | None) -> _SiteRow:
+    name = cells.attempt(lambda: _required_name(cells), "")
     supplier_id = cells["id"] or stable_id("sup", name)
-    located = locate_row(
-        geometry=cells.row.geometry,
-        lon=cells["lon"],
-        lat=cells["lat"],
-        postcode=cells["postcode"],
-        place=cells["place"],
-        geocoder=geocoder,
-    )
-    parse_offers(cells["offers"])  # reject the row now rather than when merging
+    located = cells.attempt(lambda: _locate(cells, geocoder, assume_crs), None)
+    cells.attempt(lambda: parse_offers(cells["offers"]), _NO_OFFERS)  # reject now, not when merging
+    cells.check()
+    assert located is not None  # check() raised otherwise
     site = Site(
         id=cells["site_id"] or stable_id("site", supplier_id, located.point.wkt),
         name=cells["site_name"] or name,

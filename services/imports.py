@@ -53,13 +53,24 @@ class ImportReport:
     rejected: tuple[Rejection, ...]
     committed: bool
     extra: dict[str, int] = field(default_factory=dict)
+    #: how the file's text was decoded (CSV), e.g. "UTF-8 with BOM" or "cp1252"
+    encoding: str | None = None
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows with at least one reason (a row may have several)."""
+        return len({r.row for r in self.rejected})
 
     @property
     def message(self) -> str:
+        read_as = f" (read as {self.encoding})" if self.encoding else ""
         if self.committed:
-            return f"imported {self.imported} {self.kind} from {self.rows_read} rows"
+            skipped = f", {self.rows_rejected} rejected" if self.rejected else ""
+            return (
+                f"imported {self.imported} {self.kind} from {self.rows_read} rows{skipped}{read_as}"
+            )
         return (
-            f"nothing imported: {len(self.rejected)} of {self.rows_read} rows rejected "
+            f"nothing imported: {self.rows_rejected} of {self.rows_read} rows rejected{read_as} "
             "(fix them, or pass --skip-invalid to import the good rows)"
         )
 
@@ -97,12 +108,14 @@ def import_entities(
     today: date | None = None,
     progress: Progress | None = None,
     lookup: LookupIndex | None = None,
+    assume_crs: int | None = None,
 ) -> ImportReport:
     """Read ``path`` as ``kind`` and write the accepted rows in one transaction (``lookup``:
-    the lookup index, so rows may give a place name instead of a postcode)."""
+    the lookup index, so rows may give a place name instead of a postcode; ``assume_crs``
+    27700 reads lon/lat cells, or a vector file without a usable CRS, as grid metres)."""
     if kind not in KINDS:
         raise InvalidInput(f"cannot import {kind!r}: use one of {', '.join(KINDS)}")
-    table = read_table(path, layer=layer)
+    table = read_table(path, layer=layer, assume_crs=assume_crs)
     result: ReadResult[Any]
     if kind == "providers":
         result = read_providers(table, mapping)
@@ -114,13 +127,18 @@ def import_entities(
             providers=known,
             geocoder=geocoder or default_geocoder(lookup),
             today=today or date.today(),
+            assume_crs=assume_crs,
         )
         result = _check_in_uk(store, result)
     else:
-        result = read_suppliers(table, mapping, geocoder=geocoder or default_geocoder(lookup))
+        result = read_suppliers(
+            table, mapping, geocoder=geocoder or default_geocoder(lookup), assume_crs=assume_crs
+        )
     rejected = tuple(sorted(result.rejected, key=lambda r: r.row))
     if rejected and not skip_invalid:
-        return ImportReport(kind, str(path), result.rows_read, 0, rejected, False, result.extra)
+        return ImportReport(
+            kind, str(path), result.rows_read, 0, rejected, False, result.extra, table.encoding
+        )
     changes = sort_changes(store, result.accepted, source=path.name)
     with store.transaction() as tx:  # the rows and their audit records: all or nothing
         written = _write(tx, changes.to_write, progress)
@@ -131,7 +149,9 @@ def import_entities(
         "updated": len(changes.updated),
         "unchanged": changes.unchanged,
     }
-    return ImportReport(kind, str(path), result.rows_read, written, rejected, True, extra)
+    return ImportReport(
+        kind, str(path), result.rows_read, written, rejected, True, extra, table.encoding
+    )
 
 
 def _write(store: Store, entities: Sequence[Entity], progress: Progress | None) -> int:
@@ -207,10 +227,17 @@ def import_indicator(
     """Store a need indicator keyed by ONS code as ``<data_dir>/indicators/<name>.csv``."""
     if not INDICATOR_ID.fullmatch(name):
         raise InvalidInput(f"indicator name {name!r}: use letters, digits, - and _ (max 64)")
-    result = read_indicator(read_table(path), code_column=code_column, value_column=value_column)
+    table = read_table(path)
+    result = read_indicator(table, code_column=code_column, value_column=value_column)
     if result.rejected and not skip_invalid:
         return ImportReport(
-            "indicator values", str(path), result.rows_read, 0, result.rejected, False
+            "indicator values",
+            str(path),
+            result.rows_read,
+            0,
+            result.rejected,
+            False,
+            encoding=table.encoding,
         )
     folder = indicators_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
@@ -228,7 +255,13 @@ def import_indicator(
     }
     (folder / f"{name}.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return ImportReport(
-        "indicator values", str(path), result.rows_read, len(result.accepted), result.rejected, True
+        "indicator values",
+        str(path),
+        result.rows_read,
+        len(result.accepted),
+        result.rejected,
+        True,
+        encoding=table.encoding,
     )
 
 

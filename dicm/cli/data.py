@@ -34,6 +34,14 @@ SkipOpt = Annotated[
     bool, typer.Option("--skip-invalid", help="Import the good rows even if some are rejected")
 ]
 LayerOpt = Annotated[str | None, typer.Option("--layer", help="GeoPackage layer to read")]
+AssumeCrsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--assume-crs",
+        help="Read coordinates as this EPSG code when the file declares none, e.g. 27700 "
+        "(British National Grid eastings/northings in lon/lat cells or a GeoJSON without crs)",
+    ),
+]
 
 
 def _mapping(options: list[str] | None, mapping_file: Path | None) -> ColumnMapping:
@@ -50,6 +58,7 @@ def _run_import(
     mapping_file: Path | None,
     skip_invalid: bool,
     layer: str | None,
+    assume_crs: int | None = None,
 ) -> None:
     from boundaries.lookup_index import LookupIndex
     from domain.errors import DomainError
@@ -69,6 +78,7 @@ def _run_import(
                 mapping=mapping,
                 skip_invalid=skip_invalid,
                 layer=layer,
+                assume_crs=assume_crs,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 lookup=LookupIndex.open(settings.cache_dir),  # place names, when built
             )
@@ -98,9 +108,9 @@ def _print_report(report: ImportReport) -> None:
         for rejection in report.rejected:
             table.add_row(str(rejection.row), rejection.code, rejection.message)
         console.print(table)
-    colour = "green" if report.committed else "red"
+    colour = "green" if report.committed and not report.rejected else "red"
     console.print(f"[{colour}]{report.message}[/{colour}]")
-    if not report.committed:
+    if report.rejected:  # also with --skip-invalid: a script must notice the rows left out
         raise typer.Exit(1)
 
 
@@ -111,8 +121,9 @@ def _kind_command(kind: str) -> None:
         mapping: MappingFileOpt = None,
         skip_invalid: SkipOpt = False,
         layer: LayerOpt = None,
+        assume_crs: AssumeCrsOpt = None,
     ) -> None:
-        _run_import(kind, path, map_, mapping, skip_invalid, layer)
+        _run_import(kind, path, map_, mapping, skip_invalid, layer, assume_crs)
 
     from datasets.mapping import FIELDS
 

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from services.settings import ServiceSettings
     from store.port import Store
 
+if TYPE_CHECKING:
+    from services.geography import BoundaryImport
+
 boundaries_app = typer.Typer(help="Import official ONS boundary files.", no_args_is_help=True)
 geography_app = typer.Typer(help="The bundled offline UK geography.", no_args_is_help=True)
 console = Console()
@@ -77,7 +80,14 @@ def import_file(
     }  # fmt: skip
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
-        return
+    else:
+        _print_boundary_summary(file, outcome)
+    if r.rejected:  # a script must notice the features left out
+        raise typer.Exit(1)
+
+
+def _print_boundary_summary(file: Path, outcome: BoundaryImport) -> None:
+    r = outcome.report
     console.print(
         f"{r.features_read} features read from {file} ({r.code_field}, {r.source_crs}); "
         f"{r.repaired} repaired, {len(r.rejected)} rejected, {outcome.stored} stored"

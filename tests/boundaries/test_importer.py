@@ -12,10 +12,12 @@ import pyogrio
 import pytest
 import shapely
 from shapely.geometry import box
+from typer.testing import CliRunner
 
 from boundaries.errors import MissingCRS, UnknownCodeField
 from boundaries.importer import DISPLAY_TOLERANCE_M, read_boundary_file, to_domain
 from boundaries.levels import Level
+from dicm.cli import app
 from domain.model import LocalAuthority, Region, Territory
 from geo.crs import to_bng
 from geo.errors import GeoError
@@ -194,3 +196,27 @@ def test_import_stores_local_authorities_with_their_parents(store: Store, tmp_pa
     assert outcome.stored == 2 and outcome.report.repaired == 1
     la = store.get(LocalAuthority, "E06000001")
     assert (la.territory_code, la.region_code) == ("E23000022", "TLF")
+
+
+def test_a_geojson_in_grid_metres_without_crs_is_refused_then_read_with_assume_crs(
+    tmp_path: Path,
+) -> None:
+    """GDAL reads a GeoJSON without ``crs`` as WGS 84: metres must not become 'outside the UK'."""
+    metres = shapely.geometry.mapping(to_bng(box(-1.2, 52.0, -1.1, 52.1)))
+    path = write_geojson(tmp_path / "lads.geojson", [feature("E06000001", metres)])
+    with pytest.raises(MissingCRS, match="--assume-crs 27700"):
+        read_boundary_file(path, "lad")
+    result = read_boundary_file(path, "lad", assume_crs=27700)
+    assert result.report.kept == 1 and not result.report.rejected
+    assert result.features[0].geometry.bounds[0] == pytest.approx(-1.2, abs=1e-6)
+
+
+def test_cli_boundary_import_with_rejections_exits_non_zero(tmp_path: Path) -> None:
+    paris = shapely.geometry.mapping(box(2.3, 48.8, 2.4, 48.9))
+    path = write_geojson(
+        tmp_path / "lads.geojson", [feature("E06000001", SQUARE), feature("E06000004", paris)]
+    )
+    env = {"DICM_DATA_DIR": str(tmp_path), "DICM_DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
+    result = CliRunner().invoke(app, ["boundaries", "import", str(path), "--level", "lad"], env=env)
+    assert result.exit_code == 1, result.output
+    assert "outside the UK" in result.output and "1 stored" in result.output
