@@ -44,7 +44,7 @@ def sjoin_codes(lon: np.ndarray, lat: np.ndarray, codes: list[str], geoms: list[
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(prog="bench.assign_points", description=__doc__)
     parser.add_argument("--n", type=int, default=1_000_000)
     args = parser.parse_args(argv or [])
     cache = Path(tempfile.gettempdir()) / "dicm-bench-geography"

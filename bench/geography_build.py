@@ -5,6 +5,8 @@ Run: ``python -m bench.geography_build``.
 
 from __future__ import annotations
 
+import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -13,6 +15,8 @@ from boundaries.bundled import load_bundled_geography
 
 
 def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench.geography_build", description=__doc__)
+    parser.parse_args(argv or [])
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp)
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -32,4 +36,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

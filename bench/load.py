@@ -16,6 +16,12 @@ The clients share the server's 2 cores, so by default they speak a minimal keep-
 (4.4 ms per request at 32 in flight, more than the server spends), which would measure the
 client more than the server. A 200 whose body is not a JSON object counts as an error.
 ``--httpx`` drives with httpx instead, for comparison.
+
+It cannot report on the wrong server or on errors: before the run, ``GET /healthz`` must answer
+dicm's ``{"status": "ok", "version": ...}`` with this checkout's version and a sample of each
+workload's paths must answer 2xx; after it, any non-2xx response refuses the report (exit 1
+with the statuses seen). It once printed a normal report against another server that answered
+404 to everything on its port.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import httpx
 import numpy as np
@@ -84,6 +91,62 @@ def _prepare() -> tuple[str, str, list[str], list[tuple[float, float]]]:
     return url, token, [s.id for s in suppliers], sites
 
 
+class NotMeasured(RuntimeError):
+    """The run measured something other than dicm answering 2xx: there is nothing to report."""
+
+
+def expected_version() -> str:
+    """The dicm version the server must report (the API's own ``info.version``)."""
+    from api.app import _version
+
+    return _version()
+
+
+class _Http(Protocol):
+    """What ``verify_dicm`` needs: an httpx client or the ASGI test client (which ships its
+    own copy of httpx, hence ``Any``)."""
+
+    @property
+    def base_url(self) -> Any: ...
+
+    def get(self, url: str) -> Any: ...
+
+
+def verify_dicm(http: _Http, probes: list[str]) -> str:
+    """Check ``http`` talks to dicm of this version and that every probe path answers 2xx;
+    returns the version, else raises ``NotMeasured`` saying what answered instead."""
+    try:
+        r = http.get("/healthz")
+    except httpx.HTTPError as exc:
+        raise NotMeasured(f"no answer from {http.base_url}/healthz: {exc}") from exc
+    try:
+        body = r.json()
+    except ValueError:
+        body = None
+    want = expected_version()
+    if r.status_code != 200 or not isinstance(body, dict) or body.get("status") != "ok":
+        raise NotMeasured(
+            f"{http.base_url} is not dicm: /healthz answered {r.status_code} "
+            f"{r.text[:120]!r} (want 200 {{'status': 'ok', 'version': {want!r}}})"
+        )
+    if body.get("version") != want:
+        raise NotMeasured(f"{http.base_url} runs dicm {body.get('version')!r}, not {want!r}")
+    for path in probes:
+        r = http.get(path)
+        if not 200 <= r.status_code < 300:
+            raise NotMeasured(f"GET {path} answered {r.status_code}: {r.text[:200]!r}")
+    return want
+
+
+def refuse_errors(name: str, tally: Tally) -> None:
+    """Raise ``NotMeasured`` when any response of the workload was not 2xx."""
+    if tally.errors:
+        raise NotMeasured(
+            f"{name}: {tally.errors} of {len(tally.latencies_ms)} responses were not 2xx "
+            f"(statuses {tally.statuses}; 0 = no answer, -1 = a 200 that is not JSON)"
+        )
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -99,7 +162,7 @@ def _start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            httpx.get(f"http://127.0.0.1:{port}/ogc", timeout=1)
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
             return server
         except httpx.TransportError:
             time.sleep(0.2)
@@ -201,7 +264,7 @@ async def _drive(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="bench.load", description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
@@ -224,15 +287,30 @@ def main(argv: list[str] | None = None) -> None:
     base = f"http://127.0.0.1:{port}"
     workload = f"{args.clients} clients x {args.seconds:.0f} s per workload"
     client = "httpx" if args.httpx else "lean HTTP/1.1"
-    print(f"{workload} on {base} (uvicorn, {args.workers} workers; {client} client)")
+    try:
+        if server.poll() is not None:
+            raise NotMeasured(f"dicm serve exited with {server.returncode}; {base} is not it")
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
+            version = verify_dicm(http, near[:3] + matches[:3])
+    except NotMeasured as exc:
+        server.terminate()
+        server.wait(timeout=30)
+        sys.exit(f"bench.load: refusing to report: {exc}")
+    print(
+        f"{workload} on {base} (dicm {version}, uvicorn, {args.workers} workers; {client} client)"
+    )
     drive = functools.partial(
         _drive, port, token, clients=args.clients, seconds=args.seconds, lean=not args.httpx
     )
     try:
         near_tally = asyncio.run(drive(near))
+        refuse_errors("GET /activities?near=", near_tally)
         print(near_tally.line("GET /activities?near=", args.seconds), flush=True)
         match_tally = asyncio.run(drive(matches))
+        refuse_errors("GET /suppliers/{id}/matches", match_tally)
         print(match_tally.line("GET /suppliers/{id}/matches", args.seconds), flush=True)
+    except NotMeasured as exc:
+        sys.exit(f"bench.load: refusing to report: {exc}")
     finally:
         server.terminate()
         server.wait(timeout=30)

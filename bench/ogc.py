@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--activities", type=int, default=5000)
     parser.add_argument("--cache", type=Path, default=None)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv or [])
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / ".dicm"
         if args.cache is not None:
@@ -102,4 +103,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

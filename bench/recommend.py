@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import sys
 import time
 from datetime import date
 
@@ -105,12 +106,12 @@ def percentiles_ms(samples: list[float]) -> tuple[float, float]:
     return float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench.recommend", description=__doc__)
     parser.add_argument("--activities", type=int, default=100_000)
     parser.add_argument("--suppliers", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=2_000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv or [])
     rng = np.random.default_rng(20261124)
     centres = towns(rng)
     activities = make_activities(rng, centres, args.activities)
@@ -179,4 +180,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

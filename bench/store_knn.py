@@ -12,7 +12,9 @@ PostGIS comes from DICM_BENCH_POSTGIS_URL, else a throwaway cluster (tests/pgclu
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -216,9 +218,14 @@ def postgis_url() -> Iterator[str | None]:
         cluster.stop()
 
 
-def main() -> None:
-    n = int(os.environ.get("DICM_BENCH_N", "100000"))
-    n_queries = int(os.environ.get("DICM_BENCH_QUERIES", "1000"))
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench.store_knn", description=__doc__)
+    parser.add_argument("--n", type=int, default=int(os.environ.get("DICM_BENCH_N", "100000")))
+    parser.add_argument(
+        "--queries", type=int, default=int(os.environ.get("DICM_BENCH_QUERIES", "1000"))
+    )
+    args = parser.parse_args(argv or [])
+    n, n_queries = args.n, args.queries
     rng = np.random.default_rng(SEED)
     points, queries = make_points(n, rng), make_points(n_queries + 50, rng)
     console = Console()
@@ -299,4 +306,4 @@ def report(
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
