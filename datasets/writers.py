@@ -20,7 +20,7 @@ from shapely.geometry import Point
 
 from datasets.features import Feature
 from domain.errors import InvalidInput
-from geo.simplify import simplify_m
+from geo.simplify import generalise_m
 from geo.validity import snap_to_grid
 
 EXPORT_FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv")
@@ -83,7 +83,7 @@ def _geometry_cells(feature: Feature) -> list[str]:
     if len(text) <= MAX_CELL_CHARS:
         return ["", "", text, ""]
     for tolerance_m in SIMPLIFY_STEPS_M:
-        text = shapely.to_wkt(snap_to_grid(simplify_m(geom, tolerance_m)), rounding_precision=7)
+        text = shapely.to_wkt(snap_to_grid(generalise_m(geom, tolerance_m)), rounding_precision=7)
         if len(text) <= MAX_CELL_CHARS:
             return ["", "", text, f"{tolerance_m:g}"]
     raise InvalidInput("a geometry is too detailed for a CSV cell even at 10 km: export gpkg")

@@ -41,3 +41,17 @@ def simplify_m(geometry: BaseGeometry, tolerance_m: float) -> BaseGeometry:
     if simpler.is_empty:
         return geometry
     return polygonal_valid(from_bng(simpler))
+
+
+def generalise_m(geometry: BaseGeometry, tolerance_m: float) -> BaseGeometry:
+    """:func:`simplify_m`, then without the islands smaller than a ``tolerance_m`` square (the
+    largest part always kept): simplification alone leaves every one of Scotland's hundreds of
+    islets at four points, too many for a spreadsheet cell even at 10 km."""
+    simpler = simplify_m(geometry, tolerance_m)
+    if not isinstance(simpler, MultiPolygon):
+        return simpler
+    parts = list(shapely.get_parts(simpler))
+    areas = [float(to_bng(p).area) for p in parts]
+    largest = max(range(len(parts)), key=areas.__getitem__)
+    kept = [p for i, p in enumerate(parts) if i == largest or areas[i] >= tolerance_m**2]
+    return MultiPolygon(kept) if len(kept) != 1 else kept[0]
