@@ -123,10 +123,12 @@ QUARANTINED: dict[str, str] = {
     "test_activity_numbers_must_be_finite_and_sane[funding-gap-inf]": (
         "funding gap parsing after the imports merge"
     ),
-    "tests/spo/test_figures_everywhere.py::test_a_tampered_spo_is_flagged_and_counted_nowhere[sqlite]": (
+    "tests/spo/test_figures_everywhere.py::"
+    "test_a_tampered_spo_is_flagged_and_counted_nowhere[sqlite]": (
         "tamper test forges with the old hash; the keyed seal (security) changed the forgery"
     ),
-    "tests/spo/test_figures_everywhere.py::test_a_tampered_spo_is_flagged_and_counted_nowhere[postgis]": (
+    "tests/spo/test_figures_everywhere.py::"
+    "test_a_tampered_spo_is_flagged_and_counted_nowhere[postgis]": (
         "tamper test forges with the old hash; the keyed seal (security) changed the forgery"
     ),
 }
