@@ -93,9 +93,6 @@ QUARANTINED: dict[str, str] = {
     "tests/maps/test_cli.py::test_map_file_opens_offline[args3-.leaflet-tooltip]": (
         "SPO map file after the keyed seal (security) met the one measure (figures)"
     ),
-    "tests/maps/test_docs_browser.py::test_redoc_renders_offline": (
-        "CSP (security) blocks Redoc's blob: worker (platform): console error"
-    ),
     "tests/maps/test_files_browser.py::test_national_la_map_under_5_mb_and_drawn": (
         "GEOS topology error drawing the national map after grid snapping (geography)"
     ),
