@@ -95,7 +95,7 @@ def measure(index: AreaIndex, sample: pd.DataFrame, shared: Path = SHARED_DATA) 
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(prog="bench.geography_agreement", description=__doc__)
     parser.add_argument("--n", type=int, nargs="*", default=[3_000, 60_000])
     parser.add_argument("--seed", type=int, default=15)
     args = parser.parse_args(argv or [])
