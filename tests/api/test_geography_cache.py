@@ -55,7 +55,7 @@ def test_a_boundary_change_gives_a_new_etag(tmp_path: Path) -> None:
     from tests.api.seed import seed
 
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'e.sqlite'}", data_dir=tmp_path)
-    store = open_store(settings)
+    store = open_store(settings.store)
     try:
         seed(store)
         with TestClient(create_app(settings, store=store)) as c:
@@ -74,8 +74,8 @@ def national(geo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     """The app over the real bundled UK geography (45 territories, 380 local authorities)."""
     tmp = tmp_path_factory.mktemp("national")
     settings = Settings(database_url=f"sqlite:///{tmp / 'n.sqlite'}", data_dir=geo_data_dir)
-    store: Store = open_store(settings)
-    ensure_geography(store, settings)
+    store: Store = open_store(settings.store)
+    ensure_geography(store, settings.services)
     with TestClient(create_app(settings, store=store)) as c:
         yield c
     store.close()
