@@ -106,3 +106,10 @@ __all__ = [
     "BoundaryImport", "Location", "bundled_geography",
     "ensure_geography", "import_boundaries", "locate", "parse_lat_lon",
 ]  # fmt: skip
+
+
+def geography_version(store: Store) -> int:
+    """The change counter of regions, territories and local authorities (and their plans, which
+    territory answers carry): a cached geography answer is fresh while it is unchanged, so the
+    HTTP layer derives its ETags from it."""
+    return store.generation("areas", "plans")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import StoreDep
 from api.routes._common import GeoJSONResponse, LimitQuery, OffsetQuery, collection, page_limit
+from api.routes._conditional import ConditionalDep
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.geography import (
     LocalAuthorityCollection,
@@ -30,18 +31,33 @@ GeometryQuery = Annotated[bool, Query(description="Include boundary geometry")]
 SimplifyQuery = Annotated[
     float, Query(ge=0, le=MAX_TOLERANCE_M, description="Simplify boundaries by METRES (valid)")
 ]
+#: lists simplify by this many metres unless asked otherwise (``simplify=0``: full geometry), so
+#: a public list of every boundary stays a few MB instead of over 20; one feature is full
+LIST_SIMPLIFY_M = 100.0
+ListSimplifyQuery = Annotated[
+    float,
+    Query(
+        ge=0,
+        le=MAX_TOLERANCE_M,
+        description=f"Simplify boundaries by METRES (valid); default {LIST_SIMPLIFY_M:g} m on "
+        "lists, 0 for full geometry",
+    ),
+]
 
 
 @router.get("/regions", response_model=RegionCollection, response_class=GeoJSONResponse)
 def list_regions(
     request: Request,
     store: StoreDep,
+    cond: ConditionalDep,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
     geometry: GeometryQuery = True,
-    simplify: SimplifyQuery = 0,
-) -> RegionCollection:
+    simplify: ListSimplifyQuery = LIST_SIMPLIFY_M,
+) -> RegionCollection | Response:
     """The 12 UK regions (ITL1)."""
+    if cond.fresh:
+        return cond.not_modified()
     page = directory.list_all(store, Region, page_limit(request, limit), offset)
     features = [region_feature(r, geometry=geometry, simplify_m=simplify) for r in page.items]
     result: RegionCollection = collection(request, page, features, RegionCollection)
@@ -49,8 +65,12 @@ def list_regions(
 
 
 @router.get("/regions/{code}", response_model=RegionFeature, response_class=GeoJSONResponse)
-def get_region(code: CodePath, store: StoreDep, simplify: SimplifyQuery = 0) -> RegionFeature:
+def get_region(
+    code: CodePath, store: StoreDep, cond: ConditionalDep, simplify: SimplifyQuery = 0
+) -> RegionFeature | Response:
     """One region by ITL1 code (``TLJ``) or ONS region/country code (``E12000008``)."""
+    if cond.fresh:
+        return cond.not_modified()
     return region_feature(directory.get_region(store, code), simplify_m=simplify)
 
 
@@ -58,12 +78,15 @@ def get_region(code: CodePath, store: StoreDep, simplify: SimplifyQuery = 0) -> 
 def list_territories(
     request: Request,
     store: StoreDep,
+    cond: ConditionalDep,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
     geometry: GeometryQuery = True,
-    simplify: SimplifyQuery = 0,
-) -> TerritoryCollection:
+    simplify: ListSimplifyQuery = LIST_SIMPLIFY_M,
+) -> TerritoryCollection | Response:
     """The 45 police territories (43 force areas, Police Scotland, PSNI)."""
+    if cond.fresh:
+        return cond.not_modified()
     page = directory.list_all(store, Territory, page_limit(request, limit), offset)
     features = [territory_feature(t, geometry=geometry, simplify_m=simplify) for t in page.items]
     result: TerritoryCollection = collection(request, page, features, TerritoryCollection)
@@ -72,9 +95,15 @@ def list_territories(
 
 @router.get("/territories/{code}", response_model=TerritoryFeature, response_class=GeoJSONResponse)
 def get_territory(
-    code: CodePath, store: StoreDep, geometry: GeometryQuery = True, simplify: SimplifyQuery = 0
-) -> TerritoryFeature:
+    code: CodePath,
+    store: StoreDep,
+    cond: ConditionalDep,
+    geometry: GeometryQuery = True,
+    simplify: SimplifyQuery = 0,
+) -> TerritoryFeature | Response:
     """A territory with its current Police & Crime Plan priorities."""
+    if cond.fresh:
+        return cond.not_modified()
     territory, plan = directory.get_territory(store, code)
     return territory_feature(territory, plan, geometry=geometry, simplify_m=simplify)
 
@@ -87,13 +116,16 @@ def get_territory(
 def list_local_authorities(
     request: Request,
     store: StoreDep,
+    cond: ConditionalDep,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
     territory: Annotated[str | None, Query(max_length=12, description="Territory code")] = None,
     geometry: GeometryQuery = True,
-    simplify: SimplifyQuery = 0,
-) -> LocalAuthorityCollection:
+    simplify: ListSimplifyQuery = LIST_SIMPLIFY_M,
+) -> LocalAuthorityCollection | Response:
     """Local authority districts, optionally those of one territory."""
+    if cond.fresh:
+        return cond.not_modified()
     filters = {} if territory is None else {"territory_code": territory}
     if territory is not None:
         directory.resolve_area(store, territory)
@@ -111,7 +143,9 @@ def list_local_authorities(
     response_class=GeoJSONResponse,
 )
 def get_local_authority(
-    code: CodePath, store: StoreDep, simplify: SimplifyQuery = 0
-) -> LocalAuthorityFeature:
+    code: CodePath, store: StoreDep, cond: ConditionalDep, simplify: SimplifyQuery = 0
+) -> LocalAuthorityFeature | Response:
     """One local authority district by ONS code (an abolished code answers with today's)."""
+    if cond.fresh:
+        return cond.not_modified()
     return local_authority_feature(directory.get_local_authority(store, code), simplify_m=simplify)

@@ -51,7 +51,7 @@ def test_every_benchmark_parses_its_own_arguments_only(
     with pytest.raises(SystemExit) as exited:
         module.main(["--help"])
     assert exited.value.code == 0
-    assert f"bench.{name}" in capsys.readouterr().out
+    assert "usage:" in capsys.readouterr().out
     with pytest.raises(SystemExit) as exited:
         bench_main.main([name, "--", "--help"])
     assert exited.value.code == 0
