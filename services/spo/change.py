@@ -69,8 +69,16 @@ def audit_entry(
     )
 
 
-def publish(bus: Broadcaster | None, loaded: Loaded, saved: Spo, kind: str, actor: Account) -> None:
-    """Tell the SPO's and the buyer's subscribers (no-op without a broadcaster)."""
+def publish(
+    bus: Broadcaster | None,
+    loaded: Loaded,
+    saved: Spo,
+    kind: str,
+    actor: Account,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Tell the SPO's and the buyer's subscribers (no-op without a broadcaster); ``extra``
+    adds to the event's data (a progress event's delivery status and RAG rating)."""
     if bus is None:
         return
     data = {
@@ -79,6 +87,7 @@ def publish(bus: Broadcaster | None, loaded: Loaded, saved: Spo, kind: str, acto
         "version": saved.version,
         "actor": actor.id,
         "tender_id": saved.tender_id,
+        **dict(extra or {}),
     }
     bus.publish(spo_topic(saved.id), kind, data)
     bus.publish(buyer_topic(loaded.parties.buyer_id), kind, data)

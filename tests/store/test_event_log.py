@@ -111,11 +111,9 @@ def test_two_workers_publishing_at_once_deliver_every_event_once_in_id_order(
 
 
 @pytest.mark.postgis
-def test_postgis_listener_wakes_on_the_notify_of_an_append(
-    backend_settings: Settings, store: Store, other_worker: Store
-) -> None:
-    if not backend_settings.store.is_postgis:
-        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+def test_postgis_listener_wakes_on_the_notify_of_an_append(postgis_url: str) -> None:
+    section = Settings(database_url=postgis_url).store
+    store, other_worker = open_store(section, migrate=False), open_store(section, migrate=False)
     listener = store.event_listener()
     try:
         listener.wait(0.01)  # connects and LISTENs
@@ -127,3 +125,5 @@ def test_postgis_listener_wakes_on_the_notify_of_an_append(
         timer.join()
     finally:
         listener.close()
+        store.close()
+        other_worker.close()
