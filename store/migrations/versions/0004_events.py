@@ -1,6 +1,6 @@
 """The event log: change notices every API worker fans out, replayed by id (``Last-Event-ID``).
 
-Revision: 0003, 2026-12-02. One table, ``events`` (id, at, topic, kind, data) with an index on
+Revision: 0004 (after 0003 keyset paging), 2026-12-02. One table, ``events`` (id, at, topic, kind, data) with an index on
 (topic, id); on SQLite the id is AUTOINCREMENT so an id is never reused.
 """
 
@@ -10,8 +10,8 @@ from sqlalchemy.dialects import postgresql
 
 import store.types
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
