@@ -4,9 +4,9 @@
 environment for uvicorn). The lifespan opens the store from the store section unless a store is
 passed in (tests, the demo), and closes only what it opened; it also builds the app's own
 resources and puts them on ``app.state``: the event broadcaster (over the store's event log,
-its reader thread started here and stopped at shutdown) and the token cache. Routers of
-other packages are included when their modules exist, so the API grows with the project
-without a central edit.
+its reader thread started here and stopped at shutdown), the token cache and the recommender
+cache (nothing is kept at module level). Routers of other packages are included when their
+modules exist, so the API grows with the project without a central edit.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from api.routes import (
 )
 from api.settings import AppSettings
 from services.events import Broadcaster
+from services.matching import RecommenderCache
 from services.token_cache import TokenCache
 from store.port import Store
 
@@ -92,6 +93,7 @@ def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
         app.state.broadcaster = Broadcaster(log=app.state.store)
         app.state.broadcaster.start()
         app.state.tokens = TokenCache()
+        app.state.recommenders = RecommenderCache()
         heap.settle()
         try:
             yield

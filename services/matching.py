@@ -42,18 +42,20 @@ def recommend_for_supplier(
     weights: Mapping[str, float] | None = None,
     need_by_area: Mapping[str, float] | None = None,
     as_of: date | None = None,
+    cache: RecommenderCache,
 ) -> Recommendation:
     """The top ``k`` validated activities for a stored supplier (and tender), explained.
 
     ``NotFound`` for an unknown supplier or tender; ``InvalidInput`` for a radius outside
     (0, 200 km], bad weights or k, or a supplier without sites. No candidate is an answer with
-    no matches and the reason. The recommender is fitted once per change of the store (see
-    ``fitted_recommender``): a request costs two reads and one ranking.
+    no matches and the reason. The recommender is fitted once per change of the store and kept
+    in ``cache`` (see ``fitted_recommender``): a request costs two reads and one ranking.
     """
     _check_request(radius_m, k)
     return recommend(
         store,
         store.get(Supplier, supplier_id),
+        cache=cache,
         tender_id=tender_id,
         k=k,
         radius_m=radius_m,
@@ -73,6 +75,7 @@ def recommend(
     weights: Mapping[str, float] | None = None,
     need_by_area: Mapping[str, float] | None = None,
     as_of: date | None = None,
+    cache: RecommenderCache,
 ) -> Recommendation:
     """``recommend_for_supplier`` for a supplier the caller already read (the HTTP route reads
     it once, to check access)."""
@@ -83,7 +86,7 @@ def recommend(
             f"supplier {supplier.name!r} has no site: add at least one site to find "
             "activities near it"
         )
-    fitted = fitted_recommender(store, need_by_area=need_by_area, as_of=as_of)
+    fitted = fitted_recommender(store, cache=cache, need_by_area=need_by_area, as_of=as_of)
     with fitted.lock:  # the estimator's per-tender caches are plain dicts
         return fitted.model.recommend(
             supplier, tender=tender, k=k, radius_m=radius, weights=weights
@@ -91,11 +94,15 @@ def recommend(
 
 
 def recommended_activities(
-    store: Store, answer: Recommendation, *, need_by_area: Mapping[str, float] | None = None
+    store: Store,
+    answer: Recommendation,
+    *,
+    cache: RecommenderCache,
+    need_by_area: Mapping[str, float] | None = None,
 ) -> dict[str, Activity]:
     """The activities of ``answer``'s matches and ``also_nearby``, by id, from the fitted
     recommender that gave it (no store read)."""
-    fitted = fitted_recommender(store, need_by_area=need_by_area)
+    fitted = fitted_recommender(store, cache=cache, need_by_area=need_by_area)
     with fitted.lock:
         return {
             m.activity_id: fitted.activity(m.activity_id)
@@ -132,46 +139,60 @@ class FittedRecommender:
         return self.key == key and self.generation >= generation
 
 
-_FITTED: weakref.WeakKeyDictionary[Store, FittedRecommender] = weakref.WeakKeyDictionary()
-_FITTING = threading.Lock()
+class RecommenderCache:
+    """The fitted recommenders of one owner, per store, and the need indicators read for them.
+
+    An app resource, never a module global: the API builds one in its lifespan
+    (``app.state.recommenders``, injected as ``api.deps.RecommendersDep``), a CLI command or a
+    script builds its own and passes it in. So two apps in one process (tests, the demo) never
+    share fitted state, and the state goes when its owner does.
+    """
+
+    def __init__(self) -> None:
+        self.fitted: weakref.WeakKeyDictionary[Store, FittedRecommender] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.fitting = threading.Lock()
+        #: the last need mapping seen and its sorted key (by identity)
+        self.need_key: tuple[object, tuple[object, ...]] = (None, ())
+        #: need indicator file -> (its mtime and size, its values)
+        self.needs: dict[Path, tuple[tuple[int, int], Mapping[str, float]]] = {}
+
+    def key(
+        self, need_by_area: Mapping[str, float] | None, as_of: date | None
+    ) -> tuple[object, ...]:
+        """What a fit depends on besides the store: the day and the need indicator."""
+        if need_by_area is None or not need_by_area:
+            return (as_of or date.today(), ())
+        if self.need_key[0] is not need_by_area:  # the same loaded indicator: sorted once
+            self.need_key = (need_by_area, tuple(sorted(need_by_area.items())))
+        return (as_of or date.today(), self.need_key[1])
 
 
 def needs_fit(
     store: Store,
     *,
+    cache: RecommenderCache,
     need_by_area: Mapping[str, float] | None = None,
     as_of: date | None = None,
 ) -> bool:
     """True when the next ``recommend`` would fit first (the store changed, a new day): an
     async caller then runs ``fitted_recommender`` in a thread instead of its event loop."""
-    cached = _FITTED.get(store)
+    cached = cache.fitted.get(store)
     return cached is None or not cached.is_fresh(
-        store.generation(*FIT_COUNTERS), _key(need_by_area, as_of)
+        store.generation(*FIT_COUNTERS), cache.key(need_by_area, as_of)
     )
 
 
-_NEED_KEY: list[object] = [None, ()]  # the last need mapping seen and its key (by identity)
-
-
-def _key(need_by_area: Mapping[str, float] | None, as_of: date | None) -> tuple[object, ...]:
-    if need_by_area is None or not need_by_area:
-        return (as_of or date.today(), ())
-    if _NEED_KEY[0] is not need_by_area:  # the same loaded indicator: sorted once
-        _NEED_KEY[:] = [need_by_area, tuple(sorted(need_by_area.items()))]
-    return (as_of or date.today(), _NEED_KEY[1])
-
-
-_NEEDS: dict[Path, tuple[tuple[int, int], Mapping[str, float]]] = {}
-
-
 def need_indicator(
-    settings: ServiceSettings, name: str | None = None
+    settings: ServiceSettings, name: str | None = None, *, cache: RecommenderCache
 ) -> Mapping[str, float] | None:
     """The need indicator matching weighs (``local_need``), imported with ``dicm import
     indicator``: the one named (``NotFound`` if never imported), else the most recently
     imported one, else None (no need data: every activity's local need is 0). Rescaled 0..1,
     higher values meaning more need (``services.imports.need_by_area``). Read once per change
-    of the file, so the same mapping object comes back and the fitted recommender is reused.
+    of the file into ``cache``, so the same mapping object comes back and the fitted
+    recommender is reused.
     """
     folder = imports.indicators_dir(settings)
     if name is None:
@@ -185,35 +206,37 @@ def need_indicator(
     except OSError as exc:
         raise NotFound(f"no indicator {name!r}: import it with `dicm import indicator`") from exc
     stamp = (stat.st_mtime_ns, stat.st_size)
-    cached = _NEEDS.get(path)
+    cached = cache.needs.get(path)
     if cached is not None and cached[0] == stamp:
         return cached[1]
     values = imports.need_by_area(settings, name)
-    _NEEDS[path] = (stamp, values)
+    cache.needs[path] = (stamp, values)
     return values
 
 
 def fitted_recommender(
     store: Store,
     *,
+    cache: RecommenderCache,
     need_by_area: Mapping[str, float] | None = None,
     as_of: date | None = None,
 ) -> FittedRecommender:
-    """The recommender for ``store`` as it is now, fitted at most once per change.
+    """The recommender for ``store`` as it is now, fitted at most once per change (kept in
+    ``cache``).
 
     The generation of ``FIT_COUNTERS`` grows with every write to activities, areas, SPOs and
     plans, in any process. It is read before the data, so a write racing a fit leaves an older
     generation on newer data: the next call refits, and no call gets data older than the
     generation it read.
     """
-    key = _key(need_by_area, as_of)
+    key = cache.key(need_by_area, as_of)
     day = as_of or date.today()
     generation = store.generation(*FIT_COUNTERS)
-    cached = _FITTED.get(store)
+    cached = cache.fitted.get(store)
     if cached is not None and cached.is_fresh(generation, key):
         return cached
-    with _FITTING:
-        cached = _FITTED.get(store)
+    with cache.fitting:
+        cached = cache.fitted.get(store)
         if cached is not None and cached.is_fresh(generation, key):
             return cached
         # the estimator keeps only those in date and active (``is_recommendable``)
@@ -222,7 +245,7 @@ def fitted_recommender(
         context = matching_context(store, activities, need_by_area=need_by_area, as_of=day)
         model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(activities, context)
         fitted = FittedRecommender(generation, key, model)
-        _FITTED[store] = fitted
+        cache.fitted[store] = fitted
         return fitted
 
 
