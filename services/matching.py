@@ -23,13 +23,12 @@ from matching.result import Recommendation
 from services import imports
 from services.settings import ServiceSettings
 from spo.model import FORMAL_STATES, Spo
-from store.port import ActivityQuery, Store
+from store.port import Store
 
 DEFAULT_RADIUS_M = 25_000.0
 #: states in which an SPO's lines are committed support (awarded and locked into a contract)
 #: the change counters of what the fitted recommender is built from (not accounts, suppliers)
 FIT_COUNTERS = ("activities", "areas", "spos", "plans")
-_ALL = 10_000_000  # "every activity within the radius" for the store's k-nearest query
 
 
 def recommend_for_supplier(
@@ -247,29 +246,6 @@ def fitted_recommender(
         fitted = FittedRecommender(generation, key, model)
         cache.fitted[store] = fitted
         return fitted
-
-
-def candidate_activities(
-    store: Store, supplier: Supplier, tender: Tender | None, radius_m: float, query: ActivityQuery
-) -> list[Activity]:
-    """Recommendable activities within ``radius_m`` of any site, or inside the tender's
-    delivery area, lots or territory, each once, by id."""
-    found: dict[str, Activity] = {}
-    for site in supplier.sites:
-        for hit in store.nearest_activities(
-            site.location.x, site.location.y, radius_m=radius_m, k=_ALL, query=query
-        ):
-            found[hit.activity.id] = hit.activity
-    if tender is not None:
-        areas = [tender.delivery_area, *(lot.area for lot in tender.lots)]
-        for area in areas:
-            if area is not None:
-                found.update((a.id, a) for a in store.activities_within(area, query=query))
-        if tender.territory_code:
-            found.update(
-                (a.id, a) for a in store.activities_in_area(tender.territory_code, query=query)
-            )
-    return [found[i] for i in sorted(found)]
 
 
 def matching_context(
