@@ -31,39 +31,6 @@ DEFAULT_RADIUS_M = 25_000.0
 FIT_COUNTERS = ("activities", "areas", "spos", "plans")
 
 
-def recommend_for_supplier(
-    store: Store,
-    supplier_id: str,
-    *,
-    tender_id: str | None = None,
-    k: int = 10,
-    radius_m: float = DEFAULT_RADIUS_M,
-    weights: Mapping[str, float] | None = None,
-    need_by_area: Mapping[str, float] | None = None,
-    as_of: date | None = None,
-    cache: RecommenderCache,
-) -> Recommendation:
-    """The top ``k`` validated activities for a stored supplier (and tender), explained.
-
-    ``NotFound`` for an unknown supplier or tender; ``InvalidInput`` for a radius outside
-    (0, 200 km], bad weights or k, or a supplier without sites. No candidate is an answer with
-    no matches and the reason. The recommender is fitted once per change of the store and kept
-    in ``cache`` (see ``fitted_recommender``): a request costs two reads and one ranking.
-    """
-    _check_request(radius_m, k)
-    return recommend(
-        store,
-        store.get(Supplier, supplier_id),
-        cache=cache,
-        tender_id=tender_id,
-        k=k,
-        radius_m=radius_m,
-        weights=weights,
-        need_by_area=need_by_area,
-        as_of=as_of,
-    )
-
-
 def recommend(
     store: Store,
     supplier: Supplier,
@@ -76,8 +43,13 @@ def recommend(
     as_of: date | None = None,
     cache: RecommenderCache,
 ) -> Recommendation:
-    """``recommend_for_supplier`` for a supplier the caller already read (the HTTP route reads
-    it once, to check access)."""
+    """The top ``k`` validated activities for ``supplier`` (and a stored tender), explained.
+
+    ``NotFound`` for an unknown tender; ``InvalidInput`` for a radius outside (0, 200 km], bad
+    weights or k, or a supplier without sites. No candidate is an answer with no matches and
+    the reason. The recommender is fitted once per change of the store and kept in ``cache``
+    (see ``fitted_recommender``): a request costs two reads and one ranking.
+    """
     radius = _check_request(radius_m, k)
     tender = store.get(Tender, tender_id) if tender_id is not None else None
     if not supplier.sites:
@@ -167,6 +139,13 @@ class RecommenderCache:
             self.need_key = (need_by_area, tuple(sorted(need_by_area.items())))
         return (as_of or date.today(), self.need_key[1])
 
+    def fresh(
+        self, store: Store, generation: int, key: tuple[object, ...]
+    ) -> FittedRecommender | None:
+        """The recommender fitted for ``store`` at ``generation`` or later with ``key``, if any."""
+        cached = self.fitted.get(store)
+        return cached if cached is not None and cached.is_fresh(generation, key) else None
+
 
 def needs_fit(
     store: Store,
@@ -177,9 +156,8 @@ def needs_fit(
 ) -> bool:
     """True when the next ``recommend`` would fit first (the store changed, a new day): an
     async caller then runs ``fitted_recommender`` in a thread instead of its event loop."""
-    cached = cache.fitted.get(store)
-    return cached is None or not cached.is_fresh(
-        store.generation(*FIT_COUNTERS), cache.key(need_by_area, as_of)
+    return (
+        cache.fresh(store, store.generation(*FIT_COUNTERS), cache.key(need_by_area, as_of)) is None
     )
 
 
@@ -231,12 +209,12 @@ def fitted_recommender(
     key = cache.key(need_by_area, as_of)
     day = as_of or date.today()
     generation = store.generation(*FIT_COUNTERS)
-    cached = cache.fitted.get(store)
-    if cached is not None and cached.is_fresh(generation, key):
+    cached = cache.fresh(store, generation, key)
+    if cached is not None:
         return cached
-    with cache.fitting:
-        cached = cache.fitted.get(store)
-        if cached is not None and cached.is_fresh(generation, key):
+    with cache.fitting:  # one fit at a time; a fit that finished while we waited is taken
+        cached = cache.fresh(store, generation, key)
+        if cached is not None:
             return cached
         # the estimator keeps only those in date and active (``is_recommendable``)
         validated = ValidationStatus.VALIDATED.value

@@ -7,10 +7,10 @@ process's store on the same database, the HTTP API) and check the very next answ
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,11 +19,12 @@ from api.app import create_app
 from api.schemas.activities import ActivityCollection
 from api.schemas.matches import RecommendationOut
 from dicm.settings import Settings
-from domain.model import Account, Activity
+from domain.model import Account, Activity, Supplier
 from domain.vocabulary import Role, SupportType, ValidationStatus
 from matching.result import Recommendation
+from services import matching
 from services.accounts import create_account
-from services.matching import FIT_COUNTERS, RecommenderCache, recommend_for_supplier
+from services.matching import FIT_COUNTERS, RecommenderCache
 from services.token_cache import ACCOUNTS
 from spo.model import Spo, SpoLine, SpoState
 from store.factory import open_store
@@ -48,8 +49,14 @@ Recommend = Callable[..., Recommendation]
 
 @pytest.fixture
 def recommend() -> Recommend:
-    """``recommend_for_supplier`` with one recommender cache for the whole test, as an app has."""
-    return functools.partial(recommend_for_supplier, cache=RecommenderCache())
+    """A supplier's recommendation by id, with one recommender cache for the whole test, as an
+    app has."""
+    cache = RecommenderCache()
+
+    def by_id(store: Store, supplier_id: str, **options: Any) -> Recommendation:
+        return matching.recommend(store, store.get(Supplier, supplier_id), cache=cache, **options)
+
+    return by_id
 
 
 @pytest.fixture

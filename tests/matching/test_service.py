@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from shapely.geometry import Point
 
 from domain.errors import InvalidInput, NotFound
-from domain.model import Activity, Site
+from domain.model import Activity, Site, Supplier
 from domain.vocabulary import SupportType, ValidationStatus
 from matching.context import MatchingContext
 from matching.recommender import Recommender
 from matching.result import Recommendation
-from services.matching import RecommenderCache, recommend_for_supplier, supply_coverage
+from services import matching
+from services.matching import RecommenderCache, supply_coverage
 from spo.model import SpoLine, SpoState
 from store.port import Store
 from tests.builders import (
@@ -39,8 +40,14 @@ Recommend = Callable[..., Recommendation]
 
 @pytest.fixture
 def recommend() -> Recommend:
-    """``recommend_for_supplier`` with one recommender cache for the whole test, as an app has."""
-    return functools.partial(recommend_for_supplier, cache=RecommenderCache())
+    """A supplier's recommendation by id, with one recommender cache for the whole test, as an
+    app has."""
+    cache = RecommenderCache()
+
+    def by_id(store: Store, supplier_id: str, **options: Any) -> Recommendation:
+        return matching.recommend(store, store.get(Supplier, supplier_id), cache=cache, **options)
+
+    return by_id
 
 
 LEEDS = (-1.5491, 53.8008)
