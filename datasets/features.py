@@ -23,7 +23,7 @@ from domain.model import (
     Tender,
     Territory,
 )
-from spo.measure import LineValue
+from spo.measure import VALUE_FIELDS, LineValue
 from spo.model import Spo
 
 Value = str | float | int | bool | None
@@ -85,15 +85,7 @@ MEASURED_LINE_PROPERTIES: tuple[str, ...] = (
     *SPO_LINE_PROPERTIES[:5],  # spo_id .. state
     "integrity",
     *SPO_LINE_PROPERTIES[5:10],  # activity_id .. unit
-    "committed_gbp",
-    "delivered_gbp",
-    "valued",
-    "proxy_code",
-    "proxy_value_gbp",
-    "proxy_source",
-    "proxy_price_year",
-    "proxy_confidence",
-    "committed_period",
+    *VALUE_FIELDS,
     *SPO_LINE_PROPERTIES[10:],  # priority .. region_code
 )
 
