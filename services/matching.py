@@ -164,6 +164,15 @@ def _key(need_by_area: Mapping[str, float] | None, as_of: date | None) -> tuple[
 _NEEDS: dict[Path, tuple[tuple[int, int], Mapping[str, float]]] = {}
 
 
+def default_indicator(settings: ServiceSettings) -> str | None:
+    """The need indicator used when none is named: the most recently imported, else None."""
+    folder = imports.indicators_dir(settings)
+    names = imports.list_indicators(settings)
+    if not names:
+        return None
+    return max(names, key=lambda n: (folder / f"{n}.csv").stat().st_mtime_ns)
+
+
 def need_indicator(
     settings: ServiceSettings, name: str | None = None
 ) -> Mapping[str, float] | None:
@@ -174,11 +183,9 @@ def need_indicator(
     of the file, so the same mapping object comes back and the fitted recommender is reused.
     """
     folder = imports.indicators_dir(settings)
+    name = name or default_indicator(settings)
     if name is None:
-        names = imports.list_indicators(settings)
-        if not names:
-            return None
-        name = max(names, key=lambda n: (folder / f"{n}.csv").stat().st_mtime_ns)
+        return None
     path = folder / f"{name}.csv"
     try:
         stat = path.stat()
