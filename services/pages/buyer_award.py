@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from domain.errors import NotFound, StaleVersion
+from domain.errors import InvalidInput, NotFound, StaleVersion
 from domain.model import Account, Activity, Contract, Supplier, Tender
 from services.access import visible_spo
 from services.events import Broadcaster
@@ -105,6 +105,16 @@ def variation_lines(store: Store, spo: Spo) -> tuple[VaryLine, ...]:
     return tuple(out)
 
 
+def rescaled(line: SpoLine, amount: float) -> SpoLine:
+    """``line`` with a new amount, its cumulative milestones scaled in proportion (so a
+    smaller commitment keeps its delivery profile and no milestone passes the line)."""
+    factor = amount / line.amount if line.amount else 1.0
+    milestones = tuple(
+        replace(m, amount=min(amount, round(m.amount * factor, 2))) for m in line.milestones
+    )
+    return replace(line, amount=amount, milestones=milestones)
+
+
 def parse_variation(spo: Spo, fields: Mapping[str, str]) -> tuple[tuple[SpoLine, ...], str]:
     """New amounts (``amount-LINE``, above 0) and the written reason, all checked at once."""
     errors: dict[str, str] = {}
@@ -120,7 +130,7 @@ def parse_variation(spo: Spo, fields: Mapping[str, str]) -> tuple[tuple[SpoLine,
         if not 0 < amount < float("inf"):
             errors[key] = f"The amount for line {line.id} must be more than 0"
             continue
-        lines.append(line if amount == line.amount else replace(line, amount=amount))
+        lines.append(line if amount == line.amount else rescaled(line, amount))
     reason = fields.get("reason", "").strip()
     if not reason:
         errors["reason"] = "Write the reason for this variation"
@@ -157,3 +167,5 @@ def vary_bid(
         )
     except StaleVersion as exc:
         raise FormErrors({FORM: "Someone changed this SPO since you opened it: reload"}) from exc
+    except InvalidInput as exc:
+        raise FormErrors({FORM: f"The variation was refused: {exc}"}) from exc
