@@ -268,7 +268,7 @@ def test_report_page_and_downloads_are_the_buyers_report(
 
 
 READING_BOX = box(-1.0, 51.42, -0.95, 51.47)
-BOWTIE = {
+BOWTIE: dict[str, object] = {
     "type": "Polygon",
     "coordinates": [[[-1.0, 51.4], [-0.9, 51.5], [-0.9, 51.4], [-1.0, 51.5], [-1.0, 51.4]]],
 }
