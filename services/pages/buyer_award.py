@@ -169,3 +169,17 @@ def vary_bid(
         raise FormErrors({FORM: "Someone changed this SPO since you opened it: reload"}) from exc
     except InvalidInput as exc:
         raise FormErrors({FORM: f"The variation was refused: {exc}"}) from exc
+
+
+@dataclass(frozen=True)
+class VariationView:
+    """The variation form: the awarded SPO (with its versions) and its lines."""
+
+    outcome: AwardOutcome
+    lines: tuple[VaryLine, ...]
+
+
+def variation_view(store: Store, viewer: Account | None, spo_id: str) -> VariationView:
+    """What the variation form shows for the buyer's awarded SPO."""
+    outcome = award_outcome(store, viewer, spo_id)
+    return VariationView(outcome, variation_lines(store, outcome.spo))

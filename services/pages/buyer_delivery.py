@@ -69,6 +69,11 @@ class Board:
     def count(self, status: DeliveryStatus) -> int:
         return sum(1 for r in self.rows if r.status is status)
 
+    @property
+    def tallies(self) -> tuple[tuple[str, int], ...]:
+        """(words, how many) per status, worst first."""
+        return tuple((RAG[s][1], self.count(s)) for s in sorted(RAG, key=_ORDER.__getitem__))
+
 
 _ORDER = {DeliveryStatus.BEHIND: 0, DeliveryStatus.AT_RISK: 1, DeliveryStatus.ON_TRACK: 2}
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from domain.errors import InvalidInput
 from domain.model import Account
-from domain.vocabulary import Role
+from domain.vocabulary import THEMES, Role
 from services.access import require_role
 from services.spo.reports import render_report, social_value_report
 from store.port import Store
@@ -31,6 +32,14 @@ class ReportPage:
     data: dict[str, Any]
     period: str | None
     priority: str | None
+    names: dict[str, str]  # ONS code -> area name, for the lines and areas the report lists
+    priorities: tuple[tuple[str, str], ...]  # (theme code, label), for the filter
+
+    @property
+    def query(self) -> str:
+        """The filters as a query string ("" or "?period=..."), for the download links."""
+        asked = {k: v for k, v in (("period", self.period), ("priority", self.priority)) if v}
+        return f"?{urlencode(asked)}" if asked else ""
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,8 @@ def report_page(
     """The signed-in buyer's report for ``period`` (``2026``, ``2026-Q4``) and ``priority``."""
     require_role(viewer, Role.BUYER)
     report = social_value_report(store, viewer, period=period or None, priority=priority or None)
-    return ReportPage(report.to_json(), period or None, priority or None)
+    themes = tuple(sorted(THEMES.items(), key=lambda kv: kv[1]))
+    return ReportPage(report.to_json(), period or None, priority or None, report.names, themes)
 
 
 def report_download(
