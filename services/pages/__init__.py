@@ -1,4 +1,2 @@
-"""What each user's web pages show, assembled FastAPI-free: view models and form use cases.
-
-One module per page family; routes in ``web/pages`` parse, call one function here, render.
-"""
+"""View models of the web pages: what each page shows, assembled from the use cases (plain data,
+no FastAPI), so a page's figures are the API's figures."""
