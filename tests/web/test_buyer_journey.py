@@ -10,16 +10,17 @@ from typing import Any
 
 import pytest
 from shapely.geometry import shape
-from tests.web.conftest import WebServer
-from tests.web.harness import DemoLogin
 
 from domain.model import Account, Supplier
 from domain.vocabulary import Role, SupportType, ValidationStatus
+from geo.validity import polygonal
 from services import spo as svc
 from spo.model import Milestone
 from spo.scoring import QUALITATIVE_PARTS
 from store.factory import open_store
 from store.port import Store
+from tests.web.conftest import WebServer
+from tests.web.harness import DemoLogin
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +42,7 @@ def _draw_polygon(page: Any) -> None:
 
 def _bid_on(store: Store, tender: dict[str, Any], supplier_id: str, spo_id: str) -> str:
     """A supplier's submitted SPO on the drawn tender (what the supplier's pages would do)."""
-    area = shape(tender["geometry"])
+    area = polygonal(shape(tender["geometry"]))
     today = date.today()
     candidates = [
         a

@@ -16,9 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from web.csrf import CsrfChecked
-from web.session import require_role
-from web.templating import render
 
 from domain.model import Account
 from domain.vocabulary import Role
@@ -29,6 +26,9 @@ from services.pages.buyer_coverage import coverage_view
 from services.pages.forms import FormErrors
 from services.settings import ServiceSettings
 from store.port import Store
+from web.csrf import CsrfChecked
+from web.session import require_role
+from web.templating import render
 
 router = APIRouter(prefix="/app/buyer", include_in_schema=False)
 BuyerUser = Annotated[Account, Depends(require_role(Role.BUYER))]
