@@ -17,7 +17,8 @@ from domain.model import Account, Supplier, Tender
 from domain.vocabulary import Role, SupportType
 from services.access import require_own_organisation, require_role, visible_spos
 from services.events import Broadcaster
-from services.matching import default_indicator, need_indicator
+from services.imports import need_by_area
+from services.matching import default_indicator
 from services.pages.forms import FORM, FormErrors, raise_if_any
 from services.seal import is_intact
 from services.settings import ServiceSettings
@@ -141,7 +142,7 @@ def own_tender(store: Store, viewer: Account | None, tender_id: str) -> tuple[Ac
 
 def _need(settings: ServiceSettings) -> tuple[Mapping[str, float], str | None]:
     name = default_indicator(settings)
-    found = need_indicator(settings, name) if name else None
+    found = need_by_area(settings, name) if name else None
     return (found or {}), name
 
 

@@ -7,8 +7,8 @@ Revision: 0004, 2026-12-02. One nullable column on ``accounts``; no data changes
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
