@@ -22,6 +22,11 @@
     position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: false,
     drawCircle: false, drawText: false, cutPolygon: false, rotateMode: false,
   });
+  // geoman's buttons are links named only by their parent's title: give them their names
+  el.querySelectorAll(".leaflet-buttons-control-button").forEach(function (button) {
+    const title = button.parentElement && button.parentElement.getAttribute("title");
+    if (title) { button.setAttribute("aria-label", title); }
+  });
   const shapes = [];
 
   function sync() {
