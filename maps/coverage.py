@@ -116,6 +116,16 @@ def gap_colour(gap: float | None) -> str:
     return GAP_BINS[-1][1]
 
 
+def gap_label(gap: float | None) -> str:
+    """The words of a gap value (the legend's label of its colour), so colour is never alone."""
+    if gap is None:
+        return NO_DATA[1]
+    for lower, _, label in GAP_BINS:
+        if gap >= lower:
+            return label
+    return GAP_BINS[-1][2]
+
+
 def _tooltip(g: Gap, priority_label: str) -> str:
     a = g.area
     per_head = " per head" if a.population else ""

@@ -161,6 +161,15 @@ def needs_fit(
     )
 
 
+def default_indicator(settings: ServiceSettings) -> str | None:
+    """The need indicator used when none is named: the most recently imported, else None."""
+    folder = imports.indicators_dir(settings)
+    names = imports.list_indicators(settings)
+    if not names:
+        return None
+    return max(names, key=lambda n: (folder / f"{n}.csv").stat().st_mtime_ns)
+
+
 def need_indicator(
     settings: ServiceSettings, name: str | None = None, *, cache: RecommenderCache
 ) -> Mapping[str, float] | None:
@@ -172,11 +181,9 @@ def need_indicator(
     recommender is reused.
     """
     folder = imports.indicators_dir(settings)
+    name = name or default_indicator(settings)
     if name is None:
-        names = imports.list_indicators(settings)
-        if not names:
-            return None
-        name = max(names, key=lambda n: (folder / f"{n}.csv").stat().st_mtime_ns)
+        return None
     path = folder / f"{name}.csv"
     try:
         stat = path.stat()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.errors import InvalidInput
-from spo.model import FORMAL_STATES, ProgressReport, Spo
+from spo.model import FORMAL_STATES, ProgressReport, Spo, SpoLine
 from spo.values import ProxyValue, proxy_for
 
 _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
@@ -133,31 +133,46 @@ def measure_spo(
         done = delivered.get(line.id, 0.0)
         if not commits and done == 0.0:
             continue
-        proxy = proxy_for(line.support_type, line.unit)
-        rows.append(
-            LineValue(
-                spo_id=spo.id,
-                supplier_id=spo.supplier_id,
-                tender_id=spo.tender_id,
-                line_id=line.id,
-                activity_id=line.activity_id,
-                territory_code=line.territory_code,
-                local_authority_code=line.local_authority_code,
-                lon=line.lon,
-                lat=line.lat,
-                priority=line.priority,
-                support_type=line.support_type.value,
-                unit=line.unit,
-                committed=committed,
-                delivered=done,
-                committed_gbp=_gbp(committed, proxy),
-                delivered_gbp=_gbp(done, proxy),
-                valued=proxy is not None,
-                proxy=proxy,
-                committed_period=quarter_of(locked) if locked else "",
-            )
-        )
+        rows.append(_line_value(spo, line, committed, done, quarter_of(locked) if locked else ""))
     return rows
+
+
+def bid_values(spo: Spo) -> list[LineValue]:
+    """What a bid would commit if it were awarded: one row per line, valued exactly as
+    :func:`measure_spo` values a formalised SPO, nothing delivered. For comparing competing
+    bids side by side; never summed into the figures of formalised social value."""
+    return [_line_value(spo, line, line.amount, 0.0, "") for line in sorted(spo.lines, key=_id)]
+
+
+def _id(line: SpoLine) -> str:
+    return line.id
+
+
+def _line_value(
+    spo: Spo, line: SpoLine, committed: float, done: float, committed_period: str
+) -> LineValue:
+    proxy = proxy_for(line.support_type, line.unit)
+    return LineValue(
+        spo_id=spo.id,
+        supplier_id=spo.supplier_id,
+        tender_id=spo.tender_id,
+        line_id=line.id,
+        activity_id=line.activity_id,
+        territory_code=line.territory_code,
+        local_authority_code=line.local_authority_code,
+        lon=line.lon,
+        lat=line.lat,
+        priority=line.priority,
+        support_type=line.support_type.value,
+        unit=line.unit,
+        committed=committed,
+        delivered=done,
+        committed_gbp=_gbp(committed, proxy),
+        delivered_gbp=_gbp(done, proxy),
+        valued=proxy is not None,
+        proxy=proxy,
+        committed_period=committed_period,
+    )
 
 
 def measure(

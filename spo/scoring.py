@@ -149,7 +149,27 @@ def check_need(need_by_area: Mapping[str, float]) -> None:
             raise InvalidInput(f"need for {code} must lie in 0..1, got {value!r}")
 
 
-def _measures(spo: Spo, inputs: ScoringInputs, rubric: Rubric) -> dict[str, tuple[float, str]]:
+def lot_shares(spo: Spo, tender: Tender) -> dict[str, float]:
+    """Per lot of ``tender`` (by lot id), the share of the SPO's committed pounds landing in it:
+    the lot-by-lot view of :func:`measure_parts`' ``local_share``."""
+    valued = [(line, value_line(line).value_gbp or 0.0) for line in spo.lines]
+    total_gbp = sum(v for _, v in valued)
+    shares: dict[str, float] = {}
+    for lot in tender.lots:
+        inside = sum(
+            v
+            for line, v in valued
+            if line.lon is not None
+            and line.lat is not None
+            and lot.area.covers(Point(line.lon, line.lat))
+        )
+        shares[lot.id] = inside / total_gbp if total_gbp > 0 else 0.0
+    return shares
+
+
+def measure_parts(spo: Spo, inputs: ScoringInputs, rubric: Rubric) -> dict[str, tuple[float, str]]:
+    """The measurable parts' raw 0..1 measures and their reasons, exactly as :func:`score`
+    computes them (``inputs.marks`` is not read): what a buyer compares before marking."""
     tender = inputs.tender
     valued = [
         (line, value_line(line).value_gbp or 0.0) for line in sorted(spo.lines, key=lambda x: x.id)
@@ -199,7 +219,7 @@ def score(
     check_need(inputs.need_by_area)
     raw: dict[str, float] = {}
     reasons: dict[str, str] = {}
-    for name, (value, why) in _measures(spo, inputs, rubric).items():
+    for name, (value, why) in measure_parts(spo, inputs, rubric).items():
         raw[name], reasons[name] = round(value, 6), why
     for name in QUALITATIVE_PARTS:
         mark = inputs.marks.get(name)

@@ -64,12 +64,15 @@ def score(
     marks: Mapping[str, Mark],
     rubric: Rubric | None = None,
     need_by_area: Mapping[str, float] | None = None,
+    need_indicator: str | None = None,
     at: datetime | None = None,
     bus: Broadcaster | None = None,
 ) -> Spo:
     """Score with the published rubric; the breakdown (every part) is stored on the SPO.
 
     Buyer priorities are the tender's plus the current Police & Crime Plan of its territory.
+    ``need_indicator`` names the imported indicator ``need_by_area`` was read from (else the
+    breakdown records the need as buyer-supplied).
     """
     when = now(at)
     used = rubric or Rubric()
@@ -84,7 +87,7 @@ def score(
             priorities=tuple(p.theme for p in plan.priorities) if plan else (),
             plan_territory_code=plan.territory_code if plan else None,
             plan_version=plan.version if plan else None,
-            need_indicator="buyer-supplied" if need_by_area else None,
+            need_indicator=need_indicator or ("buyer-supplied" if need_by_area else None),
         )
         breakdown = score_spo(loaded.spo, inputs, used, scored_by=actor.id, scored_at=when)
         return replace(loaded.spo, score=breakdown)
