@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,9 @@ from tests.spo.conftest import seed_world
 
 __all__ = ["bundled", "geo_data_dir", "lookup"]
 
-AT = datetime(2027, 1, 5, 9, tzinfo=UTC)
+#: the moment every step happens: a day before the clock's today (deliveries are never future;
+#: the API's figures count up to today)
+AT = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
 TODAY = AT.date()
 SUPPLIER = make_account(Role.SUPPLIER)
 BUYER = make_account(Role.BUYER)
@@ -63,8 +65,8 @@ def in_delivery(store: Store, spo_id: str = "spo-1", *, cash: bool = False) -> S
             unit=unit,
             priority=priority,
             milestones=(
-                Milestone(date(2027, 3, 31), amount / 4),
-                Milestone(date(2027, 12, 31), amount),
+                Milestone(TODAY + timedelta(days=90), amount / 4),
+                Milestone(TODAY + timedelta(days=365), amount),
             ),
             at=AT,
         )

@@ -171,9 +171,9 @@ def test_reporting_progress_on_my_line(world: Store) -> None:
 @pytest.mark.parametrize(
     ("amount", "day", "field", "words"),
     [
-        ("500", "2027-01-04", "amount", "commit"),
-        ("0", "2027-01-04", "amount", "more than 0"),
-        ("10", "2027-02-01", "delivered_on", "after today"),
+        ("500", str(TODAY), "amount", "commit"),
+        ("0", str(TODAY), "amount", "more than 0"),
+        ("10", str(TODAY + timedelta(days=3)), "delivered_on", "after today"),
         ("10", "4 Jan", "delivered_on", "real date"),
     ],
 )
@@ -192,7 +192,7 @@ def test_another_providers_line_is_not_mine(world: Store) -> None:
     in_delivery(world, cash=True)
     with pytest.raises(NotLineProvider):
         pages.report_line_progress(
-            world, OTHER_PROVIDER, "spo-1", "line-1", amount="5", delivered_on="2027-01-04", at=AT
+            world, OTHER_PROVIDER, "spo-1", "line-1", amount="5", delivered_on=str(TODAY), at=AT
         )
     assert [r.progress.line_id for r in pages.my_lines(world, OTHER_PROVIDER, today=TODAY)] == [
         "line-2"
