@@ -22,8 +22,10 @@ from domain.errors import InvalidInput, NotFound
 from domain.model import Account, Activity, LocalAuthority, PolicePlan, Supplier, Territory
 from domain.vocabulary import THEMES
 from geo.cells import str_to_cell
+from maps.heatmap import SCALE, class_breaks
 from services.access import can_see_activity, require_actor
 from services.analytics import Aggregate, aggregate, cell_of, readable_territory
+from services.pages.outlines import area_outlines
 from services.spo.figures import Figures, Filters, gather_figures, parse_filters
 from services.spo.reports import social_value_report, territory_avoided_costs
 from spo.measure import LineValue, Totals, parse_period, totals
@@ -79,6 +81,7 @@ class Dashboard:
     periods: list[PeriodRow]
     avoided: dict[str, Any]
     period_choices: list[str]
+    outlines: dict[str, object]  # the territory's local authorities (drill-down by area)
 
     @property
     def totals(self) -> Totals:
@@ -97,6 +100,38 @@ class Dashboard:
         )
         return [*planned, *rest]
 
+    @property
+    def period_pairs(self) -> list[tuple[str, str]]:
+        """(value, words) of the period select: "2027" is the year, "2027-Q1" its quarter."""
+        return [(p, p if "-" in p else f"{p} (whole year)") for p in self.period_choices]
+
+    @property
+    def priority_words(self) -> str:
+        """The chosen priority in words ("" for all)."""
+        return THEMES.get(self.filters.priority or "", self.filters.priority or "")
+
+    @property
+    def breaks(self) -> list[float]:
+        """Upper bounds of the committed-£ classes of the hexagons (the heatmap page's)."""
+        return class_breaks(max((c.committed_gbp for c in self.cells), default=0.0) or 1.0)
+
+    @property
+    def legend(self) -> list[tuple[str, str]]:
+        """(colour, words) of each class: the map's key, and the words beside each hexagon."""
+        breaks = self.breaks
+        lows = [0.0, *breaks[:-1]]
+        return [
+            (colour, f"£{low:,.0f} to £{high:,.0f}")
+            for colour, low, high in zip(SCALE, lows, breaks, strict=True)
+        ]
+
+    def fill_of(self, committed_gbp: float) -> str:
+        """The colour of a hexagon's class (darker: more committed £)."""
+        for colour, upper in zip(SCALE, self.breaks, strict=True):
+            if committed_gbp <= upper:
+                return colour
+        return SCALE[-1]
+
     def cells_geojson(self) -> dict[str, object]:
         """The hexagons with £ or activities as GeoJSON polygons (id: the H3 cell)."""
         features = []
@@ -110,6 +145,9 @@ class Dashboard:
                     "id": cell.key,
                     "geometry": {"type": "Polygon", "coordinates": [ring]},
                     "properties": {
+                        "fill": self.fill_of(cell.committed_gbp),
+                        "label": f"£{cell.committed_gbp:,.0f} committed, "
+                        f"£{cell.delivered_gbp:,.0f} delivered, {cell.activities} activities",
                         "committed_gbp": round(cell.committed_gbp, 2),
                         "delivered_gbp": round(cell.delivered_gbp, 2),
                         "activities": cell.activities,
@@ -200,6 +238,7 @@ def dashboard(
         _period_rows(store, code, filters, today),
         territory_avoided_costs(store, viewer, code, priority=p, period=q),
         period_choices(today),
+        area_outlines(store, [code]),
     )
 
 

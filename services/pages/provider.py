@@ -21,6 +21,7 @@ from domain.vocabulary import THEMES, Role, SupportType, ValidationStatus, is_th
 from services.access import require_role, visible_spos
 from services.directory import create_activity, get_activity
 from services.pages.forms import Outcome, failed, new_id, parse_amount, parse_day
+from services.pages.outlines import area_outlines
 from services.pages.where import Placed, place
 from services.settings import ServiceSettings
 from services.spo.progress import progress, report_progress
@@ -38,6 +39,11 @@ DELIVERY_WORDS = {
     DeliveryStatus.AT_RISK: "At risk",
     DeliveryStatus.BEHIND: "Behind",
 }
+
+
+THEME_CHOICES = sorted(THEMES.items(), key=lambda kv: kv[1])
+SUPPORT_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in SupportType]
+UNIT_WORDS = {"GBP": "£ (GBP)", "hours": "hours", "items": "items", "people": "people"}
 
 
 def outcome_choices() -> list[tuple[str, str]]:
@@ -79,6 +85,7 @@ class ProviderHome:
     provider: Provider
     activities: list[ActivityRow]
     lines: list[LineRow]
+    outlines: dict[str, object]  # local authorities of my activities' territories
 
     def activities_geojson(self) -> dict[str, object]:
         """My activities as GeoJSON points for the map (same order and ids as the list)."""
@@ -151,6 +158,36 @@ def provider_home(store: Store, viewer: Account | None, *, today: date) -> Provi
         provider,
         [activity_row(store, a, today) for a in mine],
         my_lines(store, viewer, today=today),
+        _outlines(store, mine),
+    )
+
+
+def _outlines(store: Store, activities: list[Activity]) -> dict[str, object]:
+    return area_outlines(store, sorted({a.territory_code for a in activities if a.territory_code}))
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """What the "position an activity" form offers: the choices and the map's base layer."""
+
+    outlines: dict[str, object]
+    themes: list[tuple[str, str]]
+    support_types: list[tuple[str, str]]
+    units: list[tuple[str, str]]
+    outcomes: list[tuple[str, str]]
+
+
+def activity_form_page(store: Store, viewer: Account | None) -> FormPage:
+    """The choices of the form and the outlines of the territories I already work in."""
+    _, provider_id = _provider_actor(viewer)
+    mine = list(store.iter_all(Activity, provider_id=provider_id))
+    units = sorted({u for allowed in UNITS.values() for u in allowed})
+    return FormPage(
+        _outlines(store, mine),
+        THEME_CHOICES,
+        SUPPORT_CHOICES,
+        [(u, UNIT_WORDS.get(u, u)) for u in units],
+        outcome_choices(),
     )
 
 
@@ -421,7 +458,3 @@ def report_line_progress(
         return failed({"amount": f"This line does not take reports now: {exc}"})
     today = (at or datetime.now(UTC)).date()
     return Outcome(my_line(store, viewer, spo_id, line_id, today=today))
-
-
-THEME_CHOICES = sorted(THEMES.items(), key=lambda kv: kv[1])
-SUPPORT_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in SupportType]

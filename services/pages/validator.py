@@ -19,6 +19,7 @@ from domain.vocabulary import Role, ValidationStatus
 from services.access import require_role
 from services.directory import get_activity
 from services.pages.forms import Outcome, failed
+from services.pages.outlines import area_outlines
 from services.settings import ServiceSettings
 from services.validation import decline_activity, validate_activity, visible_validation_history
 from spo.validation import effective_status
@@ -60,6 +61,7 @@ class ValidatorQueue:
     pending: list[QueueRow]
     renewals: list[QueueRow]
     today: date
+    outlines: dict[str, object]  # the territory's local authorities
 
     @property
     def rows(self) -> list[QueueRow]:
@@ -145,6 +147,7 @@ def validator_queue(store: Store, viewer: Account | None, *, today: date) -> Val
         [queue_row(store, a, today) for a in pending],
         [queue_row(store, a, today) for a in renewable],
         today,
+        area_outlines(store, [territory_code]),
     )
 
 
