@@ -99,7 +99,7 @@ class ProviderHome:
                         "type": "Point",
                         "coordinates": [row.activity.location.x, row.activity.location.y],
                     },
-                    "properties": {"name": row.activity.name, "status": row.status_words},
+                    "properties": {"label": f"{row.activity.name}: {row.status_words}"},
                 }
                 for row in self.activities
             ],

@@ -79,7 +79,7 @@ class ValidatorQueue:
                         "type": "Point",
                         "coordinates": [r.activity.location.x, r.activity.location.y],
                     },
-                    "properties": {"name": r.activity.name, "why": r.why},
+                    "properties": {"label": f"{r.activity.name}: {r.why}"},
                 }
                 for r in self.rows
             ],
