@@ -47,6 +47,7 @@ from api.settings import AppSettings
 from services.events import Broadcaster
 from services.token_cache import TokenCache
 from store.port import Store
+from web import app as web_app
 
 log = logging.getLogger("dicm.api")
 
@@ -151,6 +152,7 @@ def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
     )
     for module in routers:
         app.include_router(module.router)
+    web_app.install(app, settings.web, settings.services.data_dir)
     for path in OPTIONAL_ROUTERS:
         optional = _optional(path)
         if optional is not None and hasattr(optional, "router"):

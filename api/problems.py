@@ -6,6 +6,8 @@ lower layers declares its own ``code`` and the table lists it (``tests/api/test_
 walks them all), so no class answers its parent's status by accident; the nearest-ancestor
 lookup in :func:`code_for` is only a safety net. A 5xx logs the traceback and answers a generic
 detail; a storage failure (``503 storage-unavailable``) logs the driver's text and shows none of it.
+The web pages (``/app/...``) get the same statuses as readable HTML pages instead, and a 401 there
+is a redirect to the sign-in page (``web.errors``).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError
 from geo.errors import AmbiguousPlace, GeoError
 from store.errors import StorageError
+from web.errors import error_page, is_page, sign_in_redirect
 
 PROBLEM_BASE = "https://dicm.example/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -134,8 +137,22 @@ def code_for(exc: DomainError | GeoError) -> str:
     return "domain-error"
 
 
-async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+def _as_page(
+    request: Request, code: str, detail: str, status: int | None = None, **kw: Any
+) -> Response | None:
+    """The web page answering this error when ``request`` is for a page, else None."""
+    if not is_page(request):
+        return None
+    status = PROBLEMS[code][0] if code in PROBLEMS else status or 500
+    if status == 401:
+        return sign_in_redirect(request)
+    return error_page(request, status, detail, **kw)
+
+
+async def _on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError | GeoError)
+    if (page := _as_page(request, code_for(exc), str(exc))) is not None:
+        return page
     if isinstance(exc, AmbiguousPlace):  # the client chooses among the candidates
         return problem_response(
             code_for(exc), str(exc), instance=request.url.path, candidates=exc.candidates
@@ -143,8 +160,10 @@ async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(code_for(exc), str(exc), instance=request.url.path)
 
 
-async def _on_storage_error(request: Request, exc: Exception) -> JSONResponse:
+async def _on_storage_error(request: Request, exc: Exception) -> Response:
     log.warning("storage unavailable on %s %s: %s", request.method, request.url.path, exc)
+    if (page := _as_page(request, "storage-unavailable", "")) is not None:
+        return page
     return problem_response(
         "storage-unavailable",
         "the database is busy or unreachable; retry shortly",
@@ -153,19 +172,25 @@ async def _on_storage_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = [
         {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e["type"]}
         for e in exc.errors()
     ]
     detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
+    problems = [f"{e['loc'][-1]}: {e['msg']}" for e in errors[:10]]
+    message = "Check what was entered and try again."
+    if (page := _as_page(request, "validation-error", message, problems=problems)) is not None:
+        return page
     return problem_response("validation-error", detail, instance=request.url.path, errors=errors)
 
 
-async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, f"http-{exc.status_code}")
+    if (page := _as_page(request, code, str(exc.detail), exc.status_code)) is not None:
+        return page
     return problem_response(
         code,
         str(exc.detail),
@@ -175,8 +200,10 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if (page := _as_page(request, "internal-error", "")) is not None:
+        return page
     return problem_response(
         "internal-error", "dicm could not answer this request; the error has been logged"
     )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from services.settings import ServiceSettings
 from store.settings import StoreSettings
+from web.settings import WebSettings
 
 
 class AdmissionSettings(BaseModel):
@@ -44,7 +45,8 @@ class ApiSettings(BaseModel):
 
 
 class AppSettings(Protocol):
-    """The sections the app is built from: its own, the store's and the use cases'."""
+    """The sections the app is built from: its own, the store's, the use cases' and the web
+    pages'."""
 
     @property
     def api(self) -> ApiSettings: ...
@@ -54,3 +56,6 @@ class AppSettings(Protocol):
 
     @property
     def services(self) -> ServiceSettings: ...
+
+    @property
+    def web(self) -> WebSettings: ...

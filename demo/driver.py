@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -58,7 +59,7 @@ COUNTED: dict[str, type] = {
 
 @dataclass(frozen=True)
 class DemoAccount:
-    """A demo login: who it is, what it acts for, its bearer token."""
+    """A demo login: who it is, what it acts for, its bearer token and web password."""
 
     id: str
     role: str
@@ -66,6 +67,7 @@ class DemoAccount:
     organisation_id: str | None
     territory_code: str | None
     token: str
+    password: str = ""
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ def _load(
 
 #: the featured demo logins: (account id, role, what to act for)
 def _demo_accounts(store: Store, data: DemoDataset) -> tuple[DemoAccount, ...]:
-    from services.accounts import create_account
+    from services.accounts import create_account, set_password
 
     tv = "E23000029"
     tv_spo = next((s for s in data.spos if s.tender_id.startswith("tender-e23000029")), None)
@@ -232,7 +234,9 @@ def _demo_accounts(store: Store, data: DemoDataset) -> tuple[DemoAccount, ...]:
         account, token = create_account(
             store, id_=id_, name=name, role=role, organisation_id=org, territory_code=territory
         )
-        accounts.append(DemoAccount(account.id, role.value, name, org, territory, token))
+        password = secrets.token_urlsafe(9)  # the web sign-in, printed with the token
+        set_password(store, account.id, password)
+        accounts.append(DemoAccount(account.id, role.value, name, org, territory, token, password))
     return tuple(accounts)
 
 

@@ -1,11 +1,11 @@
 """The root settings object, read from ``DICM_*`` environment variables and composed of the
 sections that live beside their code: ``store.settings.StoreSettings``,
 ``services.settings.ServiceSettings``, ``api.settings.ApiSettings`` and
-``maps.settings.MapSettings``.
+``maps.settings.MapSettings`` and ``web.settings.WebSettings``.
 
 The variable names stay flat where they always were (``DICM_DATABASE_URL``,
 ``DICM_H3_RESOLUTION``, ``DICM_DATA_DIR``, ``DICM_VALIDATION_VALID_DAYS``) and nested for the
-``api`` and ``maps`` sections (``DICM_API__PORT``). Never built at import time: call
+``api``, ``maps`` and ``web`` sections (``DICM_API__PORT``). Never built at import time: call
 :func:`load_settings` (the CLI and ``create_app`` do) and pass each package its section.
 Tests build ``Settings(...)`` directly.
 """
@@ -21,8 +21,9 @@ from api.settings import ApiSettings
 from maps.settings import MapSettings
 from services.settings import ServiceSettings
 from store.settings import StoreSettings
+from web.settings import WebSettings
 
-__all__ = ["ApiSettings", "MapSettings", "Settings", "load_settings"]
+__all__ = ["ApiSettings", "MapSettings", "Settings", "WebSettings", "load_settings"]
 
 
 class Settings(BaseSettings):
@@ -39,6 +40,7 @@ class Settings(BaseSettings):
     lock_key: SecretStr | None = Field(default=None, min_length=16)
     api: ApiSettings = ApiSettings()
     maps: MapSettings = MapSettings()
+    web: WebSettings = WebSettings()
 
     @property
     def store(self) -> StoreSettings:

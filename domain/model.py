@@ -238,7 +238,8 @@ class Contract:
 @dataclass(frozen=True)
 class Account:
     """A person or system acting in one role for one organisation (and, where it applies, one
-    territory). Only the hash of its bearer token is stored."""
+    territory). Only the hash of its bearer token is stored, and of its web password (argon2)
+    when it has one; without one it cannot sign in to the web pages."""
 
     id: str
     name: str
@@ -246,6 +247,7 @@ class Account:
     organisation_id: str | None = None  # supplier, provider, buyer id; None for admin/validator
     territory_code: str | None = None  # validator and PCC office accounts
     token_hash: str = ""
+    password_hash: str | None = None
     active: bool = True
     version: int = 1
 

@@ -1,7 +1,9 @@
-"""Accounts and bearer tokens: create an account, and find the account a token belongs to.
+"""Accounts and bearer tokens: create an account, and find the account a token belongs to; and
+web passwords: set one, and check one at sign-in.
 
 A token is shown once, at creation; only its sha256 is stored, so a leaked database does not leak
-working credentials.
+working credentials. A password is stored as its argon2id hash (``argon2-cffi``'s defaults), so a
+leaked database is slow to guess from.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ import hmac
 import secrets
 from dataclasses import replace
 
-from domain.errors import InvalidInput
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from domain.errors import InvalidInput, NotFound
 from domain.ids import check_id
 from domain.model import Account, Buyer, Provider, Supplier, Territory
 from domain.vocabulary import Role
@@ -21,10 +26,12 @@ from store.port import Store
 __all__ = [
     "NotAuthenticated",
     "authenticate",
+    "authenticate_password",
     "create_account",
     "create_account_as_admin",
     "hash_token",
     "new_token",
+    "set_password",
 ]
 
 #: which organisation table an account of each role belongs to (None: no organisation)
@@ -36,6 +43,12 @@ ORGANISATION_KIND: dict[Role, type[Supplier] | type[Provider] | type[Buyer] | No
     Role.PCC_OFFICE: None,
     Role.ADMIN: None,
 }
+#: the shortest web password accepted (NCSC: length over complexity rules)
+MIN_PASSWORD_LENGTH = 8
+_HASHER = PasswordHasher()
+#: verified against when the account does not exist, so an unknown id costs the same time
+_DUMMY_HASH = _HASHER.hash("no such account")
+
 #: roles whose account is tied to one police territory
 TERRITORIAL_ROLES = frozenset({Role.VALIDATOR, Role.PCC_OFFICE})
 
@@ -162,3 +175,29 @@ def rotate_token(store: Store, id_: str) -> tuple[Account, str]:
     account = store.get(Account, id_)
     token = new_token()
     return store.update(replace(account, token_hash=hash_token(token))), token
+
+
+def set_password(store: Store, id_: str, password: str) -> Account:
+    """Give an account a web password (replacing any earlier one); only its hash is stored."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    account = store.get(Account, id_)
+    return store.update(replace(account, password_hash=_HASHER.hash(password)))
+
+
+def authenticate_password(store: Store, id_: str, password: str) -> Account:
+    """The active account ``id_`` if ``password`` is its web password; ``NotAuthenticated``
+    otherwise, with the same message whichever part was wrong (no account enumeration)."""
+    refused = NotAuthenticated("that account id and password do not match an active account")
+    try:
+        account: Account | None = store.get(Account, id_) if id_ else None
+    except NotFound:
+        account = None
+    stored = account.password_hash if account is not None else None
+    try:
+        _HASHER.verify(stored or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        raise refused from None
+    if account is None or stored is None or not account.active:
+        raise refused
+    return account

@@ -225,6 +225,7 @@ accounts = Table(
     Column("organisation_id", String(200), index=True),
     _code_fk("territories", "territory_code"),
     Column("token_hash", String(256), nullable=False, index=True),
+    Column("password_hash", String(256)),
     Column("active", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
 )

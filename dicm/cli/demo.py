@@ -102,14 +102,16 @@ def _print_summary(summary: DemoSummary, base: str, store: Store) -> None:
         console.print(f"  {who}:\n    {url}", soft_wrap=True)
     if summary.accounts:
         console.print(
-            "\n[bold]Demo accounts[/bold] (send as 'Authorization: Bearer TOKEN'; "
-            "map pages also take '?token=TOKEN', which ends up in server logs)",
+            f"\n[bold]Demo accounts[/bold]: sign in at {base}/app/sign-in with the account id "
+            "and password; machines send the token as 'Authorization: Bearer TOKEN'",
             soft_wrap=True,
         )
         for account in summary.accounts:
             acts_for = account.organisation_id or account.territory_code or "all"
             console.print(
-                f"  {account.id} ({account.role}, {acts_for}):\n    {account.token}",
+                f"  {account.id} ({account.role}, {acts_for}):\n"
+                f"    password {account.password or '(set one: dicm accounts set-password)'}\n"
+                f"    token    {account.token}",
                 soft_wrap=True,
             )
 

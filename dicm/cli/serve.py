@@ -116,6 +116,28 @@ def rotate_token(
     typer.echo(token)
 
 
+@accounts_app.command("set-password")
+def set_password(
+    account_id: Annotated[str, typer.Argument(help="Account id")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="DICM_NEW_PASSWORD",
+            help="The new web password (asked for when not given; at least 8 characters)",
+        ),
+    ],
+) -> None:
+    """Give an account a password to sign in to the web pages (stored as its argon2 hash)."""
+    from services.accounts import set_password as set_
+
+    with _store() as store:
+        set_(store, account_id, password)
+    typer.echo(f"password of {account_id} set")
+
+
 @contextmanager
 def _store() -> Iterator[Store]:
     from store.factory import open_store

@@ -1,5 +1,2 @@
-"""Page view models: what each user's web pages show and the form use cases behind them.
-
-FastAPI-free, one module per user (``provider``, ``validator``, ``pcc``); every figure comes
-from the same services the API calls, and forms answer field errors instead of raising.
-"""
+"""View models of the web pages: what each page shows, assembled from the use cases (plain data,
+no FastAPI), so a page's figures are the API's figures."""
