@@ -26,12 +26,12 @@ def test_pcc_filters_by_priority_and_period_and_drills_down_to_an_spo(
     check_page: Callable[[Any, str], list[Path]],
     web_server: WebServer,
 ) -> None:
-    with web_server.api("pcc") as api:
+    with web_server.api("pcc_office") as api:
         report = api.get("/reports/social-value", params={"format": "json"}).json()
     line = max(report["lines"], key=lambda x: x["committed_gbp"])
     priority, period = line["priority"], line["committed_period"]
 
-    sign_in(page, "pcc")
+    sign_in(page, "pcc_office")
     page.goto("/app/pcc")
     expect(
         page.get_by_role("heading", name="Social value against the Police & Crime Plan")
@@ -42,7 +42,7 @@ def test_pcc_filters_by_priority_and_period_and_drills_down_to_an_spo(
     page.get_by_label("Period").select_option(period)
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(f"priority={priority}&period={period}"))
-    with web_server.api("pcc") as api:
+    with web_server.api("pcc_office") as api:
         params = {"level": "h3", "resolution": 7, "priority": priority, "period": period}
         cells = api.get(f"/territories/{TERRITORY}/heatmap", params=params).json()["features"]
     committed = sum(c["properties"]["committed_gbp"] for c in cells)
