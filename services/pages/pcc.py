@@ -90,11 +90,8 @@ class Dashboard:
     @property
     def priority_choices(self) -> list[tuple[str, str]]:
         """Plan priorities first (in the plan's order), then every other theme."""
-        planned = (
-            [(p.theme, THEMES.get(p.theme, p.title)) for p in self.plan.priorities]
-            if self.plan
-            else []
-        )
+        themes = dict.fromkeys(p.theme for p in self.plan.priorities) if self.plan else {}
+        planned = [(t, THEMES.get(t, t)) for t in themes]
         rest = sorted(
             ((c, t) for c, t in THEMES.items() if c not in dict(planned)), key=lambda x: x[1]
         )
@@ -172,6 +169,13 @@ def period_choices(today: date) -> list[str]:
     return [p for y in years for p in (str(y), *(f"{y}-Q{q}" for q in range(1, 5)))]
 
 
+def _title(theme: str, headings: list[str]) -> str:
+    """The theme in words, after the plan's own heading(s) for it when it has some."""
+    words = THEMES.get(theme, theme)
+    named = "; ".join(dict.fromkeys(headings))
+    return f"{named} ({words})" if named and named != words else words
+
+
 def _priority_rows(plan: PolicePlan | None, rows: tuple[LineValue, ...]) -> list[PriorityRow]:
     committed: dict[str, float] = defaultdict(float)
     delivered: dict[str, float] = defaultdict(float)
@@ -179,14 +183,17 @@ def _priority_rows(plan: PolicePlan | None, rows: tuple[LineValue, ...]) -> list
         committed[r.priority] += r.committed_gbp
         delivered[r.priority] += r.delivered_gbp
     total = sum(committed.values())
-    weights = {p.theme: p.weight for p in plan.priorities} if plan else {}
+    weights: dict[str, float] = defaultdict(float)
+    titles: dict[str, list[str]] = defaultdict(list)
+    for p in plan.priorities if plan else ():
+        weights[p.theme] += p.weight  # a plan may name one theme under several headings
+        titles[p.theme].append(p.title)
     weight_sum = sum(weights.values()) or 1.0
-    titles = {p.theme: p.title for p in plan.priorities} if plan else {}
     themes = [*weights, *sorted(t for t in committed.keys() | delivered.keys() if t not in weights)]
     return [
         PriorityRow(
             theme,
-            titles.get(theme) or THEMES.get(theme, theme),
+            _title(theme, titles.get(theme, [])),
             weights[theme] / weight_sum if theme in weights else None,
             round(committed[theme], 2),
             round(delivered[theme], 2),

@@ -9,6 +9,7 @@ import io
 import pytest
 
 from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.model import PlanPriority
 from domain.vocabulary import Role
 from services import spo as svc
 from services.analytics import aggregate, cell_of
@@ -103,3 +104,18 @@ def test_export_is_the_social_value_report(funded: Store) -> None:
     rows = [r for r in csv.DictReader(io.StringIO(text)) if r["record_type"] == "line"]
     assert [(r["spo_id"], r["line_id"]) for r in rows] == [("spo-1", "line-2")]
     assert Filters().label == "any priority, any period"
+
+
+def test_a_theme_under_two_plan_headings_is_one_row_with_both(funded: Store) -> None:
+    headings = (
+        PlanPriority("serious_violence", "Strong local policing", 1.0),
+        PlanPriority("youth_diversion", "Safer young people", 1.0),
+        PlanPriority("serious_violence", "Tackling knife crime", 2.0),
+    )
+    funded.put_plan(make_plan(version=2, priorities=headings))
+    board = pages.dashboard(funded, PCC, today=TODAY)
+    rows = {r.theme: r for r in board.priorities}
+    assert list(rows) == ["serious_violence", "youth_diversion"]
+    assert rows["serious_violence"].plan_share == 0.75
+    assert rows["serious_violence"].title.startswith("Strong local policing; Tackling knife crime")
+    assert [c for c, _ in board.priority_choices].count("serious_violence") == 1
