@@ -56,3 +56,11 @@ def test_validator_validates_one_and_declines_one_with_a_reason(
     with web_server.api("validator") as api:
         history = api.get(f"/activities/{second}/history").json()
     assert history[-1]["reason"] == "No safeguarding policy for work with children"
+
+    # a decision posted without the form's CSRF token (another site's form) changes nothing
+    refused = page.request.post(
+        f"{web_server.url}/app/validator/activities/{first}/decision",
+        form={"expected_version": "2", "decision": "decline", "reason": "forged"},
+    )
+    assert refused.status == 403
+    assert _status(web_server, first) == "validated"
