@@ -17,6 +17,7 @@ OPENAPI_30 = "application/vnd.oai.openapi+json;version=3.0"
 _COMMON = (
     ("limit", {"type": "integer", "minimum": 1}, "page size; above the maximum: capped"),
     ("offset", {"type": "integer", "minimum": 0}, "features to skip"),
+    ("cursor", {"type": "string"}, "keyset paging: the id the page starts after (next link)"),
     ("bbox", {"type": "string"}, "min x,min y,max x,max y in bbox-crs"),
     ("bbox-crs", {"type": "string"}, "CRS URI of bbox (default CRS84)"),
     ("crs", {"type": "string"}, "CRS URI of the answer (default CRS84)"),

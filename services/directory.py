@@ -36,6 +36,8 @@ from geo.coords import parse_bbox as geo_parse_bbox
 from geo.errors import InvalidCoordinates
 from services.access import can_see_activity, narrowed, require_own_organisation, require_role
 from services.land import check_entity_on_land
+from services.paging import after_cursor
+from store.codec_rows import entity_key
 from store.port import Store
 
 T = TypeVar("T")
@@ -46,7 +48,11 @@ MAX_SPATIAL_CANDIDATES = 50_000
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of a listing. ``matched`` is None when counting all would cost a full scan."""
+    """One page of a listing. ``matched`` is None when counting all would cost a full scan.
+
+    ``next_cursor`` is the id the next page starts after (keyset paging, for listings in id
+    order); None when there is no next page or the listing pages by ``offset`` (nearest first).
+    """
 
     items: list[T]
     offset: int
@@ -54,6 +60,7 @@ class Page(Generic[T]):
     matched: int | None
     has_next: bool
     distances_m: dict[str, float] = field(default_factory=dict)
+    next_cursor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,11 +124,28 @@ def clamp_limit(limit: int, page_size_max: int) -> int:
 # --- geography --------------------------------------------------------------------------------
 
 
-def list_all(store: Store, kind: type[T], limit: int, offset: int, **filters: str) -> Page[T]:
-    """A plain page of any entity kind, ordered by id, with the total count."""
-    items = store.find(kind, limit=limit, offset=offset, **filters)  # type: ignore[type-var]
+def list_all(
+    store: Store,
+    kind: type[T],
+    limit: int,
+    offset: int,
+    *,
+    after: str | None = None,
+    **filters: str,
+) -> Page[T]:
+    """A page of any entity kind in id order, past the id ``after`` (keyset) and/or ``offset``
+    rows, with the count of all that match (a count, no sort) and the next page's cursor."""
+    items = store.find(kind, limit=limit + 1, offset=offset, after=after, **filters)  # type: ignore[type-var]
     matched = store.count(kind, **filters)  # type: ignore[arg-type]
-    return Page(items, offset, limit, matched, offset + len(items) < matched)
+    return keyset_page(items[:limit], offset, limit, matched, has_next=len(items) > limit)
+
+
+def keyset_page(
+    items: list[T], offset: int, limit: int, matched: int | None, *, has_next: bool
+) -> Page[T]:
+    """A page in id order whose next page starts after its last item."""
+    cursor = entity_key(items[-1]) if has_next and items else None
+    return Page(items, offset, limit, matched, has_next, next_cursor=cursor)
 
 
 def get_territory(store: Store, code: str) -> tuple[Territory, PolicePlan | None]:
@@ -199,22 +223,27 @@ def search_activities(
     status: ValidationStatus = ValidationStatus.VALIDATED,
     limit: int = 100,
     offset: int = 0,
+    after: str | None = None,
     **extra: str,
 ) -> Page[Activity]:
     """Activities visible to ``viewer`` matching ``where`` and equality ``extra`` filters.
 
-    Near-searches are ordered by distance (then id); everything else by id.
+    Near-searches are ordered by distance (then id) and page by ``offset``; everything else is
+    in id order and pages by keyset (``after`` the previous page's last id) or ``offset``.
     """
     filters = narrowed(activity_filters(viewer, status), extra)
     if filters is None:
         return Page([], offset, limit, 0, False)
+    only_near = (where.bbox, where.within_code, where.within_area) == (None,) * 3
+    if where.near is not None and after is not None:
+        raise InvalidInput("a search with near is ordered by distance: page it with offset")
     if where.is_empty:
-        return list_all(store, Activity, limit, offset, **filters)
+        return list_all(store, Activity, limit, offset, after=after, **filters)
     if where.within_code is not None:
         resolve_area(store, where.within_code)
-    if where.near is not None and (where.bbox, where.within_code, where.within_area) == (None,) * 3:
+    if where.near is not None and only_near:
         return _near_page(store, where.near, filters, limit, offset)
-    return _filtered_page(store, where, filters, limit, offset)
+    return _filtered_page(store, where, filters, limit, offset, after)
 
 
 def _matches(filters: dict[str, str]) -> Callable[[Activity], bool]:
@@ -249,7 +278,12 @@ def _near_page(
 
 
 def _filtered_page(
-    store: Store, where: SpatialFilter, filters: dict[str, str], limit: int, offset: int
+    store: Store,
+    where: SpatialFilter,
+    filters: dict[str, str],
+    limit: int,
+    offset: int,
+    after: str | None,
 ) -> Page[Activity]:
     candidates: list[Activity] | None = None
     if where.within_code is not None:
@@ -271,9 +305,13 @@ def _filtered_page(
         distances = {n.activity.id: n.distance_m for n in nearby if n.activity.id in ids}
         candidates = [n.activity for n in nearby if n.activity.id in ids]
     kept = [a for a in candidates if keep(a)]
-    window = kept[offset : offset + limit]
+    rest = after_cursor(kept, [a.id for a in kept], after)
+    window = rest[offset : offset + limit]
+    has_next = len(rest) > offset + limit
     page_distances = {a.id: distances[a.id] for a in window if a.id in distances}
-    return Page(window, offset, limit, len(kept), len(kept) > offset + limit, page_distances)
+    if where.near is not None:  # nearest first: offset paging
+        return Page(window, offset, limit, len(kept), has_next, page_distances)
+    return keyset_page(window, offset, limit, len(kept), has_next=has_next)
 
 
 def create_activity(store: Store, viewer: Account | None, activity: Activity) -> Activity:
@@ -307,12 +345,14 @@ def create_organisation(
     store.put(entity)
 
 
-def list_suppliers(store: Store, viewer: Account | None, limit: int, offset: int) -> Page[Supplier]:
+def list_suppliers(
+    store: Store, viewer: Account | None, limit: int, offset: int, after: str | None = None
+) -> Page[Supplier]:
     """Buyers (who evaluate bids) and admins see every supplier; a supplier sees itself."""
     actor = require_role(viewer, Role.BUYER, Role.SUPPLIER)
     if actor.role is Role.SUPPLIER:
-        return list_all(store, Supplier, limit, offset, id=str(actor.organisation_id))
-    return list_all(store, Supplier, limit, offset)
+        return list_all(store, Supplier, limit, offset, after=after, id=str(actor.organisation_id))
+    return list_all(store, Supplier, limit, offset, after=after)
 
 
 def get_supplier(store: Store, viewer: Account | None, id_: str) -> Supplier:

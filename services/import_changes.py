@@ -31,16 +31,9 @@ class Changes:
         return self.new + self.updated
 
 
-def stored_by_key(store: Store, kind: type[Any], page: int = 1000) -> dict[str, Any]:
-    """Every stored entity of ``kind`` by its id (or ONS code)."""
-    found: dict[str, Any] = {}
-    offset = 0
-    while True:
-        batch = store.find(kind, limit=page, offset=offset)
-        found |= {getattr(e, "id", None) or e.code: e for e in batch}
-        if len(batch) < page:
-            return found
-        offset += page
+def stored_by_key(store: Store, kind: type[Any]) -> dict[str, Any]:
+    """Every stored entity of ``kind`` by its id (or ONS code), read by keyset pages."""
+    return {getattr(e, "id", None) or e.code: e for e in store.iter_all(kind)}
 
 
 def _comparable(imported: Any, stored: Any) -> Any:

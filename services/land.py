@@ -50,12 +50,7 @@ class Coast:
 
 
 def _territories(store: Store) -> list[Territory]:
-    found: list[Territory] = []
-    while True:
-        page = store.find(Territory, limit=500, offset=len(found))
-        found += page
-        if len(page) < 500:
-            return found
+    return list(store.iter_all(Territory))
 
 
 def _samples(geometry: BaseGeometry) -> list[tuple[float, float]]:

@@ -26,6 +26,7 @@ from geo.simplify import simplify_m
 from services.gis_features import awarded_line_features, select_features, tender_features
 from services.ogc_filters import Queryable
 from services.ogc_query import ItemsRequest, parse_items_request
+from services.paging import after_cursor
 from store.port import FeatureQuery, Store
 
 _STR = Queryable
@@ -155,7 +156,11 @@ OGC_COLLECTIONS = {name: (c.title, c.description) for name, c in COLLECTIONS.ite
 
 @dataclass(frozen=True)
 class ItemsPage:
-    """A page of features in the requested CRS, with the count of all that match."""
+    """A page of features in the requested CRS, with the count of all that match.
+
+    ``next_cursor`` (the last id) is set when a next page exists and the order is by id: the
+    next link then pages by keyset; with ``sortby`` it pages by offset.
+    """
 
     features: list[Feature]
     ids: list[str]
@@ -163,10 +168,12 @@ class ItemsPage:
     offset: int
     limit: int
     crs: str
+    has_next: bool = False
+    next_cursor: str | None = None
 
-    @property
-    def has_next(self) -> bool:
-        return self.offset + len(self.features) < self.matched
+
+#: a window of features, how many match in all, and whether more follow the window
+Window = tuple[list[Feature], int, bool]
 
 
 def spec_of(name: str) -> CollectionSpec:
@@ -216,22 +223,25 @@ def collection_items(store: Store, name: str, request: ItemsRequest) -> ItemsPag
     spec = spec_of(name)
     bbox = _lonlat_bbox(request)
     if spec.kind is None:
-        features, matched = _derived_window(store, spec, request, bbox)
+        features, matched, more = _derived_window(store, spec, request, bbox)
     else:
-        features, matched = _stored_window(store, spec, request, bbox)
+        features, matched, more = _stored_window(store, spec, request, bbox)
     ids = [str(f.properties[spec.id_property]) for f in features]
     shown = [_shape(f, request) for f in features]
-    return ItemsPage(shown, ids, matched, request.offset, request.limit, request.crs)
+    cursor = ids[-1] if more and ids and not request.order else None
+    return ItemsPage(shown, ids, matched, request.offset, request.limit, request.crs, more, cursor)
 
 
 def collection_item(store: Store, name: str, id_: str, request: ItemsRequest) -> Feature:
     """One feature of a collection (validated activities only), shaped like a page's."""
     spec = spec_of(name)
-    one = replace(request, where=None, equal={spec.id_property: id_}, bbox=None, offset=0)
+    one = replace(
+        request, where=None, equal={spec.id_property: id_}, bbox=None, offset=0, cursor=None
+    )
     if spec.kind is None:
-        found, _ = _derived_window(store, spec, replace(one, limit=1), None)
+        found, _, _ = _derived_window(store, spec, replace(one, limit=1), None)
     else:
-        found, _ = _stored_window(store, spec, replace(one, limit=1), None)
+        found, _, _ = _stored_window(store, spec, replace(one, limit=1), None)
     if not found:
         raise NotFound(f"no feature {id_!r} in {name}")
     return _shape(found[0], request)
@@ -246,9 +256,7 @@ def _lonlat_bbox(request: ItemsRequest) -> tuple[float, float, float, float] | N
     return lon_min, lat_min, lon_max, lat_max
 
 
-def _stored_window(
-    store: Store, spec: CollectionSpec, request: ItemsRequest, bbox: Any
-) -> tuple[list[Feature], int]:
+def _stored_window(store: Store, spec: CollectionSpec, request: ItemsRequest, bbox: Any) -> Window:
     assert spec.kind is not None
     exact_later = bbox is not None and (spec.polygons or not spec.bbox_in_sql)
     query = FeatureQuery(
@@ -258,17 +266,27 @@ def _stored_window(
         equal={**spec.fixed, **request.equal},
         bbox=bbox if spec.bbox_in_sql else None,
         order=request.order,
-        limit=None if exact_later else request.limit,
+        limit=None if exact_later else request.limit + 1,  # one more: is there a next page?
         offset=0 if exact_later else request.offset,
+        after=None if exact_later else request.cursor,
     )
     entities: list[Any]
     entities, matched = store.query(spec.kind, query)
     features = _to_features(store, spec.kind, entities)
     if not exact_later:
-        return features, matched
+        return features[: request.limit], matched, len(features) > request.limit
     area = box(*bbox)
     kept = [f for f in features if f.geometry is not None and f.geometry.intersects(area)]
-    return kept[request.offset : request.offset + request.limit], len(kept)
+    return _window(kept, request, spec.id_property)
+
+
+def _window(kept: list[Feature], request: ItemsRequest, id_property: str) -> Window:
+    """The request's window of features filtered in memory: past the cursor's feature (by
+    position: the order is the listing's), then ``offset``, ``limit``."""
+    ids = [str(f.properties[id_property]) for f in kept]
+    rest = after_cursor(kept, ids, request.cursor)
+    window = rest[request.offset : request.offset + request.limit]
+    return window, len(kept), len(rest) > request.offset + request.limit
 
 
 def _to_features(store: Store, kind: type, entities: list[Any]) -> list[Feature]:
@@ -283,15 +301,13 @@ def _to_features(store: Store, kind: type, entities: list[Any]) -> list[Feature]
     return tender_features(store, entities)
 
 
-def _derived_window(
-    store: Store, spec: CollectionSpec, request: ItemsRequest, bbox: Any
-) -> tuple[list[Feature], int]:
+def _derived_window(store: Store, spec: CollectionSpec, request: ItemsRequest, bbox: Any) -> Window:
     every = awarded_line_features(store)
     kept = select_features(every, request, spec.queryables)
     if bbox is not None:
         area = box(*bbox)
         kept = [f for f in kept if f.geometry is not None and f.geometry.intersects(area)]
-    return kept[request.offset : request.offset + request.limit], len(kept)
+    return _window(kept, request, spec.id_property)
 
 
 def _shape(feature: Feature, request: ItemsRequest) -> Feature:

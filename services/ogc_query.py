@@ -28,6 +28,7 @@ ITEMS_PARAMS = frozenset(
     {
         "limit",
         "offset",
+        "cursor",
         "bbox",
         "bbox-crs",
         "crs",
@@ -52,6 +53,7 @@ class ItemsRequest:
 
     limit: int = 10
     offset: int = 0
+    cursor: str | None = None  # keyset paging: the id the page starts after (no sortby)
     bbox: tuple[float, float, float, float] | None = None
     bbox_crs: str = CRS84
     crs: str = CRS84
@@ -81,9 +83,12 @@ def parse_items_request(
         parse_datetime(params["datetime"])  # no collection has a time axis: checked only
     if params.get("filter-crs", CRS84) not in (CRS84, "OGC:CRS84"):
         raise InvalidQuery("filter-crs must be CRS84: filters have no geometry here")
+    if "cursor" in params and "sortby" in params:
+        raise InvalidQuery("cursor pages in id order: with sortby, page with offset")
     return ItemsRequest(
         limit=_limit(params.get("limit"), page_size_default, page_size_max),
         offset=_integer(params.get("offset", "0"), "offset", 0, 10_000_000),
+        cursor=_cursor(params.get("cursor")),
         bbox=_bbox(params["bbox"]) if "bbox" in params else None,
         bbox_crs=_crs(params.get("bbox-crs"), "bbox-crs"),
         crs=_crs(params.get("crs"), "crs"),
@@ -125,6 +130,12 @@ def _integer(text: str, name: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise InvalidQuery(f"{name} must be from {low} to {high}")
     return value
+
+
+def _cursor(text: str | None) -> str | None:
+    if text is not None and not 0 < len(text) <= 200:
+        raise InvalidQuery("cursor is the id of the last feature of the previous page")
+    return text
 
 
 def _limit(text: str | None, default: int, maximum: int) -> int:

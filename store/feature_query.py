@@ -55,8 +55,13 @@ def select_window(table: Table, key: str, query: FeatureQuery) -> tuple[Select[A
             raise InvalidInput(f"cannot sort by {name!r}")
         order.append(columns[name].desc() if descending else columns[name].asc())
     rows = select(table).where(*clauses).order_by(*order, table.c[key])
+    if query.after is not None:
+        if order:
+            raise InvalidInput("a keyset cursor pages by id only: drop sortby or use offset")
+        rows = rows.where(table.c[key] > query.after)
     if query.limit is not None:
         rows = rows.limit(query.limit)
-    rows = rows.offset(query.offset)
+    if query.offset:
+        rows = rows.offset(query.offset)
     count = select(func.count()).select_from(table).where(*clauses)
     return rows, count

@@ -98,6 +98,8 @@ class FeatureQuery:
     caller); ``equal`` are equality filters on properties; ``bbox`` keeps rows whose bbox
     columns meet the box (exact for points, a prefilter for polygons); ``order`` lists
     ``(property, descending)`` pairs, the key breaking ties; ``limit=None`` means every row.
+    ``after`` keeps rows whose key is above it (keyset paging; only with no ``order``): it
+    narrows the window, never the count of all that match.
     """
 
     fields: Mapping[str, str] = field(default_factory=dict)
@@ -107,6 +109,7 @@ class FeatureQuery:
     order: tuple[tuple[str, bool], ...] = ()
     limit: int | None = None
     offset: int = 0
+    after: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,12 +167,23 @@ class Store(Protocol):
     def delete(self, kind: type[Entity], id_: str) -> None:
         """Delete by id. ``NotFound`` if absent; ``Conflict`` if others still refer to it."""
 
-    def find(self, kind: type[E], *, limit: int = 100, offset: int = 0, **filters: str) -> list[E]:
+    def find(
+        self,
+        kind: type[E],
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        after: str | None = None,
+        **filters: str,
+    ) -> list[E]:
         """Entities ordered by id; ``filters`` are equality on simple fields (e.g.
-        ``provider_id=``, ``territory_code=``, ``buyer_id=``, ``tender_id=``, ``spo_id=``)."""
+        ``provider_id=``, ``territory_code=``, ``buyer_id=``, ``tender_id=``, ``spo_id=``).
+        ``after`` (keyset paging) starts past that id: an index seek, where ``offset`` reads
+        and drops every row before the page."""
 
     def iter_all(self, kind: type[E], **filters: str) -> Iterator[E]:
-        """Every entity matching ``filters`` (as ``find``), by id, a page at a time."""
+        """Every entity matching ``filters`` (as ``find``), by id, a page at a time (by
+        keyset: each page seeks past the last id, so walking n rows is O(n))."""
 
     def count(self, kind: type[Entity], **filters: str) -> int:
         """How many entities match ``filters``."""

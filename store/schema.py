@@ -121,7 +121,7 @@ activities = Table(
     Column("name", Text, nullable=False),
     Column("location", GeoColumn("POINT", geography=True), nullable=False),
     Column("service_area", GeoColumn()),
-    Column("validation_status", String(16), nullable=False, index=True),
+    Column("validation_status", String(16), nullable=False),
     Column("validated_until", Date),
     Column("active", Boolean, nullable=False),
     Column("themes", Json, nullable=False),
@@ -133,6 +133,9 @@ activities = Table(
     Column("version", Integer, nullable=False),
     Column("data", Json, nullable=False),
     Index("ix_activities_bbox", "minx", "miny"),
+    # keyset pages of one status (``WHERE validation_status = ? AND id > ? ORDER BY id``) seek
+    # and read in index order: no sort of every validated row per page
+    Index("ix_activities_validation_status_id", "validation_status", "id"),
     _gist("activities", "location"),
 )
 

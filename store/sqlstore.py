@@ -283,24 +283,39 @@ class SqlStore(PlansAndAudit):
             bumped = self._bump(conn, {kind})
         self._committed({kind}, {id_}, bumped)
 
-    def find(self, kind: type[E], *, limit: int = 100, offset: int = 0, **filters: str) -> list[E]:
+    def find(
+        self,
+        kind: type[E],
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        after: str | None = None,
+        **filters: str,
+    ) -> list[E]:
         mapping = mapping_for(kind)
         table = mapping.table
+        key = table.c[mapping.key]
         stmt = select(table).where(*filter_clauses(mapping, filters))
-        stmt = stmt.order_by(table.c[mapping.key]).limit(limit).offset(offset)
+        if after is not None:
+            stmt = stmt.where(key > after)
+        stmt = stmt.order_by(key).limit(limit)
+        if offset:
+            stmt = stmt.offset(offset)
         with self._read() as conn:
             rows = conn.execute(stmt).all()
         return [row_to_entity(kind, row._mapping) for row in rows]
 
     def iter_all(self, kind: type[E], **filters: str) -> Iterator[E]:
-        """Every entity matching ``filters``, by id, fetched a page at a time."""
-        offset = 0
+        """Every entity matching ``filters``, by id, a page at a time: each page seeks past
+        the last id read (keyset), so the walk is O(n) where ``OFFSET`` paging re-reads (and on
+        SQLite re-sorts) every earlier row for every page."""
+        after: str | None = None
         while True:
-            page = self.find(kind, limit=ITER_PAGE, offset=offset, **filters)
+            page = self.find(kind, limit=ITER_PAGE, offset=0, after=after, **filters)
             yield from page
             if len(page) < ITER_PAGE:
                 return
-            offset += len(page)
+            after = entity_key(page[-1])
 
     def count(self, kind: type[Entity], **filters: str) -> int:
         mapping = mapping_for(kind)

@@ -26,6 +26,13 @@ LimitQuery = Annotated[
     Query(ge=1, description="Page size (default and maximum from settings; larger is clamped)"),
 ]
 OffsetQuery = Annotated[int, Query(ge=0, le=10_000_000, description="Features to skip")]
+CursorQuery = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Keyset paging: start after this id (the next link carries it)",
+    ),
+]
 
 
 def page_limit(request: Request, limit: int | None) -> int:
@@ -39,7 +46,12 @@ def collection(
 ) -> Any:
     """A GeoJSON FeatureCollection for a page, with next/prev links."""
     links = paging_links(
-        request.url, offset=page.offset, limit=page.limit, has_next=page.has_next, media=GEOJSON
+        request.url,
+        offset=page.offset,
+        limit=page.limit,
+        has_next=page.has_next,
+        media=GEOJSON,
+        next_cursor=page.next_cursor,
     )
     return model(
         features=features,
@@ -49,4 +61,11 @@ def collection(
     )
 
 
-__all__ = ["GEOJSON", "FeatureCollection", "GeoJSONResponse", "collection", "page_limit"]
+__all__ = [
+    "GEOJSON",
+    "CursorQuery",
+    "FeatureCollection",
+    "GeoJSONResponse",
+    "collection",
+    "page_limit",
+]

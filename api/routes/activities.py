@@ -7,7 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import SettingsDep, StoreDep, ViewerDep
-from api.routes._common import GeoJSONResponse, LimitQuery, OffsetQuery, collection, page_limit
+from api.routes._common import (
+    CursorQuery,
+    GeoJSONResponse,
+    LimitQuery,
+    OffsetQuery,
+    collection,
+    page_limit,
+)
 from api.schemas.activities import (
     ID_PATTERN,
     ActivityCollection,
@@ -52,6 +59,7 @@ def list_activities(
     provider: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
+    cursor: CursorQuery = None,
 ) -> Response:
     """Activities as GeoJSON, filtered by bbox, distance or area; validated ones are public."""
     where = SpatialFilter(
@@ -67,6 +75,7 @@ def list_activities(
         status=status,
         limit=page_limit(request, limit),
         offset=offset,
+        after=cursor,
         **extra,
     )
     # serialised once, here: returned as a model it would be validated again (the hot path of

@@ -7,7 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from api.deps import StoreDep, ViewerDep
-from api.routes._common import GeoJSONResponse, LimitQuery, OffsetQuery, collection, page_limit
+from api.routes._common import (
+    CursorQuery,
+    GeoJSONResponse,
+    LimitQuery,
+    OffsetQuery,
+    collection,
+    page_limit,
+)
 from api.schemas.activities import ID_PATTERN
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.directory import (
@@ -29,10 +36,14 @@ IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
 
 @router.get("/providers", response_model=list[ProviderSchema], tags=["directory"])
 def list_providers(
-    request: Request, store: StoreDep, limit: LimitQuery = None, offset: OffsetQuery = 0
+    request: Request,
+    store: StoreDep,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
+    cursor: CursorQuery = None,
 ) -> list[ProviderSchema]:
     """Charities and social enterprises running activities (public)."""
-    page = directory.list_all(store, Provider, page_limit(request, limit), offset)
+    page = directory.list_all(store, Provider, page_limit(request, limit), offset, after=cursor)
     return [ProviderSchema.of(p) for p in page.items]
 
 
@@ -51,10 +62,14 @@ def create_provider(body: ProviderSchema, store: StoreDep, viewer: ViewerDep) ->
 
 @router.get("/buyers", response_model=list[BuyerSchema], tags=["directory"])
 def list_buyers(
-    request: Request, store: StoreDep, limit: LimitQuery = None, offset: OffsetQuery = 0
+    request: Request,
+    store: StoreDep,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
+    cursor: CursorQuery = None,
 ) -> list[BuyerSchema]:
     """Public bodies buying through tenders (public)."""
-    page = directory.list_all(store, Buyer, page_limit(request, limit), offset)
+    page = directory.list_all(store, Buyer, page_limit(request, limit), offset, after=cursor)
     return [BuyerSchema.of(b) for b in page.items]
 
 
@@ -78,9 +93,10 @@ def list_suppliers(
     viewer: ViewerDep,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
+    cursor: CursorQuery = None,
 ) -> list[SupplierOut]:
     """Suppliers: all for buyers and admins, only itself for a supplier."""
-    page = directory.list_suppliers(store, viewer, page_limit(request, limit), offset)
+    page = directory.list_suppliers(store, viewer, page_limit(request, limit), offset, cursor)
     return [SupplierOut.of(s) for s in page.items]
 
 
@@ -107,10 +123,13 @@ def list_tenders(
     buyer: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
+    cursor: CursorQuery = None,
 ) -> TenderCollection:
     """Tenders with their delivery areas (public notices)."""
     filters = {} if buyer is None else {"buyer_id": buyer}
-    page = directory.list_all(store, Tender, page_limit(request, limit), offset, **filters)
+    page = directory.list_all(
+        store, Tender, page_limit(request, limit), offset, after=cursor, **filters
+    )
     features = [tender_feature(t) for t in page.items]
     result: TenderCollection = collection(request, page, features, TenderCollection)
     return result

@@ -7,7 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import StoreDep
-from api.routes._common import GeoJSONResponse, LimitQuery, OffsetQuery, collection, page_limit
+from api.routes._common import (
+    CursorQuery,
+    GeoJSONResponse,
+    LimitQuery,
+    OffsetQuery,
+    collection,
+    page_limit,
+)
 from api.routes._conditional import ConditionalDep
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.geography import (
@@ -52,13 +59,14 @@ def list_regions(
     cond: ConditionalDep,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
+    cursor: CursorQuery = None,
     geometry: GeometryQuery = True,
     simplify: ListSimplifyQuery = LIST_SIMPLIFY_M,
 ) -> RegionCollection | Response:
     """The 12 UK regions (ITL1)."""
     if cond.fresh:
         return cond.not_modified()
-    page = directory.list_all(store, Region, page_limit(request, limit), offset)
+    page = directory.list_all(store, Region, page_limit(request, limit), offset, after=cursor)
     features = [region_feature(r, geometry=geometry, simplify_m=simplify) for r in page.items]
     result: RegionCollection = collection(request, page, features, RegionCollection)
     return result
@@ -81,13 +89,14 @@ def list_territories(
     cond: ConditionalDep,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
+    cursor: CursorQuery = None,
     geometry: GeometryQuery = True,
     simplify: ListSimplifyQuery = LIST_SIMPLIFY_M,
 ) -> TerritoryCollection | Response:
     """The 45 police territories (43 force areas, Police Scotland, PSNI)."""
     if cond.fresh:
         return cond.not_modified()
-    page = directory.list_all(store, Territory, page_limit(request, limit), offset)
+    page = directory.list_all(store, Territory, page_limit(request, limit), offset, after=cursor)
     features = [territory_feature(t, geometry=geometry, simplify_m=simplify) for t in page.items]
     result: TerritoryCollection = collection(request, page, features, TerritoryCollection)
     return result
@@ -119,6 +128,7 @@ def list_local_authorities(
     cond: ConditionalDep,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
+    cursor: CursorQuery = None,
     territory: Annotated[str | None, Query(max_length=12, description="Territory code")] = None,
     geometry: GeometryQuery = True,
     simplify: ListSimplifyQuery = LIST_SIMPLIFY_M,
@@ -129,7 +139,9 @@ def list_local_authorities(
     filters = {} if territory is None else {"territory_code": territory}
     if territory is not None:
         directory.resolve_area(store, territory)
-    page = directory.list_all(store, LocalAuthority, page_limit(request, limit), offset, **filters)
+    page = directory.list_all(
+        store, LocalAuthority, page_limit(request, limit), offset, after=cursor, **filters
+    )
     features = [
         local_authority_feature(la, geometry=geometry, simplify_m=simplify) for la in page.items
     ]

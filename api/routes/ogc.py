@@ -190,6 +190,7 @@ def items(
     collection_id: CollectionPath,
     limit: Annotated[str | None, Query(description="page size; above the maximum: capped")] = None,
     offset: Text = None,
+    cursor: Annotated[str | None, Query(description="keyset paging: from the next link")] = None,
     bbox: Annotated[str | None, Query(description="min x,min y,max x,max y in bbox-crs")] = None,
     bbox_crs: Annotated[str | None, Query(alias="bbox-crs")] = None,
     crs: Annotated[str | None, Query(description="output CRS URI (see the collection)")] = None,
@@ -213,7 +214,12 @@ def items(
     links = [
         link.model_dump(exclude_none=True)
         for link in paging_links(
-            request.url, offset=page.offset, limit=page.limit, has_next=page.has_next, media=GEOJSON
+            request.url,
+            offset=page.offset,
+            limit=page.limit,
+            has_next=page.has_next,
+            media=GEOJSON,
+            next_cursor=page.next_cursor,
         )
     ]
     links.append(_link(_href(request, f"/collections/{collection_id}"), "collection", JSON))

@@ -47,10 +47,28 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def paging_links(url: URL, *, offset: int, limit: int, has_next: bool, media: str) -> list[Link]:
-    """self / next / prev links for a page, keeping every other query parameter."""
+def paging_links(
+    url: URL,
+    *,
+    offset: int,
+    limit: int,
+    has_next: bool,
+    media: str,
+    next_cursor: str | None = None,
+) -> list[Link]:
+    """self / next / prev links for a page, keeping every other query parameter.
+
+    With ``next_cursor`` the next link pages by keyset (``cursor`` = the last id, no offset:
+    an index seek however deep the page); otherwise by ``offset``. A page asked for by
+    ``offset`` also links its previous page (keyset paging goes forward only).
+    """
     links = [Link(href=str(url), rel="self", type=media)]
-    if has_next:
+    if has_next and next_cursor is not None:
+        nxt = url.remove_query_params("offset").include_query_params(
+            cursor=next_cursor, limit=limit
+        )
+        links.append(Link(href=str(nxt), rel="next", type=media))
+    elif has_next:
         nxt = url.include_query_params(offset=offset + limit, limit=limit)
         links.append(Link(href=str(nxt), rel="next", type=media))
     if offset > 0:

@@ -22,8 +22,6 @@ from spo.measure import LineValue, Period, Totals, measure, parse_period, totals
 from spo.model import FORMAL_STATES, ProgressReport, Spo
 from store.port import Store
 
-_PAGE = 1000
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -82,13 +80,7 @@ class Figures:
 
 
 def _iter(store: Store, kind: type[Spo], **filters: str) -> Iterator[Spo]:
-    offset = 0
-    while True:
-        page = store.find(kind, limit=_PAGE, offset=offset, **filters)
-        yield from page
-        if len(page) < _PAGE:
-            return
-        offset += _PAGE
+    return store.iter_all(kind, **filters)  # keyset pages: O(n) however many SPOs
 
 
 def formalised_spos(store: Store) -> Iterator[Spo]:
@@ -100,13 +92,7 @@ def formalised_spos(store: Store) -> Iterator[Spo]:
 def _reports(store: Store, spo_ids: list[str]) -> dict[str, list[ProgressReport]]:
     by_spo: dict[str, list[ProgressReport]] = defaultdict(list)
     for spo_id in spo_ids:
-        offset = 0
-        while True:
-            page = store.find(ProgressReport, limit=_PAGE, offset=offset, spo_id=spo_id)
-            by_spo[spo_id] += page
-            if len(page) < _PAGE:
-                break
-            offset += _PAGE
+        by_spo[spo_id] += store.iter_all(ProgressReport, spo_id=spo_id)
     return by_spo
 
 

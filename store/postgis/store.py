@@ -28,10 +28,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from domain.model import Activity, Area, AreaChain
 from store.area_lookup import AreaLookup
 from store.chain import Hits, resolve_chain
-from store.codec_rows import row_to_entity
+from store.codec_rows import Mapping_, row_to_entity
 from store.errors import StorageError, translated
 from store.port import EARTH_RADIUS_M, ActivityQuery, Nearby
 from store.postgis.activity_cache import DEFAULT_CAPACITY, ActivityCache
+from store.postgis.bulk import copy_upsert
 from store.postgis.knn import FIELDS, decode, knn_sql, nearest_rows, tag
 from store.query import ALL_ACTIVITIES, as_of_date
 from store.sqlstore import SqlStore
@@ -133,6 +134,11 @@ class PostgisStore(SqlStore):
     def _open_read(self) -> Iterator[Connection]:
         with translated("a read"), self._autocommit.connect() as conn:
             yield conn
+
+    def _upsert(self, conn: Connection, mapping: Mapping_, rows: list[dict[str, Any]]) -> None:
+        """Insert or replace through COPY (``store.postgis.bulk``): ~0.5 ms per row less
+        than a batched ``INSERT ... ON CONFLICT`` (issue 19: 4.3x raw COPY)."""
+        copy_upsert(conn, mapping.table, mapping.key, rows)
 
     def _changed(self, kinds: set[type], keys: set[str], bumped: dict[str, int]) -> None:
         if Activity in kinds:  # not needed for correctness (tags are checked): frees memory

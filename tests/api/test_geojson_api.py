@@ -68,12 +68,25 @@ def test_paging_links_walk_the_whole_collection(client: TestClient) -> None:
     while url:
         body = client.get(url).json()
         seen += _ids(body)
+        assert body["numberMatched"] == 3  # of all that match, on every page
         links = {link["rel"]: link["href"] for link in body["links"]}
-        if pages > 0:
-            assert "prev" in links
         url = links.get("next")
+        if url is not None:  # keyset: the next page starts after this page's last id
+            assert f"cursor={seen[-1]}" in url and "offset" not in url
         pages += 1
     assert seen == ["act-1", "act-oxford", "act-soton"] and pages == 3
+
+
+def test_offset_paging_still_answers_with_a_prev_link(client: TestClient) -> None:
+    body = client.get("/activities?limit=1&offset=1").json()
+    links = {link["rel"]: link["href"] for link in body["links"]}
+    assert _ids(body) == ["act-oxford"] and "offset=0" in links["prev"]
+    assert _ids(client.get(links["next"]).json()) == ["act-soton"]
+
+
+def test_a_cursor_with_near_is_refused(client: TestClient) -> None:
+    r = client.get("/activities", params={"near": "-0.97,51.45,200000", "cursor": "act-1"})
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
 
 
 def test_near_paging_is_consistent(client: TestClient) -> None:

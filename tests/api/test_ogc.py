@@ -34,9 +34,34 @@ def test_items_paging_and_counts(client: TestClient) -> None:
     assert r.headers["content-type"].startswith("application/geo+json")
     assert body["numberMatched"] == 3 and body["numberReturned"] == 2
     nxt = next(link["href"] for link in body["links"] if link["rel"] == "next")
+    last = body["features"][-1]["id"]
+    assert f"cursor={last}" in nxt and "offset" not in nxt  # keyset by default
     rest = client.get(nxt).json()
-    assert rest["numberReturned"] == 1
+    assert rest["numberReturned"] == 1 and rest["numberMatched"] == 3
     assert not any(link["rel"] == "next" for link in rest["links"])
+    assert rest["features"][0]["id"] > last
+
+
+def test_items_sorted_page_by_offset_and_a_cursor_with_sortby_is_refused(
+    client: TestClient,
+) -> None:
+    url = "/ogc/collections/activities/items"
+    body = client.get(url, params={"limit": 2, "sortby": "-name"}).json()
+    nxt = next(link["href"] for link in body["links"] if link["rel"] == "next")
+    assert "offset=2" in nxt and "cursor" not in nxt
+    assert client.get(nxt).json()["numberReturned"] == 1
+    assert client.get(url, params={"cursor": "act-1", "sortby": "name"}).status_code == 400
+
+
+def test_items_filtered_in_memory_page_by_cursor(client: TestClient) -> None:
+    url: str | None = "/ogc/collections/local-authorities/items?limit=1&bbox=-2,51,0,52"
+    seen: list[str] = []
+    while url:
+        body = client.get(url).json()
+        seen += [f["id"] for f in body["features"]]
+        url = next((x["href"] for x in body["links"] if x["rel"] == "next"), None)
+        assert url is None or f"cursor={seen[-1]}" in url
+    assert len(seen) == body["numberMatched"] >= 2 and len(set(seen)) == len(seen)
 
 
 def test_items_bbox_and_unknown_parameters(client: TestClient) -> None:
