@@ -3,9 +3,10 @@
 ``create_app`` builds the app from settings (never at import; ``dicm.asgi`` reads them from the
 environment for uvicorn). The lifespan opens the store from the store section unless a store is
 passed in (tests, the demo), and closes only what it opened; it also builds the app's own
-resources and puts them on ``app.state``: the event broadcaster and the token cache. Routers of
-other packages are included when their modules exist, so the API grows with the project
-without a central edit.
+resources and puts them on ``app.state``: the event broadcaster (over the store's event log,
+its reader thread started here and stopped at shutdown), the token cache and the recommender
+cache (nothing is kept at module level). Routers of other packages are included when their
+modules exist, so the API grows with the project without a central edit.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from api.routes import (
 )
 from api.settings import AppSettings
 from services.events import Broadcaster
+from services.matching import RecommenderCache
 from services.token_cache import TokenCache
 from store.port import Store
 from web import app as web_app
@@ -88,12 +90,16 @@ def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = _open_store(settings) if owned else store
-        app.state.broadcaster = Broadcaster()
+        # events go through the store's log: every worker (and host) sees every change
+        app.state.broadcaster = Broadcaster(log=app.state.store)
+        app.state.broadcaster.start()
         app.state.tokens = TokenCache()
+        app.state.recommenders = RecommenderCache()
         heap.settle()
         try:
             yield
         finally:
+            app.state.broadcaster.stop()
             heap.release()
             if owned:
                 app.state.store.close()

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from api.auth import current_account, page_token
 from api.settings import AppSettings
 from domain.model import Account
+from services.matching import RecommenderCache
 from store.port import Store
 
 
@@ -28,8 +29,15 @@ async def get_settings(request: Request) -> AppSettings:
     return settings
 
 
+async def get_recommenders(request: Request) -> RecommenderCache:
+    """The app's fitted recommenders, built in the lifespan."""
+    recommenders: RecommenderCache = request.app.state.recommenders
+    return recommenders
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[AppSettings, Depends(get_settings)]
+RecommendersDep = Annotated[RecommenderCache, Depends(get_recommenders)]
 
 #: the signed-in account, or None for an anonymous caller (public data only)
 ViewerDep = Annotated[Account | None, Depends(current_account)]

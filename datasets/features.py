@@ -23,7 +23,7 @@ from domain.model import (
     Tender,
     Territory,
 )
-from spo.measure import LineValue
+from spo.measure import VALUE_FIELDS, LineValue
 from spo.model import Spo
 
 Value = str | float | int | bool | None
@@ -78,6 +78,15 @@ SPO_LINE_PROPERTIES: tuple[str, ...] = (
     "local_authority_code",
     "territory_code",
     "region_code",
+)
+
+#: the properties of a measured SPO line (``measured_line_features``), in order
+MEASURED_LINE_PROPERTIES: tuple[str, ...] = (
+    *SPO_LINE_PROPERTIES[:5],  # spo_id .. state
+    "integrity",
+    *SPO_LINE_PROPERTIES[5:10],  # activity_id .. unit
+    *VALUE_FIELDS,
+    *SPO_LINE_PROPERTIES[10:],  # priority .. region_code
 )
 
 
@@ -297,40 +306,12 @@ def measured_line_features(
             "territory_code": r.territory_code,
             "region_code": region_of.get(r.territory_code or ""),
         }
-        features.append(Feature(props, point))
-    for spo in tampered:
-        for line in spo.lines:
-            features.append(
-                Feature(
-                    {
-                        "spo_id": spo.id,
-                        "line_id": line.id,
-                        "supplier_id": spo.supplier_id,
-                        "tender_id": spo.tender_id,
-                        "state": spo.state.value,
-                        "integrity": "tampered",
-                        "activity_id": line.activity_id,
-                        "support_type": line.support_type.value,
-                        "committed": None,
-                        "delivered": None,
-                        "unit": line.unit,
-                        "committed_gbp": None,
-                        "delivered_gbp": None,
-                        "valued": False,
-                        "proxy_code": None,
-                        "proxy_value_gbp": None,
-                        "proxy_source": None,
-                        "proxy_price_year": None,
-                        "proxy_confidence": None,
-                        "committed_period": None,
-                        "priority": line.priority,
-                        "local_authority_code": line.local_authority_code,
-                        "territory_code": line.territory_code,
-                        "region_code": region_of.get(line.territory_code or ""),
-                    },
-                    None,
-                )
-            )
+        features.append(Feature({k: props[k] for k in MEASURED_LINE_PROPERTIES}, point))
+    for spo in tampered:  # the raw line's cells; every figure left empty
+        for raw in spo_line_features(spo, {}, region_of):
+            cells = {**raw.properties, "committed": None, "delivered": None}
+            cells |= {"integrity": "tampered", "valued": False}
+            features.append(Feature({k: cells.get(k) for k in MEASURED_LINE_PROPERTIES}, None))
     return features
 
 

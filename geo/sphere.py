@@ -49,9 +49,3 @@ def distance_m_to_chord(distance_m: float) -> float:
     """The chord length on the unit sphere for a great-circle distance in metres."""
     angle = min(distance_m / EARTH_RADIUS_M, np.pi)
     return float(2.0 * np.sin(angle / 2.0))
-
-
-def chord_to_distance_m(chord: FloatArray) -> FloatArray:
-    """Great-circle metres for chord lengths on the unit sphere."""
-    half = np.minimum(np.asarray(chord, dtype=np.float64) * 0.5, 1.0)
-    return np.asarray(np.arcsin(half) * (2.0 * EARTH_RADIUS_M), dtype=np.float64)

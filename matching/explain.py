@@ -134,11 +134,3 @@ def join_parts(
     head = f"{format_distance(distance_m)} from your {site_name}"
     middle = (needs,) if needs else ()
     return SEPARATOR.join((head, *parts[0], *middle, *parts[1]))
-
-
-def explain(facts: ExplainInput) -> str:
-    """The explanation line: distance and site, area, priorities, needs, one sustainability
-    or need fact; parts that do not apply are left out."""
-    return join_parts(
-        facts.distance_m, facts.site_name, static_parts(facts), facts.met_needs, facts.unmet_needs
-    )

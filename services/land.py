@@ -2,55 +2,29 @@
 
 One rule for every write that takes a location or an area — the importer, ``POST/PUT
 /activities``, suppliers' sites, service areas, tender areas and lots: a geometry is on land
-when a stored territory contains (a point) or touches (an area) it, or when it lies within
-:data:`COAST_TOLERANCE_M` of one (a generalised coastline must not refuse a pier). The UK
-bounding box alone lets through the North Sea, the Irish Sea, the Channel, Dublin, Calais and the
-Isle of Man. With no geography loaded yet, only the bounding-box check (at the edge) applies.
+when a stored territory contains (a point) or touches (an area) it, or when the store's coast
+rule places it (within ``geo.assign.SEA_TOLERANCE_M`` of an area: a generalised coastline must
+not refuse a pier). The UK bounding box alone lets through the North Sea, the Irish Sea, the
+Channel, Dublin, Calais and the Isle of Man. With no geography loaded yet, only the
+bounding-box check (at the edge) applies.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from domain.model import Activity, Supplier, Tender, Territory
-from geo.assign import SEA_TOLERANCE_M
-from geo.crs import to_bng
+from geo.crs import bng_to_lonlat, to_bng
 from geo.errors import OutsideUK
 from store.port import Store
 
-#: how far (metres) outside every stored territory a geometry may be and still count as coast:
-#: the one coast tolerance of :func:`geo.assign.near_coast`
-COAST_TOLERANCE_M = SEA_TOLERANCE_M
 #: vertices of an area tried against the store's point lookup before the exact test
 SAMPLED_VERTICES = 64
-
-
-class Coast:
-    """Territories projected to British National Grid, built on the first miss only."""
-
-    def __init__(self, territories: Sequence[Territory]) -> None:
-        self._territories = [t for t in territories if t.geometry is not None]
-        self._projected: list[tuple[Territory, BaseGeometry]] | None = None
-
-    def nearest(self, geometry: BaseGeometry) -> Territory | None:
-        """The territory ``geometry`` touches or is nearest to within the tolerance, or None."""
-        if self._projected is None:
-            self._projected = [(t, to_bng(t.geometry)) for t in self._territories if t.geometry]
-        projected = to_bng(geometry)
-        best: tuple[float, Territory] | None = None
-        for territory, area in self._projected:
-            distance_m = float(area.distance(projected))
-            if distance_m <= COAST_TOLERANCE_M and (best is None or distance_m < best[0]):
-                best = (distance_m, territory)
-        return best[1] if best else None
-
-
-def _territories(store: Store) -> list[Territory]:
-    return list(store.iter_all(Territory))
+#: spacing (British National Grid metres) of the points an area's outline is tried at when no
+#: sampled vertex is on land: that of the coast rule's own boundaries (``geo.assign``)
+OUTLINE_STEP_M = 100.0
 
 
 def _samples(geometry: BaseGeometry) -> list[tuple[float, float]]:
@@ -62,16 +36,38 @@ def _samples(geometry: BaseGeometry) -> list[tuple[float, float]]:
     return [(inside.x, inside.y), *((float(x), float(y)) for x, y in coords[::step])]
 
 
+def _outline(geometry: BaseGeometry) -> list[tuple[float, float]]:
+    """The area's outline as lon/lat points every :data:`OUTLINE_STEP_M` metres."""
+    ring = shapely.segmentize(shapely.boundary(to_bng(geometry)), OUTLINE_STEP_M)
+    coords = shapely.get_coordinates(ring)
+    lon, lat = bng_to_lonlat(coords[:, 0], coords[:, 1])
+    return list(zip(lon.tolist(), lat.tolist(), strict=True))
+
+
+def _any_on_land(store: Store, points: list[tuple[float, float]]) -> bool:
+    return any(chain.territory_code is not None for chain in store.locate_many(points))
+
+
 def is_on_land(store: Store, geometry: BaseGeometry) -> bool:
     """True when ``geometry`` is in, touches or is within the coast tolerance of a stored
-    territory (or when no territory is stored yet: nothing to test against)."""
-    chains = store.locate_many(_samples(geometry))
-    if any(chain.territory_code is not None for chain in chains):
+    territory (or when no territory is stored yet: nothing to test against).
+
+    The coast is the store's own rule (``locate``: :func:`geo.assign.near_coast`), so a point
+    the land test accepts is one ``locate`` places; an area is on land when it touches a
+    territory or a point of its outline is.
+    """
+    if _any_on_land(store, _samples(geometry)):
         return True
-    territories = _territories(store)
-    if not territories:
+    if store.count(Territory) == 0:
         return True
-    return Coast(territories).nearest(geometry) is not None
+    if isinstance(geometry, Point):
+        return False
+    if any(
+        t.geometry is not None and t.geometry.intersects(geometry)
+        for t in store.iter_all(Territory)
+    ):
+        return True
+    return _any_on_land(store, _outline(geometry))
 
 
 def check_on_land(store: Store, geometry: BaseGeometry | None, what: str) -> None:
@@ -98,4 +94,4 @@ def check_entity_on_land(store: Store, entity: Activity | Supplier | Tender) -> 
             check_on_land(store, lot.area, f"lot {lot.id}")
 
 
-__all__ = ["COAST_TOLERANCE_M", "Coast", "check_entity_on_land", "check_on_land", "is_on_land"]
+__all__ = ["check_entity_on_land", "check_on_land", "is_on_land"]

@@ -17,15 +17,14 @@ data is gathered, so a refused caller costs no map building.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 import folium
 
 from domain.errors import NotFound
-from domain.model import Account, Activity, LocalAuthority, Site, Supplier, Territory
+from domain.model import Account, Activity, LocalAuthority, Supplier, Territory
 from domain.vocabulary import THEMES
 from maps.coverage import coverage_map
 from maps.heatmap import heatmap_map
@@ -44,7 +43,7 @@ from services.access import visible_spo
 from services.analytics import readable_territory
 from services.directory import get_supplier
 from services.imports import list_indicators, load_indicator
-from services.matching import need_indicator
+from services.matching import RecommenderCache, need_indicator
 from services.seal import verified
 from services.settings import ServiceSettings
 from services.spo.figures import Figures, Filters, gather_figures, parse_filters
@@ -54,13 +53,10 @@ from spo.model import FORMAL_STATES, ProgressReport, Spo
 from spo.progress import delivered_by_line
 from spo.reporting import avoided_range
 from spo.values import proxy_note
-from store.port import ActivityQuery, Nearby, Store
+from store.port import ActivityQuery, Store
 
 DEFAULT_REACH_M = 25_000.0
 DEFAULT_MAX_ACTIVITIES = 500
-
-#: a recommender: (store, supplier, reach_m, k) -> ranked match records
-RecommendFn = Callable[[Store, Supplier, float, int], list[MatchRecord]]
 
 
 def tiles_from_settings(settings: ServiceSettings) -> TileSpec | None:
@@ -69,43 +65,13 @@ def tiles_from_settings(settings: ServiceSettings) -> TileSpec | None:
     return TileSpec(url, settings.maps.tiles_attribution) if url else None
 
 
-def _explain_nearby(site: Site, hit: Nearby) -> str:
-    a = hit.activity
-    themes = ", ".join(THEMES.get(t, t) for t in a.themes) or "no theme recorded"
-    needs = ", ".join(n.support_type.value for n in a.needs) or "no needs listed"
-    return (
-        f"{hit.distance_m / 1000:.1f} km from {site.name}; validated dual-impact activity "
-        f"({themes}); needs {needs}."
-    )
-
-
-def nearest_recommender(
-    store: Store, supplier: Supplier, reach_m: float, k: int
-) -> list[MatchRecord]:
-    """Validated activities within reach of any site, nearest first: the fallback ranking when
-    no recommender is wired in. Score is 1 at the site falling to 0 at the edge of reach."""
-    best: dict[str, tuple[float, Site, Nearby]] = {}
-    query = ActivityQuery(recommendable_only=True)
-    for site in supplier.sites:
-        for hit in store.nearest_activities(
-            site.location.x, site.location.y, radius_m=reach_m, k=k, query=query
-        ):
-            seen = best.get(hit.activity.id)
-            if seen is None or hit.distance_m < seen[0]:
-                best[hit.activity.id] = (hit.distance_m, site, hit)
-    ordered = sorted(best.values(), key=lambda t: (t[0], t[2].activity.id))[:k]
-    return [
-        MatchRecord(i + 1, hit.activity, d, max(0.0, 1 - d / reach_m), _explain_nearby(site, hit))
-        for i, (d, site, hit) in enumerate(ordered)
-    ]
-
-
 def matching_recommender(
     store: Store,
     supplier: Supplier,
     reach_m: float,
     k: int,
     *,
+    cache: RecommenderCache,
     need_by_area: Mapping[str, float] | None = None,
 ) -> list[MatchRecord]:
     """The ranking of ``GET /suppliers/{id}/matches``: the same fitted recommender
@@ -117,9 +83,14 @@ def matching_recommender(
     if not supplier.sites:
         return []
     found = recommend(
-        store, supplier, k=max(1, min(k, MAX_K)), radius_m=reach_m, need_by_area=need_by_area
+        store,
+        supplier,
+        cache=cache,
+        k=max(1, min(k, MAX_K)),
+        radius_m=reach_m,
+        need_by_area=need_by_area,
     )
-    activities = recommended_activities(store, found, need_by_area=need_by_area)
+    activities = recommended_activities(store, found, cache=cache, need_by_area=need_by_area)
     return [
         MatchRecord(m.rank, activities[m.activity_id], m.distance_m, m.score, m.explanation)
         for m in found.matches
@@ -148,20 +119,18 @@ def supplier_page(
     *,
     reach_m: float = DEFAULT_REACH_M,
     k: int = DEFAULT_MAX_ACTIVITIES,
-    recommender: RecommendFn | None = None,
+    cache: RecommenderCache,
     viewer: Account | None = None,
     inline: bool = False,
     need: str | None = None,
 ) -> str:
     """The supplier-finder page, for the supplier's own accounts, buyers and admins (as its
     matches endpoint); ``NotFound`` for an unknown supplier or another supplier's. Ranked by
-    the endpoint's recommender (``matching_recommender``) with the same need indicator
-    (``need`` names one, default the latest imported) unless another ``recommender`` is given."""
+    the endpoint's recommender (``matching_recommender``, the fitted state in ``cache``) with
+    the same need indicator (``need`` names one, default the latest imported)."""
     supplier = get_supplier(store, viewer, supplier_id)
-    if recommender is None:
-        weighed = need_indicator(settings, need)
-        recommender = functools.partial(matching_recommender, need_by_area=weighed)
-    matches = recommender(store, supplier, reach_m, k)
+    weighed = need_indicator(settings, need, cache=cache)
+    matches = matching_recommender(store, supplier, reach_m, k, cache=cache, need_by_area=weighed)
     territories = [
         store.locate(s.location.x, s.location.y).territory_code or "" for s in supplier.sites
     ]

@@ -23,44 +23,12 @@ from matching.result import Recommendation
 from services import imports
 from services.settings import ServiceSettings
 from spo.model import FORMAL_STATES, Spo
-from store.port import ActivityQuery, Store
+from store.port import Store
 
 DEFAULT_RADIUS_M = 25_000.0
 #: states in which an SPO's lines are committed support (awarded and locked into a contract)
 #: the change counters of what the fitted recommender is built from (not accounts, suppliers)
 FIT_COUNTERS = ("activities", "areas", "spos", "plans")
-_ALL = 10_000_000  # "every activity within the radius" for the store's k-nearest query
-
-
-def recommend_for_supplier(
-    store: Store,
-    supplier_id: str,
-    *,
-    tender_id: str | None = None,
-    k: int = 10,
-    radius_m: float = DEFAULT_RADIUS_M,
-    weights: Mapping[str, float] | None = None,
-    need_by_area: Mapping[str, float] | None = None,
-    as_of: date | None = None,
-) -> Recommendation:
-    """The top ``k`` validated activities for a stored supplier (and tender), explained.
-
-    ``NotFound`` for an unknown supplier or tender; ``InvalidInput`` for a radius outside
-    (0, 200 km], bad weights or k, or a supplier without sites. No candidate is an answer with
-    no matches and the reason. The recommender is fitted once per change of the store (see
-    ``fitted_recommender``): a request costs two reads and one ranking.
-    """
-    _check_request(radius_m, k)
-    return recommend(
-        store,
-        store.get(Supplier, supplier_id),
-        tender_id=tender_id,
-        k=k,
-        radius_m=radius_m,
-        weights=weights,
-        need_by_area=need_by_area,
-        as_of=as_of,
-    )
 
 
 def recommend(
@@ -73,9 +41,15 @@ def recommend(
     weights: Mapping[str, float] | None = None,
     need_by_area: Mapping[str, float] | None = None,
     as_of: date | None = None,
+    cache: RecommenderCache,
 ) -> Recommendation:
-    """``recommend_for_supplier`` for a supplier the caller already read (the HTTP route reads
-    it once, to check access)."""
+    """The top ``k`` validated activities for ``supplier`` (and a stored tender), explained.
+
+    ``NotFound`` for an unknown tender; ``InvalidInput`` for a radius outside (0, 200 km], bad
+    weights or k, or a supplier without sites. No candidate is an answer with no matches and
+    the reason. The recommender is fitted once per change of the store and kept in ``cache``
+    (see ``fitted_recommender``): a request costs two reads and one ranking.
+    """
     radius = _check_request(radius_m, k)
     tender = store.get(Tender, tender_id) if tender_id is not None else None
     if not supplier.sites:
@@ -83,7 +57,7 @@ def recommend(
             f"supplier {supplier.name!r} has no site: add at least one site to find "
             "activities near it"
         )
-    fitted = fitted_recommender(store, need_by_area=need_by_area, as_of=as_of)
+    fitted = fitted_recommender(store, cache=cache, need_by_area=need_by_area, as_of=as_of)
     with fitted.lock:  # the estimator's per-tender caches are plain dicts
         return fitted.model.recommend(
             supplier, tender=tender, k=k, radius_m=radius, weights=weights
@@ -91,11 +65,15 @@ def recommend(
 
 
 def recommended_activities(
-    store: Store, answer: Recommendation, *, need_by_area: Mapping[str, float] | None = None
+    store: Store,
+    answer: Recommendation,
+    *,
+    cache: RecommenderCache,
+    need_by_area: Mapping[str, float] | None = None,
 ) -> dict[str, Activity]:
     """The activities of ``answer``'s matches and ``also_nearby``, by id, from the fitted
     recommender that gave it (no store read)."""
-    fitted = fitted_recommender(store, need_by_area=need_by_area)
+    fitted = fitted_recommender(store, cache=cache, need_by_area=need_by_area)
     with fitted.lock:
         return {
             m.activity_id: fitted.activity(m.activity_id)
@@ -132,46 +110,66 @@ class FittedRecommender:
         return self.key == key and self.generation >= generation
 
 
-_FITTED: weakref.WeakKeyDictionary[Store, FittedRecommender] = weakref.WeakKeyDictionary()
-_FITTING = threading.Lock()
+class RecommenderCache:
+    """The fitted recommenders of one owner, per store, and the need indicators read for them.
+
+    An app resource, never a module global: the API builds one in its lifespan
+    (``app.state.recommenders``, injected as ``api.deps.RecommendersDep``), a CLI command or a
+    script builds its own and passes it in. So two apps in one process (tests, the demo) never
+    share fitted state, and the state goes when its owner does.
+    """
+
+    def __init__(self) -> None:
+        self.fitted: weakref.WeakKeyDictionary[Store, FittedRecommender] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.fitting = threading.Lock()
+        #: the last need mapping seen and its sorted key (by identity)
+        self.need_key: tuple[object, tuple[object, ...]] = (None, ())
+        #: need indicator file -> (its mtime and size, its values)
+        self.needs: dict[Path, tuple[tuple[int, int], Mapping[str, float]]] = {}
+
+    def key(
+        self, need_by_area: Mapping[str, float] | None, as_of: date | None
+    ) -> tuple[object, ...]:
+        """What a fit depends on besides the store: the day and the need indicator."""
+        if need_by_area is None or not need_by_area:
+            return (as_of or date.today(), ())
+        if self.need_key[0] is not need_by_area:  # the same loaded indicator: sorted once
+            self.need_key = (need_by_area, tuple(sorted(need_by_area.items())))
+        return (as_of or date.today(), self.need_key[1])
+
+    def fresh(
+        self, store: Store, generation: int, key: tuple[object, ...]
+    ) -> FittedRecommender | None:
+        """The recommender fitted for ``store`` at ``generation`` or later with ``key``, if any."""
+        cached = self.fitted.get(store)
+        return cached if cached is not None and cached.is_fresh(generation, key) else None
 
 
 def needs_fit(
     store: Store,
     *,
+    cache: RecommenderCache,
     need_by_area: Mapping[str, float] | None = None,
     as_of: date | None = None,
 ) -> bool:
     """True when the next ``recommend`` would fit first (the store changed, a new day): an
     async caller then runs ``fitted_recommender`` in a thread instead of its event loop."""
-    cached = _FITTED.get(store)
-    return cached is None or not cached.is_fresh(
-        store.generation(*FIT_COUNTERS), _key(need_by_area, as_of)
+    return (
+        cache.fresh(store, store.generation(*FIT_COUNTERS), cache.key(need_by_area, as_of)) is None
     )
 
 
-_NEED_KEY: list[object] = [None, ()]  # the last need mapping seen and its key (by identity)
-
-
-def _key(need_by_area: Mapping[str, float] | None, as_of: date | None) -> tuple[object, ...]:
-    if need_by_area is None or not need_by_area:
-        return (as_of or date.today(), ())
-    if _NEED_KEY[0] is not need_by_area:  # the same loaded indicator: sorted once
-        _NEED_KEY[:] = [need_by_area, tuple(sorted(need_by_area.items()))]
-    return (as_of or date.today(), _NEED_KEY[1])
-
-
-_NEEDS: dict[Path, tuple[tuple[int, int], Mapping[str, float]]] = {}
-
-
 def need_indicator(
-    settings: ServiceSettings, name: str | None = None
+    settings: ServiceSettings, name: str | None = None, *, cache: RecommenderCache
 ) -> Mapping[str, float] | None:
     """The need indicator matching weighs (``local_need``), imported with ``dicm import
     indicator``: the one named (``NotFound`` if never imported), else the most recently
     imported one, else None (no need data: every activity's local need is 0). Rescaled 0..1,
     higher values meaning more need (``services.imports.need_by_area``). Read once per change
-    of the file, so the same mapping object comes back and the fitted recommender is reused.
+    of the file into ``cache``, so the same mapping object comes back and the fitted
+    recommender is reused.
     """
     folder = imports.indicators_dir(settings)
     if name is None:
@@ -185,36 +183,38 @@ def need_indicator(
     except OSError as exc:
         raise NotFound(f"no indicator {name!r}: import it with `dicm import indicator`") from exc
     stamp = (stat.st_mtime_ns, stat.st_size)
-    cached = _NEEDS.get(path)
+    cached = cache.needs.get(path)
     if cached is not None and cached[0] == stamp:
         return cached[1]
     values = imports.need_by_area(settings, name)
-    _NEEDS[path] = (stamp, values)
+    cache.needs[path] = (stamp, values)
     return values
 
 
 def fitted_recommender(
     store: Store,
     *,
+    cache: RecommenderCache,
     need_by_area: Mapping[str, float] | None = None,
     as_of: date | None = None,
 ) -> FittedRecommender:
-    """The recommender for ``store`` as it is now, fitted at most once per change.
+    """The recommender for ``store`` as it is now, fitted at most once per change (kept in
+    ``cache``).
 
     The generation of ``FIT_COUNTERS`` grows with every write to activities, areas, SPOs and
     plans, in any process. It is read before the data, so a write racing a fit leaves an older
     generation on newer data: the next call refits, and no call gets data older than the
     generation it read.
     """
-    key = _key(need_by_area, as_of)
+    key = cache.key(need_by_area, as_of)
     day = as_of or date.today()
     generation = store.generation(*FIT_COUNTERS)
-    cached = _FITTED.get(store)
-    if cached is not None and cached.is_fresh(generation, key):
+    cached = cache.fresh(store, generation, key)
+    if cached is not None:
         return cached
-    with _FITTING:
-        cached = _FITTED.get(store)
-        if cached is not None and cached.is_fresh(generation, key):
+    with cache.fitting:  # one fit at a time; a fit that finished while we waited is taken
+        cached = cache.fresh(store, generation, key)
+        if cached is not None:
             return cached
         # the estimator keeps only those in date and active (``is_recommendable``)
         validated = ValidationStatus.VALIDATED.value
@@ -222,31 +222,8 @@ def fitted_recommender(
         context = matching_context(store, activities, need_by_area=need_by_area, as_of=day)
         model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(activities, context)
         fitted = FittedRecommender(generation, key, model)
-        _FITTED[store] = fitted
+        cache.fitted[store] = fitted
         return fitted
-
-
-def candidate_activities(
-    store: Store, supplier: Supplier, tender: Tender | None, radius_m: float, query: ActivityQuery
-) -> list[Activity]:
-    """Recommendable activities within ``radius_m`` of any site, or inside the tender's
-    delivery area, lots or territory, each once, by id."""
-    found: dict[str, Activity] = {}
-    for site in supplier.sites:
-        for hit in store.nearest_activities(
-            site.location.x, site.location.y, radius_m=radius_m, k=_ALL, query=query
-        ):
-            found[hit.activity.id] = hit.activity
-    if tender is not None:
-        areas = [tender.delivery_area, *(lot.area for lot in tender.lots)]
-        for area in areas:
-            if area is not None:
-                found.update((a.id, a) for a in store.activities_within(area, query=query))
-        if tender.territory_code:
-            found.update(
-                (a.id, a) for a in store.activities_in_area(tender.territory_code, query=query)
-            )
-    return [found[i] for i in sorted(found)]
 
 
 def matching_context(

@@ -42,11 +42,6 @@ class Checked:
     intact: tuple[Spo, ...]
     tampered: tuple[Spo, ...]  # as stored: their figures are not to be trusted
 
-    @property
-    def tampered_ids(self) -> tuple[str, ...]:
-        """The ids of the SPOs that fail the check, sorted."""
-        return tuple(sorted(s.id for s in self.tampered))
-
 
 def split_intact(store: Store, spos: Iterable[Spo]) -> Checked:
     """Every SPO checked once under ``store``'s key, in the order given: lists and aggregates

@@ -61,6 +61,20 @@ def quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+#: a measured line's cells in pounds, with the proxy that valued it (every export says them so)
+VALUE_FIELDS: tuple[str, ...] = (
+    "committed_gbp",
+    "delivered_gbp",
+    "valued",
+    "proxy_code",
+    "proxy_value_gbp",
+    "proxy_source",
+    "proxy_price_year",
+    "proxy_confidence",
+    "committed_period",
+)
+
+
 @dataclass(frozen=True)
 class LineValue:
     """One formalised SPO line's commitment and delivery, in its unit and in pounds."""

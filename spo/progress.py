@@ -36,6 +36,22 @@ class DeliveryStatus(StrEnum):
 _RANK = {DeliveryStatus.ON_TRACK: 0, DeliveryStatus.AT_RISK: 1, DeliveryStatus.BEHIND: 2}
 
 
+class Rag(StrEnum):
+    """The red/amber/green rating a buyer's and a PCC's reports use for a delivery status."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+#: the one rule from delivery status to RAG rating (events, pages and reports all use it)
+RAG_OF_STATUS = {
+    DeliveryStatus.ON_TRACK: Rag.GREEN,
+    DeliveryStatus.AT_RISK: Rag.AMBER,
+    DeliveryStatus.BEHIND: Rag.RED,
+}
+
+
 @dataclass(frozen=True)
 class LineProgress:
     """One line's committed, expected and delivered amounts and its status on ``as_of``."""
@@ -58,6 +74,11 @@ class SpoProgress:
     lines: tuple[LineProgress, ...]
     committed_by_unit: dict[str, float]
     delivered_by_unit: dict[str, float]
+
+    @property
+    def rag(self) -> Rag:
+        """The SPO's RAG rating: its (worst line's) status under :data:`RAG_OF_STATUS`."""
+        return RAG_OF_STATUS[self.status]
 
 
 def check_report(

@@ -17,7 +17,7 @@ from typing import Any
 
 from domain.model import Evidence
 from spo.impact import ImpactEstimate, estimate_impact
-from spo.measure import LineValue, totals
+from spo.measure import VALUE_FIELDS, LineValue, totals
 
 LINE_FIELDS = (
     "record_type",
@@ -36,15 +36,7 @@ LINE_FIELDS = (
     "unit",
     "committed",
     "delivered",
-    "committed_gbp",
-    "delivered_gbp",
-    "valued",
-    "proxy_code",
-    "proxy_value_gbp",
-    "proxy_source",
-    "proxy_price_year",
-    "proxy_confidence",
-    "committed_period",
+    *VALUE_FIELDS,
 )
 IMPACT_FIELDS = (
     "record_type",

@@ -110,11 +110,18 @@ def row_to_entity(kind: Any, row: Mapping[Any, Any], table: Table | None = None)
     for name, convert in columns:
         value = row[name]
         kwargs[name] = None if value is None else convert(value)
-    for name, convert in in_data:
-        if name in data:
-            value = data[name]
-            kwargs[name] = None if value is None else convert(value)
+    kwargs.update(data_fields(data, in_data))
     return kind(**kwargs)
+
+
+def data_fields(data: Mapping[str, Any], in_data: list[tuple[str, Convert]]) -> dict[str, Any]:
+    """The fields kept in the JSON ``data`` column, converted; a field the row's ``data`` does
+    not hold is left out (its default applies). Every decoder of a row shares it."""
+    return {
+        name: None if (value := data[name]) is None else convert(value)
+        for name, convert in in_data
+        if name in data
+    }
 
 
 @functools.cache

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar, runtime_checkable
+from datetime import datetime
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from domain.model import (
     Account,
@@ -41,6 +42,8 @@ __all__ = [
     "ActivityQuery",
     "E",
     "Entity",
+    "EventListener",
+    "LoggedEvent",
     "Nearby",
     "Store",
 ]
@@ -118,6 +121,28 @@ class Nearby:
 
     activity: Activity
     distance_m: float
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """One change notice in the event log: ``id`` grows in commit order across processes."""
+
+    id: int
+    topic: str
+    kind: str
+    data: dict[str, Any]
+    at: datetime
+
+
+class EventListener(Protocol):
+    """Tells a reader of the event log when to look again."""
+
+    def wait(self, timeout: float) -> None:
+        """Return when another process may have appended an event, or after ``timeout``
+        seconds (whichever comes first); the caller then reads the log by id."""
+
+    def close(self) -> None:
+        """Stop listening (a blocked ``wait`` returns soon)."""
 
 
 @runtime_checkable
@@ -239,3 +264,19 @@ class Store(Protocol):
         self, *, entity_type: str | None = None, entity_id: str | None = None
     ) -> Sequence[AuditEntry]:
         """Records in the order they were written."""
+
+    # --- event log (append-only, by id) ---
+    def append_event(self, topic: str, kind: str, data: Mapping[str, Any]) -> LoggedEvent:
+        """Append one change notice (after the change it reports has committed) and tell
+        every process's listener; ids grow in commit order."""
+
+    def events_after(
+        self, after_id: int, *, topic: str | None = None, limit: int = 1000
+    ) -> list[LoggedEvent]:
+        """Up to ``limit`` events with an id above ``after_id`` (on ``topic``), by id."""
+
+    def last_event_id(self) -> int:
+        """The newest event's id (0 when the log is empty)."""
+
+    def event_listener(self) -> EventListener:
+        """A new listener (one per reader thread; close it when done)."""

@@ -256,3 +256,18 @@ audit_log = Table(
     Column("detail", Json, nullable=False),
     Index("ix_audit_log_entity", "entity_type", "entity_id"),
 )
+
+#: the event log: one row per published change notice (an SPO's or a buyer's topic), ids
+#: growing in commit order, so every worker and host fans out the same events in the same order
+#: and an SSE client that reconnects with ``Last-Event-ID`` is replayed what it missed
+events = Table(
+    "events",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("topic", String(240), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("data", Json, nullable=False),
+    Index("ix_events_topic_id", "topic", "id"),
+    sqlite_autoincrement=True,  # never reuse an id, even after the newest row is pruned
+)

@@ -1,6 +1,6 @@
 """What both SQL adapters share: CRUD with optimistic locking, the unit of work
 (``transaction``) and paging (``iter_all``); plans and the audit log come from
-``store.sql_records``.
+``store.sql_records``, the event log from ``store.event_log``.
 
 Dialect-specific work (spatial queries, upserts, transaction flavour) is left to the
 subclasses in ``store.sqlite.store`` and ``store.postgis.store``.
@@ -45,6 +45,7 @@ from store.crud_checks import (
     raise_missing_or_stale,
 )
 from store.errors import translated
+from store.event_log import EventLog
 from store.feature_query import select_window
 from store.port import ENTITY_TYPES, ActivityQuery, E, Entity, FeatureQuery, Nearby
 from store.query import ALL_ACTIVITIES, matches
@@ -58,7 +59,7 @@ ITER_PAGE = 1000
 _GENERATION = select(func.coalesce(func.sum(schema.store_generations.c.value), 0))
 
 
-class SqlStore(PlansAndAudit):
+class SqlStore(PlansAndAudit, EventLog):
     """The dialect-neutral half of a Store; subclasses add the spatial methods."""
 
     def __init__(self, engine: Engine, *, h3_resolution: int = 8) -> None:

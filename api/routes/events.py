@@ -1,5 +1,7 @@
 """Live SPO updates as Server-Sent Events: a buyer follows its tenders, anyone who may see an
-SPO follows that SPO. Each event's ``id`` is the broadcaster's sequence number."""
+SPO follows that SPO. Each event's ``id`` is its id in the store's event log (the same on every
+worker); a client that reconnects with ``Last-Event-ID`` is first sent every event of its
+stream logged since, in order, then the live ones."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
@@ -28,14 +30,28 @@ SSE_DOC: dict[int | str, dict[str, Any]] = {
 MaxEvents = Annotated[
     int | None, Query(ge=1, le=10_000, description="Close after this many events (scripts)")
 ]
+LastEventId = Annotated[
+    str | None,
+    Header(
+        alias="Last-Event-ID",
+        pattern=r"^[0-9]{1,18}$",
+        description="The id of the last event received: every later one is replayed first",
+    ),
+]
 
 
 async def _stream(
-    request: Request, topic: str, max_events: int | None, store: Store, viewer: Account | None
+    request: Request,
+    topic: str,
+    max_events: int | None,
+    store: Store,
+    viewer: Account | None,
+    after: str | None,
 ) -> AsyncIterator[ServerSentEvent]:
     bus: Broadcaster = request.app.state.broadcaster
     sent = 0
-    with bus.subscribe(topic) as sub:
+    replay_from = int(after) if after is not None else None
+    with await run_in_threadpool(lambda: bus.subscribe(topic, after=replay_from)) as sub:
         yield ServerSentEvent(comment=f"subscribed to {topic}")
         while max_events is None or sent < max_events:
             events = sub.drain()
@@ -61,10 +77,12 @@ def buyer_events(
     viewer: ViewerDep,
     buyer: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     max_events: MaxEvents = None,
+    last_event_id: LastEventId = None,
 ) -> EventSourceResponse:
     """Every SPO change in the buyer's tenders (submitted, scored, awarded, progress...)."""
     topic = access.event_topic(store, viewer, buyer_id=buyer)
-    return EventSourceResponse(_stream(request, topic, max_events, store, viewer), ping=15)
+    stream = _stream(request, topic, max_events, store, viewer, last_event_id)
+    return EventSourceResponse(stream, ping=15)
 
 
 @router.get("/{spo_id}/events", response_class=EventSourceResponse, responses=SSE_DOC)
@@ -74,7 +92,9 @@ def spo_events(
     store: StoreDep,
     viewer: ViewerDep,
     max_events: MaxEvents = None,
+    last_event_id: LastEventId = None,
 ) -> EventSourceResponse:
     """Changes of one SPO the caller may see."""
     topic = access.event_topic(store, viewer, spo_id=spo_id)
-    return EventSourceResponse(_stream(request, topic, max_events, store, viewer), ping=15)
+    stream = _stream(request, topic, max_events, store, viewer, last_event_id)
+    return EventSourceResponse(stream, ping=15)

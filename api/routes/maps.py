@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.auth import page_account
-from api.deps import PageTokenDep
+from api.deps import PageTokenDep, RecommendersDep
 from api.settings import AppSettings
 from domain.model import Account
 from maps.assets import STATIC_DIR, STATIC_URL_PREFIX, missing_assets
@@ -92,6 +92,7 @@ def supplier_page(
     request: Request,
     supplier_id: str,
     token: PageTokenDep,
+    recommenders: RecommendersDep,
     need: Annotated[
         str | None,
         Query(
@@ -108,7 +109,7 @@ def supplier_page(
         request,
         token,
         lambda viewer: service.supplier_page(
-            store, settings, supplier_id, viewer=viewer, need=need
+            store, settings, supplier_id, cache=recommenders, viewer=viewer, need=need
         ),
     )
 

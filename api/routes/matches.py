@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api import heap
-from api.deps import SettingsDep, StoreDep, ViewerDep
+from api.deps import RecommendersDep, SettingsDep, StoreDep, ViewerDep
 from api.schemas.activities import ID_PATTERN
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.matches import RecommendationOut, recommendation_to_json
@@ -41,6 +41,7 @@ async def matches(
     store: StoreDep,
     settings: SettingsDep,
     viewer: ViewerDep,
+    recommenders: RecommendersDep,
     radius_m: Annotated[float, Query(description="Reach from each site, metres (0, 200 km]")] = (
         matching.DEFAULT_RADIUS_M
     ),
@@ -62,15 +63,18 @@ async def matches(
     # async: a request is ~2 ms of CPU (two indexed reads and a ranking against the fitted
     # recommender); a thread hop would add a quarter to that, and contention under load more
     supplier = directory.get_supplier(store, viewer, supplier_id)
-    need_by_area = matching.need_indicator(settings.services, need)
-    if matching.needs_fit(store, need_by_area=need_by_area):  # seconds: not on the event loop
-        await run_in_threadpool(
-            functools.partial(matching.fitted_recommender, store, need_by_area=need_by_area)
+    need_by_area = matching.need_indicator(settings.services, need, cache=recommenders)
+    if matching.needs_fit(store, cache=recommenders, need_by_area=need_by_area):
+        await run_in_threadpool(  # seconds: not on the event loop
+            functools.partial(
+                matching.fitted_recommender, store, cache=recommenders, need_by_area=need_by_area
+            )
         )
         heap.settle()  # the fitted state lives until the next change: out of the GC's walk
     result = matching.recommend(
         store,
         supplier,
+        cache=recommenders,
         tender_id=tender,
         k=k,
         radius_m=radius_m,

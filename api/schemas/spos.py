@@ -231,6 +231,7 @@ class ProgressOut(BaseModel):
     spo_id: str
     as_of: date
     status: str
+    rag: str = Field(description="green (on track), amber (at risk) or red (behind)")
     lines: list[LineProgressOut]
     committed_by_unit: dict[str, float]
     delivered_by_unit: dict[str, float]
@@ -241,6 +242,7 @@ class ProgressOut(BaseModel):
             spo_id=p.spo_id,
             as_of=p.as_of,
             status=p.status.value,
+            rag=p.rag.value,
             lines=[LineProgressOut(**(vars(x) | {"status": x.status.value})) for x in p.lines],
             committed_by_unit=p.committed_by_unit,
             delivered_by_unit=p.delivered_by_unit,

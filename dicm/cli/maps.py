@@ -45,6 +45,7 @@ def map_command(
     from domain.vocabulary import Role
     from maps.assets import MapAssetsMissing
     from services import maps as service
+    from services.matching import RecommenderCache
     from store.factory import open_store
 
     settings = load_settings()
@@ -54,7 +55,13 @@ def map_command(
     try:
         if kind is MapKind.SUPPLIER:
             page = service.supplier_page(
-                store, settings.services, target, reach_m=reach_km * 1000, viewer=cli, inline=True
+                store,
+                settings.services,
+                target,
+                reach_m=reach_km * 1000,
+                cache=RecommenderCache(),  # this command's own: one page, one fit
+                viewer=cli,
+                inline=True,
             )
         elif kind is MapKind.COVERAGE:
             page = service.coverage_page(

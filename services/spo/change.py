@@ -10,7 +10,7 @@ and publish only after the commit. The public use cases are re-exported by ``ser
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,12 +28,12 @@ from store.port import Store
 __all__ = [
     "ENTITY",
     "Loaded",
+    "StateStep",
     "apply",
     "audit_entry",
     "change",
     "get_spo",
     "load",
-    "move",
     "now",
     "publish",
 ]
@@ -69,8 +69,16 @@ def audit_entry(
     )
 
 
-def publish(bus: Broadcaster | None, loaded: Loaded, saved: Spo, kind: str, actor: Account) -> None:
-    """Tell the SPO's and the buyer's subscribers (no-op without a broadcaster)."""
+def publish(
+    bus: Broadcaster | None,
+    loaded: Loaded,
+    saved: Spo,
+    kind: str,
+    actor: Account,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Tell the SPO's and the buyer's subscribers (no-op without a broadcaster); ``extra``
+    adds to the event's data (a progress event's delivery status and RAG rating)."""
     if bus is None:
         return
     data = {
@@ -79,6 +87,7 @@ def publish(bus: Broadcaster | None, loaded: Loaded, saved: Spo, kind: str, acto
         "version": saved.version,
         "actor": actor.id,
         "tender_id": saved.tender_id,
+        **dict(extra or {}),
     }
     bus.publish(spo_topic(saved.id), kind, data)
     bus.publish(buyer_topic(loaded.parties.buyer_id), kind, data)
@@ -150,22 +159,46 @@ def change(
     return saved
 
 
-def unchanged(loaded: Loaded, _actor: Account) -> Spo:
-    """The edit of a step that moves only the state (submit, withdraw, reject, ...)."""
-    return loaded.spo
+#: a check of what was loaded before a step that moves only the state: (loaded, reason, when)
+Check = Callable[[Loaded, str | None, datetime], None]
 
 
-def move(
-    store: Store,
-    spo_id: str,
-    action: Action,
-    viewer: Account | None,
-    expected_version: int,
-    reason: str | None,
-    at: datetime | None,
-    bus: Broadcaster | None,
-) -> Spo:
-    """A :func:`change` that leaves the SPO's content as it is and moves only its state."""
-    return change(
-        store, spo_id, action, viewer, expected_version, unchanged, reason=reason, at=at, bus=bus
-    )
+@dataclass(frozen=True)
+class StateStep:
+    """A step that leaves the SPO's content as it is and moves only its state (submit,
+    withdraw, reject, start delivery, review), after its ``check`` of what was loaded. Every
+    such step is called the same way, so their signature is written once, here."""
+
+    action: Action
+    check: Check | None = None
+
+    def __call__(
+        self,
+        store: Store,
+        spo_id: str,
+        *,
+        actor: Account | None,
+        expected_version: int,
+        reason: str | None = None,
+        at: datetime | None = None,
+        bus: Broadcaster | None = None,
+    ) -> Spo:
+        """Run the step as ``actor`` (a :func:`change` with the content unchanged)."""
+        when = now(at)
+
+        def unchanged(loaded: Loaded, _actor: Account) -> Spo:
+            if self.check is not None:
+                self.check(loaded, reason, when)
+            return loaded.spo
+
+        return change(
+            store,
+            spo_id,
+            self.action,
+            actor,
+            expected_version,
+            unchanged,
+            at=when,
+            reason=reason,
+            bus=bus,
+        )

@@ -79,14 +79,10 @@ class Figures:
         return f"no formalised social value for {self.filters.label}"
 
 
-def _iter(store: Store, kind: type[Spo], **filters: str) -> Iterator[Spo]:
-    return store.iter_all(kind, **filters)  # keyset pages: O(n) however many SPOs
-
-
 def formalised_spos(store: Store) -> Iterator[Spo]:
     """Every formalised SPO as stored (unverified), by state then id."""
     for state in sorted(FORMAL_STATES):
-        yield from _iter(store, Spo, state=state.value)
+        yield from store.iter_all(Spo, state=state.value)
 
 
 def _reports(store: Store, spo_ids: list[str]) -> dict[str, list[ProgressReport]]:

@@ -14,7 +14,7 @@ from services.spo.change import ENTITY, get_spo, now, publish
 from spo import lines as spo_lines
 from spo.lifecycle import Action, check_transition
 from spo.measure import counted_reports
-from spo.model import ProgressReport
+from spo.model import ProgressReport, Spo
 from spo.permissions import Party, parties_of
 from spo.progress import SpoProgress, check_report, spo_progress
 from store.port import Store
@@ -112,7 +112,10 @@ def report_progress(
             },
         ),
     )
-    publish(bus, loaded, loaded.spo, "spo.progress", signed_in)
+    if bus is not None:
+        after = _progress_of(store, loaded.spo, when.date())
+        rating = {"delivery_status": after.status.value, "rag": after.rag.value}
+        publish(bus, loaded, loaded.spo, "spo.progress", signed_in, rating)
     return report
 
 
@@ -139,18 +142,23 @@ def progress_reports(store: Store, spo_id: str) -> list[ProgressReport]:
     return list(store.iter_all(ProgressReport, spo_id=spo_id))
 
 
+def _progress_of(store: Store, spo: Spo, as_of: date) -> SpoProgress:
+    """The one reading of an SPO's progress: reports that count on ``as_of`` (dated by then,
+    not replaced by a correction) against its milestones."""
+    reports = counted_reports(progress_reports(store, spo.id), as_of)
+    return spo_progress(spo, reports, as_of)
+
+
 def progress(store: Store, spo_id: str, *, as_of: date) -> SpoProgress:
     """Each line's and the SPO's status against milestones on ``as_of``."""
-    reports = counted_reports(progress_reports(store, spo_id), as_of)
-    return spo_progress(get_spo(store, spo_id), reports, as_of)
+    return _progress_of(store, get_spo(store, spo_id), as_of)
 
 
 def visible_progress(
     store: Store, viewer: Account | None, spo_id: str, *, as_of: date
 ) -> SpoProgress:
     """:func:`progress` of an SPO ``viewer`` may see (``NotFound`` otherwise)."""
-    spo = visible_spo(store, viewer, spo_id)
-    return spo_progress(spo, progress_reports(store, spo_id), as_of)
+    return _progress_of(store, visible_spo(store, viewer, spo_id), as_of)
 
 
 def history(store: Store, spo_id: str) -> list[AuditEntry]:

@@ -1,5 +1,7 @@
 """Bidding and delivery steps of an SPO: submit, withdraw, score, award, reject, start
 delivery, review and vary — each one versioned, audited write through ``services.spo.change``.
+The steps that move only the state are :class:`~services.spo.change.StateStep` s, one
+signature for all; score, award and vary, which change content, are functions.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from domain.model import Account, Activity, AuditEntry, Contract
 from services.access import visible_loaded
 from services.events import Broadcaster
 from services.seal import sealed, varied
-from services.spo.change import Loaded, apply, change, move, now, publish
+from services.spo.change import Loaded, StateStep, apply, change, now, publish
 from services.spo.drafting import LineSpec
 from spo import lines as spo_lines
 from spo.lifecycle import Action
@@ -24,44 +26,33 @@ from spo.scoring import score as score_spo
 from store.port import Store
 
 
-def submit(
-    store: Store,
-    spo_id: str,
-    *,
-    actor: Account | None,
-    expected_version: int,
-    at: datetime | None = None,
-    bus: Broadcaster | None = None,
-) -> Spo:
-    """Submit the draft with the bid while the tender is open (its ``opens``..``closes``
-    dates, inclusive); it needs at least one line."""
-    today = now(at).date()
-
-    def edit(loaded: Loaded, _actor: Account) -> Spo:
-        tender = loaded.tender
-        if tender.opens is not None and today < tender.opens:
-            raise TenderClosed(f"tender {tender.id!r} opens on {tender.opens.isoformat()}")
-        if tender.closes is not None and today > tender.closes:
-            raise TenderClosed(f"tender {tender.id!r} closed on {tender.closes.isoformat()}")
-        if not loaded.spo.lines:
-            raise InvalidInput("an SPO without lines cannot be submitted")
-        return loaded.spo
-
-    return change(store, spo_id, Action.SUBMIT, actor, expected_version, edit, at=at, bus=bus)
+def _tender_open_with_lines(loaded: Loaded, _reason: str | None, when: datetime) -> None:
+    tender, today = loaded.tender, when.date()
+    if tender.opens is not None and today < tender.opens:
+        raise TenderClosed(f"tender {tender.id!r} opens on {tender.opens.isoformat()}")
+    if tender.closes is not None and today > tender.closes:
+        raise TenderClosed(f"tender {tender.id!r} closed on {tender.closes.isoformat()}")
+    if not loaded.spo.lines:
+        raise InvalidInput("an SPO without lines cannot be submitted")
 
 
-def withdraw(
-    store: Store,
-    spo_id: str,
-    *,
-    actor: Account | None,
-    expected_version: int,
-    reason: str | None = None,
-    at: datetime | None = None,
-    bus: Broadcaster | None = None,
-) -> Spo:
-    """Withdraw a draft or submitted SPO."""
-    return move(store, spo_id, Action.WITHDRAW, actor, expected_version, reason, at, bus)
+def _reason_given(_loaded: Loaded, reason: str | None, _when: datetime) -> None:
+    if not (reason or "").strip():
+        raise ReasonRequired("a rejection needs a written reason for the supplier")
+
+
+#: Submit the draft with the bid while the tender is open (its ``opens``..``closes`` dates,
+#: inclusive); it needs at least one line.
+submit = StateStep(Action.SUBMIT, _tender_open_with_lines)
+#: Withdraw a draft or submitted SPO.
+withdraw = StateStep(Action.WITHDRAW)
+#: Not awarded: the SPO is closed and never formalised. The losing supplier is owed a written
+#: reason (``ReasonRequired`` otherwise, after the permission check).
+reject = StateStep(Action.REJECT, _reason_given)
+#: The awarded SPO moves into delivery.
+start_delivery = StateStep(Action.START_DELIVERY)
+#: The buyer's post-contract review closes the SPO.
+review = StateStep(Action.REVIEW)
 
 
 def score(
@@ -166,59 +157,6 @@ def award(
         )
     publish(bus, loaded, saved, f"spo.{Action.AWARD.value}", signed_in)
     return saved, contract
-
-
-def reject(
-    store: Store,
-    spo_id: str,
-    *,
-    actor: Account | None,
-    expected_version: int,
-    reason: str | None = None,
-    at: datetime | None = None,
-    bus: Broadcaster | None = None,
-) -> Spo:
-    """Not awarded: the SPO is closed and never formalised. The losing supplier is owed a
-    written reason (``ReasonRequired`` otherwise, after the permission check)."""
-
-    def edit(loaded: Loaded, _actor: Account) -> Spo:
-        if not (reason or "").strip():
-            raise ReasonRequired("a rejection needs a written reason for the supplier")
-        return loaded.spo
-
-    return change(
-        store, spo_id, Action.REJECT, actor, expected_version, edit, at=at, reason=reason, bus=bus
-    )
-
-
-# --- delivery ----------------------------------------------------------------------------------
-
-
-def start_delivery(
-    store: Store,
-    spo_id: str,
-    *,
-    actor: Account | None,
-    expected_version: int,
-    at: datetime | None = None,
-    bus: Broadcaster | None = None,
-) -> Spo:
-    """The awarded SPO moves into delivery."""
-    return move(store, spo_id, Action.START_DELIVERY, actor, expected_version, None, at, bus)
-
-
-def review(
-    store: Store,
-    spo_id: str,
-    *,
-    actor: Account | None,
-    expected_version: int,
-    reason: str | None = None,
-    at: datetime | None = None,
-    bus: Broadcaster | None = None,
-) -> Spo:
-    """The buyer's post-contract review closes the SPO."""
-    return move(store, spo_id, Action.REVIEW, actor, expected_version, reason, at, bus)
 
 
 def vary(

@@ -29,7 +29,7 @@ import shapely
 from domain.model import Activity
 from store import schema
 from store.codec import Convert
-from store.codec_rows import row_plan
+from store.codec_rows import data_fields, row_plan
 
 #: activity columns a domain object is built from (bbox and H3 are derived, not needed)
 FIELDS = [
@@ -113,11 +113,7 @@ def decode(rows: Sequence[Row]) -> list[Activity]:
         }
         kwargs["location"] = point
         kwargs["themes"] = tuple(json.loads(row[_THEMES]))
-        data = json.loads(row[_DATA])
-        for name, convert in in_data:
-            if name in data:
-                value = data[name]
-                kwargs[name] = None if value is None else convert(value)
+        kwargs.update(data_fields(json.loads(row[_DATA]), in_data))
         found.append(Activity(**kwargs))
     return found
 

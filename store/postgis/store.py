@@ -30,10 +30,11 @@ from store.area_lookup import AreaLookup
 from store.chain import Hits, resolve_chain
 from store.codec_rows import Mapping_, row_to_entity
 from store.errors import StorageError, translated
-from store.port import EARTH_RADIUS_M, ActivityQuery, Nearby
+from store.port import EARTH_RADIUS_M, ActivityQuery, EventListener, Nearby
 from store.postgis.activity_cache import DEFAULT_CAPACITY, ActivityCache
 from store.postgis.bulk import copy_upsert
 from store.postgis.knn import FIELDS, decode, knn_sql, nearest_rows, tag
+from store.postgis.notify import NotifyListener, lock_event_order, notify_event
 from store.query import ALL_ACTIVITIES, as_of_date
 from store.sqlstore import SqlStore
 
@@ -143,6 +144,17 @@ class PostgisStore(SqlStore):
     def _changed(self, kinds: set[type], keys: set[str], bumped: dict[str, int]) -> None:
         if Activity in kinds:  # not needed for correctness (tags are checked): frees memory
             self._activity_cache.discard(keys)
+
+    # --- event log: ordered appends, NOTIFY at commit, LISTEN per reader -------------------
+    def _before_event(self, conn: Connection) -> None:
+        lock_event_order(conn)
+
+    def _after_event(self, conn: Connection, event_id: int, kind: str) -> None:
+        notify_event(conn, event_id, kind)
+
+    def event_listener(self) -> EventListener:
+        url = self._engine.url.set(drivername="postgresql")
+        return NotifyListener(url.render_as_string(hide_password=False))
 
     def nearest_activities(
         self,

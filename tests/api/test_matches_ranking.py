@@ -66,7 +66,7 @@ def test_an_imported_need_indicator_reaches_the_matches(
     settings = seeded[0]
     auth = world.auth("supplier")
 
-    def need_of(**params: object) -> dict[str, float]:
+    def need_of(**params: str) -> dict[str, float]:
         body = RecommendationOut.model_validate(
             client.get("/suppliers/sup-1/matches", params={"k": 20, **params}, headers=auth).json()
         )

@@ -13,6 +13,7 @@ from api.app import create_app
 from dicm.settings import ApiSettings, Settings
 from geo.crs_uris import EPSG_2157, EPSG_4326, EPSG_27700
 from store.port import Store
+from tests.api.conftest import Seeded
 from tests.api.seed import HANTS, OXFORD, READING, SOUTH_EAST, SOUTHAMPTON, TV, seed
 
 ITEMS = "/ogc/collections/{}/items"
@@ -140,7 +141,7 @@ def test_head_answers_like_get(client: TestClient) -> None:
     assert client.head("/ogc/collections").status_code == 200
 
 
-def test_cors_for_configured_origins(seeded) -> None:
+def test_cors_for_configured_origins(seeded: Seeded) -> None:
     settings, store, _ = seeded
     api = ApiSettings(cors_origins=["https://gis.example"])
     with TestClient(create_app(settings.model_copy(update={"api": api}), store=store)) as c:

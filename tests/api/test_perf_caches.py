@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,10 +19,12 @@ from api.app import create_app
 from api.schemas.activities import ActivityCollection
 from api.schemas.matches import RecommendationOut
 from dicm.settings import Settings
-from domain.model import Account, Activity
+from domain.model import Account, Activity, Supplier
 from domain.vocabulary import Role, SupportType, ValidationStatus
+from matching.result import Recommendation
+from services import matching
 from services.accounts import create_account
-from services.matching import FIT_COUNTERS, recommend_for_supplier
+from services.matching import FIT_COUNTERS, RecommenderCache
 from services.token_cache import ACCOUNTS
 from spo.model import Spo, SpoLine, SpoState
 from store.factory import open_store
@@ -41,6 +44,19 @@ from tests.builders import (
 from tests.store.world import make_spo
 
 PLAN = make_plan()
+Recommend = Callable[..., Recommendation]
+
+
+@pytest.fixture
+def recommend() -> Recommend:
+    """A supplier's recommendation by id, with one recommender cache for the whole test, as an
+    app has."""
+    cache = RecommenderCache()
+
+    def by_id(store: Store, supplier_id: str, **options: Any) -> Recommendation:
+        return matching.recommend(store, store.get(Supplier, supplier_id), cache=cache, **options)
+
+    return by_id
 
 
 @pytest.fixture
@@ -81,8 +97,8 @@ def admin(world: Store, backend_settings: Settings) -> Iterator[tuple[TestClient
         yield client, token
 
 
-def matched_ids(store: Store) -> list[str]:
-    return [m.activity_id for m in recommend_for_supplier(store, "sup-1").matches]
+def matched_ids(store: Store, recommend: Recommend) -> list[str]:
+    return [m.activity_id for m in recommend(store, "sup-1").matches]
 
 
 def validated(store: Store, activity_id: str) -> Activity:
@@ -118,23 +134,27 @@ def test_each_cache_watches_only_its_own_counters(world: Store) -> None:
     assert world.generation(ACCOUNTS) == accounts + 1
 
 
-def test_a_newly_validated_activity_is_matched_at_once(world: Store) -> None:
-    assert matched_ids(world) == ["act-1"]
+def test_a_newly_validated_activity_is_matched_at_once(world: Store, recommend: Recommend) -> None:
+    assert matched_ids(world, recommend) == ["act-1"]
     world.update(validated(world, "act-new"))
-    assert sorted(matched_ids(world)) == ["act-1", "act-new"]
+    assert sorted(matched_ids(world, recommend)) == ["act-1", "act-new"]
 
 
-def test_a_write_by_another_process_is_seen_at_once(world: Store, other_process: Store) -> None:
-    assert matched_ids(world) == ["act-1"]
+def test_a_write_by_another_process_is_seen_at_once(
+    world: Store, other_process: Store, recommend: Recommend
+) -> None:
+    assert matched_ids(world, recommend) == ["act-1"]
     other_process.update(validated(other_process, "act-new"))
-    assert sorted(matched_ids(world)) == ["act-1", "act-new"]
+    assert sorted(matched_ids(world, recommend)) == ["act-1", "act-new"]
     other_process.delete(Activity, "act-new")
-    assert matched_ids(world) == ["act-1"]
+    assert matched_ids(world, recommend) == ["act-1"]
 
 
-def test_an_awarded_spo_lowers_saturation_on_the_next_match(world: Store) -> None:
+def test_an_awarded_spo_lowers_saturation_on_the_next_match(
+    world: Store, recommend: Recommend
+) -> None:
     def saturation() -> float:
-        best = recommend_for_supplier(world, "sup-1").matches[0]
+        best = recommend(world, "sup-1").matches[0]
         return best.feature("saturation").value
 
     world.put(make_spo(lines=(_cash_line(),), state=SpoState.SCORED))
@@ -143,10 +163,10 @@ def test_an_awarded_spo_lowers_saturation_on_the_next_match(world: Store) -> Non
     assert saturation() == pytest.approx(0.5)
 
 
-def test_a_new_plan_is_used_by_the_next_match(world: Store) -> None:
-    before = recommend_for_supplier(world, "sup-1").matches[0].explanation
+def test_a_new_plan_is_used_by_the_next_match(world: Store, recommend: Recommend) -> None:
+    before = recommend(world, "sup-1").matches[0].explanation
     world.put_plan(PLAN)
-    after = recommend_for_supplier(world, "sup-1").matches[0].explanation
+    after = recommend(world, "sup-1").matches[0].explanation
     assert "Police & Crime Plan priority" not in before
     assert "Police & Crime Plan priority: serious violence" in after
 
@@ -168,7 +188,9 @@ def test_the_http_match_sees_a_validation_at_once(
 
 
 def test_the_match_body_is_exactly_the_documented_model(
-    world: Store, admin: tuple[TestClient, str]
+    world: Store,
+    admin: tuple[TestClient, str],
+    recommend: Recommend,
 ) -> None:
     client, token = admin
     world.put_plan(PLAN)
@@ -178,7 +200,7 @@ def test_the_match_body_is_exactly_the_documented_model(
     )
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/json"
-    served = recommend_for_supplier(
+    served = recommend(
         world, "sup-1", tender_id="tender-1", radius_m=30_000, weights={"proximity": 2}
     )
     expected = RecommendationOut.of(served).model_dump(mode="json")
@@ -215,3 +237,14 @@ def test_the_near_listing_body_is_exactly_the_documented_model(
     body = r.json()
     assert ActivityCollection.model_validate(body).model_dump(mode="json", by_alias=True) == body
     assert [f["id"] for f in body["features"]] == ["act-1"]
+
+
+def test_the_fitted_recommender_belongs_to_the_app(
+    world: Store, admin: tuple[TestClient, str], backend_settings: Settings
+) -> None:
+    client, token = admin
+    r = client.get("/suppliers/sup-1/matches", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200, r.text
+    assert world in client.app.state.recommenders.fitted  # type: ignore[attr-defined]
+    with TestClient(create_app(backend_settings, store=world)) as other:
+        assert not other.app.state.recommenders.fitted  # type: ignore[attr-defined]

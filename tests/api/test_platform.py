@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -23,6 +24,7 @@ from services.events import buyer_topic
 from store.factory import open_store
 from store.migrate import head, upgrade
 from store.port import Store
+from tests.api.conftest import Seeded
 from tests.api.live import serve
 from tests.api.seed import World
 
@@ -118,7 +120,7 @@ def test_not_ready_when_the_database_is_not_a_database(tmp_path: Path) -> None:
     assert "sqlite" not in str(body).lower()
 
 
-def test_not_ready_without_the_front_end_files(tmp_path: Path, seeded) -> None:
+def test_not_ready_without_the_front_end_files(tmp_path: Path, seeded: Seeded) -> None:
     settings, store, _ = seeded
     elsewhere = settings.model_copy(update={"api": ApiSettings(static_dir=tmp_path / "empty")})
     body = _not_ready(elsewhere, store)
@@ -136,7 +138,7 @@ def test_large_responses_are_gzipped_small_ones_not(client: TestClient) -> None:
     assert "content-encoding" not in plain.headers and plain.json() == big.json()
 
 
-def test_a_page_compresses_to_a_fraction(seeded) -> None:
+def test_a_page_compresses_to_a_fraction(seeded: Seeded) -> None:
     settings, store, _ = seeded
     with serve(create_app(settings, store=store)) as base:
         r = httpx.get(f"{base}/", headers={"Accept": "text/html", "Accept-Encoding": "gzip"})
@@ -147,14 +149,16 @@ def test_a_page_compresses_to_a_fraction(seeded) -> None:
 
 
 @pytest.fixture
-def live(seeded) -> Iterator[tuple[str, object, World]]:
+def live(seeded: Seeded) -> Iterator[tuple[str, FastAPI, World]]:
     settings, store, world = seeded
     app = create_app(settings, store=store)
     with serve(app) as base:
         yield base, app, world
 
 
-def test_the_event_stream_is_not_buffered_by_compression(live) -> None:
+def test_the_event_stream_is_not_buffered_by_compression(
+    live: tuple[str, FastAPI, World],
+) -> None:
     """Each event reaches the client while the stream is still open, uncompressed."""
     base, app, world = live
     events: queue.Queue[str] = queue.Queue()
@@ -172,7 +176,7 @@ def test_the_event_stream_is_not_buffered_by_compression(live) -> None:
 
     listener = threading.Thread(target=listen, daemon=True)
     listener.start()
-    broadcaster = app.state.broadcaster  # type: ignore[attr-defined]
+    broadcaster = app.state.broadcaster
     topic = buyer_topic("buyer-1")
     for _ in range(200):
         if broadcaster.subscriber_count(topic):

@@ -38,7 +38,7 @@ def test_a_locked_database_is_a_503_with_retry_after(
     locked_world: tuple[TestClient, World, sqlite3.Connection], caplog: pytest.LogCaptureFixture
 ) -> None:
     client, world, other = locked_world
-    body = {"id": "act-locked", "provider_id": "prov-1", "name": "Locked out"}
+    body: dict[str, object] = {"id": "act-locked", "provider_id": "prov-1", "name": "Locked out"}
     body["location"] = point(-0.97, 51.45)
     other.execute("BEGIN IMMEDIATE")
     try:

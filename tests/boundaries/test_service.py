@@ -14,8 +14,8 @@ from boundaries.importer import read_boundary_file
 from dicm.cli import app
 from dicm.settings import Settings
 from domain.model import LocalAuthority, Region, Territory
-from geo.assign import Placement
 from geo.errors import InvalidCoordinates, SwappedCoordinates, UnknownPostcode
+from geo.placement import Placement
 from services import directory
 from services.geography import ensure_geography, import_boundaries, locate, parse_lat_lon
 from store.port import Store

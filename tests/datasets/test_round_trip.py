@@ -83,7 +83,8 @@ def test_a_changed_row_is_one_audited_update(store: Store, tmp_path: Path) -> No
     changed = store.get(Activity, "act-1")
     assert changed.funding_gap_gbp == 999.0 and changed.version == 3
     [entry] = store.audit_log(entity_type="Activity")
-    assert entry.entity_id == "act-1" and "funding_gap_gbp" in entry.detail["fields"]
+    fields = entry.detail["fields"]
+    assert entry.entity_id == "act-1" and isinstance(fields, list) and "funding_gap_gbp" in fields
 
 
 def test_csv_polygon_cells_fit_a_spreadsheet(store: Store, tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from shapely.geometry import box
 
 from boundaries.bundled import BundledGeography
-from geo.assign import AreaIndex, Placement, PolygonLayer, assign_to_polygons
+from geo.assign import AreaIndex, PolygonLayer, assign_to_polygons
+from geo.placement import Placement
 
 LONS = st.floats(min_value=-2.2, max_value=0.2)
 LATS = st.floats(min_value=51.8, max_value=53.2)

@@ -37,7 +37,7 @@ def test_the_scenario_file_is_what_the_builder_makes() -> None:
 def test_scenarios_are_real_places_with_reasons() -> None:
     data = load_scenarios()
     assert len(data.scenarios) >= 24
-    nations = {a.territory_code[0] for s in data.scenarios for a in s.activities}
+    nations = {(a.territory_code or "?")[0] for s in data.scenarios for a in s.activities}
     assert nations == {"E", "W", "S", "N"}  # England, Wales, Scotland, Northern Ireland
     for scenario in data.scenarios:
         assert {g for g in scenario.grades.values()} >= {0, 3}

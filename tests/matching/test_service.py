@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from shapely.geometry import Point
 
 from domain.errors import InvalidInput, NotFound
-from domain.model import Activity, Site
+from domain.model import Activity, Site, Supplier
 from domain.vocabulary import SupportType, ValidationStatus
 from matching.context import MatchingContext
 from matching.recommender import Recommender
-from services.matching import recommend_for_supplier, supply_coverage
+from matching.result import Recommendation
+from services import matching
+from services.matching import RecommenderCache, supply_coverage
 from spo.model import SpoLine, SpoState
 from store.port import Store
 from tests.builders import (
@@ -31,6 +35,21 @@ from tests.builders import (
 from tests.store.world import make_spo
 
 PLAN = make_plan()
+Recommend = Callable[..., Recommendation]
+
+
+@pytest.fixture
+def recommend() -> Recommend:
+    """A supplier's recommendation by id, with one recommender cache for the whole test, as an
+    app has."""
+    cache = RecommenderCache()
+
+    def by_id(store: Store, supplier_id: str, **options: Any) -> Recommendation:
+        return matching.recommend(store, store.get(Supplier, supplier_id), cache=cache, **options)
+
+    return by_id
+
+
 LEEDS = (-1.5491, 53.8008)
 
 
@@ -69,16 +88,18 @@ def world(store: Store) -> Store:
     return store
 
 
-def test_recommends_validated_activities_near_the_sites_explained(world: Store) -> None:
-    answer = recommend_for_supplier(world, "sup-1", radius_m=25_000)
+def test_recommends_validated_activities_near_the_sites_explained(
+    world: Store, recommend: Recommend
+) -> None:
+    answer = recommend(world, "sup-1", radius_m=25_000)
     assert [m.activity_id for m in answer.matches] == ["reading-boxing", "reading-refuge"]
     best = answer.matches[0].explanation
     assert best.startswith("0 m from your Reading depot · inside Thames Valley")
     assert "Police & Crime Plan priority: serious violence" in best
 
 
-def test_a_tender_adds_its_delivery_area(world: Store) -> None:
-    answer = recommend_for_supplier(world, "sup-1", tender_id="tender-1", radius_m=10_000)
+def test_a_tender_adds_its_delivery_area(world: Store, recommend: Recommend) -> None:
+    answer = recommend(world, "sup-1", tender_id="tender-1", radius_m=10_000)
     assert {m.activity_id for m in answer.matches} == {
         "reading-boxing",
         "reading-refuge",
@@ -87,46 +108,50 @@ def test_a_tender_adds_its_delivery_area(world: Store) -> None:
     assert answer.tender_id == "tender-1"
 
 
-def test_the_service_agrees_with_the_pure_recommender_on_everything(world: Store) -> None:
+def test_the_service_agrees_with_the_pure_recommender_on_everything(
+    world: Store, recommend: Recommend
+) -> None:
     context = MatchingContext(
         plans={THAMES_VALLEY: PLAN}, area_names={THAMES_VALLEY: "Thames Valley"}
     )
     pure = Recommender().fit(activities(), context).recommend(make_supplier(), radius_m=50_000)
-    served = recommend_for_supplier(world, "sup-1", radius_m=50_000)
+    served = recommend(world, "sup-1", radius_m=50_000)
     assert served.matches == pure.matches
 
 
-def test_unknown_supplier_or_tender_is_not_found(world: Store) -> None:
+def test_unknown_supplier_or_tender_is_not_found(world: Store, recommend: Recommend) -> None:
     with pytest.raises(NotFound):
-        recommend_for_supplier(world, "nobody")
+        recommend(world, "nobody")
     with pytest.raises(NotFound):
-        recommend_for_supplier(world, "sup-1", tender_id="no-such-tender")
+        recommend(world, "sup-1", tender_id="no-such-tender")
 
 
 @pytest.mark.parametrize("radius_m", [0, -1, 250_000])
-def test_bad_radius_is_invalid_input(world: Store, radius_m: float) -> None:
+def test_bad_radius_is_invalid_input(world: Store, radius_m: float, recommend: Recommend) -> None:
     with pytest.raises(InvalidInput, match="radius_m"):
-        recommend_for_supplier(world, "sup-1", radius_m=radius_m)
+        recommend(world, "sup-1", radius_m=radius_m)
 
 
-def test_a_supplier_without_sites_is_invalid_input(world: Store) -> None:
+def test_a_supplier_without_sites_is_invalid_input(world: Store, recommend: Recommend) -> None:
     world.put(make_supplier(id="sup-2", sites=()))
     with pytest.raises(InvalidInput, match="no site"):
-        recommend_for_supplier(world, "sup-2")
+        recommend(world, "sup-2")
 
 
-def test_nothing_in_reach_is_an_empty_answer_with_the_reason(world: Store) -> None:
+def test_nothing_in_reach_is_an_empty_answer_with_the_reason(
+    world: Store, recommend: Recommend
+) -> None:
     world.put(make_supplier(id="sup-leeds", sites=(Site("s", "Leeds office", Point(*LEEDS)),)))
-    answer = recommend_for_supplier(world, "sup-leeds", radius_m=25_000)
+    answer = recommend(world, "sup-leeds", radius_m=25_000)
     assert answer.matches == ()
     assert answer.reason == "no validated activity within 25 km of your sites"
 
 
-def test_awarded_cash_lowers_saturation(world: Store) -> None:
-    before = recommend_for_supplier(world, "sup-1").matches[0]
+def test_awarded_cash_lowers_saturation(world: Store, recommend: Recommend) -> None:
+    before = recommend(world, "sup-1").matches[0]
     line = SpoLine("l1", "reading-boxing", SupportType.CASH, 10_000.0, "GBP", "serious_violence")
     world.put(make_spo(lines=(line,), state=SpoState.AWARDED))
-    after = {m.activity_id: m for m in recommend_for_supplier(world, "sup-1").matches}
+    after = {m.activity_id: m for m in recommend(world, "sup-1").matches}
     assert before.feature("saturation").value == 1.0
     assert after["reading-boxing"].feature("saturation").value == pytest.approx(0.5)
 
