@@ -1,14 +1,14 @@
 """Accounts get a web password: the argon2 hash of it, nullable (an account without one signs in
 to nothing but the API, with its bearer token).
 
-Revision: 0004 (after 0003 keyset paging), 2026-12-02. One nullable column on ``accounts``; no data changes.
+Revision: 0005 (after 0004 events), 2026-12-02. One nullable column on ``accounts``; no data changes.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
