@@ -20,9 +20,13 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("Coverage gaps", "/app/buyer/coverage"),
         ("Social value report", "/app/buyer/report"),
     ),
-    Role.PROVIDER: (HOME,),
-    Role.VALIDATOR: (HOME,),
-    Role.PCC_OFFICE: (HOME,),
+    Role.PROVIDER: (
+        HOME,
+        ("My activities", "/app/provider/activities"),
+        ("Position an activity", "/app/provider/activities/new"),
+    ),
+    Role.VALIDATOR: (HOME, ("Validation queue", "/app/validator/queue")),
+    Role.PCC_OFFICE: (HOME, ("Social value dashboard", "/app/pcc")),
     Role.ADMIN: (HOME, ("API documentation", "/docs")),
 }
 

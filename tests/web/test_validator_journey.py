@@ -1,0 +1,66 @@
+"""The validator's journey in a browser: sign in, open the queue of my territory (map and list),
+validate one activity, try to decline another without a reason (the error summary), then
+decline it with one; both decisions checked through the API, every page checked by axe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.web.conftest import WebServer
+from tests.web.harness import DemoLogin
+from tests.web.roles_seed import ensure_pending
+
+
+def _status(server: WebServer, activity_id: str) -> str:
+    with server.api("validator") as api:
+        return str(api.get(f"/activities/{activity_id}").json()["properties"]["validation_status"])
+
+
+def test_validator_validates_one_and_declines_one_with_a_reason(
+    page: Any,
+    sign_in: Callable[[Any, str], DemoLogin],
+    check_page: Callable[[Any, str], list[Path]],
+    web_server: WebServer,
+) -> None:
+    first, second = (f["id"] for f in ensure_pending(web_server, 2)[:2])
+    sign_in(page, "validator")
+    page.goto("/app/validator/queue")
+    expect(page.get_by_role("heading", name="Activities to validate")).to_be_visible()
+    expect(page.locator(".leaflet-interactive").first).to_be_visible()
+    check_page(page, "validator-queue")
+
+    page.locator(f'a[data-feature="{first}"]').click()  # htmx: the review in the side panel
+    expect(page.get_by_role("button", name="Save the decision")).to_be_visible()
+    check_page(page, "validator-review-panel")
+    page.get_by_label("Validate: it delivers dual impact").check()
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_text("is now validated")).to_be_visible()
+    assert _status(web_server, first) == "validated"
+
+    page.goto(f"/app/validator/activities/{second}")  # the review as a page of its own
+    check_page(page, "validator-review")
+    page.get_by_label("Decline it").check()
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why you are declining")
+    check_page(page, "validator-review-errors")
+    assert _status(web_server, second) == "pending"
+    page.get_by_label("Decline it").check()
+    page.get_by_label("Reason").fill("No safeguarding policy for work with children")
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_text("is now declined")).to_be_visible()
+    assert _status(web_server, second) == "declined"
+    with web_server.api("validator") as api:
+        history = api.get(f"/activities/{second}/history").json()
+    assert history[-1]["reason"] == "No safeguarding policy for work with children"
+
+    # a decision posted without the form's CSRF token (another site's form) changes nothing
+    refused = page.request.post(
+        f"{web_server.url}/app/validator/activities/{first}/decision",
+        form={"expected_version": "2", "decision": "decline", "reason": "forged"},
+    )
+    assert refused.status == 403
+    assert _status(web_server, first) == "validated"
