@@ -1,9 +1,10 @@
 """The one geometry-validity rule: what dicm stores, draws and exports is valid for GEOS and
 GDAL (``shapely.is_valid``, every ring at least 4 points), whatever was done to it before.
 
-Simplifying and rounding coordinates can collapse a small ring to a line or make two rings
-touch; :func:`snap_to_grid` rounds with ``shapely.set_precision`` (which keeps the result
-valid), then keeps only the polygonal parts with a real ring (:func:`polygonal`).
+Simplifying and rounding coordinates can collapse a small ring to a line, make two rings touch
+or push a hole out of its shell; :func:`snap_to_grid` repairs an invalid input, rounds with
+``shapely.set_precision`` (which keeps the result valid), then keeps only the polygonal parts
+with a real ring (:func:`polygonal`).
 """
 
 from __future__ import annotations
@@ -44,11 +45,14 @@ def snap_to_grid(geometry: BaseGeometry, grid: float = GRID_DEG) -> BaseGeometry
     whose every part collapses comes back unsnapped (never an empty shape for a real area)."""
     if geometry is None or geometry.is_empty or not isinstance(geometry, Polygon | MultiPolygon):
         return geometry  # points and lines cannot degenerate: kept exact (round trips)
-    snapped = shapely.set_precision(geometry, grid)
+    # set_precision needs a valid input (GEOS raises a TopologyException otherwise), and
+    # simplify(preserve_topology=True) can leave a hole poking out of its shell
+    source = geometry if geometry.is_valid else polygonal(geometry)
+    snapped = shapely.set_precision(source, grid)
     try:
         return polygonal(snapped)
     except InvalidGeometry:
-        return polygonal(geometry)
+        return polygonal(source)
 
 
 def is_sound(geometry: BaseGeometry) -> bool:

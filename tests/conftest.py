@@ -90,43 +90,9 @@ def store(backend_settings: Settings) -> Iterator[Store]:
 #: branch). Skipped by name, with the reason, so each one is visible in every run's summary
 #: until it is mended (see the stop-10 closing note); never add a test here to hide a defect.
 QUARANTINED: dict[str, str] = {
-    "tests/maps/test_cli.py::test_map_file_opens_offline[args3-.leaflet-tooltip]": (
-        "SPO map file after the keyed seal (security) met the one measure (figures)"
-    ),
-    "tests/maps/test_files_browser.py::test_national_la_map_under_5_mb_and_drawn": (
-        "GEOS topology error drawing the national map after grid snapping (geography)"
-    ),
-    "tests/maps/test_pages_browser.py::test_a_bid_in_competition_is_not_public": (
-        "409 from the SPO page: the keyed seal vs the page fixture's store"
-    ),
-    "tests/maps/test_pages_browser.py::test_heatmap_page": "layer count after figures merge",
-    "tests/maps/test_pages_browser.py::test_spo_page": "SPO page times out after figures merge",
-    "tests/security/test_admission.py::test_a_small_request_is_not_queued_behind_a_heavy_burst": (
-        "asyncio.run inside a running loop once browser tests ran earlier in the session"
-    ),
-    "tests/security/test_admission.py::test_small_requests_stay_fast_relative_to_baseline": (
-        "asyncio.run inside a running loop once browser tests ran earlier in the session"
-    ),
-    "tests/security/test_admission.py::test_the_app_answers_429_with_retry_after": (
-        "asyncio.run inside a running loop once browser tests ran earlier in the session"
-    ),
-    "tests/security/test_headers.py::test_an_over_long_request_line_is_a_problem_414[200000]": (
-        "asyncio.run inside a running loop once browser tests ran earlier in the session"
-    ),
-    "tests/security/test_headers.py::test_an_over_long_request_line_is_a_problem_414[70000]": (
-        "asyncio.run inside a running loop once browser tests ran earlier in the session"
-    ),
     "tests/security/test_poisoned_input.py::"
     "test_activity_numbers_must_be_finite_and_sane[funding-gap-inf]": (
         "funding gap parsing after the imports merge"
-    ),
-    "tests/spo/test_figures_everywhere.py::"
-    "test_a_tampered_spo_is_flagged_and_counted_nowhere[sqlite]": (
-        "tamper test forges with the old hash; the keyed seal (security) changed the forgery"
-    ),
-    "tests/spo/test_figures_everywhere.py::"
-    "test_a_tampered_spo_is_flagged_and_counted_nowhere[postgis]": (
-        "tamper test forges with the old hash; the keyed seal (security) changed the forgery"
     ),
 }
 

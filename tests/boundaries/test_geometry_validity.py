@@ -4,6 +4,7 @@ and CSV exports of the bundled territories once carried)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -70,3 +71,16 @@ def test_snapping_a_sliver_drops_the_collapsed_part_but_never_the_area() -> None
     snapped = snap_to_grid(shapely.MultiPolygon([sliver, square]))
     assert is_sound(snapped) and snapped.equals(square)
     assert is_sound(snap_to_grid(sliver)) and not snap_to_grid(sliver).is_empty
+
+
+def test_every_ons_local_authority_is_drawn_sound_after_simplifying(shared_data: Path) -> None:
+    """Simplifying keeps each ring's topology but not the rings' relations: Medway, Havant,
+    Boston, North Norfolk, Anglesey and others came out with a hole outside its shell, and
+    rounding them raised a GEOS TopologyException that broke the national coverage map."""
+    path = shared_data / "boundaries" / "lad_dec2024_uk_bgc.geojson"
+    features = json.loads(path.read_text())["features"]
+    for feature in features:
+        geometry = shapely.geometry.shape(feature["geometry"])
+        drawn = simplify_for_display(geometry)
+        assert is_sound(drawn), feature["properties"]["LAD24CD"]
+        assert abs(drawn.area - geometry.area) < 0.05 * geometry.area, feature["properties"]

@@ -20,6 +20,7 @@ from domain.model import (
     Territory,
 )
 from domain.vocabulary import SupportType
+from services.seal import sealed
 from spo.model import ProgressReport, Spo, SpoLine, SpoState
 from store.port import Store
 from tests.builders import (
@@ -118,6 +119,8 @@ def seed_map_world(store: Store, shared: Path) -> MapWorld:
 
 
 def _awarded_spo(store: Store) -> Spo:
+    """Awarded and sealed under the store's own lock key, as the award service does (a made-up
+    hash is a tampered SPO: every map and total would leave it out)."""
     lines = []
     for n, (act_id, support, amount, unit) in enumerate(
         [
@@ -144,14 +147,7 @@ def _awarded_spo(store: Store) -> Spo:
             )
         )
     at = datetime(2027, 2, 1, tzinfo=UTC)
-    return Spo(
-        "spo-1",
-        "sup-1",
-        "tender-1",
-        tuple(lines),
-        SpoState.AWARDED,
-        "Fleet SPO",
-        content_hash="x" * 64,
-        locked_at=at,
-        created_at=at,
+    spo = Spo(
+        "spo-1", "sup-1", "tender-1", tuple(lines), SpoState.AWARDED, "Fleet SPO", created_at=at
     )
+    return sealed(store, spo, at=at)

@@ -16,13 +16,20 @@ from tests.maps.seed import seed_map_world
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> str:
+def database(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Settings:
+    """The seeded map world, with its own data dir: the CLI must read the lock key that sealed
+    the awarded SPO (another key and the SPO would be, rightly, refused as tampered)."""
     path = tmp_path_factory.mktemp("cli") / "cli.sqlite"
-    url = f"sqlite:///{path}"
-    store = open_store(Settings(database_url=url).store)
+    settings = Settings(database_url=f"sqlite:///{path}", data_dir=path.parent / ".dicm")
+    store = open_store(settings.store)
     seed_map_world(store, shared_data)
     store.close()
-    return url
+    return settings
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
+    monkeypatch.setenv("DICM_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("DICM_DATA_DIR", str(settings.data_dir))
 
 
 @pytest.mark.parametrize(
@@ -37,14 +44,14 @@ def database(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> str
 )
 @pytest.mark.browser
 def test_map_file_opens_offline(
-    database: str,
+    database: Settings,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     browser: Any,
     args: list[str],
     drawn: str,
 ) -> None:
-    monkeypatch.setenv("DICM_DATABASE_URL", database)
+    _use(monkeypatch, database)
     out = tmp_path / f"{args[0]}.html"
     result = CliRunner().invoke(app, ["map", *args, "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -56,9 +63,9 @@ def test_map_file_opens_offline(
 
 
 def test_unknown_id_fails_with_a_message(
-    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, assets_installed: None
+    database: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, assets_installed: None
 ) -> None:
-    monkeypatch.setenv("DICM_DATABASE_URL", database)
+    _use(monkeypatch, database)
     out = tmp_path / "x.html"
     result = CliRunner().invoke(app, ["map", "supplier", "nobody", "--out", str(out)])
     assert result.exit_code == 1

@@ -134,8 +134,10 @@ def test_heatmap_page(browser: Any, world_and_url: tuple[MapWorld, str], tokens:
     page_url = f"{url}/maps/heatmap/{world.territory_code}?period=2027&token={tokens['pcc']}"
     with open_map(browser, page_url, wait_for="path.leaflet-interactive") as m:
         m.assert_clean()
-        # two awarded cash lines in two different res-7 cells, plus the territory outline
-        assert m.count("path.leaflet-interactive") == 2 + 1
+        # the awarded SPO's three lines (Reading, Oxford, Slough: three res-7 cells), the 120
+        # volunteer hours valued in £ like on every other surface (one measure), plus the
+        # territory outline; before the one measure the hours line was missing from this map
+        assert m.count("path.leaflet-interactive") == 3 + 1
         assert m.count(".dicm-legend") == 1
         m.page.get_by_label("Activities").check()
         m.page.get_by_label("Activity density (kernel)").check()

@@ -17,6 +17,7 @@ from api.app import create_app
 from api.settings import AdmissionSettings, ApiSettings
 from dicm.settings import Settings
 from store.port import Store
+from tests.aio import run_fresh
 from tests.api.seed import World
 
 SETTINGS = AdmissionSettings(heavy_per_client=2, heavy_total=3, burst=100, rate_per_second=10)
@@ -73,7 +74,7 @@ def test_a_small_request_is_not_queued_behind_a_heavy_burst() -> None:
             # slots are released: the burst client is admitted again
             assert (await burst.get("/activities?limit=1000")).status_code == 200
 
-    asyncio.run(run())
+    run_fresh(run())
 
 
 def test_rate_limit_refuses_beyond_the_bucket_and_refills() -> None:
@@ -134,5 +135,5 @@ def test_small_requests_stay_fast_relative_to_baseline() -> None:
             await asyncio.gather(*heavy)
             return idle, busy
 
-    idle, busy = asyncio.run(run())
+    idle, busy = run_fresh(run())
     assert busy < 10 * idle + 0.05

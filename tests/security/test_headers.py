@@ -3,7 +3,6 @@ lines answered as problem+json."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 
@@ -11,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.hardening import RedactTokens, redact
+from tests.aio import run_fresh
 from tests.api.seed import World
 
 
@@ -69,7 +69,7 @@ def test_an_over_long_request_line_is_a_problem_414(client: TestClient, size: in
         "client": ("127.0.0.1", 1),
         "server": ("testserver", 80),
     }
-    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    run_fresh(app(scope, receive, send))  # type: ignore[arg-type]
     start, body = sent[0], sent[1]
     assert start["status"] == 414
     assert (b"content-type", b"application/problem+json") in start["headers"]  # type: ignore[operator]
