@@ -63,7 +63,7 @@ def read_indicator(
             if code in seen:
                 raise RowError("duplicate-id", f"code {code} appears twice")
             value = parse_number(row.values.get(value_column, ""), value_column)
-            weight = _weight(row.values.get(weight_column, ""), weight_column)
+            weight = _weight(row.values.get(weight_column or "", ""), weight_column)
         except RowError as exc:
             rejected.append(Rejection(row.number, exc.code, str(exc)))
             continue
