@@ -1,14 +1,14 @@
 """Police & Crime Plans get an end date: ``police_plans.valid_until`` (nullable; none means
 "until the next version"), so matching and scoring stop using a plan after its last day.
 
-Revision: 0003, 2026-12-02. Both dialects; existing plans keep no end date.
+Revision: 0005, 2026-12-02. Both dialects; existing plans keep no end date.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
