@@ -48,6 +48,8 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "not-line-provider": (403, "Not this line's provider"),
     "reason-required": (422, "A written reason is required"),
     "tender-closed": (409, "Tender not open"),
+    "invalid-lots": (422, "Invalid tender lots"),
+    "invalid-dates": (422, "Dates in the wrong order"),
     "invalid-mark": (422, "Invalid scoring mark"),
     # services.access
     "invalid-query": (400, "Invalid query parameter"),

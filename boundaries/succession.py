@@ -10,6 +10,7 @@ carry resolves to a local authority that exists today.
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -77,3 +78,36 @@ def describe_succession(code: str) -> str | None:
         s.describe() if i == 0 else s.describe().split(" became ", 1)[1]
         for i, s in enumerate(chain)
     )
+
+
+@dataclass(frozen=True)
+class MergedValue:
+    """A value carried to today's authority ``code`` from the old codes it came from."""
+
+    code: str
+    value: float
+    sources: tuple[str, ...]  # the codes read (one: carried as it is; several: merged)
+
+
+def values_to_current_codes(
+    values: Mapping[str, float], weights: Mapping[str, float] | None = None
+) -> dict[str, MergedValue]:
+    """Per-area values keyed by any vintage of LA code, carried to today's codes.
+
+    A recoded or renamed authority keeps its value; authorities merged into one today get the
+    weighted mean of their values (``weights``, e.g. population or LSOA count; the plain mean
+    when no weights are given or they sum to zero). A code given both as itself and through its
+    predecessors is merged with them like any other. Codes that are not local authorities (or
+    are unknown) pass through unchanged: callers keep or drop them by their own rule.
+    """
+    groups: dict[str, list[str]] = {}
+    for code in sorted(values):
+        groups.setdefault(current_lad_code(code), []).append(code)
+    merged: dict[str, MergedValue] = {}
+    for code, old in groups.items():
+        w = [float(weights.get(c, 0.0)) if weights is not None else 1.0 for c in old]
+        if sum(w) <= 0:
+            w = [1.0] * len(old)
+        value = sum(values[c] * x for c, x in zip(old, w, strict=True)) / sum(w)
+        merged[code] = MergedValue(code, value, tuple(old))
+    return merged

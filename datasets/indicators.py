@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from datasets.fields import RowError, parse_number
 from datasets.readers import ReadResult, Rejection
 from datasets.table import Table
 from domain.errors import InvalidInput
+
+#: IMD 2019 average score of the 317 English local authorities of 2019, with their LSOA counts
+#: (MHCLG, OGL v3; see ``SOURCES.md``): the need indicator the demo imports
+IMD2019_TABLE = Path(__file__).parent / "data" / "imd2019_la_average_score.csv"
 
 #: a 9-character GSS code: a country letter (E, W, S, N, K) and 8 digits, e.g. E06000037
 ONS_CODE = re.compile(r"^[EWSNK]\d{8}$")
@@ -25,6 +30,7 @@ class IndicatorValue:
 
     code: str
     value: float
+    weight: float | None = None  # e.g. population or LSOA count, to merge areas by
 
 
 def is_ons_code(text: str) -> bool:
@@ -33,10 +39,11 @@ def is_ons_code(text: str) -> bool:
 
 
 def read_indicator(
-    table: Table, *, code_column: str, value_column: str
+    table: Table, *, code_column: str, value_column: str, weight_column: str | None = None
 ) -> ReadResult[IndicatorValue]:
-    """Values by ONS code; a row whose code is a name, blank or repeated is rejected."""
-    for column in (code_column, value_column):
+    """Values by ONS code; a row whose code is a name, blank or repeated is rejected. With
+    ``weight_column`` each value also carries its weight (a non-negative number)."""
+    for column in (code_column, value_column, *([weight_column] if weight_column else [])):
         if column not in table.columns:
             raise InvalidInput(
                 f"the file has no column {column!r} (columns: {', '.join(table.columns)})"
@@ -56,9 +63,19 @@ def read_indicator(
             if code in seen:
                 raise RowError("duplicate-id", f"code {code} appears twice")
             value = parse_number(row.values.get(value_column, ""), value_column)
+            weight = _weight(row.values.get(weight_column or "", ""), weight_column)
         except RowError as exc:
             rejected.append(Rejection(row.number, exc.code, str(exc)))
             continue
         seen.add(code)
-        accepted.append(IndicatorValue(code, value))
+        accepted.append(IndicatorValue(code, value, weight))
     return ReadResult(tuple(accepted), tuple(rejected), len(table))
+
+
+def _weight(text: str, column: str | None) -> float | None:
+    if column is None:
+        return None
+    weight = parse_number(text, column)
+    if weight < 0:
+        raise RowError("bad-number", f"{column} {text!r} is negative (a weight is a count)")
+    return weight

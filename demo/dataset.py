@@ -136,7 +136,8 @@ def build_demo_dataset(
         towns = placer.towns_in(territory) or [_centre_place(territory)]
         towns_by_territory[territory.code] = towns
         base = 40 if territory.code == cat.THAMES_VALLEY else 10
-        count = max(3, round(base * scale))
+        least = len(_FIXED_STATUSES) + 4 if territory.code == cat.THAMES_VALLEY else 3
+        count = max(least, round(base * scale))
         own = _territory_activities(territory, towns, count, placer, providers, rng, today)
         by_territory[territory.code] = own
         activities += own
@@ -192,8 +193,12 @@ def _territory_activities(
         template = fitting[int(rng.integers(len(fitting)))]
         provider = _provider_for(template, town, territory, providers, rng)
         point, postcode = placer.point_near(town, territory, rng)
-        status = _FIXED_STATUSES.get(n) if territory.code == cat.THAMES_VALLEY else None
+        fixed = _FIXED_STATUSES.get(n) if territory.code == cat.THAMES_VALLEY else None
+        status = fixed[0] if fixed else None
         status = status or (ValidationStatus.VALIDATED if n < 2 else _pick_status(rng))
+        until = _valid_until(status, rng, today)
+        if fixed and fixed[1] is not None:
+            until = today + timedelta(days=fixed[1])
         result.append(
             Activity(
                 id=f"act-{territory.code.lower()}-{n + 1:03d}",
@@ -206,7 +211,7 @@ def _territory_activities(
                 needs=parse_needs(template.needs),
                 evidence=_evidence(template, rng),
                 validation_status=status,
-                validated_until=_valid_until(status, rng, today),
+                validated_until=until,
                 funding_gap_gbp=float(rng.integers(0, 40) * 1000),
                 at_risk=bool(rng.random() < 0.15),
                 active=status is not ValidationStatus.DECLINED or bool(rng.random() < 0.5),
@@ -239,11 +244,17 @@ def _provider_for(
     return providers[pid]
 
 
-#: Thames Valley always shows every validation state, whatever the seed
-_FIXED_STATUSES = {
-    2: ValidationStatus.PENDING,
-    3: ValidationStatus.DECLINED,
-    4: ValidationStatus.LAPSED,
+#: Thames Valley always shows every validation state, whatever the seed, and gives the demo
+#: validator a queue: activities waiting for a first decision, and validations about to lapse
+#: (status, days left of the validation)
+_FIXED_STATUSES: dict[int, tuple[ValidationStatus, int | None]] = {
+    2: (ValidationStatus.PENDING, None),
+    3: (ValidationStatus.DECLINED, None),
+    4: (ValidationStatus.LAPSED, None),
+    5: (ValidationStatus.PENDING, None),
+    6: (ValidationStatus.VALIDATED, 9),
+    7: (ValidationStatus.PENDING, None),
+    8: (ValidationStatus.VALIDATED, 20),
 }
 
 

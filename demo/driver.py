@@ -36,7 +36,7 @@ from domain.model import (
 )
 from domain.vocabulary import Role
 from services.settings import ServiceSettings
-from spo.model import ProgressReport, Spo
+from spo.model import ProgressReport, Spo, SpoState
 from store.port import Store
 
 #: (step name, done, total); total 0 = unknown
@@ -132,15 +132,43 @@ def build_demo(
     report("geography", 1, 1)
     marker = _read_marker(settings)
     if marker is not None and _is_current(marker, store, seed, scale):
+        ensure_need_indicator(settings)
         accounts = tuple(DemoAccount(**a) for a in marker.get("accounts", []))
         return DemoSummary(True, seed, scale, count_all(store), spo_states(store), accounts)
     day = today or date.today()
     dataset = _generate(store, seed=seed, scale=scale, today=day, report=report)
     _load(store, settings, dataset, day, report)
+    report("need indicator", 0, 1)
+    ensure_need_indicator(settings)
+    report("need indicator", 1, 1)
     accounts = _demo_accounts(store, dataset)
     summary = DemoSummary(False, seed, scale, count_all(store), spo_states(store), accounts)
     _write_marker(settings, summary)
     return summary
+
+
+#: the name the demo's need indicator is imported under
+NEED_INDICATOR = "imd2019"
+
+
+def ensure_need_indicator(settings: ServiceSettings) -> None:
+    """Import IMD 2019 (``datasets.indicators.IMD2019_TABLE``) as the ``imd2019`` indicator
+    through the same import a user runs, unless an indicator of that name is already there."""
+    from datasets.indicators import IMD2019_TABLE
+    from services.imports import import_indicator, list_indicators
+
+    if NEED_INDICATOR in list_indicators(settings):
+        return
+    report = import_indicator(
+        settings,
+        IMD2019_TABLE,
+        name=NEED_INDICATOR,
+        code_column="LAD19CD",
+        value_column="Score",
+        weight_column="LSOAs",
+    )
+    if not report.committed:
+        raise Conflict(f"the bundled IMD 2019 table did not import: {report.message}")
 
 
 def _is_current(marker: dict[str, Any], store: Store, seed: int, scale: float) -> bool:
@@ -208,13 +236,10 @@ def _demo_accounts(store: Store, data: DemoDataset) -> tuple[DemoAccount, ...]:
     from services.accounts import create_account, set_password
 
     tv = "E23000029"
-    tv_spo = next((s for s in data.spos if s.tender_id.startswith("tender-e23000029")), None)
-    supplier_id = tv_spo.supplier_id if tv_spo else data.suppliers[0].id
-    provider_id = next(
-        (a.provider_id for a in data.activities if a.id.startswith("act-e23000029")),
-        data.providers[0].id,
-    )
-    buyer_id = tv_spo.buyer_id if tv_spo else data.buyers[0].id
+    featured = _featured(data)
+    supplier_id = featured.supplier if featured else data.suppliers[0].id
+    provider_id = featured.provider if featured else data.providers[0].id
+    buyer_id = featured.buyer if featured else data.buyers[0].id
     wanted = (
         ("demo-supplier", Role.SUPPLIER, supplier_id, None),
         ("demo-provider", Role.PROVIDER, provider_id, None),
@@ -238,6 +263,35 @@ def _demo_accounts(store: Store, data: DemoDataset) -> tuple[DemoAccount, ...]:
         set_password(store, account.id, password)
         accounts.append(DemoAccount(account.id, role.value, name, org, territory, token, password))
     return tuple(accounts)
+
+
+@dataclass(frozen=True)
+class _Featured:
+    """The organisations the demo logins act for, chosen so each has a job waiting."""
+
+    supplier: str
+    provider: str
+    buyer: str
+
+
+def _featured(data: DemoDataset) -> _Featured | None:
+    """Thames Valley's first tender's buyer (it has bids to score); a provider running an
+    activity on a line in delivery (it has progress to report); a supplier with an SPO in
+    delivery and an open tender it has not bid for yet (it has something to bid for)."""
+    tv = [s for s in data.spos if s.tender_id.startswith("tender-e23000029-")]
+    if not tv:
+        return None
+    buyer = tv[0].buyer_id
+    delivering = [s for s in tv if s.target is SpoState.IN_DELIVERY] or tv
+    activity = delivering[0].lines[0].activity_id
+    provider = next(a.provider_id for a in data.activities if a.id == activity)
+    tenders = {t.id for t in data.tenders if t.id.startswith("tender-e23000029-")}
+    bid = {(s.supplier_id, s.tender_id) for s in data.spos}
+    supplier = next(
+        (s.supplier_id for s in delivering if any((s.supplier_id, t) not in bid for t in tenders)),
+        delivering[0].supplier_id,
+    )
+    return _Featured(supplier, provider, buyer)
 
 
 def _name_of(store: Store, role: Role, org: str | None) -> str | None:

@@ -126,11 +126,13 @@ def make_tenders(
     scale: float,
     today: date,
 ) -> tuple[Tender, ...]:
-    """Tenders in every territory (six in Thames Valley), the first with geographic lots."""
+    """Tenders in every territory (six in Thames Valley, never fewer than three), the first
+    with its delivery area (the territory) and geographic lots inside it."""
     tenders = []
     for territory in territories:
         own = buyers.in_territory(territory.code)
-        per = max(1, round((6 if territory.code == cat.THAMES_VALLEY else 1) * max(scale, 0.2)))
+        tv = territory.code == cat.THAMES_VALLEY
+        per = max(3 if tv else 1, round((6 if tv else 1) * max(scale, 0.2)))
         for n in range(per):
             buyer = own[n % len(own)]
             subject, _, value = cat.TENDER_SUBJECTS[int(rng.integers(len(cat.TENDER_SUBJECTS)))]
@@ -142,10 +144,11 @@ def make_tenders(
                     buyer_id=buyer.id,
                     title=f"{buyer.name}: {subject} {today.year + 1}-{today.year + 4}",
                     territory_code=territory.code,
+                    delivery_area=territory.geometry if n == 0 else None,
                     lots=lots,
                     priorities=tuple(plan_themes[:3]),
                     contract_value_gbp=value * float(0.5 + rng.random()),
-                    opens=today - timedelta(days=60),
+                    opens=today - timedelta(days=365),  # SPOs awarded over a year
                     closes=today + timedelta(days=int(rng.integers(10, 90))),
                     description=f"{subject} for {territory.name}.",
                 )

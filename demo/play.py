@@ -117,7 +117,7 @@ def drive_scenario(store: Store, scenario: SpoScenario, today: date) -> SpoState
     buyer = account_for(
         store, f"acct-{scenario.buyer_id}", Role.BUYER, organisation=scenario.buyer_id
     )
-    day = today - timedelta(days=50)
+    day = today - timedelta(days=scenario.started_days_ago)
     spo = spo_service.create_draft(
         store,
         actor=supplier,

@@ -1,7 +1,11 @@
 """Demo SPO scenarios: every lifecycle state, in every territory, with progress (pure).
 
-Thames Valley gets one SPO in each of the eight states plus extra ones in delivery; every other
-territory gets one SPO, the states cycling, so a PCC anywhere sees social value flowing.
+Thames Valley gets one SPO in each of the eight states plus extra ones in delivery, awarded in
+different quarters (so its PCC office sees £ across periods), its last tender left open with
+no bid (so every supplier has one to bid for), and :data:`OPEN_BIDS` more bids
+from different suppliers submitted to its first tender (so its buyer has bids to score side by
+side); every other territory gets one SPO, the states cycling, so a PCC anywhere sees social
+value flowing.
 """
 
 from __future__ import annotations
@@ -31,6 +35,11 @@ STATE_CYCLE: tuple[SpoState, ...] = (
     SpoState.WITHDRAWN,
 )
 _DELIVERED = {SpoState.IN_DELIVERY, SpoState.REVIEWED}
+_FORMAL = {SpoState.AWARDED, SpoState.IN_DELIVERY, SpoState.REVIEWED}
+#: submitted bids from different suppliers waiting for the Thames Valley buyer's scores
+OPEN_BIDS = 3
+#: how long ago Thames Valley's formalised SPOs were drafted, in turn: awards in four quarters
+_STARTS_DAYS_AGO = (50, 140, 230, 320)
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,7 @@ class SpoScenario:
     target: SpoState
     lines: tuple[SpoLinePlan, ...]
     progress: tuple[tuple[int, float, date], ...] = ()  # (line index, amount, delivered on)
+    started_days_ago: int = 50  # when the draft is opened (award about 15 days later)
 
 
 def scenarios_for(
@@ -85,24 +95,92 @@ def scenarios_for(
             continue
         themes = [p.theme for p in make_plans([territory])[0].priorities]
         local = _suppliers_in(suppliers, territory) or list(suppliers)
+        formal = 0
+        # Thames Valley's last tender is left without bids: every supplier has one to bid for
+        bid_on = own_tenders[:-1] if territory.code == cat.THAMES_VALLEY else own_tenders
+        bid_on = bid_on or own_tenders
         for k, state in enumerate(states):
-            tender = own_tenders[k % len(own_tenders)]
+            tender = bid_on[k % len(bid_on)]
             supplier = local[int(rng.integers(len(local)))]
-            lines = _lines(candidates, themes, rng, today)
-            progress = _progress(lines, rng, today) if state in _DELIVERED else ()
+            started = 50
+            if territory.code == cat.THAMES_VALLEY and state in _FORMAL:
+                started = _STARTS_DAYS_AGO[formal % len(_STARTS_DAYS_AGO)]
+                formal += 1
             result.append(
-                SpoScenario(
-                    id=f"spo-{territory.code.lower()}-{k + 1}",
-                    supplier_id=supplier.id,
-                    tender_id=tender.id,
-                    buyer_id=tender.buyer_id,
-                    title=f"{supplier.name} social value for {territory.name}",
-                    target=state,
-                    lines=lines,
-                    progress=progress,
+                _scenario(
+                    f"spo-{territory.code.lower()}-{k + 1}",
+                    supplier,
+                    tender,
+                    territory,
+                    state,
+                    _lines(candidates, themes, rng, today),
+                    rng,
+                    today,
+                    started,
                 )
             )
+        if territory.code == cat.THAMES_VALLEY:
+            result += _open_bids(
+                territory, own_tenders[0], result, local, suppliers, candidates, themes, rng, today
+            )
     return tuple(result)
+
+
+def _scenario(
+    id_: str,
+    supplier: Supplier,
+    tender: Tender,
+    territory: Territory,
+    state: SpoState,
+    lines: tuple[SpoLinePlan, ...],
+    rng: np.random.Generator,
+    today: date,
+    started_days_ago: int = 50,
+) -> SpoScenario:
+    since_award = max(1, started_days_ago - 15)
+    progress = _progress(lines, rng, today, since_award) if state in _DELIVERED else ()
+    return SpoScenario(
+        id=id_,
+        supplier_id=supplier.id,
+        tender_id=tender.id,
+        buyer_id=tender.buyer_id,
+        title=f"{supplier.name} social value for {territory.name}",
+        target=state,
+        lines=lines,
+        progress=progress,
+        started_days_ago=started_days_ago,
+    )
+
+
+def _open_bids(
+    territory: Territory,
+    tender: Tender,
+    made: Sequence[SpoScenario],
+    local: Sequence[Supplier],
+    everyone: Sequence[Supplier],
+    candidates: Sequence[Activity],
+    themes: Sequence[str],
+    rng: np.random.Generator,
+    today: date,
+) -> list[SpoScenario]:
+    """:data:`OPEN_BIDS` submitted SPOs on ``tender``, each from a supplier with no other SPO
+    on it (local suppliers first), so the bids compete side by side."""
+    taken = {s.supplier_id for s in made if s.tender_id == tender.id}
+    ordered = [*local, *(s for s in everyone if s not in local)]
+    bidders = [s for s in ordered if s.id not in taken][:OPEN_BIDS]
+    return [
+        _scenario(
+            f"spo-{territory.code.lower()}-bid-{n + 1}",
+            supplier,
+            tender,
+            territory,
+            SpoState.SUBMITTED,
+            _lines(candidates, themes, rng, today),
+            rng,
+            today,
+        )
+        for n, supplier in enumerate(bidders)
+    ]
 
 
 def _suppliers_in(suppliers: Sequence[Supplier], territory: Territory) -> list[Supplier]:
@@ -151,8 +229,10 @@ def _amount(need: Need, rng: np.random.Generator) -> tuple[float, str]:
 
 
 def _progress(
-    lines: Sequence[SpoLinePlan], rng: np.random.Generator, today: date
+    lines: Sequence[SpoLinePlan], rng: np.random.Generator, today: date, since_award: int
 ) -> tuple[tuple[int, float, date], ...]:
+    """One or two reports a line, dated between the award and today; never the whole
+    commitment, so the line's provider always has delivery left to report."""
     reports = []
     for index, line in enumerate(lines):
         amount = line.amount
@@ -163,5 +243,6 @@ def _progress(
             if delivered <= 0:
                 break
             left -= delivered
-            reports.append((index, delivered, today - timedelta(days=30 * (2 - step))))
+            days_ago = round(since_award * (0.7 if step == 0 else 0.25))
+            reports.append((index, delivered, today - timedelta(days=days_ago)))
     return tuple(reports)

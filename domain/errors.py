@@ -97,3 +97,16 @@ class InvalidMark(InvalidInput):
     """A scoring mark that is unknown to the rubric or out of its range."""
 
     code = "invalid-mark"
+
+
+class InvalidLots(InvalidInput):
+    """A tender's lots that are not valid polygons, repeat an id, overlap one another or lie
+    outside the tender's delivery area (or, without one, its territory)."""
+
+    code = "invalid-lots"
+
+
+class InvalidDates(InvalidInput):
+    """Dates in the wrong order, e.g. a tender that closes before it opens."""
+
+    code = "invalid-dates"

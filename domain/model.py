@@ -48,6 +48,11 @@ class PolicePlan:
     valid_from: date
     priorities: tuple[PlanPriority, ...]
     source: str  # where the priorities come from (URL or "dicm default")
+    valid_until: date | None = None  # the plan's last day (None: until the next version)
+
+    def is_in_force(self, on: date) -> bool:
+        """True from ``valid_from`` to ``valid_until`` inclusive."""
+        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from geo.errors import InvalidCoordinates
 from services.access import can_see_activity, narrowed, require_own_organisation, require_role
 from services.land import check_entity_on_land
 from services.paging import after_cursor
+from services.tenders import check_tender
 from store.codec_rows import entity_key
 from store.port import Store
 
@@ -367,8 +368,6 @@ def create_tender(store: Store, viewer: Account | None, tender: Tender) -> Tende
     """A buyer publishes a tender for itself (admins for anyone)."""
     actor = require_role(viewer, Role.BUYER)
     require_own_organisation(actor, tender.buyer_id, "buyer")
-    if tender.territory_code is not None:
-        store.get(Territory, tender.territory_code)
-    check_entity_on_land(store, tender)
+    check_tender(store, tender)  # land, dates, lots (services.tenders)
     store.put(replace(tender, version=1))
     return store.get(Tender, tender.id)

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from boundaries.succession import current_lad_code
+from boundaries.succession import current_lad_code, values_to_current_codes
 from datasets.indicators import read_indicator
 from datasets.locations import Geocoder
 from datasets.mapping import ColumnMapping
@@ -222,13 +222,23 @@ def import_indicator(
     name: str,
     code_column: str,
     value_column: str,
+    weight_column: str | None = None,
     skip_invalid: bool = False,
 ) -> ImportReport:
-    """Store a need indicator keyed by ONS code as ``<data_dir>/indicators/<name>.csv``."""
+    """Store a need indicator keyed by ONS code as ``<data_dir>/indicators/<name>.csv``.
+
+    Local authority codes of earlier vintages are carried to today's authorities through the
+    successor table (``boundaries.succession``), so a 2019 file (Aylesbury Vale, Corby...)
+    shades today's Buckinghamshire and North Northamptonshire instead of leaving them grey.
+    Authorities merged since then get the mean of their predecessors' values, weighted by
+    ``weight_column`` when given (population, or LSOA count as its proxy), else the plain mean;
+    the metadata file records the rule and which codes were merged."""
     if not INDICATOR_ID.fullmatch(name):
         raise InvalidInput(f"indicator name {name!r}: use letters, digits, - and _ (max 64)")
     table = read_table(path)
-    result = read_indicator(table, code_column=code_column, value_column=value_column)
+    result = read_indicator(
+        table, code_column=code_column, value_column=value_column, weight_column=weight_column
+    )
     if result.rejected and not skip_invalid:
         return ImportReport(
             "indicator values",
@@ -239,18 +249,27 @@ def import_indicator(
             False,
             encoding=table.encoding,
         )
+    weights = {v.code: v.weight for v in result.accepted if v.weight is not None}
+    current = values_to_current_codes(
+        {v.code: v.value for v in result.accepted}, weights if weight_column else None
+    )
     folder = indicators_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["code", "value"])
-        writer.writerows((v.code, repr(v.value)) for v in result.accepted)
+        writer.writerows((m.code, repr(m.value)) for m in current.values())
+    carried = {m.code: list(m.sources) for m in current.values() if m.sources != (m.code,)}
     meta = {
         "name": name,
         "source_file": path.name,
         "code_column": code_column,
         "value_column": value_column,
+        "weight_column": weight_column,
         "rows": len(result.accepted),
+        "areas": len(current),
+        "carried_to_current_codes": carried,
+        "merge_rule": f"mean weighted by {weight_column}" if weight_column else "plain mean",
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     (folder / f"{name}.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -261,6 +280,7 @@ def import_indicator(
         len(result.accepted),
         result.rejected,
         True,
+        extra={"areas (today's codes)": len(current), "carried to today's codes": len(carried)},
         encoding=table.encoding,
     )
 

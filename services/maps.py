@@ -44,6 +44,7 @@ from services.analytics import readable_territory
 from services.directory import get_supplier
 from services.imports import list_indicators, load_indicator
 from services.matching import RecommenderCache, need_indicator
+from services.plans import plan_in_force
 from services.seal import verified
 from services.settings import ServiceSettings
 from services.spo.figures import Figures, Filters, gather_figures, parse_filters
@@ -195,7 +196,7 @@ def figure_notes(figures: Figures) -> list[str]:
 
 
 def _territory_priorities(store: Store, territory_code: str) -> list[str]:
-    plan = store.current_plan(territory_code)
+    plan = plan_in_force(store, territory_code)
     return [p.theme for p in plan.priorities] if plan else []
 
 

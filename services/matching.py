@@ -21,6 +21,7 @@ from matching.evaluation.scenarios import load_scenarios
 from matching.recommender import MAX_K, Recommender, check_radius_m
 from matching.result import Recommendation
 from services import imports
+from services.plans import plan_in_force
 from services.settings import ServiceSettings
 from spo.model import FORMAL_STATES, Spo
 from store.port import Store
@@ -243,7 +244,7 @@ def matching_context(
     """Current plans and names of the activities' territories, and the support committed to
     each activity by awarded SPOs (GBP lines; hours and items are not valued here)."""
     codes = sorted({a.territory_code for a in activities if a.territory_code})
-    plans = {c: p for c in codes if (p := store.current_plan(c)) is not None}
+    plans = {c: p for c in codes if (p := plan_in_force(store, c, as_of)) is not None}
     names: dict[str, str] = {}
     for code in codes:
         try:

@@ -165,6 +165,7 @@ def plan_to_row(plan: PolicePlan) -> dict[str, Any]:
         "version": plan.version,
         "title": plan.title,
         "valid_from": plan.valid_from,
+        "valid_until": plan.valid_until,
         "source": plan.source,
         "priorities": to_json(plan.priorities),
     }

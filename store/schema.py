@@ -100,6 +100,7 @@ police_plans = Table(
     Column("valid_from", Date, nullable=False),
     Column("source", Text, nullable=False),
     Column("priorities", Json, nullable=False),
+    Column("valid_until", Date),
 )
 
 providers = Table(

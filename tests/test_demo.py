@@ -6,18 +6,24 @@ import json
 import re
 import subprocess
 from collections import Counter
+from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from demo.driver import MARKER, count_all
 from dicm.cli import app
 from dicm.settings import Settings
 from domain.model import Activity, PolicePlan, Territory
+from domain.vocabulary import ValidationStatus
 from services.seal import verified
 from spo.model import Spo, SpoState
+from spo.scoring import QUALITATIVE_PARTS
 from store.factory import open_store
 
 
@@ -132,8 +138,6 @@ def test_second_run_reuses_the_database(demo_dir: Path, settings: Settings) -> N
 def test_the_printed_map_links_open_as_the_demo_accounts(
     first_run: str, settings: Settings
 ) -> None:
-    from fastapi.testclient import TestClient
-
     from api.app import create_app
     from maps.assets import missing_assets
 
@@ -156,3 +160,171 @@ def test_the_printed_map_links_open_as_the_demo_accounts(
 
 def _without_token(query: str) -> dict[str, str]:
     return {k: v for k, v in parse_qsl(query) if k != "token"}
+
+
+# --- every demo login has something to do -------------------------------------------------------
+
+TV = "E23000029"
+
+
+@pytest.fixture
+def api(settings: Settings) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
+    """An API client and each demo account's (by role) ``Authorization`` header."""
+    from api.app import create_app
+
+    marker = json.loads((settings.data_dir / MARKER).read_text())
+    headers = {a["role"]: {"Authorization": f"Bearer {a['token']}"} for a in marker["accounts"]}
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client, headers
+
+
+def _account(settings: Settings, role: str) -> dict[str, Any]:
+    marker = json.loads((settings.data_dir / MARKER).read_text())
+    found: dict[str, Any] = next(a for a in marker["accounts"] if a["role"] == role)
+    return found
+
+
+def test_the_demo_buyer_has_a_tender_with_bids_to_score(
+    settings: Settings, api: tuple[TestClient, dict[str, dict[str, str]]]
+) -> None:
+    client, headers = api
+    buyer = _account(settings, "buyer")["organisation_id"]
+    tenders = client.get("/tenders", params={"buyer": buyer}).json()["features"]
+    featured = [t for t in tenders if t["geometry"] and t["properties"]["lots"]]
+    assert featured, "no tender of the demo buyer has a delivery area and lots"
+    tender = featured[0]["properties"]
+    spos = client.get("/spos", params={"tender": tender["id"]}, headers=headers["buyer"]).json()
+    submitted = [s for s in spos if s["state"] == "submitted"]
+    assert len({s["supplier_id"] for s in submitted}) >= 3
+    first = submitted[0]
+    r = client.post(
+        f"/spos/{first['id']}/score",
+        json={
+            "expected_version": first["version"],
+            "marks": {p: {"mark": 3, "reason": "Clear plan."} for p in QUALITATIVE_PARTS},
+        },
+        headers=headers["buyer"],
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["score"]["total"] > 0
+
+
+def test_the_demo_validator_has_a_queue(settings: Settings) -> None:
+    store = open_store(settings.store)
+    try:
+        today = date.today()
+        own = store.activities_in_area(TV)
+        pending = [a for a in own if a.validation_status is ValidationStatus.PENDING]
+        lapsing = [
+            a
+            for a in own
+            if a.validation_status is ValidationStatus.VALIDATED
+            and a.validated_until is not None
+            and a.validated_until <= today + timedelta(days=30)
+        ]
+        assert len(pending) >= 2 and len(lapsing) >= 2
+        assert _account(settings, "validator")["territory_code"] == TV
+    finally:
+        store.close()
+
+
+def test_the_demo_provider_reports_progress_on_its_line(
+    settings: Settings, api: tuple[TestClient, dict[str, dict[str, str]]]
+) -> None:
+    client, headers = api
+    provider = _account(settings, "provider")["organisation_id"]
+    store = open_store(settings.store)
+    try:
+        ours = {a.id for a in store.iter_all(Activity) if a.provider_id == provider}
+        lines = [
+            (spo, line)
+            for spo in store.iter_all(Spo)
+            if spo.state is SpoState.IN_DELIVERY
+            for line in spo.lines
+            if line.activity_id in ours
+        ]
+    finally:
+        store.close()
+    assert lines, "the demo provider has no line in delivery"
+    spo, line = lines[0]
+    progress = client.get(f"/spos/{spo.id}/progress", headers=headers["provider"])
+    assert progress.status_code == 200, progress.text
+    r = client.post(
+        f"/spos/{spo.id}/progress",
+        json={
+            "report_id": f"{spo.id}-demo-test",
+            "line_id": line.id,
+            "amount": 1,
+            "delivered_on": date.today().isoformat(),
+        },
+        headers=headers["provider"],
+    )
+    assert r.status_code == 201, r.text
+
+
+def test_the_demo_pcc_office_sees_value_across_priorities_and_periods(
+    settings: Settings,
+) -> None:
+    from services.spo.figures import gather_figures
+
+    store = open_store(settings.store)
+    try:
+        rows = gather_figures(store, territory_code=TV).rows
+    finally:
+        store.close()
+    committed = {r.priority for r in rows if r.committed_gbp > 0}
+    delivered = {r.priority for r in rows if r.delivered_gbp > 0}
+    periods = {r.committed_period for r in rows if r.committed_gbp > 0}
+    assert len(committed) >= 2 and len(delivered) >= 2
+    assert len(periods) >= 2
+
+
+def test_the_demo_supplier_has_open_tenders_and_matches(
+    settings: Settings, api: tuple[TestClient, dict[str, dict[str, str]]]
+) -> None:
+    client, headers = api
+    supplier = _account(settings, "supplier")["organisation_id"]
+    tenders = client.get("/tenders", params={"limit": 1000}).json()["features"]
+    today = date.today().isoformat()
+    open_here = {
+        t["id"]
+        for t in tenders
+        if t["properties"]["territory_code"] == TV and (t["properties"]["closes"] or "") >= today
+    }
+    mine = client.get("/spos", headers=headers["supplier"]).json()
+    assert open_here - {s["tender_id"] for s in mine}, "no open tender left to bid for"
+    matches = client.get(f"/suppliers/{supplier}/matches", headers=headers["supplier"])
+    assert matches.status_code == 200, matches.text
+    assert matches.json()["matches"]
+
+
+def _gaps(settings: Settings, territory: str) -> list[Any]:
+    from maps.coverage import compute_gaps
+    from services.maps import coverage_inputs, resolve_need
+
+    need, label = resolve_need(settings.services, None)
+    assert label == "indicator imd2019"
+    store = open_store(settings.store)
+    try:
+        areas = coverage_inputs(store, territory, ["all"], need)["all"]
+    finally:
+        store.close()
+    return compute_gaps(areas)
+
+
+def test_the_coverage_gaps_follow_real_need(settings: Settings) -> None:
+    gaps = _gaps(settings, TV)
+    assert all(g.gap is not None for g in gaps)  # every English authority has IMD data
+    top = [round(g.gap, 6) for g in gaps[:10]]
+    assert len(set(top)) > 1, f"the largest gaps are tied: {top}"
+    names = {g.area.name for g in gaps if g.gap is not None}
+    assert "Buckinghamshire" in names  # 2019's four districts carried to today's authority
+
+
+@pytest.mark.parametrize("territory", ["W15000004", "S92000003"])
+def test_wales_and_scotland_have_no_need_data(settings: Settings, territory: str) -> None:
+    from maps.coverage import NO_DATA, gap_colour
+
+    gaps = _gaps(settings, territory)
+    assert gaps and all(g.gap is None for g in gaps)
+    assert {gap_colour(g.gap) for g in gaps} == {NO_DATA[0]}

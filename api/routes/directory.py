@@ -25,10 +25,12 @@ from api.schemas.directory import (
     TenderCollection,
     TenderFeature,
     TenderIn,
+    TenderUpdate,
     tender_feature,
 )
+from domain.errors import InvalidInput
 from domain.model import Buyer, Provider, Tender
-from services import directory
+from services import directory, tenders
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
@@ -156,3 +158,26 @@ def get_tender(tender_id: IdPath, store: StoreDep) -> TenderFeature:
 def create_tender(body: TenderIn, store: StoreDep, viewer: ViewerDep) -> TenderFeature:
     """A buyer publishes a tender with its delivery area or lots."""
     return tender_feature(directory.create_tender(store, viewer, body.to_domain()))
+
+
+@router.put(
+    "/tenders/{tender_id}",
+    response_model=TenderFeature,
+    response_class=GeoJSONResponse,
+    tags=["tenders"],
+)
+def update_tender(
+    tender_id: IdPath, body: TenderUpdate, store: StoreDep, viewer: ViewerDep
+) -> TenderFeature:
+    """Its buyer rewrites an open tender (dates, area, lots...) at the version it read: 409
+    ``stale-version`` after another edit, 409 ``tender-closed`` once it has closed."""
+    if body.id != tender_id:
+        raise InvalidInput(f"the body's id {body.id!r} is not the path's {tender_id!r}")
+    changed = tenders.update_tender(
+        store,
+        body.to_domain(),
+        actor=viewer,
+        expected_version=body.expected_version,
+        reason=body.reason,
+    )
+    return tender_feature(changed)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from api.deps import StoreDep
+from api.deps import StoreDep, ViewerDep
 from api.routes._common import (
     CursorQuery,
     GeoJSONResponse,
@@ -20,17 +20,20 @@ from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.geography import (
     LocalAuthorityCollection,
     LocalAuthorityFeature,
+    PlanOut,
     RegionCollection,
     RegionFeature,
     TerritoryCollection,
     TerritoryFeature,
     local_authority_feature,
+    plan_out,
     region_feature,
     territory_feature,
 )
+from api.schemas.plans import PlanIn
 from domain.model import LocalAuthority, Region, Territory
 from geo.simplify import MAX_TOLERANCE_M
-from services import directory
+from services import directory, plans
 
 router = APIRouter(tags=["geography"], responses=PROBLEM_RESPONSES)
 CodePath = Annotated[str, Path(max_length=12, description="ONS code, e.g. E23000001")]
@@ -115,6 +118,16 @@ def get_territory(
         return cond.not_modified()
     territory, plan = directory.get_territory(store, code)
     return territory_feature(territory, plan, geometry=geometry, simplify_m=simplify)
+
+
+@router.post("/territories/{code}/plans", status_code=201, response_model=PlanOut, tags=["plans"])
+def publish_plan(code: CodePath, body: PlanIn, store: StoreDep, viewer: ViewerDep) -> PlanOut:
+    """The territory's PCC office (or an admin) publishes a new version of its Police & Crime
+    Plan; earlier versions stay, and SPOs scored with them keep them."""
+    plan = plans.publish_plan(store, viewer, code, body.to_draft())
+    out = plan_out(plan)
+    assert out is not None
+    return out
 
 
 @router.get(

@@ -177,6 +177,13 @@ class TenderIn(InputModel):
         )
 
 
+class TenderUpdate(TenderIn):
+    """``PUT /tenders/{id}``: the whole tender again, at the version the buyer read."""
+
+    expected_version: int = Field(ge=1)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
 class TenderProperties(BaseModel):
     """A tender; its ONS code is the territory it is let in."""
 

@@ -27,6 +27,7 @@ class PlanOut(BaseModel):
     valid_from: date
     priorities: list[PriorityOut]
     source: str
+    valid_until: date | None = None
 
 
 class RegionProperties(BaseModel):
@@ -80,6 +81,7 @@ def plan_out(plan: PolicePlan | None) -> PlanOut | None:
             PriorityOut(theme=p.theme, title=p.title, weight=p.weight) for p in plan.priorities
         ],
         source=plan.source,
+        valid_until=plan.valid_until,
     )
 
 

@@ -147,6 +147,13 @@ def import_indicator(
     name: Annotated[str, typer.Option(help="Indicator name, e.g. imd2019")],
     code_column: Annotated[str, typer.Option(help="Column of ONS codes, e.g. LAD19CD")],
     value_column: Annotated[str, typer.Option(help="Column of values, e.g. Score")],
+    weight_column: Annotated[
+        str | None,
+        typer.Option(
+            help="Column of weights (population, or LSOA count) for authorities merged since "
+            "the file's vintage; without it their values are averaged plainly"
+        ),
+    ] = None,
     skip_invalid: SkipOpt = False,
 ) -> None:
     """Import a need indicator keyed by ONS code (never by name)."""
@@ -160,6 +167,7 @@ def import_indicator(
             name=name,
             code_column=code_column,
             value_column=value_column,
+            weight_column=weight_column,
             skip_invalid=skip_invalid,
         )
     except DomainError as exc:

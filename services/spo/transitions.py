@@ -14,6 +14,7 @@ from domain.errors import InvalidInput, ReasonRequired, TenderClosed
 from domain.model import Account, Activity, AuditEntry, Contract
 from services.access import visible_loaded
 from services.events import Broadcaster
+from services.plans import plan_in_force
 from services.seal import sealed, varied
 from services.spo.change import Loaded, StateStep, apply, change, now, publish
 from services.spo.drafting import LineSpec
@@ -79,7 +80,8 @@ def score(
 
     def edit(loaded: Loaded, actor: Account) -> Spo:
         tender = loaded.tender
-        plan = store.current_plan(tender.territory_code) if tender.territory_code else None
+        code = tender.territory_code
+        plan = plan_in_force(store, code, when.date()) if code else None
         inputs = ScoringInputs(
             tender=tender,
             marks=marks,
