@@ -1,14 +1,14 @@
 """Police & Crime Plans get an end date: ``police_plans.valid_until`` (nullable; none means
 "until the next version"), so matching and scoring stop using a plan after its last day.
 
-Revision: 0005, 2026-12-02. Both dialects; existing plans keep no end date.
+Revision: 0006, 2026-12-02. Both dialects; existing plans keep no end date.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
