@@ -21,7 +21,7 @@ from typing import IO
 from domain.errors import InvalidInput
 from domain.model import Supplier
 from matching.result import Recommendation
-from services.matching import DEFAULT_RADIUS_M, fitted_recommender
+from services.matching import DEFAULT_RADIUS_M, RecommenderCache, fitted_recommender
 from store.port import Store
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl"}
@@ -95,10 +95,11 @@ def recommend_all_suppliers(
     need_by_area: Mapping[str, float] | None = None,
     as_of: date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cache: RecommenderCache,
 ) -> list[tuple[Supplier, Recommendation]]:
     """Every stored supplier that has a site, by id, with its recommendation (no tender)."""
     suppliers = sorted((s for s in store.iter_all(Supplier) if s.sites), key=lambda s: s.id)
-    fitted = fitted_recommender(store, need_by_area=need_by_area, as_of=as_of)
+    fitted = fitted_recommender(store, cache=cache, need_by_area=need_by_area, as_of=as_of)
     with fitted.lock:  # the estimator's caches are plain dicts: rank under the lock
         answers = list(
             fitted.model.recommend_all(suppliers, k=k, radius_m=radius_m, progress=progress)
@@ -115,6 +116,7 @@ def write_digest(
     need_by_area: Mapping[str, float] | None = None,
     as_of: date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cache: RecommenderCache | None = None,
 ) -> DigestReport:
     """Write every supplier's top ``k`` to ``path`` (CSV or JSONL by its suffix).
 
@@ -124,7 +126,13 @@ def write_digest(
     fmt = digest_format(path)
     _check_writable(path)
     answers = recommend_all_suppliers(
-        store, k=k, radius_m=radius_m, need_by_area=need_by_area, as_of=as_of, progress=progress
+        store,
+        k=k,
+        radius_m=radius_m,
+        need_by_area=need_by_area,
+        as_of=as_of,
+        progress=progress,
+        cache=cache or RecommenderCache(),  # a one-off run fits its own
     )
     skipped = sum(1 for _ in store.iter_all(Supplier)) - len(answers)
     partial = path.with_name(f".{path.name}.partial")

@@ -25,7 +25,7 @@ def recommend(
 ) -> None:
     """Write one row per supplier x recommended activity: rank, score and explanation."""
     from domain.errors import DomainError
-    from services.matching import need_indicator
+    from services.matching import RecommenderCache, need_indicator
     from services.recommend_batch import digest_format, write_digest
     from store.factory import open_store
 
@@ -39,6 +39,7 @@ def recommend(
         typer.echo(f"dicm recommend: {exc}", err=True)
         raise typer.Exit(2) from None
     store = open_store(settings.store)
+    cache = RecommenderCache()
     try:
         with _progress() as bar:
             task = bar.add_task("recommending", total=None)
@@ -47,7 +48,8 @@ def recommend(
                 out,
                 k=k,
                 radius_m=radius_m,
-                need_by_area=need_indicator(settings.services),
+                need_by_area=need_indicator(settings.services, cache=cache),
+                cache=cache,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     except DomainError as exc:

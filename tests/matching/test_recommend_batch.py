@@ -17,7 +17,7 @@ from domain.errors import InvalidInput
 from domain.model import Activity, Offer, Site, Supplier
 from domain.vocabulary import SupportType
 from matching.recommender import Recommender
-from services.matching import recommend_for_supplier
+from services.matching import RecommenderCache, recommend
 from services.recommend_batch import write_digest
 from store.factory import open_store
 from store.port import Store
@@ -107,10 +107,11 @@ def test_the_digest_file_holds_each_suppliers_top_k(
     path = tmp_path / f"digest{suffix}"
     report = write_digest(store, path, k=5)
     rows = read_rows(path)
+    cache = RecommenderCache()  # the one-supplier service, fitted on its own
     expected = [
         (s.id, m.rank, m.activity_id, m.score, m.explanation)
         for s in suppliers
-        for m in recommend_for_supplier(store, s.id, k=5).matches
+        for m in recommend(store, s, k=5, cache=cache).matches
     ]
     got = [
         (r["supplier_id"], int(r["rank"]), r["activity_id"], float(r["score"]), r["explanation"])
