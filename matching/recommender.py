@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Self
 
@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator
 from domain.errors import InvalidInput
 from domain.model import Activity, Supplier, Tender
 from geo.sphere import FloatArray
-from matching.candidates import supplier_candidates
+from matching.candidates import Candidates, supplier_candidates
 from matching.context import MatchingContext
 from matching.diversity import DEFAULT_MARGIN
 from matching.explain import format_distance
@@ -32,6 +32,7 @@ from spo.validation import is_recommendable
 
 MAX_RADIUS_M = 200_000.0
 MAX_K = 1_000
+PROGRESS_EVERY = 256
 # per tender: the tender itself, its view, the supplier-free feature matrix, and cached
 # explanation parts per row
 _Static = tuple[
@@ -150,6 +151,51 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
     ) -> list[Recommendation]:
         """``recommend`` for every supplier: the supplier-free features and scores are computed
         once for the whole batch, each supplier then costs one window and one ranking."""
+        scene, ranking = self._request(suppliers, tender, k, radius_m, weights)
+        return [self._recommend_one(s, scene, ranking) for s in suppliers]
+
+    def recommend_all(
+        self,
+        suppliers: Sequence[Supplier],
+        *,
+        k: int = 10,
+        radius_m: float | None = None,
+        weights: Mapping[str, float] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Iterator[Recommendation]:
+        """``recommend_batch`` without a tender for a whole directory of suppliers (the
+        nightly digest), lazily: the scene is built once, each supplier costs one window of the
+        cell index and one ranking (the same code as ``recommend``, so the same answers).
+        ``progress(done, total)`` is called every ``PROGRESS_EVERY`` suppliers and at the end.
+
+        A k-d tree query of every site at once was measured and is slower here: at 25 km
+        around 100k activities each site has thousands of neighbours, and the tree hands them
+        back as Python lists, while a cell window is a few contiguous slices."""
+        scene, ranking = self._request(suppliers, None, k, radius_m, weights)  # checked now
+        return self._each(suppliers, scene, ranking, progress)
+
+    def _each(
+        self,
+        suppliers: Sequence[Supplier],
+        scene: Scene,
+        ranking: Ranking,
+        progress: Callable[[int, int], None] | None,
+    ) -> Iterator[Recommendation]:
+        total = len(suppliers)
+        for done, supplier in enumerate(suppliers, start=1):
+            yield self._recommend_one(supplier, scene, ranking)
+            if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+                progress(done, total)
+
+    def _request(
+        self,
+        suppliers: Sequence[Supplier],
+        tender: Tender | None,
+        k: int,
+        radius_m: float | None,
+        weights: Mapping[str, float] | None,
+    ) -> tuple[Scene, Ranking]:
+        """The checked request: its supplier-free scene and ranking parameters."""
         if not hasattr(self, "table_"):
             raise InvalidInput("the recommender must be fitted before it recommends")
         radius = check_radius_m(self.radius_m if radius_m is None else radius_m)
@@ -166,21 +212,25 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         )
         for supplier in suppliers:
             _check_sites(supplier)
-        scene = self._scene(tender, ranking.weights)
-        return [self._recommend_one(s, scene, radius, ranking) for s in suppliers]
+        return self._scene(tender, ranking.weights), ranking
 
-    def _recommend_one(
-        self, supplier: Supplier, scene: Scene, radius_m: float, ranking: Ranking
-    ) -> Recommendation:
+    def _recommend_one(self, supplier: Supplier, scene: Scene, ranking: Ranking) -> Recommendation:
         view = scene.view
         cand = supplier_candidates(
             self.cell_keys_,
             self.table_.xyz,
             np.array([(s.location.x, s.location.y) for s in supplier.sites]),
-            radius_m,
+            ranking.radius_m,
             in_reach=view.in_reach if view is not None else None,
             reach=view.reach if view is not None else None,
         )
+        return self._answer(supplier, scene, cand, ranking)
+
+    def _answer(
+        self, supplier: Supplier, scene: Scene, cand: Candidates, ranking: Ranking
+    ) -> Recommendation:
+        """One supplier's ranked, explained answer from its candidates."""
+        radius_m = ranking.radius_m
         ranked = rank_supplier(scene, supplier, supplier.sites, cand, ranking)
         matches = ranked.matches
         return Recommendation(

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from dicm.cli import data, db, demo, evaluation, geography, maps, plans, reports, serve
+from dicm.cli import (
+    data,
+    db,
+    demo,
+    evaluation,
+    geography,
+    maps,
+    plans,
+    recommend,
+    reports,
+    serve,
+)
 
 app = typer.Typer(
     name="dicm",
@@ -22,7 +33,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for module in (db, geography, evaluation, serve, maps, data, reports, plans, demo):
+for module in (db, geography, evaluation, serve, maps, data, reports, plans, demo, recommend):
     module.register(app)
 
 
