@@ -1,0 +1,55 @@
+"""The supplier's journey in Chromium: the finder's ranked list and map, "Add to SPO" on the
+first result, the draft SPO, submitting it to the tender and the list of my SPOs; the outcome
+checked through the API with the supplier's bearer token."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import WebServer
+from tests.web.harness import DemoLogin
+
+pytestmark = pytest.mark.browser
+
+SignIn = Callable[[Any, str], DemoLogin]
+CheckPage = Callable[[Any, str], object]
+
+
+def test_a_supplier_finds_an_activity_drafts_an_spo_and_submits_it(
+    page: Any, web_server: WebServer, sign_in: SignIn, check_page: CheckPage
+) -> None:
+    sign_in(page, "supplier")
+    page.goto("/app/supplier/finder")
+    results = page.locator("#results > li")
+    assert results.count() > 0, page.locator("main").inner_text()
+    first = results.first
+    assert "out of 100" in first.inner_text()
+    assert page.locator(".dicm-marker").count() == results.count()
+    check_page(page, "supplier-finder")
+
+    first.get_by_label("Amount").fill("2500")
+    first.get_by_role("button", name=re.compile("Add to SPO")).click()
+    page.wait_for_url(re.compile(r"/app/supplier/spos/spo-[0-9a-f]+$"))
+    spo_id = page.url.rsplit("/", 1)[1]
+    assert "£2,500.00" in page.locator("main").inner_text()
+    check_page(page, "supplier-spo-draft")
+
+    page.get_by_role("button", name="Submit SPO to the tender").click()
+    page.wait_for_url(f"**/app/supplier/spos/{spo_id}")
+    assert "submitted" in page.locator("main").inner_text()
+
+    page.goto("/app/supplier/spos")
+    assert spo_id in page.locator("main").inner_html()
+    check_page(page, "supplier-spos")
+
+    with web_server.api("supplier") as api:
+        answer = api.get(f"/spos/{spo_id}")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["state"] == "submitted"
+    assert len(body["lines"]) == 1
+    assert body["lines"][0]["amount"] == 2500
