@@ -53,3 +53,26 @@ def test_a_supplier_finds_an_activity_drafts_an_spo_and_submits_it(
     assert body["state"] == "submitted"
     assert len(body["lines"]) == 1
     assert body["lines"][0]["amount"] == 2500
+
+
+def test_the_finder_says_so_in_words_when_nothing_is_in_reach(
+    page: Any, sign_in: SignIn, check_page: CheckPage
+) -> None:
+    sign_in(page, "supplier")
+    page.goto("/app/supplier/finder?reach_km=0.01")
+    assert page.locator("#results > li").count() == 0
+    assert "No activities found" in page.locator("main").inner_text()
+    check_page(page, "supplier-finder-empty")
+
+
+def test_a_refused_amount_is_explained_in_an_error_summary(
+    page: Any, sign_in: SignIn, check_page: CheckPage
+) -> None:
+    sign_in(page, "supplier")
+    page.goto("/app/supplier/finder")
+    first = page.locator("#results > li").first
+    first.get_by_label("Amount").fill("0")
+    first.get_by_role("button", name=re.compile("Add to SPO")).click()
+    summary = page.locator(".govuk-error-summary")
+    assert "greater than 0" in summary.inner_text()
+    check_page(page, "supplier-spo-refused")

@@ -61,7 +61,7 @@ def add_to_spo(
             amount=_number(amount),
         )
     except (InvalidInput, Conflict) as exc:
-        context = {"errors": {f"amount-{activity_id}": str(exc)}, "back": "/app/supplier/finder"}
+        context = {"errors": {"back-link": str(exc)}, "back": "/app/supplier/finder"}
         return render(request, "supplier/refused.html", context, user=user, status_code=400)
     return RedirectResponse(f"/app/supplier/spos/{spo.id}", status_code=303)
 
