@@ -4,16 +4,21 @@ a recommendation, one SPO and the supplier's SPOs. Nothing here knows HTTP."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from shapely.geometry import Point
+
+from boundaries.lookup_index import LookupIndex
 from domain.errors import Forbidden, InvalidInput
-from domain.model import Account, Activity, Tender
+from domain.model import Account, Activity, Site, Tender
 from domain.vocabulary import THEMES, Role, SupportType
+from geo.errors import GeoError
 from matching.result import Recommendation
 from services import directory, matching
 from services import spo as spo_service
 from services.access import visible_spo, visible_spos
+from services.locate import query_point
 from services.matching import RecommenderCache
 from services.settings import ServiceSettings
 from spo.model import Spo
@@ -72,6 +77,8 @@ class FinderView:
     items: tuple[FinderItem, ...]
     empty_reason: str | None
     sites: tuple[tuple[str, float, float], ...]
+    near: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
 
     def map_data(self) -> dict[str, Any]:
         """What the map script draws: numbered markers and the supplier's sites."""
@@ -103,10 +110,20 @@ def finder_view(
     tender_id: str | None = None,
     radius_km: float = matching.DEFAULT_RADIUS_M / 1000,
     k: int = 10,
+    near: str = "",
 ) -> FinderView:
     """The signed-in supplier's recommendations (the ranking of GET /suppliers/{id}/matches)
     for ``tender_id`` (default: the first open tender) within ``radius_km`` of its sites."""
     supplier = directory.get_supplier(store, account, _supplier_id(account))
+    errors: dict[str, str] = {}
+    if near.strip():
+        try:
+            point = query_point(near, LookupIndex.open(settings.cache_dir))
+        except GeoError as exc:
+            errors["near"] = str(exc)
+        else:
+            search = Site("search", f"Near {near.strip()}", Point(point.lon, point.lat))
+            supplier = replace(supplier, sites=(search,))
     open_tenders = sorted(store.iter_all(Tender, status="open"), key=lambda t: t.id)
     tenders = tuple((t.id, t.title or t.id) for t in open_tenders)
     need_by_area = matching.need_indicator(settings, None, cache=cache)
@@ -152,7 +169,9 @@ def finder_view(
     if not items:
         reason = answer.reason or "No validated activity is within reach of your sites."
     sites = tuple((s.name, s.location.x, s.location.y) for s in supplier.sites)
-    return FinderView(supplier.name, tenders, tender_id, radius_km, items, reason, sites)
+    return FinderView(
+        supplier.name, tenders, tender_id, radius_km, items, reason, sites, near, errors
+    )
 
 
 def _priority(activity: Activity, tender: Tender) -> str:

@@ -76,3 +76,13 @@ def test_a_refused_amount_is_explained_in_an_error_summary(
     summary = page.locator(".govuk-error-summary")
     assert "greater than 0" in summary.inner_text()
     check_page(page, "supplier-spo-refused")
+
+
+def test_a_place_that_is_not_found_is_explained_by_the_field(
+    page: Any, sign_in: SignIn, check_page: CheckPage
+) -> None:
+    sign_in(page, "supplier")
+    page.goto("/app/supplier/finder?near=zz")
+    assert page.locator(".govuk-error-summary").count() == 1
+    assert page.locator("#near-error").count() == 1
+    check_page(page, "supplier-finder-near-error")

@@ -27,6 +27,7 @@ def finder(
     user: Supplier,
     tender: Annotated[str | None, Query(pattern=ID)] = None,
     reach_km: Annotated[float, Query(gt=0, le=200)] = 25.0,
+    near: Annotated[str, Query(max_length=100)] = "",
 ) -> HTMLResponse:
     """Validated activities near the supplier's sites or a tender's area, map and list."""
     view = pages.finder_view(
@@ -36,6 +37,7 @@ def finder(
         cache=request.app.state.recommenders,
         tender_id=tender or None,
         radius_km=reach_km,
+        near=near,
     )
     return render(request, "supplier/finder.html", {"view": view}, user=user)
 
