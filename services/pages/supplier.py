@@ -122,7 +122,7 @@ def finder_view(
         except GeoError as exc:
             errors["near"] = str(exc)
         else:
-            search = Site("search", f"Near {near.strip()}", Point(point.lon, point.lat))
+            search = Site("search", f"search point ({near.strip()})", Point(point.lon, point.lat))
             supplier = replace(supplier, sites=(search,))
     open_tenders = sorted(store.iter_all(Tender, status="open"), key=lambda t: t.id)
     tenders = tuple((t.id, t.title or t.id) for t in open_tenders)
