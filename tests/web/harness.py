@@ -96,6 +96,28 @@ def _describe(violations: list[dict[str, Any]]) -> str:
     )
 
 
+#: the elements that stick out past the right edge of the window, innermost first
+_TOO_WIDE_JS = """() => {
+  const w = document.documentElement.clientWidth;
+  const out = [document.documentElement.className, getComputedStyle(document.documentElement).overflowX, getComputedStyle(document.body).overflowX];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    const spills = getComputedStyle(el).overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1;
+    if (el.closest('.dicm-table-wrap')) continue;
+    if (r.right > w + 1 || (spills && r.left + el.scrollWidth > w + 1)) {
+      out.push(`${getComputedStyle(el).position} ${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${Math.round(r.left + el.scrollWidth)}`);
+    }
+  }
+  return [document.body.scrollWidth, getComputedStyle(document.querySelector('.dicm-table-wrap') || document.body).overflowX, ...out.slice(0, 8)];
+}"""
+
+
+def _too_wide(page: Any) -> list[str]:
+    """What makes a page scroll sideways, so the failure names the element to fix."""
+    found: list[Any] = page.evaluate(_TOO_WIDE_JS)
+    return found
+
+
 def check_page(page: Any, name: str) -> list[Path]:
     """The page as it is: zero serious/critical axe violations at desktop and phone size, no
     sideways scroll on a phone, a screenshot at each size (``artifacts/screens/NAME-*.png``)."""
@@ -111,7 +133,11 @@ def check_page(page: Any, name: str) -> list[Path]:
             widths = page.evaluate(
                 "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
             )
-            assert widths[0] <= widths[1], f"{name}: sideways scroll on a phone {widths}"
+            if widths[0] > widths[1]:
+                page.screenshot(path=str(SCREENS / f"{name}-phone-FAILED.png"), full_page=True)
+            assert widths[0] <= widths[1], (
+                f"{name}: sideways scroll on a phone {widths}, widest: {_too_wide(page)}"
+            )
         path = SCREENS / f"{name}-{size_name}.png"
         page.screenshot(path=str(path), full_page=True)
         shots.append(path)

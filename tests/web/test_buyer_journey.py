@@ -24,10 +24,6 @@ from tests.web.harness import DemoLogin
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skip(
-        reason="passes to the bids page; the bids table scrolled sideways on a phone "
-        "(489 px at 390) in the last run, CSS fix not yet re-run"
-    ),
 ]
 
 SignIn = Callable[[Any, str], DemoLogin]
