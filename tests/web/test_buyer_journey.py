@@ -172,7 +172,7 @@ def test_a_buyer_draws_a_tender_scores_awards_and_follows_delivery(
     row = page.locator(f".dicm-rag[data-spo='{first}']")
     assert row.inner_text().startswith(("Green", "Amber", "Red"))  # words, not only colour
     check_page(page, "buyer-delivery")
-    page.wait_for_function("document.getElementById('board').dataset.live === 'yes'")
+    page.wait_for_function("() => document.getElementById('board').dataset.live === 'yes'")
     version = supplier_api.get(f"/spos/{first}").json()["version"]
     started = supplier_api.post(f"/spos/{first}/start-delivery", json={"expected_version": version})
     assert started.status_code == 200, started.text
@@ -187,10 +187,10 @@ def test_a_buyer_draws_a_tender_scores_awards_and_follows_delivery(
     )
     assert done.status_code == 201, done.text
     page.wait_for_function(
-        "Number(document.getElementById('board').dataset.updates || 0) >= 1", timeout=20_000
+        "() => Number(document.getElementById('board').dataset.updates || 0) >= 1", timeout=20_000
     )
     page.wait_for_function(
-        f"document.querySelector(\".dicm-rag[data-spo='{first}']\")"
+        f"() => document.querySelector(\".dicm-rag[data-spo='{first}']\")"
         ".closest('tr').innerText.includes('50%')",
         timeout=20_000,
     )
@@ -200,7 +200,7 @@ def test_a_buyer_draws_a_tender_scores_awards_and_follows_delivery(
     first_zoom = page.locator(".dicm-zoom").first
     code = first_zoom.get_attribute("data-code")
     first_zoom.click()
-    page.wait_for_function(f"document.getElementById('gap-map').dataset.zoomed === '{code}'")
+    page.wait_for_function(f"() => document.getElementById('gap-map').dataset.zoomed === '{code}'")
     check_page(page, "buyer-coverage")
 
     # the report: on screen, printable, and the same figures to download
