@@ -99,22 +99,24 @@ def _describe(violations: list[dict[str, Any]]) -> str:
 #: the elements that stick out past the right edge of the window, innermost first
 _TOO_WIDE_JS = """() => {
   const w = document.documentElement.clientWidth;
-  const out = [document.documentElement.className, getComputedStyle(document.documentElement).overflowX, getComputedStyle(document.body).overflowX];
+  const out = [];
   for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.dicm-table-wrap, .leaflet-container')) continue;
     const r = el.getBoundingClientRect();
-    const spills = getComputedStyle(el).overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1;
-    if (el.closest('.dicm-table-wrap')) continue;
+    const spills = getComputedStyle(el).overflowX === 'visible'
+      && el.scrollWidth > el.clientWidth + 1;
     if (r.right > w + 1 || (spills && r.left + el.scrollWidth > w + 1)) {
-      out.push(`${getComputedStyle(el).position} ${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${Math.round(r.left + el.scrollWidth)}`);
+      const name = [el.tagName.toLowerCase(), ...el.classList].join('.');
+      out.push(`${name} ${Math.round(Math.max(r.right, r.left + el.scrollWidth))}px`);
     }
   }
-  return [document.body.scrollWidth, getComputedStyle(document.querySelector('.dicm-table-wrap') || document.body).overflowX, ...out.slice(0, 8)];
+  return out.slice(-5);
 }"""
 
 
 def _too_wide(page: Any) -> list[str]:
     """What makes a page scroll sideways, so the failure names the element to fix."""
-    found: list[Any] = page.evaluate(_TOO_WIDE_JS)
+    found: list[str] = page.evaluate(_TOO_WIDE_JS)
     return found
 
 
