@@ -43,6 +43,7 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "tamper-detected": (409, "Tamper detected"),
     "forbidden": (403, "Forbidden"),
     "invalid-input": (422, "Invalid input"),
+    "invalid-form": (422, "Invalid form input"),
     "delivery-exceeds-commitment": (422, "Delivery exceeds the commitment"),
     "delivery-in-future": (422, "Delivery dated in the future"),
     "not-line-provider": (403, "Not this line's provider"),

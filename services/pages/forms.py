@@ -25,6 +25,8 @@ FORM = "form"
 class FormErrors(InvalidInput):
     """Refused form input: ``errors`` maps each field name to what is wrong with it."""
 
+    code = "invalid-form"
+
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))

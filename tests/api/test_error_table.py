@@ -22,6 +22,8 @@ from api.problems import PROBLEM_BASE, PROBLEMS
 from dicm.settings import Settings
 from domain.errors import DomainError
 from geo.errors import GeoError
+from services.pages.forms import FormErrors
+from store.factory import open_store
 
 LAYERS = ("domain", "geo", "spo", "boundaries", "store", "services")
 #: exceptions of those layers that never reach HTTP, with the reason (none today)
@@ -72,14 +74,19 @@ def test_each_error_class_has_its_own_entry_in_the_table(cls: type[Exception]) -
 
 
 @pytest.fixture(scope="module")
-def raising_client() -> Iterator[TestClient]:
-    """The real app with one extra route that raises the error class named in the path."""
-    app = create_app(Settings(database_url="sqlite:///:memory:"), store=object())  # type: ignore[arg-type]
+def raising_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The real app (on a real, empty store: the lifespan starts the event reader on it) with
+    one extra route that raises the error class named in the path."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path_factory.mktemp('errors')}/e.sqlite")
+    app = create_app(settings, store=open_store(settings.store))
     by_name = {_name(c): c for c in ERRORS}
 
     @app.get("/raise/{name}")
     def _raise(name: str) -> None:
-        raise by_name[name]("what went wrong")
+        cls = by_name[name]
+        if issubclass(cls, FormErrors):  # a form's refusal names its fields
+            raise cls({"form": "what went wrong"})
+        raise cls("what went wrong")
 
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
@@ -102,4 +109,5 @@ def test_each_error_class_answers_its_table_status(
         assert r.headers["Retry-After"].isdigit()
         assert "what went wrong" not in r.text  # the driver's text stays in the log
     else:
-        assert body["detail"] == "what went wrong"
+        said = "form: what went wrong" if issubclass(cls, FormErrors) else "what went wrong"
+        assert body["detail"] == said
