@@ -120,7 +120,7 @@ def get_territory(
     return territory_feature(territory, plan, geometry=geometry, simplify_m=simplify)
 
 
-@router.post("/territories/{code}/plans", status_code=201, response_model=PlanOut, tags=["plans"])
+@router.post("/territories/{code}/plans", status_code=201, response_model=PlanOut)
 def publish_plan(code: CodePath, body: PlanIn, store: StoreDep, viewer: ViewerDep) -> PlanOut:
     """The territory's PCC office (or an admin) publishes a new version of its Police & Crime
     Plan; earlier versions stay, and SPOs scored with them keep them."""
