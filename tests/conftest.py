@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,3 +104,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         reason = QUARANTINED.get(item.nodeid)
         if reason is not None:
             item.add_marker(pytest.mark.skip(reason=f"quarantined after merge: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never ``playwright install``), ONE per session:
+    a second ``sync_playwright()`` in the same session refuses to start inside the first one's
+    event loop, so every browser fixture (maps, web) hands out this one."""
+    from tests.maps.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from maps.assets import ALL_ASSETS, DOCS_ASSETS, missing_assets
-from tests.maps.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, require_chromium
+from tests.maps.browser import ROOT
 
 #: ``../shared/data`` beside the checkout; ``DICM_SHARED_DATA`` names it from elsewhere (a worktree)
 SHARED_DATA = Path(os.environ.get("DICM_SHARED_DATA") or ROOT / ".." / "shared" / "data")
@@ -27,15 +26,9 @@ def assets_installed() -> None:
 
 
 @pytest.fixture(scope="session")
-def browser(assets_installed: None) -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (never ``playwright install``)."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(assets_installed: None, chromium: Any) -> Any:
+    """The session's one Chromium (root conftest), once the pages' assets are installed."""
+    return chromium
 
 
 @pytest.fixture(scope="session")

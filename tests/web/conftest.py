@@ -22,7 +22,7 @@ from dicm.settings import Settings
 from maps.assets import ALL_ASSETS, DOCS_ASSETS, missing_assets
 from store.factory import open_store
 from tests.geo.fixtures import geo_data_dir
-from tests.maps.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, require_chromium, serve
+from tests.maps.browser import ROOT, serve
 from tests.web.harness import DESKTOP, DemoLogin, Guard, check_page, sign_in_as
 
 __all__ = ["geo_data_dir"]
@@ -83,15 +83,9 @@ def web_server(
 
 
 @pytest.fixture(scope="session")
-def browser(web_assets: None) -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (never ``playwright install``)."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(web_assets: None, chromium: Any) -> Any:
+    """The session's one Chromium (root conftest), once the pages' assets are installed."""
+    return chromium
 
 
 @pytest.fixture
