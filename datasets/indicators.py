@@ -8,6 +8,7 @@ ambiguous and change (Aylesbury Vale, Buckinghamshire...); codes are the join ke
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,11 +40,22 @@ def is_ons_code(text: str) -> bool:
 
 
 def read_indicator(
-    table: Table, *, code_column: str, value_column: str, weight_column: str | None = None
+    table: Table,
+    *,
+    code_column: str,
+    value_column: str | None,
+    weight_column: str | None = None,
+    repeats: bool = False,
+    known: Callable[[str], bool] | None = None,
+    level_name: str = "area",
 ) -> ReadResult[IndicatorValue]:
-    """Values by ONS code; a row whose code is a name, blank or repeated is rejected. With
-    ``weight_column`` each value also carries its weight (a non-negative number)."""
-    for column in (code_column, value_column, *([weight_column] if weight_column else [])):
+    """Values by ONS code; a row whose code is a name, blank or (unless ``repeats``: one row
+    per incident, to be counted) repeated is rejected, and with ``known`` a code that is no
+    known area (``unknown-area``). Without ``value_column`` every row counts 1. With
+    ``weight_column`` each value also carries its weight (a non-negative number). A row gets
+    every reason that applies, not only the first."""
+    wanted = [code_column, *(c for c in (value_column, weight_column) if c)]
+    for column in wanted:
         if column not in table.columns:
             raise InvalidInput(
                 f"the file has no column {column!r} (columns: {', '.join(table.columns)})"
@@ -53,23 +65,46 @@ def read_indicator(
     seen: set[str] = set()
     for row in table:
         code = row.values.get(code_column, "").strip().upper()
+        errors: list[RowError] = []
         try:
-            if not code:
-                raise RowError("missing-code", f"{code_column} is empty")
-            if not is_ons_code(code):
-                raise RowError(
-                    "bad-code", f"{code!r} is not an ONS code (indicators join by code, not name)"
-                )
-            if code in seen:
+            check_area_code(code, code_column, known, level_name)
+            if code in seen and not repeats:
                 raise RowError("duplicate-id", f"code {code} appears twice")
-            value = parse_number(row.values.get(value_column, ""), value_column)
+        except RowError as exc:
+            errors.append(exc)
+        value = 1.0
+        weight = None
+        try:
+            if value_column is not None:
+                value = parse_number(row.values.get(value_column, ""), value_column)
+        except RowError as exc:
+            errors.append(exc)
+        try:
             weight = _weight(row.values.get(weight_column or "", ""), weight_column)
         except RowError as exc:
-            rejected.append(Rejection(row.number, exc.code, str(exc)))
+            errors.append(exc)
+        if errors:
+            rejected.extend(Rejection(row.number, e.code, str(e)) for e in errors)
             continue
         seen.add(code)
         accepted.append(IndicatorValue(code, value, weight))
     return ReadResult(tuple(accepted), tuple(rejected), len(table))
+
+
+def check_area_code(
+    code: str, column: str, known: Callable[[str], bool] | None, level_name: str
+) -> None:
+    """Raise the reason a code cannot be joined: empty, a name, or (``known``) no such area."""
+    if not code:
+        raise RowError("missing-code", f"{column} is empty")
+    if known is not None and known(code):
+        return  # Northern Ireland's super output areas (95AA01S1) are no GSS codes
+    if not is_ons_code(code):
+        raise RowError(
+            "bad-code", f"{code!r} is not an ONS code (indicators join by code, not name)"
+        )
+    if known is not None:
+        raise RowError("unknown-area", f"{code} is no {level_name} in the packaged ONS lookup")
 
 
 def _weight(text: str, column: str | None) -> float | None:

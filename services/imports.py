@@ -19,11 +19,29 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from boundaries.succession import current_lad_code, values_to_current_codes
-from datasets.indicators import read_indicator
+from boundaries.aggregate import AGGREGATES
+from boundaries.aggregate import aggregate as aggregate_values
+from boundaries.small_areas import (
+    LEVELS,
+    SmallAreaLookup,
+    england_wales_local_authorities,
+    load_small_area_lookup,
+    territory_codes,
+    territory_of,
+)
+from boundaries.succession import current_lad_code
+from datasets.crime import months_of, read_crimes
+from datasets.indicators import IndicatorValue, read_indicator
 from datasets.locations import Geocoder
 from datasets.mapping import ColumnMapping
-from datasets.readers import ReadResult, Rejection, read_activities, read_providers, read_suppliers
+from datasets.readers import (
+    ReadResult,
+    Rejection,
+    read_activities,
+    read_providers,
+    read_suppliers,
+    slugify,
+)
 from datasets.table import read_table
 from domain.errors import InvalidInput, NotFound
 from domain.model import Activity, AreaChain, Provider, Territory
@@ -221,72 +239,239 @@ def import_indicator(
     *,
     name: str,
     code_column: str,
-    value_column: str,
+    value_column: str | None = None,
+    level: str = "lad",
+    aggregate: str | None = None,
+    population_column: str | None = None,
     weight_column: str | None = None,
     skip_invalid: bool = False,
+    areas: SmallAreaLookup | None = None,
 ) -> ImportReport:
-    """Store a need indicator keyed by ONS code as ``<data_dir>/indicators/<name>.csv``.
+    """Store a need indicator keyed by ONS code at any ``level`` (lsoa, msoa, lad, pfa) as its
+    local authorities' values (``<name>.csv``) and its territories' (``<name>.territories.csv``;
+    at ``pfa`` both are the territories').
 
-    Local authority codes of earlier vintages are carried to today's authorities through the
-    successor table (``boundaries.succession``), so a 2019 file (Aylesbury Vale, Corby...)
-    shades today's Buckinghamshire and North Northamptonshire instead of leaving them grey.
-    Authorities merged since then get the mean of their predecessors' values, weighted by
-    ``weight_column`` when given (population, or LSOA count as its proxy), else the plain mean;
-    the metadata file records the rule and which codes were merged."""
+    Small areas reach their local authority and territory through the packaged ONS lookup
+    (:mod:`boundaries.small_areas`; ``areas`` is that lookup, read from the cache when not
+    given) by ``aggregate``: ``count`` (rows: one per incident; no value column), ``sum``, or
+    ``mean`` (weighted by ``population_column`` when given). Local authority codes of earlier
+    vintages are carried to today's authorities through the successor table, merged ones by
+    the same rule (a 2019 file shades today's Buckinghamshire instead of leaving it grey);
+    ``weight_column`` is the older name of ``population_column``. A code that is no area of its
+    level is rejected (``unknown-area``), with every other reason of its row."""
     if not INDICATOR_ID.fullmatch(name):
         raise InvalidInput(f"indicator name {name!r}: use letters, digits, - and _ (max 64)")
+    if level not in LEVELS:
+        raise InvalidInput(f"level {level!r}: use one of {', '.join(LEVELS)}")
+    how = aggregate or ("mean" if level in ("lad", "pfa") else None)
+    if how is None:
+        raise InvalidInput(
+            f"say how {level.upper()} values make a local authority's: "
+            f"--aggregate {'|'.join(AGGREGATES)}"
+        )
+    if how not in AGGREGATES:
+        raise InvalidInput(f"aggregate {how!r}: use one of {', '.join(AGGREGATES)}")
+    if how != "count" and value_column is None:
+        raise InvalidInput(f"--aggregate {how} needs a value column (--value-column)")
+    population = population_column or weight_column
+    joins = _Joins(level, settings, areas)
     table = read_table(path)
     result = read_indicator(
-        table, code_column=code_column, value_column=value_column, weight_column=weight_column
+        table,
+        code_column=code_column,
+        value_column=value_column if how != "count" else None,
+        weight_column=population,
+        repeats=how == "count",
+        known=joins.known,
+        level_name=_LEVEL_NAMES[level],
     )
-    if result.rejected and not skip_invalid:
-        return ImportReport(
-            "indicator values",
-            str(path),
-            result.rows_read,
-            0,
-            result.rejected,
-            False,
-            encoding=table.encoding,
-        )
-    weights = {v.code: v.weight for v in result.accepted if v.weight is not None}
-    current = values_to_current_codes(
-        {v.code: v.value for v in result.accepted}, weights if weight_column else None
-    )
-    folder = indicators_dir(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["code", "value"])
-        writer.writerows((m.code, repr(m.value)) for m in current.values())
-    carried = {m.code: list(m.sources) for m in current.values() if m.sources != (m.code,)}
     meta = {
-        "name": name,
         "source_file": path.name,
+        "level": level,
+        "aggregate": how,
         "code_column": code_column,
         "value_column": value_column,
-        "weight_column": weight_column,
-        "rows": len(result.accepted),
-        "areas": len(current),
-        "carried_to_current_codes": carried,
-        "merge_rule": f"mean weighted by {weight_column}" if weight_column else "plain mean",
-        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "population_column": population,
+        "merge_rule": _rule(how, population),
     }
-    (folder / f"{name}.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    return ImportReport(
-        "indicator values",
-        str(path),
-        result.rows_read,
-        len(result.accepted),
-        result.rejected,
-        True,
-        extra={"areas (today's codes)": len(current), "carried to today's codes": len(carried)},
-        encoding=table.encoding,
+    return _store_indicator(
+        settings, path, name, table.encoding, result, joins, how, meta, skip_invalid
     )
 
 
-def load_indicator(settings: ServiceSettings, name: str) -> dict[str, float]:
-    """An imported indicator: ONS code -> value (``NotFound`` if never imported).
+def import_crime(
+    settings: ServiceSettings,
+    path: Path,
+    *,
+    name: str | None = None,
+    crime_type: str | None = None,
+    skip_invalid: bool = False,
+    areas: SmallAreaLookup | None = None,
+) -> ImportReport:
+    """A police.uk street-crime file (one row per incident) as an indicator of incident counts
+    by LSOA (``<name>.lsoa.csv``), local authority and territory, of one ``crime_type`` or of
+    all. ``name`` defaults to ``crime`` or ``crime-<type>`` (``crime-anti-social-behaviour``).
+    Incidents police.uk published without a location are reported, not counted."""
+    name = name or "-".join(["crime", *([slugify(crime_type)] if crime_type else [])])
+    if not INDICATOR_ID.fullmatch(name):
+        raise InvalidInput(f"indicator name {name!r}: use letters, digits, - and _ (max 64)")
+    joins = _Joins("lsoa", settings, areas)
+    table = read_table(path)
+    result = read_crimes(table, crime_type=crime_type, known=joins.known)
+    meta = {
+        "source_file": path.name,
+        "level": "lsoa",
+        "aggregate": "count",
+        "crime_type": crime_type,
+        "months": list(months_of(table)),
+        "merge_rule": _rule("count", None),
+    } | {k.replace(" ", "_"): v for k, v in result.extra.items()}
+    return _store_indicator(
+        settings, path, name, table.encoding, result, joins, "count", meta, skip_invalid
+    )
+
+
+_LEVEL_NAMES = {
+    "lsoa": "LSOA",
+    "msoa": "MSOA",
+    "lad": "local authority",
+    "pfa": "police force area",
+}
+
+
+def _rule(how: str, population: str | None) -> str:
+    if how == "count":
+        return "count of rows"
+    if how == "sum":
+        return "sum"
+    return f"mean weighted by {population}" if population else "plain mean"
+
+
+class _Joins:
+    """How the codes of one level are checked and carried to local authorities and
+    territories. The packaged small-area lookup is read only when a code needs it (an
+    England & Wales local authority file never does)."""
+
+    def __init__(
+        self, level: str, settings: ServiceSettings, areas: SmallAreaLookup | None
+    ) -> None:
+        self.level = level
+        self._settings = settings
+        self._areas = areas
+
+    @property
+    def areas(self) -> SmallAreaLookup:
+        if self._areas is None:
+            self._areas = load_small_area_lookup(self._settings.cache_dir)
+        return self._areas
+
+    def known(self, code: str) -> bool:
+        if self.level == "pfa":
+            return code in territory_codes()
+        if self.level == "lad" and code in england_wales_local_authorities():
+            return True
+        if self.level == "lad" and not code.startswith(("S12", "N09")):
+            return False
+        return self.areas.local_authority(self.level, code) is not None
+
+    def local_authority(self, code: str) -> str | None:
+        if self.level == "pfa":
+            return None
+        if self.level == "lad":
+            return current_lad_code(code)
+        return self.areas.local_authority(self.level, code)
+
+    def territory(self, code: str) -> str | None:
+        if self.level == "pfa":
+            return code
+        la = self.local_authority(code)
+        return territory_of(la) if la else None
+
+
+def _store_indicator(
+    settings: ServiceSettings,
+    path: Path,
+    name: str,
+    encoding: str | None,
+    result: ReadResult[IndicatorValue],
+    joins: _Joins,
+    how: str,
+    meta: dict[str, Any],
+    skip_invalid: bool,
+) -> ImportReport:
+    """Aggregate accepted values to local authorities and territories and write the files,
+    all or nothing: nothing when any row is rejected (unless ``skip_invalid``), and every file
+    written beside under a temporary name and then moved into place."""
+    kind = "indicator values"
+    rejected = tuple(sorted(result.rejected, key=lambda r: r.row))
+    if rejected and not skip_invalid:
+        return ImportReport(
+            kind, str(path), result.rows_read, 0, rejected, False, result.extra, encoding
+        )
+    items = [(v.code, v.value, v.weight) for v in result.accepted]
+    level = joins.level
+    by_la = {} if level == "pfa" else aggregate_values(items, joins.local_authority, how)
+    by_territory = aggregate_values(items, joins.territory, how)
+    tables: dict[str, dict[str, float]] = {
+        "": {m.code: m.value for m in (by_territory if level == "pfa" else by_la).values()},
+        ".territories": {m.code: m.value for m in by_territory.values()},
+    }
+    if level in ("lsoa", "msoa"):
+        tables[f".{level}"] = {
+            m.code: m.value for m in aggregate_values(items, lambda c: c, how).values()
+        }
+    carried = (
+        {m.code: list(m.sources) for m in by_la.values() if m.sources != (m.code,)}
+        if level == "lad"
+        else {}
+    )
+    meta = {"name": name, **meta} | {
+        "rows": len(result.accepted),
+        "areas": len(tables[""]),
+        "local_authorities": len(by_la),
+        "territories": len(by_territory),
+        "carried_to_current_codes": carried,
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    _write_indicator_files(indicators_dir(settings), name, tables, meta)
+    extra = result.extra | {"local authorities": len(by_la), "territories": len(by_territory)}
+    if level == "lad":
+        extra["carried to today's codes"] = len(carried)
+    return ImportReport(
+        kind, str(path), result.rows_read, len(result.accepted), rejected, True, extra, encoding
+    )
+
+
+def _write_indicator_files(
+    folder: Path, name: str, tables: dict[str, dict[str, float]], meta: dict[str, Any]
+) -> None:
+    """``<name><suffix>.csv`` (``code,value``) per table and ``<name>.json``, each written
+    under a temporary name first so a reader never sees half a file; stale tables of an
+    earlier import of the same name at another level are removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    for suffix, values in tables.items():
+        target = folder / f"{name}{suffix}.csv"
+        tmp = target.with_name(f".{target.name}.tmp")
+        with tmp.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["code", "value"])
+            writer.writerows((code, repr(value)) for code, value in sorted(values.items()))
+        staged.append((tmp, target))
+    meta_target = folder / f"{name}.json"
+    meta_tmp = meta_target.with_name(f".{meta_target.name}.tmp")
+    meta_tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    staged.append((meta_tmp, meta_target))
+    for level in ("lsoa", "msoa"):
+        if f".{level}" not in tables:
+            (folder / f"{name}.{level}.csv").unlink(missing_ok=True)
+    for tmp, target in staged:
+        tmp.replace(target)
+
+
+def load_indicator(settings: ServiceSettings, name: str, level: str = "lad") -> dict[str, float]:
+    """An imported indicator: ONS code -> value (``NotFound`` if never imported); ``level``
+    ``pfa`` reads its territories' values, ``lsoa``/``msoa`` the small areas' it was read at.
 
     ``name`` is an id looked up in the registry of imported indicators, never joined into a
     path: ``../x`` or ``/etc/passwd`` is simply not a registered id (it used to load any
@@ -295,6 +480,12 @@ def load_indicator(settings: ServiceSettings, name: str) -> dict[str, float]:
     path = registry.get(name) if INDICATOR_ID.fullmatch(name) else None
     if path is None:
         raise NotFound(f"no indicator {name!r}: import it with `dicm import indicator`")
+    if level not in LEVELS:
+        raise InvalidInput(f"level {level!r}: use one of {', '.join(LEVELS)}")
+    if level != "lad":
+        path = path.with_name(f"{name}.{'territories' if level == 'pfa' else level}.csv")
+        if not path.is_file():
+            raise NotFound(f"indicator {name!r} has no {level} values")
     with path.open(encoding="utf-8") as handle:
         values = {row["code"]: float(row["value"]) for row in csv.DictReader(handle)}
     return {code: value for code, value in values.items() if math.isfinite(value)}
@@ -329,6 +520,7 @@ def list_indicators(settings: ServiceSettings) -> list[str]:
 __all__ = [
     "KINDS",
     "ImportReport",
+    "import_crime",
     "import_entities",
     "import_indicator",
     "list_indicators",

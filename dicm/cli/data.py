@@ -13,6 +13,8 @@ from rich.table import Table
 from dicm.settings import load_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from datasets.mapping import ColumnMapping
     from services.imports import ImportReport
 
@@ -146,33 +148,87 @@ def import_indicator(
     path: FileArg,
     name: Annotated[str, typer.Option(help="Indicator name, e.g. imd2019")],
     code_column: Annotated[str, typer.Option(help="Column of ONS codes, e.g. LAD19CD")],
-    value_column: Annotated[str, typer.Option(help="Column of values, e.g. Score")],
+    value_column: Annotated[
+        str | None, typer.Option(help="Column of values, e.g. Score (not with --aggregate count)")
+    ] = None,
+    level: Annotated[
+        str, typer.Option(help="What the codes are: lsoa, msoa, lad or pfa (police force area)")
+    ] = "lad",
+    aggregate: Annotated[
+        str | None,
+        typer.Option(
+            help="How areas make a local authority's and a territory's value: count (rows), "
+            "sum or mean; required for lsoa/msoa, mean by default for lad/pfa"
+        ),
+    ] = None,
+    population_column: Annotated[
+        str | None,
+        typer.Option(help="Column of populations: --aggregate mean is weighted by it"),
+    ] = None,
     weight_column: Annotated[
         str | None,
         typer.Option(
-            help="Column of weights (population, or LSOA count) for authorities merged since "
-            "the file's vintage; without it their values are averaged plainly"
+            help="Older name of --population-column (weights for authorities merged since "
+            "the file's vintage; without it their values are averaged plainly)"
         ),
     ] = None,
     skip_invalid: SkipOpt = False,
 ) -> None:
-    """Import a need indicator keyed by ONS code (never by name)."""
-    from domain.errors import DomainError
+    """Import a need indicator keyed by ONS code (never by name) at any level, carried to
+    local authorities and territories through the packaged ONS lookup."""
     from services.imports import import_indicator as run
 
-    try:
-        report = run(
-            load_settings().services,
+    settings = load_settings().services
+    _run_indicator(
+        lambda: run(
+            settings,
             path,
             name=name,
             code_column=code_column,
             value_column=value_column,
+            level=level,
+            aggregate=aggregate,
+            population_column=population_column,
             weight_column=weight_column,
             skip_invalid=skip_invalid,
         )
+    )
+
+
+@import_app.command("crime")
+def import_crime(
+    path: FileArg,
+    crime_type: Annotated[
+        str | None,
+        typer.Option(help='Count only this police.uk crime type, e.g. "Anti-social behaviour"'),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(help="Indicator name (default crime, or crime-<type>)"),
+    ] = None,
+    skip_invalid: SkipOpt = False,
+) -> None:
+    """Import a police.uk street-crime CSV as incident counts by LSOA, local authority and
+    territory (an indicator)."""
+    from services.imports import import_crime as run
+
+    settings = load_settings().services
+    _run_indicator(
+        lambda: run(settings, path, name=name, crime_type=crime_type, skip_invalid=skip_invalid)
+    )
+
+
+def _run_indicator(run: Callable[[], ImportReport]) -> None:
+    from domain.errors import DomainError
+
+    try:
+        with console.status("reading the file (the first run also derives the area lookup)"):
+            report = run()
     except DomainError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
+    for key, value in report.extra.items():
+        console.print(f"{key}: {value}")
     _print_report(report)
 
 

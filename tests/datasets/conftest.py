@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from boundaries.small_areas import SmallAreaLookup, load_small_area_lookup
 from geo.errors import InvalidPostcode, UnknownPostcode
 
 #: two real Reading / Oxford postcodes (OS Code-Point Open) and their lon, lat
@@ -41,3 +42,17 @@ def write_csv(tmp_path: Path) -> WriteCsv:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def small_areas(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> SmallAreaLookup:
+    """The packaged LSOA/MSOA -> local authority lookup, derived on the first session and kept
+    in pytest's cache folder (a session temp folder when the cache plugin is off)."""
+    folder = (
+        tmp_path_factory.mktemp("dicm-small-areas")
+        if pytestconfig.cache is None
+        else pytestconfig.cache.mkdir("dicm-small-areas")
+    )
+    return load_small_area_lookup(folder)

