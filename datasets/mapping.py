@@ -57,6 +57,23 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "postcode",
         "place",
     ),
+    "buyers": ("id", "name", "kind", "territory_code"),
+    "tenders": (
+        "id",
+        "buyer_id",
+        "title",
+        "territory_code",
+        "priorities",
+        "contract_value_gbp",
+        "description",
+        "opens",
+        "closes",
+        "status",
+        "lot_id",
+        "lot_name",
+        "area_code",
+        "wkt",
+    ),
 }
 
 

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Generic, TypeVar
+
+import shapely
+import shapely.errors
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
 
 from datasets.fields import (
     DATE_FORMATS,
@@ -28,8 +33,21 @@ from datasets.fields import (
 from datasets.locations import Geocoder, Located, locate_row
 from datasets.mapping import FIELDS, ColumnMapping
 from datasets.table import Row, Table
-from domain.model import Activity, Evidence, Need, Offer, Provider, Site, Supplier
-from domain.vocabulary import ProviderKind, ValidationStatus
+from domain.errors import DomainError
+from domain.model import (
+    Activity,
+    Area,
+    Buyer,
+    Evidence,
+    Lot,
+    Need,
+    Offer,
+    Provider,
+    Site,
+    Supplier,
+    Tender,
+)
+from domain.vocabulary import BuyerKind, ProviderKind, ValidationStatus
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -329,3 +347,197 @@ def _merge_sites(rows: list[_SiteRow]) -> Supplier:
         sectors=next((r.sectors for r in rows if r.sectors), ()),
         description=next((r.description for r in rows if r.description), ""),
     )
+
+
+# --- buyers and tenders ------------------------------------------------------------------------
+
+#: what a tender's status may be
+TENDER_STATUSES: tuple[str, ...] = ("open", "closed", "awarded", "cancelled")
+
+
+def read_buyers(
+    table: Table, mapping: ColumnMapping, *, territories: Collection[str]
+) -> ReadResult[Buyer]:
+    """Public buyers (police, councils, NHS bodies...); ``territories``: the known territory
+    codes a buyer's ``territory_code`` must be one of (empty: any)."""
+
+    def build(cells: _Cells) -> Buyer:
+        name = cells.attempt(lambda: _required_name(cells), "")
+        kind = cells.attempt(lambda: _buyer_kind(cells["kind"]), BuyerKind.COUNCIL)
+        territory = cells.attempt(lambda: _territory(cells, territories), None)
+        cells.check()
+        return Buyer(
+            id=cells["id"] or stable_id("buyer", name),
+            name=name,
+            kind=kind,
+            territory_code=territory,
+        )
+
+    return _read(table, mapping, "buyers", build, lambda b: b.id)
+
+
+def _buyer_kind(text: str) -> BuyerKind:
+    cleaned = re.sub(r"[\s&/-]+", "_", text.strip().lower()).replace("_and_", "_")
+    try:
+        return BuyerKind(cleaned)
+    except ValueError:
+        allowed = ", ".join(k.value for k in BuyerKind)
+        raise RowError("bad-value", f"kind {text!r} is not one of {allowed}") from None
+
+
+def _territory(cells: _Cells, territories: Collection[str]) -> str | None:
+    code = cells["territory_code"].strip().upper()
+    if not code:
+        return None
+    if territories and code not in territories:
+        raise RowError("unknown-territory", f"territory_code {code} is no police territory")
+    return code
+
+
+@dataclass(frozen=True)
+class _TenderRow:
+    tender: Tender  # the row's tender fields (its own area or lot not yet merged)
+    row: int
+    lot: Lot | None
+    area: Area | None
+
+
+def read_tenders(
+    table: Table,
+    mapping: ColumnMapping,
+    *,
+    buyers: Mapping[str, Buyer],
+    territories: Collection[str],
+    area_of: Callable[[str], Area | None],
+    check: Callable[[Tender], None] | None = None,
+) -> ReadResult[Tender]:
+    """Tenders, one row per tender or per lot: rows sharing an id make one tender, a row with
+    ``lot_id`` or ``lot_name`` is one of its lots, a row without is its delivery area. An area
+    is the row's (Multi)Polygon geometry (GeoJSON, GeoPackage), a ``wkt`` cell, or
+    ``area_code``: a stored local authority or territory (``area_of``). ``buyer_id`` is a
+    buyer's id or exact name (import buyers first); ``territory_code`` defaults to the
+    buyer's. ``check`` runs every rule a stored tender keeps on each merged tender (dates,
+    lots inside the territory, on land): a tender it refuses is rejected at its first row."""
+    by_name = {b.name.lower(): b for b in buyers.values()}
+
+    def build(cells: _Cells) -> _TenderRow:
+        title = cells["title"]
+        if not title:
+            cells.errors.append(RowError("missing-title", "the title is empty"))
+        buyer = cells.attempt(lambda: _buyer(cells["buyer_id"], buyers, by_name), None)
+        territory = cells.attempt(lambda: _territory(cells, territories), None)
+        priorities = cells.attempt(lambda: parse_themes(cells["priorities"]), _NONE_STR)
+        value = cells.attempt(
+            lambda: parse_optional_number(cells["contract_value_gbp"], "contract_value_gbp"),
+            None,
+        )
+        opens = cells.attempt(lambda: _optional_date(cells, "opens"), None)
+        closes = cells.attempt(lambda: _optional_date(cells, "closes"), None)
+        status = cells.attempt(lambda: _status(cells["status"]), "open")
+        before = len(cells.errors)
+        area = cells.attempt(lambda: _area(cells, area_of), None)
+        lot_name = cells["lot_name"] or cells["lot_id"]
+        if lot_name and area is None and len(cells.errors) == before:  # not said twice
+            cells.errors.append(RowError("missing-area", f"lot {lot_name!r} has no area"))
+        cells.check()
+        assert buyer is not None  # check() raised otherwise
+        tender = Tender(
+            id=cells["id"] or stable_id("tender", title, buyer.id),
+            buyer_id=buyer.id,
+            title=title,
+            territory_code=territory or buyer.territory_code,
+            priorities=priorities,
+            contract_value_gbp=value if value is not None else Tender.contract_value_gbp,
+            description=cells["description"],
+            opens=opens,
+            closes=closes,
+            status=status,
+        )
+        lot = None
+        if lot_name and area is not None:
+            lot_id = cells["lot_id"] or stable_id("lot", lot_name, tender.id)
+            lot = Lot(lot_id, cells["lot_name"] or lot_id, area)
+        return _TenderRow(tender, cells.row.number, lot, area)
+
+    result = _read(table, mapping, "tenders", build, _tender_row_key)
+    rejected = list(result.rejected)
+    tenders: list[Tender] = []
+    for group in _group_rows(list(result.accepted)).values():
+        tender = _merge_tender(group)
+        try:
+            if check is not None:
+                check(tender)
+        except (DomainError, ValueError) as exc:  # the broken rule, in its own words
+            code = getattr(exc, "code", "")  # the rule's problem type (outside-uk...)
+            generic = not isinstance(code, str) or code in ("", "invalid-input", "domain-error")
+            rejected.append(
+                Rejection(group[0].row, "invalid-tender" if generic else code, str(exc))
+            )
+            continue
+        tenders.append(tender)
+    lots = sum(len(t.lots) for t in tenders)
+    return ReadResult(tuple(tenders), tuple(rejected), result.rows_read, {"lots": lots})
+
+
+def _tender_row_key(row: _TenderRow) -> str:
+    return f"{row.tender.id}/{row.lot.id if row.lot else ''}"
+
+
+def _group_rows(rows: list[_TenderRow]) -> dict[str, list[_TenderRow]]:
+    grouped: dict[str, list[_TenderRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.tender.id, []).append(row)
+    return grouped
+
+
+def _merge_tender(rows: list[_TenderRow]) -> Tender:
+    """The first row's fields, the lots of every lot row, the area of the row without a lot."""
+    first = rows[0].tender
+    delivery = next((r.area for r in rows if r.lot is None and r.area is not None), None)
+    return replace(
+        first,
+        delivery_area=delivery,
+        lots=tuple(r.lot for r in rows if r.lot is not None),
+        description=next((r.tender.description for r in rows if r.tender.description), ""),
+    )
+
+
+def _buyer(text: str, buyers: Mapping[str, Buyer], by_name: Mapping[str, Buyer]) -> Buyer:
+    if not text:
+        raise RowError("unknown-buyer", "no buyer_id given")
+    found = buyers.get(text) or by_name.get(text.lower())
+    if found is None:
+        raise RowError("unknown-buyer", f"no buyer with id or name {text!r}: import it first")
+    return found
+
+
+def _optional_date(cells: _Cells, field_name: str) -> date | None:
+    return parse_date(cells[field_name], field_name) if cells[field_name] else None
+
+
+def _status(text: str) -> str:
+    status = text.strip().lower() or "open"
+    if status not in TENDER_STATUSES:
+        raise RowError("bad-value", f"status {text!r} is not one of {', '.join(TENDER_STATUSES)}")
+    return status
+
+
+def _area(cells: _Cells, area_of: Callable[[str], Area | None]) -> Area | None:
+    """The row's area: its geometry, its ``wkt`` cell, or the stored area of ``area_code``."""
+    geometry: BaseGeometry | None = cells.row.geometry
+    if geometry is None and cells["wkt"]:
+        try:
+            geometry = shapely.from_wkt(cells["wkt"])
+        except shapely.errors.GEOSException:
+            raise RowError("bad-geometry", "wkt is not a readable geometry") from None
+    if geometry is None and cells["area_code"]:
+        code = cells["area_code"].strip().upper()
+        found = area_of(code)
+        if found is None:
+            raise RowError("unknown-area", f"area_code {code} is no stored area")
+        return found
+    if geometry is None or geometry.is_empty:
+        return None
+    if not isinstance(geometry, Polygon | MultiPolygon):
+        raise RowError("bad-geometry", f"a tender's area is a polygon, not a {geometry.geom_type}")
+    return geometry

@@ -1,4 +1,5 @@
-"""Import a DICM team's own providers, activities, suppliers and need indicators.
+"""Import a DICM team's own providers, activities, suppliers, buyers, tenders and need
+indicators.
 
 One file is one transaction (``Store.put_many``): a file with any rejected row imports nothing
 unless ``skip_invalid`` is set, in which case the good rows go in and the report lists the rest.
@@ -38,22 +39,33 @@ from datasets.readers import (
     ReadResult,
     Rejection,
     read_activities,
+    read_buyers,
     read_providers,
     read_suppliers,
+    read_tenders,
     slugify,
 )
 from datasets.table import read_table
 from domain.errors import InvalidInput, NotFound
-from domain.model import Activity, AreaChain, Provider, Territory
+from domain.model import (
+    Activity,
+    Area,
+    AreaChain,
+    Buyer,
+    LocalAuthority,
+    Provider,
+    Territory,
+)
 from services.import_changes import sort_changes
 from services.locate import is_place_like, query_point
 from services.settings import ServiceSettings
+from services.tenders import check_tender
 from store.port import Entity, Store
 
 if TYPE_CHECKING:
     from boundaries.lookup_index import LookupIndex
 
-KINDS: tuple[str, ...] = ("providers", "activities", "suppliers")
+KINDS: tuple[str, ...] = ("providers", "activities", "suppliers", "buyers", "tenders")
 #: what an indicator id looks like (ASCII only: ``isalnum`` let through other scripts)
 INDICATOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
@@ -148,9 +160,20 @@ def import_entities(
             assume_crs=assume_crs,
         )
         result = _check_in_uk(store, result)
-    else:
+    elif kind == "suppliers":
         result = read_suppliers(
             table, mapping, geocoder=geocoder or default_geocoder(lookup), assume_crs=assume_crs
+        )
+    elif kind == "buyers":
+        result = read_buyers(table, mapping, territories=_territory_codes(store))
+    else:
+        result = read_tenders(
+            table,
+            mapping,
+            buyers={b.id: b for b in store.iter_all(Buyer)},
+            territories=_territory_codes(store),
+            area_of=lambda code: _stored_area(store, code),
+            check=lambda tender: check_tender(store, tender),
         )
     rejected = tuple(sorted(result.rejected, key=lambda r: r.row))
     if rejected and not skip_invalid:
@@ -170,6 +193,25 @@ def import_entities(
     return ImportReport(
         kind, str(path), result.rows_read, written, rejected, True, extra, table.encoding
     )
+
+
+def _territory_codes(store: Store) -> frozenset[str]:
+    """The stored territories' codes, else (no geography loaded yet) the 45 dicm knows."""
+    stored = frozenset(t.code for t in store.iter_all(Territory))
+    return stored or territory_codes()
+
+
+def _stored_area(store: Store, code: str) -> Area | None:
+    """The stored local authority's or territory's geometry for ``code`` (a tender lot given
+    by its council's code, say), or None."""
+    try:
+        return store.get(LocalAuthority, code).geometry
+    except NotFound:
+        pass
+    try:
+        return store.get(Territory, code).geometry
+    except NotFound:
+        return None
 
 
 def _write(store: Store, entities: Sequence[Entity], progress: Progress | None) -> int:

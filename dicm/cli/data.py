@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from services.imports import ImportReport
 
 import_app = typer.Typer(
-    help="Import your own providers, activities, suppliers and need indicators.",
+    help="Import your own providers, activities, suppliers, buyers, tenders and indicators.",
     no_args_is_help=True,
 )
 console = Console()
@@ -116,6 +116,18 @@ def _print_report(report: ImportReport) -> None:
         raise typer.Exit(1)
 
 
+_LOCATION_HELP = (
+    "Location: a point or polygon geometry, lon + lat, or a GB postcode. Needs/offers: "
+    "'volunteering:200 hours (coaches); cash:5000 GBP; skills:40 hours @digital'."
+)
+_KIND_HELP = {
+    "buyers": "Kind: police, council, nhs, fire_rescue, criminal_justice, university.",
+    "tenders": "One row per tender or per lot (rows sharing id). An area is the row's polygon "
+    "(GeoJSON, GeoPackage), a wkt cell, or area_code (a stored council or territory); a row "
+    "with lot_id/lot_name is a lot, one without is the delivery area. Import buyers first.",
+}
+
+
 def _kind_command(kind: str) -> None:
     def command(
         path: FileArg,
@@ -132,14 +144,12 @@ def _kind_command(kind: str) -> None:
     command.__doc__ = (
         f"Import {kind} from FILE in one transaction; every rejected row is listed with its "
         "reason. Columns are dicm field names unless mapped with --map or --mapping.\n\n"
-        f"Fields: {', '.join(FIELDS[kind])}.\n\n"
-        "Location: a point or polygon geometry, lon + lat, or a GB postcode. Needs/offers: "
-        "'volunteering:200 hours (coaches); cash:5000 GBP; skills:40 hours @digital'."
+        f"Fields: {', '.join(FIELDS[kind])}.\n\n" + _KIND_HELP.get(kind, _LOCATION_HELP)
     )
     import_app.command(kind)(command)
 
 
-for _kind in ("providers", "activities", "suppliers"):
+for _kind in ("providers", "activities", "suppliers", "buyers", "tenders"):
     _kind_command(_kind)
 
 
