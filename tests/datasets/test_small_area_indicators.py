@@ -4,6 +4,8 @@ codes that are no area are rejected per row and nothing is written."""
 
 from __future__ import annotations
 
+import csv
+import os
 import re
 from pathlib import Path
 
@@ -11,11 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from boundaries.small_areas import SmallAreaLookup
+from boundaries.succession import current_lad_code
 from dicm.cli import app
 from dicm.settings import Settings
 from domain.errors import InvalidInput, NotFound
 from services.imports import import_indicator, list_indicators, load_indicator
 from tests.datasets.conftest import WriteCsv
+from tests.geo.fixtures import SHARED_DATA
 
 READING, OXFORD, BRACKNELL, CARDIFF = "E06000038", "E07000178", "E06000036", "W06000015"
 THAMES_VALLEY, SOUTH_WALES = "E23000029", "W15000003"
@@ -254,3 +258,45 @@ def test_the_cli_exits_non_zero_on_any_rejection(
     result = CliRunner().invoke(app, [*args, "--skip-invalid"])
     assert result.exit_code == 1  # the good row went in, but a script must notice the other
     assert load_indicator(Settings(data_dir=tmp_path / "data").services, "c") == {READING: 1.0}
+
+
+def _shared(relative: str) -> Path:
+    path = SHARED_DATA / relative
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing in CI")
+        pytest.skip("shared data not present")
+    return path
+
+
+def test_the_packaged_lookup_agrees_with_mhclg_for_every_english_lsoa(
+    tmp_path: Path, small_areas: SmallAreaLookup
+) -> None:
+    """IMD 2019 by LSOA (32,844 rows, MHCLG) names each LSOA's 2019 district: carried to
+    today's code, it is the local authority the packaged lookup gives, for every LSOA; and the
+    import that used to shade no council shades all 296 English ones."""
+    path = _shared("imd/imd2019_lsoa11_england.csv")
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    disagree = [
+        r["LSOA11CD"]
+        for r in rows
+        if small_areas.lsoa.get(r["LSOA11CD"]) != current_lad_code(r["LAD19CD"])
+    ]
+    assert len(rows) == 32_844 and disagree == []
+    settings = _settings(tmp_path).services
+    report = import_indicator(
+        settings,
+        path,
+        name="imd-decile",
+        code_column="LSOA11CD",
+        value_column="IMD_decile",
+        level="lsoa",
+        aggregate="mean",
+        areas=small_areas,
+    )
+    assert report.committed and report.rejected == ()
+    by_la = load_indicator(settings, "imd-decile")
+    assert len(by_la) == 296 and all(1 <= v <= 10 for v in by_la.values())
+    reading = [float(r["IMD_decile"]) for r in rows if r["LAD19CD"] == READING]
+    assert by_la[READING] == pytest.approx(sum(reading) / len(reading))
