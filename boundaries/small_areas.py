@@ -18,6 +18,7 @@ Wales), Police Scotland for S12 council areas and PSNI for N09 districts.
 from __future__ import annotations
 
 import csv
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -70,6 +71,32 @@ def england_wales_local_authorities() -> frozenset[str]:
     known |= {f.code for f in local_authority_facts()}
     known |= set(successions()) | {s.new_code for s in successions().values()}
     return frozenset(known)
+
+
+#: an LSOA name: its local authority's name and a number ("Reading 001A", "Buckinghamshire 034F")
+_LSOA_NAME = re.compile(r"^(.*\S)\s+\d{3}[A-Z]$")
+
+
+def local_authority_of_lsoa_name(name: str) -> str | None:
+    """Today's local authority of an LSOA by its name (ONS names LSOAs after their local
+    authority: "Aylesbury Vale 001A" in 2011, "Buckinghamshire 001A" in 2021), for LSOA codes
+    the 2011 lookup does not have (those new in 2021); None when the name says no authority."""
+    match = _LSOA_NAME.match(name.strip())
+    return _authority_names().get(match[1].casefold()) if match else None
+
+
+@cache
+def _authority_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for s in successions().values():
+        names[s.old_name.casefold()] = s.new_code
+        names[s.new_name.casefold()] = s.new_code
+    for f in local_authority_facts():
+        names[f.lsoa_name_prefix.casefold()] = f.code
+        names[f.name.casefold()] = f.code
+    for c in current_local_authority_facts():
+        names[c.name.casefold()] = c.code
+    return {name: current_lad_code(code) for name, code in names.items()}
 
 
 def territory_of(local_authority_code: str) -> str | None:

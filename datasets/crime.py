@@ -25,12 +25,17 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def read_crimes(
-    table: Table, *, crime_type: str | None, known: Callable[[str], bool]
+    table: Table,
+    *,
+    crime_type: str | None,
+    known: Callable[[str], bool],
+    by_name: Callable[[str], str | None] | None = None,
 ) -> ReadResult[IndicatorValue]:
     """One value of 1 per incident of ``crime_type`` (any type when None, case-insensitive) at
-    its LSOA code. Rejected: a month that is not ``YYYY-MM``, an LSOA code that is no LSOA of
-    the packaged lookup (``known``). ``extra``: rows counted, rows of other crime types, rows
-    without a location."""
+    its LSOA code. An LSOA code the packaged lookup does not know (``known``) is placed by its
+    ``LSOA name`` when ``by_name`` names its local authority (2021 LSOAs new since 2011), else
+    rejected; so is a month that is not ``YYYY-MM``. ``extra``: rows counted, rows placed by
+    LSOA name, rows of other crime types, rows without a location."""
     missing = [c for c in CRIME_COLUMNS if c not in table.columns]
     if missing:
         raise InvalidInput(
@@ -46,7 +51,7 @@ def read_crimes(
         )
     accepted: list[IndicatorValue] = []
     rejected: list[Rejection] = []
-    other_types = no_location = 0
+    other_types = no_location = placed_by_name = 0
     for row in table:
         if wanted is not None and row.values.get("Crime type", "").strip().casefold() != wanted:
             other_types += 1
@@ -59,16 +64,22 @@ def read_crimes(
         month = row.values.get("Month", "").strip()
         if not _MONTH.match(month):
             errors.append(RowError("bad-date", f"Month {month!r} is not YYYY-MM"))
+        within = None
         try:
             check_area_code(code, "LSOA code", known, "LSOA")
         except RowError as exc:
-            errors.append(exc)
+            name = row.values.get("LSOA name", "")
+            within = by_name(name) if by_name is not None and exc.code == "unknown-area" else None
+            if within is None:
+                errors.append(exc)
         if errors:
             rejected.extend(Rejection(row.number, e.code, str(e)) for e in errors)
             continue
-        accepted.append(IndicatorValue(code, 1.0))
+        placed_by_name += within is not None
+        accepted.append(IndicatorValue(code, 1.0, within=within))
     extra = {
         "incidents counted": len(accepted),
+        "placed by LSOA name": placed_by_name,
         "other crime types": other_types,
         "without a location": no_location,
     }

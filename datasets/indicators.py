@@ -32,6 +32,9 @@ class IndicatorValue:
     code: str
     value: float
     weight: float | None = None  # e.g. population or LSOA count, to merge areas by
+    #: the local authority it lies in, when the lookup does not know ``code`` but the row
+    #: says (an LSOA new in 2021, placed by its name)
+    within: str | None = None
 
 
 def is_ons_code(text: str) -> bool:

@@ -27,6 +27,7 @@ from boundaries.small_areas import (
     SmallAreaLookup,
     england_wales_local_authorities,
     load_small_area_lookup,
+    local_authority_of_lsoa_name,
     territory_codes,
     territory_of,
 )
@@ -359,7 +360,10 @@ def import_crime(
         raise InvalidInput(f"indicator name {name!r}: use letters, digits, - and _ (max 64)")
     joins = _Joins("lsoa", settings, areas)
     table = read_table(path)
-    result = read_crimes(table, crime_type=crime_type, known=joins.known)
+    result = read_crimes(
+        table, crime_type=crime_type, known=joins.known, by_name=local_authority_of_lsoa_name
+    )
+    joins.placed = {v.code: v.within for v in result.accepted if v.within is not None}
     meta = {
         "source_file": path.name,
         "level": "lsoa",
@@ -400,6 +404,8 @@ class _Joins:
         self.level = level
         self._settings = settings
         self._areas = areas
+        #: codes the lookup does not know, placed in a local authority by the row itself
+        self.placed: dict[str, str] = {}
 
     @property
     def areas(self) -> SmallAreaLookup:
@@ -421,7 +427,7 @@ class _Joins:
             return None
         if self.level == "lad":
             return current_lad_code(code)
-        return self.areas.local_authority(self.level, code)
+        return self.placed.get(code) or self.areas.local_authority(self.level, code)
 
     def territory(self, code: str) -> str | None:
         if self.level == "pfa":

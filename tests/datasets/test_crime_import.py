@@ -7,9 +7,10 @@ import csv
 import os
 from pathlib import Path
 
+import pyogrio
 import pytest
 
-from boundaries.small_areas import SmallAreaLookup
+from boundaries.small_areas import SmallAreaLookup, local_authority_of_lsoa_name
 from dicm.settings import Settings
 from domain.errors import InvalidInput
 from services.imports import import_crime, load_indicator
@@ -106,6 +107,36 @@ def test_an_lsoa_code_matching_no_area_rejects_the_file(
     assert not report.committed
     assert [(r.row, r.code) for r in report.rejected] == [(4, "unknown-area")]
     assert not (settings.data_dir / "indicators" / "crime.csv").exists()
+
+
+def test_an_lsoa_new_in_2021_is_placed_by_its_name(
+    tmp_path: Path, small_areas: SmallAreaLookup
+) -> None:
+    """E01033838 (Reading 020C) was created in 2021 and is not in the 2011 lookup: its name
+    says Reading, so its incidents count there; an unknown code with a name that names no
+    authority is still rejected."""
+    rows = [*INCIDENTS, ("E01033838", "Reading 020C", ASB), ("E01033839", "Nowhere 001A", ASB)]
+    path = _write(tmp_path / "2021.csv", rows)
+    settings = Settings(data_dir=tmp_path / "data").services
+    report = import_crime(settings, path, areas=small_areas)
+    assert [(r.row, r.code) for r in report.rejected] == [(17, "unknown-area")]
+    report = import_crime(settings, path, areas=small_areas, skip_invalid=True)
+    assert report.extra["placed by LSOA name"] == 1
+    assert load_indicator(settings, "crime")[READING] == ALL_BY_LA[READING] + 1
+    assert load_indicator(settings, "crime", "lsoa")["E01033838"] == 1.0
+
+
+def test_every_thames_valley_2021_lsoa_name_names_its_local_authority() -> None:
+    """All 1,485 Thames Valley LSOAs of 2021 (136 of them new since 2011): the name gives the
+    local authority ONS assigns them (LAD December 2024)."""
+    path = SHARED_DATA / "boundaries" / "lsoa21_thames_valley_bgc.geojson"
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing in CI")
+        pytest.skip("shared data not present")
+    frame = pyogrio.read_dataframe(path, read_geometry=False)
+    placed = [local_authority_of_lsoa_name(n) for n in frame["LSOA21NM"]]
+    assert len(frame) == 1485 and placed == list(frame["LAD24CD"])
 
 
 def test_a_crime_type_the_file_does_not_have_is_refused_with_the_types_it_has(
