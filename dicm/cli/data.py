@@ -283,5 +283,10 @@ def export(
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
+    from dicm.cli.plans import import_plan
+
+    # ``dicm import plans FILE --territory CODE`` beside the other imports: the same command
+    # as ``dicm plans import`` (one use case, services.plans.publish_plan)
+    import_app.command("plans")(import_plan)
     app.add_typer(import_app, name="import")
     app.command("export")(export)

@@ -193,3 +193,30 @@ def test_the_cli_imports_buyers_and_tenders(
         result = CliRunner().invoke(app, ["import", "tenders", str(write_csv("t.csv", rows))])
         assert result.exit_code == 1 and "unknown-buyer" in result.output
         assert "nothing imported" in result.output
+
+
+def test_dicm_import_plans_publishes_a_plan_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'plans.sqlite'}"
+    monkeypatch.setenv("DICM_DATABASE_URL", url)
+    monkeypatch.setenv("DICM_DATA_DIR", str(tmp_path / "data"))
+    store = open_store(Settings(database_url=url).store)
+    try:
+        _geography(store)
+    finally:
+        store.close()
+    plan = {
+        "title": "Police and Crime Plan 2025-2029",
+        "valid_from": "2025-04-01",
+        "source": "https://www.thamesvalley-pcc.gov.uk/",
+        "priorities": [{"id": "serious_violence", "name": "Serious violence", "weight": 1.0}],
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    args = ["import", "plans", str(path), "--territory", THAMES_VALLEY]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "published version 1" in result.output
+    path.write_text(json.dumps(plan | {"priorities": []}), encoding="utf-8")
+    assert CliRunner().invoke(app, args).exit_code == 2
