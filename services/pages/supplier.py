@@ -174,6 +174,34 @@ def finder_view(
     )
 
 
+@dataclass(frozen=True)
+class AddToSpoView:
+    """The Add-to-SPO form for one activity (opened from a map popup or the finder): the open
+    tenders to bid into and the support choices."""
+
+    activity_id: str
+    activity_name: str
+    explanation: str
+    tenders: tuple[tuple[str, str], ...]
+    supports: tuple[tuple[str, str], ...]
+
+
+def add_to_spo_form(store: Store, account: Account, activity_id: str) -> AddToSpoView:
+    """The form that drafts an SPO for ``activity_id`` (``NotFound`` for an activity the
+    supplier may not see; ``Forbidden`` for an account that is not a supplier's)."""
+    _supplier_id(account)
+    activity = directory.get_activity(store, account, activity_id)
+    open_tenders = sorted(store.iter_all(Tender, status="open"), key=lambda t: t.id)
+    own_first = sorted(open_tenders, key=lambda t: t.territory_code != activity.territory_code)
+    return AddToSpoView(
+        activity.id,
+        activity.name,
+        activity.description or "",
+        tuple((t.id, t.title or t.id) for t in own_first),
+        tuple((key, words.capitalize()) for key, (_t, _u, words) in SUPPORT_CHOICES.items()),
+    )
+
+
 def _priority(activity: Activity, tender: Tender) -> str:
     for theme in (*tender.priorities, *activity.themes):
         if theme in activity.themes or theme in tender.priorities:

@@ -86,3 +86,34 @@ def test_a_place_that_is_not_found_is_explained_by_the_field(
     assert page.locator(".govuk-error-summary").count() == 1
     assert page.locator("#near-error").count() == 1
     check_page(page, "supplier-finder-near-error")
+
+
+def test_the_map_popup_starts_an_spo_in_the_web_flow(
+    page: Any, web_server: WebServer, sign_in: SignIn, check_page: CheckPage
+) -> None:
+    """The folium finder opens with the session cookie (no ``?token=``); its popup's "Start a
+    Social Purchase Order" link opens the Add-to-SPO form (it once went to the JSON API's
+    ``/spos/new``: a raw 401 in a browser), which drafts the SPO for that activity."""
+    login = sign_in(page, "supplier")
+    page.goto(f"/maps/supplier/{login.organisation_id}")
+    page.wait_for_selector(".dicm-rank", state="attached")
+    page.locator(".dicm-rank").first.click()
+    link = page.locator(".leaflet-popup-content a", has_text="Start a Social Purchase Order")
+    href = str(link.get_attribute("href"))
+    assert href.startswith("/app/supplier/spos/new?activity=")
+    activity_id = href.split("activity=", 1)[1]
+    link.click()
+    page.wait_for_url(re.compile(r"/app/supplier/spos/new\?activity="))
+    assert page.get_by_role("button", name="Add to SPO").count() == 1
+    check_page(page, "supplier-add-to-spo")
+
+    page.get_by_label("Amount").fill("750")
+    page.get_by_role("button", name="Add to SPO").click()
+    page.wait_for_url(re.compile(r"/app/supplier/spos/spo-[0-9a-f]+$"))
+    spo_id = page.url.rsplit("/", 1)[1]
+    with web_server.api("supplier") as api:
+        body = api.get(f"/spos/{spo_id}").json()
+    assert body["state"] == "draft"
+    assert [(line["activity_id"], line["amount"]) for line in body["lines"]] == [
+        (activity_id, 750)
+    ]

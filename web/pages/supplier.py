@@ -42,6 +42,16 @@ def finder(
     return render(request, "supplier/finder.html", {"view": view}, user=user)
 
 
+@router.get("/spos/new", response_class=HTMLResponse)
+def add_to_spo_page(
+    request: Request, user: Supplier, activity: Annotated[str, Query(pattern=ID)]
+) -> HTMLResponse:
+    """Add one activity to a new SPO: the form a map popup's "Start a Social Purchase Order"
+    link opens (choose the tender, the support and the amount)."""
+    view = pages.add_to_spo_form(request.app.state.store, user, activity)
+    return render(request, "supplier/add_to_spo.html", {"view": view}, user=user)
+
+
 @router.post("/spos", response_class=HTMLResponse)
 def add_to_spo(
     request: Request,
