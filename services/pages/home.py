@@ -78,7 +78,17 @@ def _pcc(store: Store, account: Account) -> list[Task]:
 
 
 def _admin(store: Store, account: Account) -> list[Task]:
-    return [Task("API documentation", "/docs", 0, "Accounts are managed with dicm accounts")]
+    no_password = sum(1 for a in store.iter_all(Account) if a.active and a.password_hash is None)
+    return [
+        Task(
+            "Manage accounts",
+            "/app/admin/accounts",
+            no_password,
+            "Create accounts, reset passwords, disable accounts; to do: active accounts "
+            "without a web password",
+        ),
+        Task("API documentation", "/docs", 0, "The HTTP API for programs and GIS tools"),
+    ]
 
 
 TASKS: dict[Role, Callable[[Store, Account], list[Task]]] = {
