@@ -20,6 +20,7 @@ from services import spo as spo_service
 from services.access import visible_spo, visible_spos
 from services.locate import query_point
 from services.matching import RecommenderCache
+from services.pages.forms import parse_amount
 from services.settings import ServiceSettings
 from spo.model import Spo
 from store.port import Store
@@ -216,14 +217,17 @@ def add_to_spo(
     tender_id: str,
     activity_id: str,
     support: str,
-    amount: float,
+    amount: str,
 ) -> Spo:
     """A new draft SPO of the supplier for ``tender_id`` with one line for ``activity_id``
-    (ids made here); ``InvalidInput`` for an unknown support type or a bad amount."""
+    (ids made here); ``amount`` as typed (:func:`~services.pages.forms.parse_amount`);
+    ``InvalidInput`` for an unknown support type or a refused amount."""
     if support not in SUPPORT_CHOICES:
         raise InvalidInput("choose cash or volunteer hours")
-    if not amount > 0:
-        raise InvalidInput("enter an amount greater than 0")
+    try:
+        value = parse_amount(amount, "amount")
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
     support_type, unit, _words = SUPPORT_CHOICES[support]
     activity = store.get(Activity, activity_id)
     tender = store.get(Tender, tender_id)
@@ -239,7 +243,7 @@ def add_to_spo(
         line_id="line-1",
         activity_id=activity_id,
         support_type=support_type,
-        amount=amount,
+        amount=value,
         unit=unit,
         priority=_priority(activity, tender),
     )
