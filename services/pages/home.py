@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from domain.model import Account, Activity, Tender
 from domain.vocabulary import Role, ValidationStatus
+from services.pages.validator import LAPSE_SOON_DAYS, renewals_due
 from spo.model import Spo, SpoState
 from store.port import Store
 
@@ -61,8 +63,15 @@ def _validator(store: Store, account: Account) -> list[Task]:
         territory_code=account.territory_code or "",
         validation_status=ValidationStatus.PENDING.value,
     )
+    due = renewals_due(store, account.territory_code or "", date.today())
     return [
-        Task("Validate activities", "/app/validator/queue", pending, "Pending in your territory")
+        Task("Validate activities", "/app/validator/queue", pending, "Pending in your territory"),
+        Task(
+            "Renew validations",
+            "/app/validator/queue",
+            len(due),
+            f"Ending in the next {LAPSE_SOON_DAYS} days, or lapsed",
+        ),
     ]
 
 

@@ -83,7 +83,10 @@ def test_validator_renews_a_validation_about_to_lapse(
     """The queue lists validations ending soon with a Renew button; renewing one extends it
     for a full validity period (services.validation), as the API then shows."""
     sign_in(page, "validator")
-    page.goto("/app/validator/queue")
+    task = page.locator(".govuk-task-list__item", has_text="Renew validations")
+    assert "to do" in task.inner_text()  # the home page's task list counts them
+    task.get_by_role("link").click()
+    page.wait_for_url("**/app/validator/queue")
     renewals = page.locator("table", has_text="Ending soon or lapsed")
     ending = renewals.locator("tr", has_text="Validation ends")
     assert ending.count() > 0, "the demo validator has no validation ending soon"
