@@ -1,4 +1,5 @@
-"""Bearer-token authentication: resolves the ``Authorization`` header to an account.
+"""Bearer-token authentication: resolves the ``Authorization`` header to an account (and, for
+the HTML map pages, the web session's signed-in account).
 
 Only resolution happens here; what an account may do is decided by the services
 (``services.accounts``, ``services.access``), so the CLI and the HTTP routes apply the same rules.
@@ -8,12 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.model import Account
+from services.access import TokenInAddress
 from services.token_cache import TokenCache
 from store.port import Store
+from web.session import session_account
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -33,29 +36,30 @@ async def current_account(
     return tokens.authenticate(store, credentials.credentials)
 
 
-#: the ``?token=`` of the HTML map pages (``/maps/*``) only
-PAGE_TOKEN_HELP = (
-    "Map pages only: the account token as a query parameter, for browsers that cannot send an "
-    "Authorization header. It ends up in server and proxy access logs and browser history: "
-    "prefer the header where you can, and use a short-lived account for shared links."
-)
+#: query parameters that once carried a token on map pages: refused, never read as credentials
+URL_TOKEN_PARAMS = ("token", "access_token")
 
 
-async def page_token(
+async def page_bearer(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    token: Annotated[str | None, Query(max_length=200, description=PAGE_TOKEN_HELP)] = None,
 ) -> str | None:
-    """The token of an HTML map page: the bearer header if sent, else ``?token=``; None when
-    neither. Resolved to an account by the page itself (:func:`page_account`), so a bad token
-    can be answered with a page rather than JSON."""
-    if credentials is not None:
-        return credentials.credentials
-    return token or None
+    """The bearer token of an HTML map page's request (machines), not yet resolved: the page
+    resolves it itself (:func:`page_account`), so a bad token can be answered with a page."""
+    return credentials.credentials if credentials is not None else None
 
 
-def page_account(request: Request, token: str | None) -> Account | None:
-    """The account of a page token; None when none was sent; ``NotAuthenticated`` for a bad one."""
-    if token is None:
-        return None
-    tokens: TokenCache = request.app.state.tokens
-    return tokens.authenticate(request.app.state.store, token)
+def page_account(request: Request, bearer: str | None) -> Account | None:
+    """Who opens a map page: the bearer token's account (machines) or the signed-in session's
+    (browsers); None for nobody. A token in the address (``?token=``) is refused with
+    ``TokenInAddress`` whatever else is sent: it would sit in logs and history. A bad bearer
+    token is ``NotAuthenticated``."""
+    if any(name in request.query_params for name in URL_TOKEN_PARAMS):
+        raise TokenInAddress(
+            "map pages no longer take a token in their address, because an address ends up in "
+            "logs and browser history: sign in at /app/sign-in and open the page again without "
+            "?token=, or (a program) send the token as Authorization: Bearer"
+        )
+    if bearer is not None:
+        tokens: TokenCache = request.app.state.tokens
+        return tokens.authenticate(request.app.state.store, bearer)
+    return session_account(request)

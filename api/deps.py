@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.auth import current_account, page_token
+from api.auth import current_account, page_bearer
 from api.settings import AppSettings
 from domain.model import Account
 from services.matching import RecommenderCache
@@ -42,5 +42,5 @@ RecommendersDep = Annotated[RecommenderCache, Depends(get_recommenders)]
 #: the signed-in account, or None for an anonymous caller (public data only)
 ViewerDep = Annotated[Account | None, Depends(current_account)]
 
-#: the token of an HTML map page (bearer header or ``?token=``), not yet resolved to an account
-PageTokenDep = Annotated[str | None, Depends(page_token)]
+#: the bearer token of an HTML map page's request, not yet resolved to an account
+PageBearerDep = Annotated[str | None, Depends(page_bearer)]

@@ -1,8 +1,8 @@
 """Response hardening and request limits every response goes through.
 
 - Security headers: ``X-Content-Type-Options: nosniff``, ``X-Frame-Options`` and CSP
-  ``frame-ancestors``, ``Referrer-Policy: no-referrer`` (a map page's ``?token=`` must not leak in
-  a Referer), and a Content-Security-Policy. JSON answers get ``default-src 'none'``. HTML pages
+  ``frame-ancestors``, ``Referrer-Policy: no-referrer`` (an address must not leak in a
+  Referer), and a Content-Security-Policy. JSON answers get ``default-src 'none'``. HTML pages
   (the folium map pages and the API docs) get a same-origin policy that still allows inline
   script and style: folium writes its map set-up as inline ``<script>`` blocks with generated
   names, so a nonce would mean post-processing every page; no external origin is allowed
@@ -10,7 +10,8 @@
 - No ``server`` banner (uvicorn's is also turned off by ``dicm serve``).
 - A request line over ``settings.api.max_request_line_bytes`` is a problem+json 414, headers over
   ``max_header_bytes`` a 431 (the server is told to let such requests through to here).
-- Tokens never logged: :class:`RedactTokens` strips ``token=`` values from access-log lines.
+- Tokens never logged: :class:`RedactTokens` strips ``token=`` values from access-log lines (no
+  page accepts one any more, but an old link or a careless client may still send one).
 """
 
 from __future__ import annotations

@@ -55,6 +55,7 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     # services.access
     "invalid-query": (400, "Invalid query parameter"),
     "unauthenticated": (401, "Not authenticated"),
+    "token-in-url": (400, "Token in the address"),
     # geo.errors
     "invalid-geography": (422, "Invalid geography"),
     "invalid-coordinates": (422, "Invalid coordinates"),

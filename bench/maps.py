@@ -61,14 +61,14 @@ def make_matches(n: int, seed: int = 7) -> list[MatchRecord]:
     ]
 
 
-def popup_html(r: MatchRecord, supplier_id: str) -> str:
+def popup_html(r: MatchRecord) -> str:
     """The same popup as one HTML string, the way a folium Popup/Tooltip carries it."""
     needs = needs_text(r.activity).replace("\n", "</li><li>")
     return (
         f'<div class="dicm-popup"><h3>#{r.rank} {esc(r.activity.name)}</h3>'
         f"<p>{r.distance_m / 1000:.1f} km away · score {r.score:.2f}</p>"
         f"<p>{esc(r.explanation)}</p><p>Needs:</p><ul><li>{needs}</li></ul>"
-        f'<p><a href="{esc(spo_link(r.activity.id, supplier_id))}">Start an SPO</a></p></div>'
+        f'<p><a href="{esc(spo_link(r.activity.id))}">Start an SPO</a></p></div>'
     )
 
 
@@ -81,7 +81,7 @@ def peer_map(matches: list[MatchRecord], supplier_id: str) -> folium.Map:
         folium.Marker(
             (r.activity.location.y, r.activity.location.x),
             icon=folium.DivIcon(html=str(r.rank), class_name="dicm-rank", icon_size=(24, 24)),
-            tooltip=popup_html(r, supplier_id),
+            tooltip=popup_html(r),
         ).add_to(m)
     return m
 

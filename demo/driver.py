@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from datasets.places import gb_postcodes, uk_places
 from demo.dataset import DemoDataset, build_demo_dataset
@@ -313,18 +312,16 @@ def _write_marker(settings: ServiceSettings, summary: DemoSummary) -> None:
     path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
 
-def _signed(url: str, account: DemoAccount | None) -> str:
-    """``url`` opened as ``account``: map pages take the token as ``?token=`` (a demo link: the
-    token is in the URL, so it lands in access logs and browser history)."""
-    if account is None:
-        return url
-    sep = "&" if "?" in url else "?"
-    return f"{url}{sep}{urlencode({'token': account.token})}"
+def _for(who: str, account: DemoAccount | None) -> str:
+    """``who`` with the demo account to sign in as (map pages read the browser's signed-in
+    session; a token in the address is refused)."""
+    return who if account is None else f"{who} (sign in as {account.id})"
 
 
 def demo_urls(base_url: str, summary: DemoSummary, store: Store) -> list[tuple[str, str]]:
-    """The pages to open, per kind of user, each signed in as the demo account it is for
-    (the map pages need an account; an awarded SPO's map is public)."""
+    """The pages to open, per kind of user, each naming the demo account to sign in as at
+    ``/app/sign-in`` (a map page sends a browser nobody is signed in to there, and comes back);
+    an awarded SPO's map is public."""
     by_role = {a.role: a for a in summary.accounts}
     supplier = by_role.get("supplier")
     tv = "E23000029"
@@ -344,18 +341,16 @@ def demo_urls(base_url: str, summary: DemoSummary, store: Store) -> list[tuple[s
     )
     urls = [
         (
-            "Supplier: activities near your sites",
-            _signed(f"{base_url}/maps/supplier/{supplier.organisation_id}", supplier)
-            if supplier
-            else "",
+            _for("Supplier: activities near your sites", supplier),
+            f"{base_url}/maps/supplier/{supplier.organisation_id}" if supplier else "",
         ),
         (
-            "Buyer: coverage of Thames Valley",
-            _signed(f"{base_url}/maps/coverage?territory={tv}", coverage_reader),
+            _for("Buyer: coverage of Thames Valley", coverage_reader),
+            f"{base_url}/maps/coverage?territory={tv}",
         ),
         (
-            "PCC office: social value heatmap",
-            _signed(f"{base_url}/maps/heatmap/{tv}", by_role.get("pcc_office")),
+            _for("PCC office: social value heatmap", by_role.get("pcc_office")),
+            f"{base_url}/maps/heatmap/{tv}",
         ),
         ("SPO: lines from sites to activities", f"{base_url}/maps/spo/{spo_id}" if spo_id else ""),
         ("Developers: API docs", f"{base_url}/docs"),

@@ -77,9 +77,15 @@ def reach_corners(lon: float, lat: float, reach_m: float) -> list[tuple[float, f
     return [(lon - dlon, lat - dlat), (lon + dlon, lat + dlat)]
 
 
-def spo_link(activity_id: str, supplier_id: str) -> str:
-    """The page that starts a Social Purchase Order for this activity and supplier."""
-    return "/spos/new?" + urlencode({"activity": activity_id, "supplier": supplier_id})
+#: the web page where the signed-in supplier drafts an SPO for one activity (``web.pages.supplier``)
+ADD_TO_SPO_PATH = "/app/supplier/spos/new"
+
+
+def spo_link(activity_id: str) -> str:
+    """The web page that starts a Social Purchase Order for this activity: a form for the
+    signed-in supplier (tender, support, amount), never the JSON API, which a browser cannot
+    use by following a link."""
+    return ADD_TO_SPO_PATH + "?" + urlencode({"activity": activity_id})
 
 
 def needs_text(activity: Activity) -> str:
@@ -167,7 +173,7 @@ def supplier_map(
         "items": items,
         "strings": strings.items,
         "cluster": cluster,
-        "spo_link": ["/spos/new?activity=", esc("&" + urlencode({"supplier": supplier.id}))],
+        "spo_link": [ADD_TO_SPO_PATH + "?activity=", ""],
     }
     m.add_child(
         DataLayer(

@@ -26,6 +26,14 @@ class NotAuthenticated(DomainError):
     code = "unauthenticated"
 
 
+class TokenInAddress(DomainError):
+    """A token sent in a page's address (``?token=``): refused, never read as a credential. An
+    address lands in access logs, browser history and shared links, so it must not sign anyone
+    in; browsers sign in with the session cookie, machines send ``Authorization: Bearer``."""
+
+    code = "token-in-url"
+
+
 # --- access rules ------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "NotAuthenticated",
     "authenticate",
     "authenticate_password",
+    "check_password",
     "create_account",
     "create_account_as_admin",
     "hash_token",
@@ -172,10 +173,16 @@ def rotate_token(store: Store, id_: str) -> tuple[Account, str]:
     return store.update(replace(account, token_hash=hash_token(token))), token
 
 
-def set_password(store: Store, id_: str, password: str) -> Account:
-    """Give an account a web password (replacing any earlier one); only its hash is stored."""
+def check_password(password: str) -> None:
+    """``InvalidInput`` for a web password too short to keep (checked before anything is
+    stored, so a form can refuse it beside the other fields)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def set_password(store: Store, id_: str, password: str) -> Account:
+    """Give an account a web password (replacing any earlier one); only its hash is stored."""
+    check_password(password)
     account = store.get(Account, id_)
     return store.update(replace(account, password_hash=_HASHER.hash(password)))
 

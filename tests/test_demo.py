@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -144,22 +144,33 @@ def test_the_printed_map_links_open_as_the_demo_accounts(
     if missing_assets():
         script = Path(__file__).resolve().parents[1] / "scripts" / "install-assets.sh"
         subprocess.run(["bash", str(script)], check=True)
+    signed = dict(re.findall(r"\(sign in as ([\w-]+)\):\s+(https?://\S+)", first_run))
     links = [urlsplit(u) for u in re.findall(r"https?://\S+", first_run)]
     pages = [u for u in links if u.path.startswith("/maps/")]
-    assert len(pages) == 4
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        for url in pages:
-            r = client.get(f"{url.path}?{url.query}")
-            assert r.status_code == 200, (url.path, r.text[:200])
+    assert len(pages) == 4 and len(signed) == 3
+    assert not any("token=" in u.query for u in pages)  # no credential in a printed address
+    marker = json.loads((settings.data_dir / MARKER).read_text())
+    passwords = {a["id"]: a["password"] for a in marker["accounts"]}
+    for account_id, url in signed.items():
+        page = urlsplit(url)
+        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+            assert client.get(f"{page.path}?{page.query}").status_code == 401  # nobody yet
+            _sign_in(client, account_id, passwords[account_id])
+            r = client.get(f"{page.path}?{page.query}")
+            assert r.status_code == 200, (page.path, r.text[:200])
             assert r.headers["content-type"].startswith("text/html")
-            if url.path.startswith("/maps/spo/"):
-                continue  # an awarded SPO is public
-            assert "token=" in url.query
-            assert client.get(url.path, params=_without_token(url.query)).status_code == 401
+    public = next(u for u in pages if u.path.startswith("/maps/spo/"))
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        assert client.get(public.path).status_code == 200  # an awarded SPO is public
 
 
-def _without_token(query: str) -> dict[str, str]:
-    return {k: v for k, v in parse_qsl(query) if k != "token"}
+def _sign_in(client: TestClient, account_id: str, password: str) -> None:
+    """Sign in through the sign-in form (its CSRF token, then the post), as a browser would."""
+    form = client.get("/app/sign-in").text
+    token = form.split('name="csrf_token" value="')[1].split('"')[0]
+    data = {"account_id": account_id, "password": password, "csrf_token": token}
+    r = client.post("/app/sign-in", data=data, follow_redirects=False)
+    assert r.status_code == 303, r.text[:300]
 
 
 # --- every demo login has something to do -------------------------------------------------------

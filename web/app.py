@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from web.errors import sign_in_redirect
-from web.pages import buyer, home, pcc, provider, supplier, validator
+from web.pages import admin, buyer, home, pcc, provider, supplier, validator
 from web.session import COOKIE_NAME, SignInRequired, session_secret
 from web.settings import WebSettings
 
@@ -20,7 +20,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/static/web"
 
 router = APIRouter()
-for _pages in (home, supplier, buyer, provider, validator, pcc):
+for _pages in (home, supplier, buyer, provider, validator, pcc, admin):
     router.include_router(_pages.router)
 
 

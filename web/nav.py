@@ -27,7 +27,7 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
     ),
     Role.VALIDATOR: (HOME, ("Validation queue", "/app/validator/queue")),
     Role.PCC_OFFICE: (HOME, ("Social value dashboard", "/app/pcc")),
-    Role.ADMIN: (HOME, ("API documentation", "/docs")),
+    Role.ADMIN: (HOME, ("Accounts", "/app/admin/accounts"), ("API documentation", "/docs")),
 }
 
 

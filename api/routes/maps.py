@@ -1,35 +1,36 @@
 """Map pages as HTML: supplier finder, coverage gaps, PCC heatmap and SPO map, plus the static
 files (Leaflet from ``make assets``) they load from ``/static``.
 
-A page is for whoever may read the API resource it draws (see ``services.maps``). A browser
-cannot easily send an ``Authorization`` header when following a link, so these pages (and only
-these) also take the token as ``?token=``. Such a URL is a credential: it lands in access logs
-and browser history, so every page is sent with ``Referrer-Policy: no-referrer`` (the token must
-not reach a tile server in a Referer) and ``Cache-Control: private, no-store``. A browser without
-a (valid) token gets a small HTML 401 page; other clients the API's problem+json.
+A page is for whoever may read the API resource it draws (see ``services.maps``). A browser is
+who the web session's signed cookie says (sign in at ``/app/sign-in``); a program sends
+``Authorization: Bearer``. A token in the address (``?token=``) is refused with a readable page
+(problem+json for programs) and never signs anyone in: an address lands in access logs, browser
+history and shared links. A browser nobody is signed in to is sent to the sign-in page, which
+brings it back here. Every page is sent with ``Referrer-Policy: no-referrer`` and
+``Cache-Control: private, no-store``: it is one account's view.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.auth import page_account
-from api.deps import PageTokenDep, RecommendersDep
+from api.deps import PageBearerDep, RecommendersDep
 from api.settings import AppSettings
 from domain.model import Account
 from maps.assets import STATIC_DIR, STATIC_URL_PREFIX, missing_assets
 from services import maps as service
-from services.access import NotAuthenticated
+from services.access import NotAuthenticated, TokenInAddress
 from services.settings import ServiceSettings
 from store.port import Store
+from web.errors import error_page, sign_in_redirect
 
-#: sent with every map page: the URL may hold a token, and the page is one account's view
+#: sent with every map page: it is one account's view (never cached, never in a Referer)
 PAGE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "private, no-store"}
 
 router = APIRouter(prefix="/maps", tags=["maps"])
@@ -50,28 +51,21 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _unauthenticated_page(exc: NotAuthenticated) -> HTMLResponse:
-    return HTMLResponse(
-        "<!DOCTYPE html><html lang=en><meta charset=utf-8><title>Sign-in needed</title>"
-        f"<h1>401: sign-in needed</h1><p>{escape(str(exc))}.</p>"
-        "<p>Open this page with your dicm account token: add <code>?token=YOUR_TOKEN</code> "
-        "to its address (or send <code>Authorization: Bearer YOUR_TOKEN</code>). "
-        "<code>dicm demo</code> prints working links for the demo accounts.</p></html>",
-        status_code=401,
-        headers={**PAGE_HEADERS, "WWW-Authenticate": "Bearer"},
-    )
-
-
-def _page(
-    request: Request, token: str | None, build: Callable[[Account | None], str]
-) -> HTMLResponse:
-    """Resolve the page token, build the page for that account, answer HTML. A missing or bad
-    token is a 401 HTML page for a browser; every other problem is the API's problem+json."""
+def _page(request: Request, bearer: str | None, build: Callable[[Account | None], str]) -> Response:
+    """Find who asks (bearer token or session), build the page for that account, answer HTML.
+    For a browser, a token in the address is a readable 400 page and a missing sign-in a
+    redirect to the sign-in page; every other problem is the API's problem+json."""
     try:
-        html = build(page_account(request, token))
-    except NotAuthenticated as exc:
+        html = build(page_account(request, bearer))
+    except TokenInAddress as exc:
         if _wants_html(request):
-            return _unauthenticated_page(exc)
+            refused = error_page(request, 400, str(exc))
+            refused.headers.update(PAGE_HEADERS)
+            return refused
+        raise
+    except NotAuthenticated:
+        if _wants_html(request):
+            return sign_in_redirect(request)
         raise
     if missing_assets(request.app.state.settings.api.static_dir or STATIC_DIR):
         return HTMLResponse(
@@ -91,7 +85,7 @@ def _ctx(request: Request) -> tuple[Store, ServiceSettings]:
 def supplier_page(
     request: Request,
     supplier_id: str,
-    token: PageTokenDep,
+    bearer: PageBearerDep,
     recommenders: RecommendersDep,
     need: Annotated[
         str | None,
@@ -100,14 +94,14 @@ def supplier_page(
             description="Imported need indicator to weigh (default: the latest imported)",
         ),
     ] = None,
-) -> HTMLResponse:
+) -> Response:
     """Recommended activities around a supplier's sites, ranked, with HOW & WHERE popups.
     For the supplier's own accounts, buyers and admins (as ``/suppliers/{id}/matches``, and
     ranked by the same recommender)."""
     store, settings = _ctx(request)
     return _page(
         request,
-        token,
+        bearer,
         lambda viewer: service.supplier_page(
             store, settings, supplier_id, cache=recommenders, viewer=viewer, need=need
         ),
@@ -118,7 +112,7 @@ def supplier_page(
 def coverage_page(
     request: Request,
     territory: Annotated[str, Query()],
-    token: PageTokenDep,
+    bearer: PageBearerDep,
     priority: PriorityQuery = None,
     need: Annotated[
         str | None,
@@ -128,13 +122,13 @@ def coverage_page(
         ),
     ] = None,
     period: PeriodQuery = None,
-) -> HTMLResponse:
+) -> Response:
     """Local authorities of a territory shaded by the gap between need and provision. For the
     territory's PCC office, its buyers and admins (as ``/territories/{code}/coverage``)."""
     store, settings = _ctx(request)
     return _page(
         request,
-        token,
+        bearer,
         lambda viewer: service.coverage_page(
             store, settings, territory, priority=priority, need=need, period=period, viewer=viewer
         ),
@@ -145,16 +139,16 @@ def coverage_page(
 def heatmap_page(
     request: Request,
     territory_code: str,
-    token: PageTokenDep,
+    bearer: PageBearerDep,
     priority: PriorityQuery = None,
     period: PeriodQuery = None,
-) -> HTMLResponse:
+) -> Response:
     """H3 hexagons of committed / delivered social value and activity density. For the
     territory's PCC office, its buyers and admins (as ``/territories/{code}/heatmap``)."""
     store, settings = _ctx(request)
     return _page(
         request,
-        token,
+        bearer,
         lambda viewer: service.heatmap_page(
             store, settings, territory_code, priority=priority, period=period, viewer=viewer
         ),
@@ -162,10 +156,10 @@ def heatmap_page(
 
 
 @router.get("/spo/{spo_id}", response_class=HTMLResponse)
-def spo_page(request: Request, spo_id: str, token: PageTokenDep) -> HTMLResponse:
+def spo_page(request: Request, spo_id: str, bearer: PageBearerDep) -> Response:
     """Lines from the supplier's sites to the activities its SPO supports, with amounts.
     Public once the SPO is formalised in a contract; before that, for its parties only."""
     store, settings = _ctx(request)
     return _page(
-        request, token, lambda viewer: service.spo_page(store, settings, spo_id, viewer=viewer)
+        request, bearer, lambda viewer: service.spo_page(store, settings, spo_id, viewer=viewer)
     )

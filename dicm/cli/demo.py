@@ -97,7 +97,7 @@ def _print_summary(summary: DemoSummary, base: str, store: Store) -> None:
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.counts.items())
     console.print(counts)
     console.print("SPOs by state: " + ", ".join(f"{k} {v}" for k, v in summary.spo_states.items()))
-    console.print("\n[bold]Open these pages[/bold] (map links sign you in as a demo account)")
+    console.print("\n[bold]Open these pages[/bold] (sign in as the demo account named)")
     for who, url in demo_urls(base, summary, store):
         console.print(f"  {who}:\n    {url}", soft_wrap=True)
     if summary.accounts:

@@ -31,7 +31,7 @@ from geo.geojson_in import geometry_from_geojson
 from geo.validity import polygonal, snap_to_grid
 from services.access import require_role, visible_spos
 from services.directory import create_tender
-from services.pages.forms import FormErrors, parse_money, raise_if_any
+from services.pages.forms import FormErrors, parse_amount, raise_if_any
 from spo.model import FORMAL_STATES, SpoState
 from store.port import Store
 
@@ -259,12 +259,12 @@ def create_tender_from_form(
         errors["title"] = "Enter the tender's title"
     elif len(title) > 300:
         errors["title"] = "The title must be 300 characters or fewer"
-    value = parse_money(
-        fields.get("contract_value", ""),
-        "contract_value",
-        errors,
-        label="the contract value in pounds",
-    )
+    try:
+        value = parse_amount(
+            fields.get("contract_value", ""), "contract value in pounds", positive=False
+        )
+    except ValueError as exc:
+        errors["contract_value"], value = str(exc), 0.0
     unknown = [p for p in priorities if p not in THEMES]
     if unknown:
         errors["priorities"] = f"Unknown priorities: {', '.join(unknown)}"

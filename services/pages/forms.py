@@ -38,23 +38,6 @@ def raise_if_any(errors: Mapping[str, str]) -> None:
         raise FormErrors(errors)
 
 
-def parse_money(text: str, field: str, errors: dict[str, str], *, label: str) -> float:
-    """A pound amount typed by a person (``£1,250.50`` is fine); 0.0 with an error otherwise."""
-    cleaned = text.strip().replace(",", "").removeprefix("£").strip()
-    if not cleaned:
-        errors[field] = f"Enter {label}"
-        return 0.0
-    try:
-        value = float(cleaned)
-    except ValueError:
-        errors[field] = f"{label[0].upper()}{label[1:]} must be a number, like 250000"
-        return 0.0
-    if not value >= 0 or value == float("inf"):
-        errors[field] = f"{label[0].upper()}{label[1:]} must be 0 or more"
-        return 0.0
-    return value
-
-
 T = TypeVar("T")
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -83,21 +66,48 @@ def new_id(prefix: str, name: str = "") -> str:
     return "-".join(p for p in (prefix, slug, secrets.token_hex(4)) if p)
 
 
+#: digits, commas only between thousands, an optional decimal point: 25, 1500, 1,500, 12.50
+_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+
 def parse_amount(text: str, what: str, *, positive: bool = True) -> float:
-    """A finite number typed by a person (commas allowed); ``ValueError`` says what is wrong."""
-    cleaned = text.strip().replace(",", "").lstrip("£")
-    if not cleaned:
+    """The one parser of an amount typed by a person (pounds, hours, outcomes), every form's.
+
+    Accepted: digits with an optional decimal point, a ``£`` in front, commas between
+    thousands (``£1,250.50``, ``1500``, ``12.5``). Refused with ``ValueError`` saying what is
+    wrong, never guessed: nothing typed (or only ``£``); a comma that is not a thousands
+    separator (``12,50``, ``1,2,3``); a decimal comma after a point (``1.200,00``: 1.2 or
+    1200?); letters, spaces inside, exponents, ``inf``/``nan`` or ``_``, which Python's
+    ``float`` would take; a negative amount, and 0 when ``positive``.
+    """
+    body = text.strip()
+    negative = False
+    for _ in range(2):  # "-£5" and "£-5" alike
+        if body.startswith("-"):
+            negative, body = True, body[1:].strip()
+        if body.startswith("£"):
+            body = body[1:].strip()
+    if not body:
         raise ValueError(f"Enter the {what}")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"The {what} must be a number, like 25 or 1,500") from None
+    if "," in body and "." in body and body.rindex(",") > body.index("."):
+        raise ValueError(
+            f"The {what} {text.strip()!r} is ambiguous: write it with a point for pence and "
+            "commas only between thousands, like 1,200.00"
+        )
+    if not _AMOUNT.fullmatch(body):
+        if "," in body:
+            raise ValueError(
+                f"Put commas in the {what} only between thousands, like 1,500 (and a point "
+                "for pence, like 12.50)"
+            )
+        raise ValueError(f"The {what} must be a number, like 25 or 1,500")
+    value = float(body.replace(",", ""))
     if not math.isfinite(value):
         raise ValueError(f"The {what} must be a number, like 25 or 1,500")
+    if negative and value != 0:
+        raise ValueError(f"The {what} cannot be negative")
     if positive and value <= 0:
         raise ValueError(f"The {what} must be more than 0")
-    if value < 0:
-        raise ValueError(f"The {what} cannot be negative")
     return value
 
 

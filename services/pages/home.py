@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from domain.model import Account, Activity, Tender
 from domain.vocabulary import Role, ValidationStatus
+from services.pages.validator import LAPSE_SOON_DAYS, renewals_due
 from spo.model import Spo, SpoState
 from store.port import Store
 
@@ -61,8 +63,15 @@ def _validator(store: Store, account: Account) -> list[Task]:
         territory_code=account.territory_code or "",
         validation_status=ValidationStatus.PENDING.value,
     )
+    due = renewals_due(store, account.territory_code or "", date.today())
     return [
-        Task("Validate activities", "/app/validator/queue", pending, "Pending in your territory")
+        Task("Validate activities", "/app/validator/queue", pending, "Pending in your territory"),
+        Task(
+            "Renew validations",
+            "/app/validator/queue",
+            len(due),
+            f"Ending in the next {LAPSE_SOON_DAYS} days, or lapsed",
+        ),
     ]
 
 
@@ -78,7 +87,17 @@ def _pcc(store: Store, account: Account) -> list[Task]:
 
 
 def _admin(store: Store, account: Account) -> list[Task]:
-    return [Task("API documentation", "/docs", 0, "Accounts are managed with dicm accounts")]
+    no_password = sum(1 for a in store.iter_all(Account) if a.active and a.password_hash is None)
+    return [
+        Task(
+            "Manage accounts",
+            "/app/admin/accounts",
+            no_password,
+            "Create accounts, reset passwords, disable accounts; to do: active accounts "
+            "without a web password",
+        ),
+        Task("API documentation", "/docs", 0, "The HTTP API for programs and GIS tools"),
+    ]
 
 
 TASKS: dict[Role, Callable[[Store, Account], list[Task]]] = {

@@ -20,6 +20,7 @@ from services import spo as spo_service
 from services.access import visible_spo, visible_spos
 from services.locate import query_point
 from services.matching import RecommenderCache
+from services.pages.forms import parse_amount
 from services.settings import ServiceSettings
 from spo.model import Spo
 from store.port import Store
@@ -174,6 +175,34 @@ def finder_view(
     )
 
 
+@dataclass(frozen=True)
+class AddToSpoView:
+    """The Add-to-SPO form for one activity (opened from a map popup or the finder): the open
+    tenders to bid into and the support choices."""
+
+    activity_id: str
+    activity_name: str
+    explanation: str
+    tenders: tuple[tuple[str, str], ...]
+    supports: tuple[tuple[str, str], ...]
+
+
+def add_to_spo_form(store: Store, account: Account, activity_id: str) -> AddToSpoView:
+    """The form that drafts an SPO for ``activity_id`` (``NotFound`` for an activity the
+    supplier may not see; ``Forbidden`` for an account that is not a supplier's)."""
+    _supplier_id(account)
+    activity = directory.get_activity(store, account, activity_id)
+    open_tenders = sorted(store.iter_all(Tender, status="open"), key=lambda t: t.id)
+    own_first = sorted(open_tenders, key=lambda t: t.territory_code != activity.territory_code)
+    return AddToSpoView(
+        activity.id,
+        activity.name,
+        activity.description or "",
+        tuple((t.id, t.title or t.id) for t in own_first),
+        tuple((key, words.capitalize()) for key, (_t, _u, words) in SUPPORT_CHOICES.items()),
+    )
+
+
 def _priority(activity: Activity, tender: Tender) -> str:
     for theme in (*tender.priorities, *activity.themes):
         if theme in activity.themes or theme in tender.priorities:
@@ -188,14 +217,17 @@ def add_to_spo(
     tender_id: str,
     activity_id: str,
     support: str,
-    amount: float,
+    amount: str,
 ) -> Spo:
     """A new draft SPO of the supplier for ``tender_id`` with one line for ``activity_id``
-    (ids made here); ``InvalidInput`` for an unknown support type or a bad amount."""
+    (ids made here); ``amount`` as typed (:func:`~services.pages.forms.parse_amount`);
+    ``InvalidInput`` for an unknown support type or a refused amount."""
     if support not in SUPPORT_CHOICES:
         raise InvalidInput("choose cash or volunteer hours")
-    if not amount > 0:
-        raise InvalidInput("enter an amount greater than 0")
+    try:
+        value = parse_amount(amount, "amount")
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
     support_type, unit, _words = SUPPORT_CHOICES[support]
     activity = store.get(Activity, activity_id)
     tender = store.get(Tender, tender_id)
@@ -211,7 +243,7 @@ def add_to_spo(
         line_id="line-1",
         activity_id=activity_id,
         support_type=support_type,
-        amount=amount,
+        amount=value,
         unit=unit,
         priority=_priority(activity, tender),
     )

@@ -119,6 +119,22 @@ def queue_row(store: Store, activity: Activity, today: date) -> QueueRow:
     return QueueRow(activity, provider, la, status, why, days)
 
 
+def renewals_due(store: Store, territory_code: str, today: date) -> list[Activity]:
+    """The territory's validations ending within :data:`LAPSE_SOON_DAYS` days, and lapsed
+    ones, soonest first: what the validator should renew (the queue and the task list)."""
+    soon = today + timedelta(days=LAPSE_SOON_DAYS)
+    renewable = [
+        a
+        for status in (ValidationStatus.VALIDATED, ValidationStatus.LAPSED)
+        for a in store.iter_all(
+            Activity, territory_code=territory_code, validation_status=status.value
+        )
+        if a.validated_until is not None and a.validated_until <= soon
+    ]
+    renewable.sort(key=lambda a: (a.validated_until or today, a.id))
+    return renewable
+
+
 def validator_queue(store: Store, viewer: Account | None, *, today: date) -> ValidatorQueue:
     """Pending activities of my territory, then validated ones ending within
     :data:`LAPSE_SOON_DAYS` days and lapsed ones, soonest first."""
@@ -132,16 +148,7 @@ def validator_queue(store: Store, viewer: Account | None, *, today: date) -> Val
         ),
         key=lambda a: a.id,
     )
-    soon = today + timedelta(days=LAPSE_SOON_DAYS)
-    renewable = [
-        a
-        for status in (ValidationStatus.VALIDATED, ValidationStatus.LAPSED)
-        for a in store.iter_all(
-            Activity, territory_code=territory_code, validation_status=status.value
-        )
-        if a.validated_until is not None and a.validated_until <= soon
-    ]
-    renewable.sort(key=lambda a: (a.validated_until or today, a.id))
+    renewable = renewals_due(store, territory_code, today)
     return ValidatorQueue(
         territory,
         [queue_row(store, a, today) for a in pending],

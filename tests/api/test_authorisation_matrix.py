@@ -7,7 +7,8 @@ refusal never depends on the version, a stale version still shows who is refused
 of tests checks that listings never leak another organisation's data.
 
 The HTML map pages (``/maps/*``) follow the rules of the resources they draw; they are called
-both with the bearer header and with the ``?token=`` query parameter only they accept.
+with the bearer header, and with the token as ``?token=``, which every caller gets refused (400
+``token-in-url``): a token in an address never signs anyone in.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class Row:
     expected: dict[str | None, int]
     body: Body | None = None
     params: dict[str, Any] = field(default_factory=dict)
-    token_in_query: bool = False  # send the token as ``?token=`` (map pages only)
+    token_in_query: bool = False  # send the token as ``?token=`` (refused everywhere)
 
     def status_for(self, caller: str | None) -> int:
         return self.expected.get(caller, self.expected[DEFAULT])
@@ -375,7 +376,10 @@ ROWS: tuple[Row, ...] = (
     Row("GET", f"/territories/{TV}/coverage", ANALYTICS, params={"geometry": "false"}),
     Row("GET", f"/territories/{TV}/heatmap", ANALYTICS, params={"level": "h3"}),
     *MAP_ROWS,
-    *(replace(row, token_in_query=True) for row in MAP_ROWS),
+    *(
+        replace(row, token_in_query=True, expected={None: row.status_for(None), DEFAULT: 400})
+        for row in MAP_ROWS
+    ),
 )
 
 
@@ -456,39 +460,60 @@ def test_listings_never_leak_another_organisation(client: TestClient, world: Wor
 def test_map_pages_show_only_the_callers_own_organisation(
     client: TestClient, world: World, map_assets: None
 ) -> None:
-    own = client.get("/maps/supplier/sup-1", params={"token": world.tokens["supplier"]})
+    own = client.get("/maps/supplier/sup-1", headers=world.auth("supplier"))
     assert own.status_code == 200 and "Reading depot" in own.text
-    other = client.get("/maps/supplier/sup-1", params={"token": world.tokens["supplier2"]})
+    other = client.get("/maps/supplier/sup-1", headers=world.auth("supplier2"))
     assert other.status_code == 404 and "Reading depot" not in other.text
     assert "Thames Build" not in other.text
-    hants = client.get(f"/maps/heatmap/{TV}", params={"token": world.tokens["pcc2"]})
+    hants = client.get(f"/maps/heatmap/{TV}", headers=world.auth("pcc2"))
     assert hants.status_code == 403 and "Thames Valley" not in hants.text
 
 
-def test_a_map_url_with_a_token_does_not_leak_it(
+def test_a_map_page_is_neither_cached_nor_sent_on_in_a_referer(
     client: TestClient, world: World, map_assets: None
 ) -> None:
-    r = client.get(f"/maps/heatmap/{TV}", params={"token": world.tokens["pcc"]})
+    r = client.get(f"/maps/heatmap/{TV}", headers=world.auth("pcc"))
     assert r.status_code == 200
     assert r.headers["referrer-policy"] == "no-referrer"  # never to a tile server
     assert "no-store" in r.headers["cache-control"]
-    assert world.tokens["pcc"] not in r.text
 
 
-def test_a_browser_without_a_token_gets_a_sign_in_page(client: TestClient, world: World) -> None:
-    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
-    for params in ({}, {"token": "not-a-token"}):
-        r = client.get(f"/maps/heatmap/{TV}", params=params, headers=html)
-        assert r.status_code == 401 and r.headers["content-type"].startswith("text/html")
-        assert r.headers["www-authenticate"] == "Bearer" and "?token=" in r.text
+HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+def test_a_browser_nobody_signed_in_to_is_sent_to_the_sign_in_page(client: TestClient) -> None:
+    r = client.get(
+        f"/maps/heatmap/{TV}", params={"period": "2027"}, headers=HTML, follow_redirects=False
+    )
+    assert r.status_code == 303
+    assert (
+        r.headers["location"] == "/app/sign-in?next=%2Fmaps%2Fheatmap%2FE23000029%3Fperiod%3D2027"
+    )
     # other clients get the API's problem+json
-    r = client.get(f"/maps/heatmap/{TV}", params={"token": "not-a-token"})
+    r = client.get(f"/maps/heatmap/{TV}")
     assert r.status_code == 401
     assert r.headers["content-type"].startswith("application/problem+json")
 
 
-def test_only_map_pages_take_a_token_in_the_query(client: TestClient, world: World) -> None:
+def test_a_token_in_the_address_is_refused_and_never_signs_in(
+    client: TestClient, world: World, map_assets: None
+) -> None:
+    """A working token in ``?token=`` is refused (before, it opened the page): readable for a
+    browser, problem+json for a program, even beside a valid bearer header."""
+    token = world.tokens["pcc"]
+    for name in ("token", "access_token"):
+        r = client.get(f"/maps/heatmap/{TV}", params={name: token}, headers=HTML)
+        assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+        assert "no longer take a token in their address" in r.text and token not in r.text
+        assert "/app/sign-in" in r.text and "no-store" in r.headers["cache-control"]
+    r = client.get(f"/maps/heatmap/{TV}", params={"token": token}, headers=world.auth("pcc"))
+    assert r.status_code == 400
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["type"].endswith("/token-in-url")
+
+
+def test_no_page_takes_a_token_in_the_query(client: TestClient, world: World) -> None:
     token = world.tokens["admin"]
     assert client.get("/suppliers/sup-1", params={"token": token}).status_code == 401
     assert client.get(f"/territories/{TV}/heatmap", params={"token": token}).status_code == 401
-    assert client.get("/maps/supplier/sup-1", params={"token": token}).status_code != 401
+    assert client.get("/maps/supplier/sup-1", params={"token": token}).status_code == 400

@@ -53,7 +53,7 @@ def _page_ranking(html: str) -> list[str]:
 def test_the_map_page_ranks_as_the_matches_endpoint(client: TestClient, world: World) -> None:
     api = client.get("/suppliers/sup-1/matches", params={"k": 10}, headers=world.auth("supplier"))
     served = [m.activity_id for m in RecommendationOut.model_validate(api.json()).matches]
-    page = client.get("/maps/supplier/sup-1", params={"token": world.tokens["supplier"]})
+    page = client.get("/maps/supplier/sup-1", headers=world.auth("supplier"))
     assert page.status_code == 200, page.text[:300]
     ranking = _page_ranking(page.text)
     assert len(served) == 10 and len(ranking) > 10
@@ -88,6 +88,6 @@ def test_an_imported_need_indicator_reaches_the_matches(
     assert named == needs
     missing = client.get("/suppliers/sup-1/matches", params={"need": "nope"}, headers=auth)
     assert missing.status_code == 404
-    page = client.get("/maps/supplier/sup-1", params={"token": world.tokens["supplier"]})
+    page = client.get("/maps/supplier/sup-1", headers=world.auth("supplier"))
     api = client.get("/suppliers/sup-1/matches", params={"k": 10}, headers=auth)
     assert _page_ranking(page.text)[:10] == [m["activity_id"] for m in api.json()["matches"]]

@@ -105,14 +105,33 @@ class OpenedMap:
         return path
 
 
+def sign_in_with_form(page: Any, base_url: str, account_id: str, password: str) -> None:
+    """Sign in through dicm's sign-in form, as a person would (the session cookie then opens
+    the map pages); ends on the home page."""
+    page.goto(f"{base_url}/app/sign-in")
+    page.get_by_label("Account id").fill(account_id)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/app")
+
+
 @contextmanager
 def open_map(
-    browser: Any, url: str, *, wait_for: str = ".leaflet-container", timeout_ms: int = 15_000
+    browser: Any,
+    url: str,
+    *,
+    wait_for: str = ".leaflet-container",
+    timeout_ms: int = 15_000,
+    signed_in_as: tuple[str, str] | None = None,
 ) -> Iterator[OpenedMap]:
-    """Open ``url`` in a fresh context; the map is ready when ``wait_for`` appears."""
+    """Open ``url`` in a fresh context, first signed in as ``(account id, password)`` when
+    given; the map is ready when ``wait_for`` appears."""
     context = browser.new_context(viewport={"width": 1200, "height": 800})
     page = context.new_page()
     page.set_default_timeout(max(timeout_ms, 30_000))  # Playwright's own default is 30 s
+    if signed_in_as is not None:
+        parts = urlsplit(url)
+        sign_in_with_form(page, f"{parts.scheme}://{parts.netloc}", *signed_in_as)
     opened = OpenedMap(page)
     page.on("request", lambda r: opened.requests.append(r.url))
     page.on("response", lambda r: opened.statuses.__setitem__(r.url, r.status))

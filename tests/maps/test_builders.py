@@ -90,8 +90,9 @@ def test_supplier_popup_parts_explain_and_link_to_a_new_spo() -> None:
     page = render_page(supplier_map(supplier_two_sites(), matches(1)))
     assert "Close to the depot." in page and "Start a Social Purchase Order" in page
     assert needs_text(matches(1)[0].activity) == "volunteering 200 hours: coaches"
-    assert spo_link("act-0", "sup-1") == "/spos/new?activity=act-0&supplier=sup-1"
-    assert '"/spos/new?activity=","&amp;supplier=sup-1"' in page
+    # the web flow's Add-to-SPO page, never the JSON API's /spos
+    assert spo_link("act-0") == "/app/supplier/spos/new?activity=act-0"
+    assert '"/app/supplier/spos/new?activity=",""' in page and '"/spos/new' not in page
 
 
 def test_markers_cluster_only_when_many() -> None:

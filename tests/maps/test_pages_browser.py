@@ -1,9 +1,10 @@
 """Every map page served by ``api.app.create_app`` on loopback, opened in Chromium: it draws
 what the store holds, asks nothing of any other host, logs no error, and shows its legend.
 
-Pages are opened as a browser would from a link: with the account's token in ``?token=``
-(the supplier its own finder, the PCC office its territory's coverage and heatmap); the SPO map
-of an awarded SPO is public and opened without one."""
+Pages are opened as a browser would: signed in through the sign-in form, the session cookie
+then saying who asks (the supplier its own finder, the PCC office its territory's coverage and
+heatmap); the SPO map of an awarded SPO is public and opened by nobody signed in. A token in
+the address is refused."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 from api.app import create_app
 from dicm.settings import Settings
 from domain.vocabulary import Role
-from services.accounts import create_account
+from services.accounts import create_account, set_password
 from services.imports import import_indicator
 from store.factory import open_store
 from tests.maps.browser import open_map, serve
@@ -26,6 +27,13 @@ from tests.maps.seed import HOSTILE_NAME, MapWorld, seed_map_world
 pytestmark = pytest.mark.browser
 
 Tokens = dict[str, str]
+#: every test account's web password
+PASSWORD = "correct horse battery"
+
+
+def login(name: str) -> tuple[str, str]:
+    """``open_map``'s ``signed_in_as`` for the test account ``name``."""
+    return name, PASSWORD
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +58,8 @@ def served(
             ("admin", Role.ADMIN, None, None),
         )
     }
+    for name in tokens:
+        set_password(store, name, PASSWORD)
     try:
         with serve(create_app(settings, store=store)) as url:
             yield world, url, tokens
@@ -67,10 +77,10 @@ def tokens(served: tuple[MapWorld, str, Tokens]) -> Tokens:
     return served[2]
 
 
-def test_supplier_page(browser: Any, world_and_url: tuple[MapWorld, str], tokens: Tokens) -> None:
+def test_supplier_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
     world, url = world_and_url
-    page_url = f"{url}/maps/supplier/{world.supplier_id}?token={tokens['supplier']}"
-    with open_map(browser, page_url, wait_for=".dicm-rank") as m:
+    page_url = f"{url}/maps/supplier/{world.supplier_id}"
+    with open_map(browser, page_url, wait_for=".dicm-rank", signed_in_as=login("supplier")) as m:
         m.assert_clean()
         assert m.count(".dicm-rank") == world.activities_near_supplier
         # reach circle + site marker per site, territory + local-authority outlines
@@ -84,18 +94,18 @@ def test_supplier_page(browser: Any, world_and_url: tuple[MapWorld, str], tokens
         popup = m.page.locator(".leaflet-popup-content")
         assert "Start a Social Purchase Order" in popup.inner_text()
         link = popup.locator("a").get_attribute("href")
-        assert link is not None and link.startswith("/spos/new?activity=act-")
-        assert link.endswith("&supplier=sup-1")
+        # the web flow's Add-to-SPO form, not the JSON API (a raw 401 in a browser)
+        assert link is not None and link.startswith("/app/supplier/spos/new?activity=act-")
         m.page.wait_for_timeout(400)  # the popup fades in
         m.screenshot("api-supplier")
 
 
 def test_supplier_popup_shows_hostile_names_as_text(
-    browser: Any, world_and_url: tuple[MapWorld, str], tokens: Tokens
+    browser: Any, world_and_url: tuple[MapWorld, str]
 ) -> None:
     world, url = world_and_url
-    page_url = f"{url}/maps/supplier/{world.supplier_id}?token={tokens['supplier']}"
-    with open_map(browser, page_url, wait_for=".dicm-rank") as m:
+    page_url = f"{url}/maps/supplier/{world.supplier_id}"
+    with open_map(browser, page_url, wait_for=".dicm-rank", signed_in_as=login("supplier")) as m:
         m.page.evaluate(
             "() => { document.querySelectorAll('.dicm-rank').forEach(e => e.click()); }"
         )
@@ -103,10 +113,12 @@ def test_supplier_popup_shows_hostile_names_as_text(
         assert m.page.locator(".leaflet-popup-content img").count() == 0
 
 
-def test_coverage_page(browser: Any, world_and_url: tuple[MapWorld, str], tokens: Tokens) -> None:
+def test_coverage_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
     world, url = world_and_url
-    page_url = f"{url}/maps/coverage?territory={world.territory_code}&token={tokens['pcc']}"
-    with open_map(browser, page_url, wait_for="path.leaflet-interactive") as m:
+    page_url = f"{url}/maps/coverage?territory={world.territory_code}"
+    with open_map(
+        browser, page_url, wait_for="path.leaflet-interactive", signed_in_as=login("pcc")
+    ) as m:
         m.assert_clean()
         assert m.count("path.leaflet-interactive") == world.la_count + 1
         assert m.count(".dicm-legend") == 1
@@ -116,23 +128,22 @@ def test_coverage_page(browser: Any, world_and_url: tuple[MapWorld, str], tokens
         m.screenshot("api-coverage")
 
 
-def test_coverage_page_for_one_priority(
-    browser: Any, world_and_url: tuple[MapWorld, str], tokens: Tokens
-) -> None:
+def test_coverage_page_for_one_priority(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
     world, url = world_and_url
-    page_url = (
-        f"{url}/maps/coverage?territory={world.territory_code}&priority=domestic_abuse"
-        f"&token={tokens['pcc']}"
-    )
-    with open_map(browser, page_url, wait_for="path.leaflet-interactive") as m:
+    page_url = f"{url}/maps/coverage?territory={world.territory_code}&priority=domestic_abuse"
+    with open_map(
+        browser, page_url, wait_for="path.leaflet-interactive", signed_in_as=login("pcc")
+    ) as m:
         m.assert_clean()
         assert m.count(".leaflet-control-layers-base input") == 1
 
 
-def test_heatmap_page(browser: Any, world_and_url: tuple[MapWorld, str], tokens: Tokens) -> None:
+def test_heatmap_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
     world, url = world_and_url
-    page_url = f"{url}/maps/heatmap/{world.territory_code}?period=2027&token={tokens['pcc']}"
-    with open_map(browser, page_url, wait_for="path.leaflet-interactive") as m:
+    page_url = f"{url}/maps/heatmap/{world.territory_code}?period=2027"
+    with open_map(
+        browser, page_url, wait_for="path.leaflet-interactive", signed_in_as=login("pcc")
+    ) as m:
         m.assert_clean()
         # the awarded SPO's three lines (Reading, Oxford, Slough: three res-7 cells), the 120
         # volunteer hours valued in £ like on every other surface (one measure), plus the
@@ -162,22 +173,43 @@ def test_spo_page(browser: Any, world_and_url: tuple[MapWorld, str]) -> None:
         m.screenshot("api-spo")
 
 
-def test_without_a_token_the_browser_shows_a_sign_in_page(
+def test_a_browser_nobody_signed_in_to_signs_in_and_comes_back(
     browser: Any, world_and_url: tuple[MapWorld, str]
 ) -> None:
     world, url = world_and_url
-    page = browser.new_page()
+    context = browser.new_context()
+    page = context.new_page()
     try:
-        for path in (
-            f"/maps/supplier/{world.supplier_id}",
-            f"/maps/heatmap/{world.territory_code}",
-        ):
-            response = page.goto(url + path)
-            assert response is not None and response.status == 401
-            assert "sign-in needed" in page.locator("h1").inner_text()
-            assert page.locator(".leaflet-container").count() == 0
+        path = f"/maps/heatmap/{world.territory_code}?period=2027"
+        page.goto(url + path)
+        assert "/app/sign-in?next=" in page.url
+        assert page.locator(".leaflet-container").count() == 0
+        page.get_by_label("Account id").fill("pcc")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(url + path)
+        page.wait_for_selector("path.leaflet-interactive", state="attached")
     finally:
-        page.close()
+        context.close()
+
+
+def test_a_token_in_the_address_is_refused_in_words_and_signs_nobody_in(
+    browser: Any, world_and_url: tuple[MapWorld, str], tokens: Tokens
+) -> None:
+    """Before, ``?token=`` opened the page (and left the token in history and logs)."""
+    world, url = world_and_url
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        response = page.goto(f"{url}/maps/supplier/{world.supplier_id}?token={tokens['supplier']}")
+        assert response is not None and response.status == 400
+        assert "no longer take a token in their address" in page.locator("main").inner_text()
+        assert tokens["supplier"] not in page.content()
+        assert page.locator(".leaflet-container").count() == 0
+        page.goto(f"{url}/maps/supplier/{world.supplier_id}")  # and nothing was remembered
+        assert "/app/sign-in" in page.url
+    finally:
+        context.close()
 
 
 def test_another_account_cannot_open_the_page(
@@ -186,16 +218,20 @@ def test_another_account_cannot_open_the_page(
     world, url = world_and_url
     # a supplier sees no territory aggregates; a PCC office no supplier's sites
     heatmap = f"{url}/maps/heatmap/{world.territory_code}"
-    assert httpx.get(heatmap, params={"token": tokens["supplier"]}).status_code == 403
+    assert httpx.get(heatmap, headers=_bearer(tokens["supplier"])).status_code == 403
     finder = f"{url}/maps/supplier/{world.supplier_id}"
-    assert httpx.get(finder, params={"token": tokens["pcc"]}).status_code == 403
+    assert httpx.get(finder, headers=_bearer(tokens["pcc"])).status_code == 403
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def test_unknown_ids_are_problems_not_pages(
     world_and_url: tuple[MapWorld, str], tokens: Tokens
 ) -> None:
     _, url = world_and_url
-    admin = {"Authorization": f"Bearer {tokens['admin']}"}
+    admin = _bearer(tokens["admin"])
     for path in (
         "/maps/supplier/nope",
         "/maps/spo/nope",

@@ -49,7 +49,7 @@ def demo_pages(
     geo_data_dir: Path,  # noqa: F811
     shared_data: Path,
     assets_installed: None,
-) -> Iterator[dict[str, str]]:
+) -> Iterator[dict[str, tuple[str, tuple[str, str] | None]]]:
     folder = tmp_path_factory.mktemp("readme-demo")
     (folder / "data").mkdir()
     (folder / "data" / "cache").symlink_to(geo_data_dir / "cache", target_is_directory=True)
@@ -63,22 +63,36 @@ def demo_pages(
         import_indicator(
             settings.services, imd, name="imd2019", code_column="LAD23CD", value_column="Score"
         )
+        passwords = {a.id: a.password for a in summary.accounts}
         with serve(create_app(settings, store=store)) as base:
             urls = dict(demo_urls(base, summary, store))
             yield {
-                prefix: next(u for who, u in urls.items() if who.startswith(prefix + ":"))
+                prefix: next(
+                    (u, _login(who, passwords))
+                    for who, u in urls.items()
+                    if who.startswith(prefix + ":")
+                )
                 for prefix in PAGES
             }
     finally:
         store.close()
 
 
+def _login(who: str, passwords: dict[str, str]) -> tuple[str, str] | None:
+    """The demo account a page's label says to sign in as, with its password."""
+    if "(sign in as " not in who:
+        return None
+    account = who.rsplit("(sign in as ", 1)[1].rstrip(")")
+    return account, passwords[account]
+
+
 @pytest.mark.parametrize("who", list(PAGES))
 def test_readme_screenshot_from_the_demo(
-    browser: Any, demo_pages: dict[str, str], who: str
+    browser: Any, demo_pages: dict[str, tuple[str, tuple[str, str] | None]], who: str
 ) -> None:
     name, ready = PAGES[who]
-    with open_map(browser, demo_pages[who], wait_for=ready, timeout_ms=60_000) as m:
+    url, login = demo_pages[who]
+    with open_map(browser, url, wait_for=ready, timeout_ms=60_000, signed_in_as=login) as m:
         m.assert_clean()
         text = m.page.inner_text("body")
         assert not any(h in text for h in HOSTILE), f"{who}: a test string on a showcase page"

@@ -299,6 +299,27 @@ def test_a_drawn_tender_has_its_area_and_named_lots(world: Store) -> None:
     assert stored.id.startswith("grounds-maintenance-2027-")
 
 
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [("1.200,00", "ambiguous"), ("250.000,00", "ambiguous"), ("£", "Enter the contract value")],
+)
+def test_a_contract_value_that_is_not_plainly_pounds_is_refused(
+    world: Store, typed: str, says: str
+) -> None:
+    """The tender form reads money with the one parser (``forms.parse_amount``)."""
+    shapes = _drawn((mapping(READING_BOX), ""))
+    with pytest.raises(FormErrors) as caught:
+        buyer_tenders.create_tender_from_form(
+            world, BUYER, fields={**FORM, "contract_value": typed, "shapes": shapes}, priorities=[]
+        )
+    assert set(caught.value.errors) == {"contract_value"}
+    assert says in caught.value.errors["contract_value"]
+    tender = buyer_tenders.create_tender_from_form(
+        world, BUYER, fields={**FORM, "contract_value": "£250,000", "shapes": shapes}, priorities=[]
+    )
+    assert world.get(Tender, tender.id).contract_value_gbp == 250_000.0
+
+
 def test_a_bad_form_names_every_problem_and_stores_nothing(world: Store) -> None:
     before = world.count(Tender)
     with pytest.raises(FormErrors) as caught:

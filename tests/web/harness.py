@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from maps.assets import VENDOR_DIR
-from tests.maps.browser import ROOT, is_local
+from tests.maps.browser import ROOT, is_local, sign_in_with_form
 
 SCREENS = ROOT / "artifacts" / "screens"
 AXE_JS = VENDOR_DIR / "axe" / "axe.min.js"
@@ -69,11 +69,7 @@ class DemoLogin:
 
 def sign_in_as(page: Any, base_url: str, login: DemoLogin) -> None:
     """Sign in through the sign-in form, as a person would; ends on the home page."""
-    page.goto(f"{base_url}/app/sign-in")
-    page.get_by_label("Account id").fill(login.id)
-    page.get_by_label("Password").fill(login.password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base_url}/app")
+    sign_in_with_form(page, base_url, login.id, login.password)
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

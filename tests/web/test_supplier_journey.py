@@ -69,12 +69,14 @@ def test_a_refused_amount_is_explained_in_an_error_summary(
     page: Any, sign_in: SignIn, check_page: CheckPage
 ) -> None:
     sign_in(page, "supplier")
-    page.goto("/app/supplier/finder")
-    first = page.locator("#results > li").first
-    first.get_by_label("Amount").fill("0")
-    first.get_by_role("button", name=re.compile("Add to SPO")).click()
-    summary = page.locator(".govuk-error-summary")
-    assert "greater than 0" in summary.inner_text()
+    # the route once read "1.200,00" as 0 (and "1,20" as 120): now the one parser says why
+    for typed, says in (("0", "must be more than 0"), ("1.200,00", "ambiguous")):
+        page.goto("/app/supplier/finder")
+        first = page.locator("#results > li").first
+        first.get_by_label("Amount").fill(typed)
+        first.get_by_role("button", name=re.compile("Add to SPO")).click()
+        summary = page.locator(".govuk-error-summary")
+        assert says in summary.inner_text()
     check_page(page, "supplier-spo-refused")
 
 
@@ -86,3 +88,32 @@ def test_a_place_that_is_not_found_is_explained_by_the_field(
     assert page.locator(".govuk-error-summary").count() == 1
     assert page.locator("#near-error").count() == 1
     check_page(page, "supplier-finder-near-error")
+
+
+def test_the_map_popup_starts_an_spo_in_the_web_flow(
+    page: Any, web_server: WebServer, sign_in: SignIn, check_page: CheckPage
+) -> None:
+    """The folium finder opens with the session cookie (no ``?token=``); its popup's "Start a
+    Social Purchase Order" link opens the Add-to-SPO form (it once went to the JSON API's
+    ``/spos/new``: a raw 401 in a browser), which drafts the SPO for that activity."""
+    login = sign_in(page, "supplier")
+    page.goto(f"/maps/supplier/{login.organisation_id}")
+    page.wait_for_selector(".dicm-rank", state="attached")
+    page.locator(".dicm-rank").first.click()
+    link = page.locator(".leaflet-popup-content a", has_text="Start a Social Purchase Order")
+    href = str(link.get_attribute("href"))
+    assert href.startswith("/app/supplier/spos/new?activity=")
+    activity_id = href.split("activity=", 1)[1]
+    link.click()
+    page.wait_for_url(re.compile(r"/app/supplier/spos/new\?activity="))
+    assert page.get_by_role("button", name="Add to SPO").count() == 1
+    check_page(page, "supplier-add-to-spo")
+
+    page.get_by_label("Amount").fill("750")
+    page.get_by_role("button", name="Add to SPO").click()
+    page.wait_for_url(re.compile(r"/app/supplier/spos/spo-[0-9a-f]+$"))
+    spo_id = page.url.rsplit("/", 1)[1]
+    with web_server.api("supplier") as api:
+        body = api.get(f"/spos/{spo_id}").json()
+    assert body["state"] == "draft"
+    assert [(line["activity_id"], line["amount"]) for line in body["lines"]] == [(activity_id, 750)]

@@ -42,6 +42,16 @@ def finder(
     return render(request, "supplier/finder.html", {"view": view}, user=user)
 
 
+@router.get("/spos/new", response_class=HTMLResponse)
+def add_to_spo_page(
+    request: Request, user: Supplier, activity: Annotated[str, Query(pattern=ID)]
+) -> HTMLResponse:
+    """Add one activity to a new SPO: the form a map popup's "Start a Social Purchase Order"
+    link opens (choose the tender, the support and the amount)."""
+    view = pages.add_to_spo_form(request.app.state.store, user, activity)
+    return render(request, "supplier/add_to_spo.html", {"view": view}, user=user)
+
+
 @router.post("/spos", response_class=HTMLResponse)
 def add_to_spo(
     request: Request,
@@ -60,19 +70,12 @@ def add_to_spo(
             tender_id=tender_id,
             activity_id=activity_id,
             support=support,
-            amount=_number(amount),
+            amount=amount,
         )
     except (InvalidInput, Conflict) as exc:
         context = {"errors": {"back-link": str(exc)}, "back": "/app/supplier/finder"}
         return render(request, "supplier/refused.html", context, user=user, status_code=400)
     return RedirectResponse(f"/app/supplier/spos/{spo.id}", status_code=303)
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text.replace(",", "").replace("£", "").strip())
-    except ValueError:
-        return 0.0
 
 
 @router.get("/spos", response_class=HTMLResponse)

@@ -49,10 +49,11 @@ def queue(
     user: ValidatorUser,
     done: Annotated[str | None, Query(max_length=20)] = None,
     name: Annotated[str, Query(max_length=200)] = "",
+    until: Annotated[str, Query(max_length=40)] = "",
 ) -> HTMLResponse:
     """What waits for a decision in my territory, on a map and in a list."""
     found = pages.validator_queue(_store(request), user, today=date.today())
-    context = {"queue": found, "done": done, "name": name}
+    context = {"queue": found, "done": done, "name": name, "until": until}
     return render(request, "validator/queue.html", context, user=user)
 
 
@@ -102,5 +103,8 @@ def decide(
         typed = {"decision": decision, "reason": reason}
         return _review_page(request, user, activity_id, errors=outcome.errors, typed=typed)
     saved = outcome.value
-    query = urlencode({"done": saved.validation_status.value, "name": saved.name})
+    said = {"done": saved.validation_status.value, "name": saved.name}
+    if saved.validated_until is not None:
+        said["until"] = f"{saved.validated_until:%d %B %Y}"
+    query = urlencode(said)
     return RedirectResponse(f"/app/validator/queue?{query}", status_code=303)
