@@ -11,10 +11,11 @@ from shapely.geometry import Point
 
 from boundaries.lookup_index import LookupIndex
 from domain.errors import Forbidden, InvalidInput
-from domain.model import Account, Activity, Site, Tender
+from domain.model import Account, Activity, Offer, Site, Tender
 from domain.vocabulary import THEMES, Role, SupportType
 from geo.errors import GeoError
-from matching.result import Recommendation
+from matching.recommender import MAX_K
+from matching.result import Match, Recommendation
 from services import directory, matching
 from services import spo as spo_service
 from services.access import visible_spo, visible_spos
@@ -29,6 +30,18 @@ SUPPORT_CHOICES: dict[str, tuple[SupportType, str, str]] = {
     "cash": (SupportType.CASH, "GBP", "£ cash"),
     "volunteering": (SupportType.VOLUNTEERING, "hours", "volunteer hours"),
 }
+#: the finder's "support you offer" control: the offer the recommender weighs instead of the
+#: supplier's stored offers ("" keeps them)
+OFFER_CHOICES: tuple[tuple[str, str], ...] = (
+    ("", "What my organisation offers (as registered)"),
+    (SupportType.CASH.value, "Cash"),
+    (SupportType.VOLUNTEERING.value, "Volunteer hours"),
+    (SupportType.SKILLS.value, "Skills (pro bono hours)"),
+    (SupportType.IN_KIND.value, "In-kind (goods, space, equipment)"),
+    (SupportType.JOBS.value, "Jobs and placements"),
+)
+#: how many of the recommender's ranked matches a theme filter looks through for its ``k``
+THEME_POOL = min(MAX_K, 200)
 FEATURE_WORDS = {
     "proximity": "close to your site",
     "need": "high local need",
@@ -79,12 +92,33 @@ class FinderView:
     sites: tuple[tuple[str, float, float], ...]
     near: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    themes: tuple[str, ...] = ()
+    support: str = ""
+    #: the recommender's ``also_nearby``: within reach, outside the tender's delivery area
+    also_nearby: tuple[FinderItem, ...] = ()
+
+    @property
+    def theme_options(self) -> tuple[tuple[str, str], ...]:
+        """Every priority theme, as (code, words)."""
+        return tuple(THEMES.items())
+
+    @property
+    def support_options(self) -> tuple[tuple[str, str], ...]:
+        return OFFER_CHOICES
 
     def map_data(self) -> dict[str, Any]:
-        """What the map script draws: numbered markers and the supplier's sites."""
+        """What the map script draws: numbered markers (ranked, then also nearby) and the
+        supplier's sites."""
         return {
             "items": [
-                {"rank": i.rank, "name": i.name, "lon": i.lon, "lat": i.lat} for i in self.items
+                {
+                    "rank": i.rank,
+                    "name": i.name,
+                    "lon": i.lon,
+                    "lat": i.lat,
+                    "nearby": n >= len(self.items),
+                }
+                for n, i in enumerate((*self.items, *self.also_nearby))
             ],
             "sites": [{"name": n, "lon": lon, "lat": lat} for n, lon, lat in self.sites],
         }
@@ -111,11 +145,27 @@ def finder_view(
     radius_km: float = matching.DEFAULT_RADIUS_M / 1000,
     k: int = 10,
     near: str = "",
+    themes: tuple[str, ...] = (),
+    support: str = "",
 ) -> FinderView:
     """The signed-in supplier's recommendations (the ranking of GET /suppliers/{id}/matches)
-    for ``tender_id`` (default: the first open tender) within ``radius_km`` of its sites."""
+    for ``tender_id`` (default: the first open tender) within ``radius_km`` of its sites.
+
+    The controls go through that one recommender: ``support`` stands in for the supplier's
+    offers (so the offer fit and the "cannot help" tier weigh what it would give), ``themes``
+    keeps the recommender's order and drops matches serving none of the themes (looking
+    through ``THEME_POOL`` ranked matches so ``k`` can still be filled)."""
     supplier = directory.get_supplier(store, account, _supplier_id(account))
     errors: dict[str, str] = {}
+    themes = tuple(t for t in dict.fromkeys(themes) if t in THEMES)
+    if support:
+        try:
+            offer = SupportType(support)
+        except ValueError:
+            errors["support"] = "Choose a kind of support from the list"
+            support = ""
+        else:
+            supplier = replace(supplier, offers=(Offer(offer),))
     if near.strip():
         try:
             point = query_point(near, LookupIndex.open(settings.cache_dir))
@@ -134,7 +184,7 @@ def finder_view(
             supplier,
             cache=cache,
             tender_id=tender,
-            k=k,
+            k=THEME_POOL if themes else k,
             radius_m=radius_km * 1000,
             need_by_area=need_by_area,
         )
@@ -150,27 +200,53 @@ def finder_view(
     activities = matching.recommended_activities(
         store, answer, cache=cache, need_by_area=need_by_area
     )
+
+    def serves_themes(m: Match) -> bool:
+        return not themes or any(t in activities[m.activity_id].themes for t in themes)
+
+    ranked_matches = [m for m in answer.matches if serves_themes(m)][:k]
+    outside = [m for m in answer.also_nearby if serves_themes(m)][:k]
     items = tuple(
-        FinderItem(
-            rank=n,
-            activity_id=m.activity_id,
-            name=m.activity_name,
-            explanation=m.explanation,
-            score_100=round(m.score * 100),
-            score_words=score_words(m.score),
-            main_parts=_main_parts(m.features, m.parts),
-            distance_km=round(m.distance_m / 1000, 1),
-            lon=activities[m.activity_id].location.x,
-            lat=activities[m.activity_id].location.y,
-        )
-        for n, m in enumerate(sorted(answer.matches, key=lambda m: -m.score), start=1)
+        _item(n, m, activities[m.activity_id])
+        for n, m in enumerate(sorted(ranked_matches, key=lambda m: -m.score), start=1)
+    )
+    also_nearby = tuple(
+        _item(n, m, activities[m.activity_id]) for n, m in enumerate(outside, start=len(items) + 1)
     )
     reason = None
     if not items:
         reason = answer.reason or "No validated activity is within reach of your sites."
+        if themes and answer.matches:
+            reason = "None of the activities within reach serves the themes you chose."
     sites = tuple((s.name, s.location.x, s.location.y) for s in supplier.sites)
     return FinderView(
-        supplier.name, tenders, tender_id, radius_km, items, reason, sites, near, errors
+        supplier.name,
+        tenders,
+        tender_id,
+        radius_km,
+        items,
+        reason,
+        sites,
+        near,
+        errors,
+        themes,
+        support,
+        also_nearby,
+    )
+
+
+def _item(rank: int, m: Match, activity: Activity) -> FinderItem:
+    return FinderItem(
+        rank=rank,
+        activity_id=m.activity_id,
+        name=m.activity_name,
+        explanation=m.explanation,
+        score_100=round(m.score * 100),
+        score_words=score_words(m.score),
+        main_parts=_main_parts(m.features, m.parts),
+        distance_km=round(m.distance_m / 1000, 1),
+        lon=activity.location.x,
+        lat=activity.location.y,
     )
 
 

@@ -28,8 +28,11 @@ def finder(
     tender: Annotated[str | None, Query(pattern=ID)] = None,
     reach_km: Annotated[float, Query(gt=0, le=200)] = 25.0,
     near: Annotated[str, Query(max_length=100)] = "",
+    themes: Annotated[list[str] | None, Query(max_length=60)] = None,
+    support: Annotated[str, Query(max_length=40)] = "",
 ) -> HTMLResponse:
-    """Validated activities near the supplier's sites or a tender's area, map and list."""
+    """Validated activities near the supplier's sites or a tender's area, map and list,
+    for the chosen tender, reach, themes and kind of support."""
     view = pages.finder_view(
         request.app.state.store,
         request.app.state.settings.services,
@@ -38,6 +41,8 @@ def finder(
         tender_id=tender or None,
         radius_km=reach_km,
         near=near,
+        themes=tuple(themes or ())[:30],
+        support=support,
     )
     return render(request, "supplier/finder.html", {"view": view}, user=user)
 
