@@ -3,15 +3,24 @@ a recommendation, one SPO and the supplier's SPOs. Nothing here knows HTTP."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 from shapely.geometry import Point
 
 from boundaries.lookup_index import LookupIndex
-from domain.errors import Forbidden, InvalidInput
-from domain.model import Account, Activity, Offer, Site, Tender
+from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion, TenderClosed
+from domain.model import (
+    Account,
+    Activity,
+    Buyer,
+    LocalAuthority,
+    Offer,
+    Site,
+    Supplier,
+    Tender,
+)
 from domain.vocabulary import THEMES, Role, SupportType
 from geo.errors import GeoError
 from matching.recommender import MAX_K
@@ -21,8 +30,18 @@ from services import spo as spo_service
 from services.access import visible_spo, visible_spos
 from services.locate import query_point
 from services.matching import RecommenderCache
+from services.pages.forms import (
+    FormErrors,
+    new_id,
+    parse_amount,
+    parse_day,
+    raise_if_any,
+)
+from services.plans import plan_in_force
 from services.settings import ServiceSettings
-from spo.model import Spo
+from services.spo import progress_reports
+from spo.measure import bid_values, measure_spo, totals
+from spo.model import FORMAL_STATES, Milestone, Spo
 from store.port import Store
 
 #: the support a supplier can pledge from the finder: type -> (unit, words for the amount)
@@ -94,6 +113,8 @@ class FinderView:
     errors: dict[str, str] = field(default_factory=dict)
     themes: tuple[str, ...] = ()
     support: str = ""
+    #: the draft SPO "Add to SPO" adds a line to (None: a new draft)
+    spo_id: str | None = None
     #: the recommender's ``also_nearby``: within reach, outside the tender's delivery area
     also_nearby: tuple[FinderItem, ...] = ()
 
@@ -147,6 +168,7 @@ def finder_view(
     near: str = "",
     themes: tuple[str, ...] = (),
     support: str = "",
+    spo_id: str | None = None,
 ) -> FinderView:
     """The signed-in supplier's recommendations (the ranking of GET /suppliers/{id}/matches)
     for ``tender_id`` (default: the first open tender) within ``radius_km`` of its sites.
@@ -175,7 +197,11 @@ def finder_view(
             search = Site("search", f"search point ({near.strip()})", Point(point.lon, point.lat))
             supplier = replace(supplier, sites=(search,))
     open_tenders = sorted(store.iter_all(Tender, status="open"), key=lambda t: t.id)
-    tenders = tuple((t.id, t.title or t.id) for t in open_tenders)
+    tenders = tuple((t.id, _tender_words(t)) for t in open_tenders)
+    draft = None
+    if spo_id:
+        draft = visible_spo(store, account, spo_id)
+        tender_id = draft.tender_id
     need_by_area = matching.need_indicator(settings, None, cache=cache)
 
     def ranked(tender: str | None) -> Recommendation:
@@ -231,8 +257,14 @@ def finder_view(
         errors,
         themes,
         support,
+        spo_id if draft is not None else None,
         also_nearby,
     )
+
+
+def _tender_words(tender: Tender) -> str:
+    closes = f" (closes {tender.closes.strftime('%-d %B %Y')})" if tender.closes else ""
+    return f"{tender.title or tender.id}{closes}"
 
 
 def _item(rank: int, m: Match, activity: Activity) -> FinderItem:
@@ -265,26 +297,35 @@ def add_to_spo(
     activity_id: str,
     support: str,
     amount: float,
+    spo_id: str | None = None,
 ) -> Spo:
-    """A new draft SPO of the supplier for ``tender_id`` with one line for ``activity_id``
-    (ids made here); ``InvalidInput`` for an unknown support type or a bad amount."""
+    """A line for ``activity_id`` on the supplier's draft ``spo_id`` or, without one, on a
+    new draft SPO for ``tender_id`` (ids made here); ``InvalidInput`` for an unknown support
+    type or a bad amount."""
     if support not in SUPPORT_CHOICES:
         raise InvalidInput("choose cash or volunteer hours")
     if not amount > 0:
         raise InvalidInput("enter an amount greater than 0")
     support_type, unit, _words = SUPPORT_CHOICES[support]
     activity = store.get(Activity, activity_id)
-    tender = store.get(Tender, tender_id)
-    spo_id = f"spo-{secrets.token_hex(6)}"
-    draft = spo_service.create_draft(
-        store, actor=account, spo_id=spo_id, tender_id=tender_id, title=activity.name
-    )
+    if spo_id:
+        draft = visible_spo(store, account, spo_id)
+        tender = store.get(Tender, draft.tender_id)
+    else:
+        tender = store.get(Tender, tender_id)
+        draft = spo_service.create_draft(
+            store,
+            actor=account,
+            spo_id=new_id("spo"),
+            tender_id=tender_id,
+            title=activity.name,
+        )
     return spo_service.add_line(
         store,
         draft.id,
         actor=account,
         expected_version=draft.version,
-        line_id="line-1",
+        line_id=new_id("line"),
         activity_id=activity_id,
         support_type=support_type,
         amount=amount,
@@ -293,19 +334,137 @@ def add_to_spo(
     )
 
 
+#: the kinds of support a line can commit, and the units they may be counted in (the line rule
+#: of ``spo.lines`` checks the pair)
+LINE_SUPPORT: tuple[tuple[str, str], ...] = (
+    (SupportType.CASH.value, "Cash"),
+    (SupportType.VOLUNTEERING.value, "Volunteer hours"),
+    (SupportType.SKILLS.value, "Skills (pro bono hours)"),
+    (SupportType.IN_KIND.value, "In-kind"),
+    (SupportType.JOBS.value, "Jobs and placements"),
+)
+LINE_UNITS: tuple[tuple[str, str], ...] = (
+    ("GBP", "£ (pounds)"),
+    ("hours", "hours"),
+    ("items", "items"),
+    ("people", "people"),
+)
+#: how many milestones the add-a-line form offers
+MILESTONE_ROWS = 2
+
+
+@dataclass(frozen=True)
+class LineForm:
+    """The "add a line" form as typed: strings, milestones as (date, amount) pairs."""
+
+    activity_id: str = ""
+    support: str = ""
+    unit: str = ""
+    amount: str = ""
+    priority: str = ""
+    description: str = ""
+    milestones: tuple[tuple[str, str], ...] = ()
+
+
+def _milestones(form: LineForm, errors: dict[str, str]) -> list[Milestone]:
+    found = []
+    for n, (due_text, amount_text) in enumerate(form.milestones, start=1):
+        if not due_text.strip() and not amount_text.strip():
+            continue
+        try:
+            due = parse_day(due_text, f"date of milestone {n}")
+        except ValueError as exc:
+            errors[f"milestone-{n}-due"] = str(exc)
+            continue
+        try:
+            done = parse_amount(amount_text, f"amount of milestone {n}", positive=False)
+        except ValueError as exc:
+            errors[f"milestone-{n}-amount"] = str(exc)
+            continue
+        found.append(Milestone(due, done))
+    return found
+
+
+def add_spo_line(
+    store: Store, account: Account, spo_id: str, form: LineForm, *, expected_version: int
+) -> Spo:
+    """Add the typed line to the supplier's draft: the form's fields are parsed here, every
+    problem at once (:class:`FormErrors`); the line rule of ``services.spo`` (units of a
+    support type, milestones, the activity in date and inside the buyer's area) refuses the
+    rest in its own words under ``add-line``."""
+    errors: dict[str, str] = {}
+    try:
+        support_type = SupportType(form.support)
+    except ValueError:
+        errors["line-support"] = "Choose the kind of support"
+        support_type = SupportType.CASH
+    if form.unit not in dict(LINE_UNITS):
+        errors["line-unit"] = "Choose the unit the amount is counted in"
+    try:
+        amount = parse_amount(form.amount, "amount")
+    except ValueError as exc:
+        errors["line-amount"] = str(exc)
+        amount = 0.0
+    milestones = _milestones(form, errors)
+    raise_if_any(errors)
+    spo = visible_spo(store, account, spo_id)
+    activity_id = form.activity_id or (spo.lines[0].activity_id if spo.lines else "")
+    try:
+        activity = store.get(Activity, activity_id)
+        priority = form.priority or _priority(activity, store.get(Tender, spo.tender_id))
+        return spo_service.add_line(
+            store,
+            spo_id,
+            actor=account,
+            expected_version=expected_version,
+            line_id=new_id("line"),
+            activity_id=activity_id,
+            support_type=support_type,
+            amount=amount,
+            unit=form.unit,
+            priority=priority,
+            milestones=milestones,
+            description=form.description.strip(),
+        )
+    except StaleVersion as exc:
+        raise FormErrors({"add-line": STALE}) from exc
+    except (InvalidInput, NotFound, Conflict) as exc:
+        raise FormErrors({"add-line": f"The line was not added: {exc}"}) from exc
+
+
+STALE = "Someone changed this SPO since you opened it: reload the page and try again"
+
+
+def remove_spo_line(
+    store: Store, account: Account, spo_id: str, line_id: str, *, expected_version: int
+) -> Spo:
+    """Remove a line from the supplier's draft (refusals as :class:`FormErrors`)."""
+    try:
+        return spo_service.remove_line(
+            store, spo_id, actor=account, expected_version=expected_version, line_id=line_id
+        )
+    except StaleVersion as exc:
+        raise FormErrors({"lines": STALE}) from exc
+    except (InvalidInput, NotFound, Conflict) as exc:
+        raise FormErrors({"lines": f"The line was not removed: {exc}"}) from exc
+
+
 @dataclass(frozen=True)
 class SpoLineRow:
     """One line of an SPO as shown."""
 
+    id: str
     activity: str
     support: str
     amount: str
     priority: str
+    milestones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class SpoView:
-    """One SPO: what, for which tender, its state and lines."""
+    """One SPO: what, for which tender and until when, its state and lines, and what the
+    add-a-line form offers while it is a draft."""
 
     id: str
     title: str
@@ -314,27 +473,47 @@ class SpoView:
     version: int
     lines: tuple[SpoLineRow, ...]
     can_submit: bool
+    tender_id: str = ""
+    closes: date | None = None
+    closed: bool = False
+    activities: tuple[tuple[str, str], ...] = ()
+    priorities: tuple[tuple[str, str], ...] = ()
+    default_priority: str = ""
+    support_options: tuple[tuple[str, str], ...] = LINE_SUPPORT
+    unit_options: tuple[tuple[str, str], ...] = LINE_UNITS
+    milestone_rows: int = MILESTONE_ROWS
 
 
 def _amount(amount: float, unit: str) -> str:
     return f"£{amount:,.2f}" if unit == "GBP" else f"{amount:g} {unit}"
 
 
-def spo_view(store: Store, account: Account, spo_id: str) -> SpoView:
+def _milestone_words(m: Milestone, unit: str) -> str:
+    return f"{_amount(m.amount, unit)} by {m.due.strftime('%-d %B %Y')}"
+
+
+def spo_view(store: Store, account: Account, spo_id: str, *, today: date | None = None) -> SpoView:
     """The SPO ``spo_id`` if the account may see it (``NotFound`` otherwise)."""
     spo = visible_spo(store, account, spo_id)
     tender = store.get(Tender, spo.tender_id)
+    on = today or date.today()
     rows = []
+    activities: dict[str, str] = {}
     for line in spo.lines:
         activity = store.get(Activity, line.activity_id)
+        activities[activity.id] = activity.name
         rows.append(
             SpoLineRow(
+                line.id,
                 activity.name,
                 line.support_type.value.replace("_", " "),
                 _amount(line.amount, line.unit),
                 THEMES.get(line.priority, line.priority),
+                tuple(_milestone_words(m, line.unit) for m in line.milestones),
             )
         )
+    first = spo.lines[0].priority if spo.lines else next(iter(tender.priorities), "")
+    ordered = [*tender.priorities, *(t for t in THEMES if t not in tender.priorities)]
     return SpoView(
         spo.id,
         spo.title or spo.id,
@@ -343,12 +522,148 @@ def spo_view(store: Store, account: Account, spo_id: str) -> SpoView:
         spo.version,
         tuple(rows),
         spo.state.value == "draft",
+        tender_id=tender.id,
+        closes=tender.closes,
+        closed=tender.closes is not None and on > tender.closes,
+        activities=tuple(activities.items()),
+        priorities=tuple((t, THEMES[t]) for t in ordered if t in THEMES),
+        default_priority=first,
     )
 
 
 def submit_spo(store: Store, account: Account, spo_id: str, *, expected_version: int) -> Spo:
-    """Submit the draft with the bid to its open tender (refusals raise ``domain.errors``)."""
-    return spo_service.submit(store, spo_id, actor=account, expected_version=expected_version)
+    """Submit the draft with the bid to its open tender; the service's refusals (the tender's
+    dates, no lines, a stale form) as :class:`FormErrors` under ``submit``, in words."""
+    try:
+        return spo_service.submit(store, spo_id, actor=account, expected_version=expected_version)
+    except TenderClosed as exc:
+        tender = store.get(Tender, visible_spo(store, account, spo_id).tender_id)
+        if tender.closes is not None and date.today() > tender.closes:
+            when = tender.closes.strftime("%-d %B %Y")
+            message = (
+                f"The tender closed on {when}: it no longer accepts bids, so this SPO was "
+                "not submitted"
+            )
+        elif tender.opens is not None:
+            when = tender.opens.strftime("%-d %B %Y")
+            message = f"The tender opens for bids on {when}: submit this SPO from then"
+        else:
+            message = f"The tender does not accept bids now: {exc}"
+        raise FormErrors({"submit": message}) from exc
+    except StaleVersion as exc:
+        raise FormErrors({"submit": STALE}) from exc
+    except (InvalidInput, Conflict) as exc:
+        raise FormErrors({"submit": f"The SPO was not submitted: {exc}"}) from exc
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    """One line of the SPO document: what, where, when, toward which priority, and its £."""
+
+    what: str
+    activity: str
+    where: str
+    when: tuple[str, ...]
+    priority: str
+    plan_priority: str
+    committed_gbp: float
+    valued: bool
+
+
+@dataclass(frozen=True)
+class SpoDocument:
+    """The printable SPO: the parties, the lines, the committed pounds (the one measure,
+    ``spo.measure``) and, once awarded, the lock hash that proves the lines unchanged."""
+
+    id: str
+    title: str
+    state: str
+    supplier: str
+    buyer: str
+    tender: str
+    closes: date | None
+    created: date | None
+    locked_at: datetime | None
+    lock_hash: str | None
+    plan: str
+    lines: tuple[DocumentLine, ...]
+    committed_gbp: float
+    #: True when the pounds are what the bid would commit (not yet formalised)
+    proposed: bool
+
+
+def _support_words(kind: SupportType) -> str:
+    return kind.value.replace("_", " ").capitalize()
+
+
+def _name(store: Store, kind: type[Supplier] | type[Buyer], id_: str) -> str:
+    try:
+        return store.get(kind, id_).name
+    except NotFound:
+        return id_
+
+
+def _where(store: Store, activity: Activity, line_la: str | None) -> str:
+    code = line_la or activity.local_authority_code
+    place = ""
+    if code:
+        try:
+            place = store.get(LocalAuthority, code).name
+        except NotFound:
+            place = code
+    point = f"{activity.location.y:.4f}, {activity.location.x:.4f}"
+    return f"{place} ({point})" if place else point
+
+
+def spo_document(
+    store: Store, account: Account, spo_id: str, *, today: date | None = None
+) -> SpoDocument:
+    """The SPO ``spo_id`` as a document the account may see (``NotFound`` otherwise). Its
+    pounds are ``spo.measure``'s: the formalised commitment once awarded, before that what the
+    bid would commit (``bid_values``)."""
+    on = today or date.today()
+    spo = visible_spo(store, account, spo_id)
+    tender = store.get(Tender, spo.tender_id)
+    formal = spo.state in FORMAL_STATES
+    values = (
+        measure_spo(spo, progress_reports(store, spo.id), as_of=on) if formal else bid_values(spo)
+    )
+    by_line = {v.line_id: v for v in values}
+    territory = tender.territory_code or next((x.territory_code for x in spo.lines), None)
+    plan = plan_in_force(store, territory, on) if territory else None
+    plan_words = {p.theme: p.title for p in plan.priorities} if plan else {}
+    lines = []
+    for line in spo.lines:
+        activity = store.get(Activity, line.activity_id)
+        value = by_line.get(line.id)
+        lines.append(
+            DocumentLine(
+                what=f"{_support_words(line.support_type)}: {_amount(line.amount, line.unit)}",
+                activity=activity.name,
+                where=_where(store, activity, line.local_authority_code),
+                when=tuple(_milestone_words(m, line.unit) for m in line.milestones),
+                priority=THEMES.get(line.priority, line.priority),
+                plan_priority=plan_words.get(line.priority, ""),
+                committed_gbp=value.committed_gbp if value else 0.0,
+                valued=value.valued if value else False,
+            )
+        )
+    return SpoDocument(
+        id=spo.id,
+        title=spo.title or spo.id,
+        state=spo.state.value.replace("_", " "),
+        supplier=_name(store, Supplier, spo.supplier_id),
+        buyer=_name(store, Buyer, tender.buyer_id),
+        tender=tender.title or tender.id,
+        closes=tender.closes,
+        created=spo.created_at.date() if spo.created_at else None,
+        locked_at=spo.locked_at,
+        lock_hash=spo.content_hash,
+        plan=plan.title if plan else "",
+        lines=tuple(lines),
+        committed_gbp=totals(values).committed_gbp,
+        proposed=not formal,
+    )
 
 
 @dataclass(frozen=True)
