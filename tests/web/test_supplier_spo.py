@@ -75,6 +75,7 @@ def test_a_draft_gets_lines_per_support_type_with_milestones_and_loses_one(
     _add_line(page, "cash", "500", "hours")
     summary = page.locator(".govuk-error-summary")
     assert "cash is committed in GBP" in summary.inner_text()
+    assert page.locator("#add-line").get_by_label("Amount", exact=True).input_value() == "500"
     check_page(page, "supplier-spo-line-refused")
 
     # a milestone that passes the line's amount is refused by the same rule
@@ -87,6 +88,9 @@ def test_a_draft_gets_lines_per_support_type_with_milestones_and_loses_one(
         milestone_1_amount="11",
     )
     assert "milestone amount" in page.locator(".govuk-error-summary").inner_text()
+    _add_line(page, "volunteering", "", "hours")
+    assert page.locator("#line-amount-error").count() == 1
+    assert "Enter the amount" in page.locator(".govuk-error-summary").inner_text()
 
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("Remove the in kind line")).click()

@@ -99,7 +99,8 @@ def spo_page(
 ) -> HTMLResponse:
     """One SPO: its lines and status, and the Submit form while it is a draft."""
     view = pages.spo_view(request.app.state.store, user, spo_id)
-    return render(request, "supplier/spo.html", {"spo": view, "errors": {}}, user=user)
+    context = {"spo": view, "errors": {}, "typed": pages.LineForm()}
+    return render(request, "supplier/spo.html", context, user=user)
 
 
 @router.get("/spos/{spo_id}/document", response_class=HTMLResponse)
@@ -137,9 +138,15 @@ async def line_form(request: Request) -> pages.LineForm:
 PostedLine = Annotated[pages.LineForm, Depends(line_form)]
 
 
-def _refused(request: Request, user: Account, spo_id: str, exc: FormErrors) -> HTMLResponse:
+def _refused(
+    request: Request,
+    user: Account,
+    spo_id: str,
+    exc: FormErrors,
+    line: pages.LineForm | None = None,
+) -> HTMLResponse:
     view = pages.spo_view(request.app.state.store, user, spo_id)
-    context = {"spo": view, "errors": exc.errors}
+    context = {"spo": view, "errors": exc.errors, "typed": line or pages.LineForm()}
     return render(request, "supplier/spo.html", context, user=user, status_code=400)
 
 
@@ -158,7 +165,7 @@ def add_line(
             request.app.state.store, user, spo_id, line, expected_version=expected_version
         )
     except FormErrors as exc:
-        return _refused(request, user, spo_id, exc)
+        return _refused(request, user, spo_id, exc, line)
     return RedirectResponse(f"/app/supplier/spos/{spo_id}#lines", status_code=303)
 
 
