@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 from shapely.geometry import Point
 
 from boundaries.lookup_index import LookupIndex
@@ -25,6 +26,7 @@ from domain.vocabulary import THEMES, Role, SupportType
 from geo.errors import GeoError
 from matching.recommender import MAX_K
 from matching.result import Match, Recommendation
+from matching.tiers import CANNOT_HELP, OFF_PRIORITY, SERVES_PRIORITY, candidate_tiers
 from services import directory, matching
 from services import spo as spo_service
 from services.access import visible_spo, visible_spos
@@ -61,13 +63,22 @@ OFFER_CHOICES: tuple[tuple[str, str], ...] = (
 )
 #: how many of the recommender's ranked matches a theme filter looks through for its ``k``
 THEME_POOL = min(MAX_K, 200)
+#: the recommender's features (``matching.weights.FEATURES``) in a supplier's words
 FEATURE_WORDS = {
     "proximity": "close to your site",
-    "need": "high local need",
-    "theme": "fits the priorities",
+    "area_fit": "inside the delivery area",
     "priority": "fits the priorities",
-    "support": "needs what you offer",
-    "gap": "funding gap",
+    "offer_fit": "needs what you offer",
+    "local_need": "high local need",
+    "sustainability": "at risk of closing",
+    "saturation": "little support yet",
+    "evidence": "evidence of what works",
+}
+#: the recommender's hard tiers (``matching.tiers``) in words: it ranks every tier above the next
+TIER_WORDS = {
+    SERVES_PRIORITY: "Serves a priority",
+    OFF_PRIORITY: "Not linked to a priority",
+    CANNOT_HELP: "Needs you cannot meet with this support",
 }
 
 
@@ -96,6 +107,7 @@ class FinderItem:
     distance_km: float
     lon: float
     lat: float
+    tier_words: str = ""
 
 
 @dataclass(frozen=True)
@@ -233,8 +245,7 @@ def finder_view(
     ranked_matches = [m for m in answer.matches if serves_themes(m)][:k]
     outside = [m for m in answer.also_nearby if serves_themes(m)][:k]
     items = tuple(
-        _item(n, m, activities[m.activity_id])
-        for n, m in enumerate(sorted(ranked_matches, key=lambda m: -m.score), start=1)
+        _item(n, m, activities[m.activity_id]) for n, m in enumerate(ranked_matches, start=1)
     )
     also_nearby = tuple(
         _item(n, m, activities[m.activity_id]) for n, m in enumerate(outside, start=len(items) + 1)
@@ -279,7 +290,17 @@ def _item(rank: int, m: Match, activity: Activity) -> FinderItem:
         distance_km=round(m.distance_m / 1000, 1),
         lon=activity.location.x,
         lat=activity.location.y,
+        tier_words=TIER_WORDS[_tier(m, activity)],
     )
+
+
+def _tier(m: Match, activity: Activity) -> int:
+    """The recommender's tier of a match (``matching.tiers.candidate_tiers``, the one rule),
+    from the features it was ranked on: priority alignment, and an offer fit of 0 for an
+    activity that lists needs."""
+    priority = np.array([m.feature("priority").value])
+    cannot_help = np.array([bool(activity.needs) and m.feature("offer_fit").value == 0.0])
+    return int(candidate_tiers(priority, cannot_help)[0])
 
 
 def _priority(activity: Activity, tender: Tender) -> str:

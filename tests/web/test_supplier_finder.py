@@ -49,7 +49,12 @@ def test_the_finder_ranks_with_the_apis_recommender_for_the_chosen_tender(
         )
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    assert set(listed) == {m["activity_id"] for m in body["matches"]}
+    # one ranking: the finder's order is the API's, tiers first (serving a priority on top)
+    assert listed == [m["activity_id"] for m in body["matches"]]
+    tiers = page.locator("#results .dicm-result__tier").all_inner_texts()
+    order = ["Serves a priority", "Not linked to a priority", "Needs you cannot meet"]
+    ranks = [next(n for n, words in enumerate(order) if t.startswith(words)) for t in tiers]
+    assert ranks == sorted(ranks), tiers
     nearby = [m["activity_id"] for m in body["also_nearby"]]
     if nearby:
         assert _listed(page, "#also-nearby") == nearby[: len(_listed(page, "#also-nearby"))]

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.model import Activity, Tender
+from domain.model import Activity, Supplier, Tender
+from services import matching
 from services.matching import RecommenderCache
 from services.pages import supplier as pages
 from services.pages.forms import FormErrors
@@ -34,7 +35,12 @@ def test_the_finder_lists_the_recommenders_matches_and_filters_by_theme(
     world.update(replace(mentoring, themes=("reoffending",)))
     cache = RecommenderCache()
     view = pages.finder_view(world, settings, SUPPLIER, cache=cache, tender_id="tender-1")
+    answer = matching.recommend(
+        world, world.get(Supplier, "sup-1"), cache=cache, tender_id="tender-1"
+    )
+    assert [i.activity_id for i in view.items] == [m.activity_id for m in answer.matches]
     assert {i.activity_id for i in view.items} == {"act-1", "act-2"}
+    assert view.items[0].tier_words == "Serves a priority"
     only = pages.finder_view(
         world, settings, SUPPLIER, cache=cache, tender_id="tender-1", themes=("youth_diversion",)
     )
