@@ -317,16 +317,18 @@ def add_to_spo(
     tender_id: str,
     activity_id: str,
     support: str,
-    amount: float,
+    amount: str,
     spo_id: str | None = None,
 ) -> Spo:
     """A line for ``activity_id`` on the supplier's draft ``spo_id`` or, without one, on a
     new draft SPO for ``tender_id`` (ids made here); ``InvalidInput`` for an unknown support
-    type or a bad amount."""
+    type or an amount as typed that is not a number above 0 (``forms.parse_amount``)."""
     if support not in SUPPORT_CHOICES:
         raise InvalidInput("choose cash or volunteer hours")
-    if not amount > 0:
-        raise InvalidInput("enter an amount greater than 0")
+    try:
+        value = parse_amount(amount, "amount")
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
     support_type, unit, _words = SUPPORT_CHOICES[support]
     activity = store.get(Activity, activity_id)
     if spo_id:
@@ -349,7 +351,7 @@ def add_to_spo(
         line_id=new_id("line"),
         activity_id=activity_id,
         support_type=support_type,
-        amount=amount,
+        amount=value,
         unit=unit,
         priority=_priority(activity, tender),
     )

@@ -74,7 +74,7 @@ def test_a_refused_amount_is_explained_in_an_error_summary(
     first.get_by_label("Amount").fill("0")
     first.get_by_role("button", name=re.compile("Add to SPO")).click()
     summary = page.locator(".govuk-error-summary")
-    assert "greater than 0" in summary.inner_text()
+    assert "The amount must be more than 0" in summary.inner_text()
     check_page(page, "supplier-spo-refused")
 
 

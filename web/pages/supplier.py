@@ -70,20 +70,13 @@ def add_to_spo(
             tender_id=tender_id,
             activity_id=activity_id,
             support=support,
-            amount=_number(amount),
+            amount=amount,
             spo_id=spo_id or None,
         )
     except (InvalidInput, Conflict) as exc:
         context = {"errors": {"back-link": str(exc)}, "back": "/app/supplier/finder"}
         return render(request, "supplier/refused.html", context, user=user, status_code=400)
     return RedirectResponse(f"/app/supplier/spos/{spo.id}", status_code=303)
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text.replace(",", "").replace("£", "").strip())
-    except ValueError:
-        return 0.0
 
 
 @router.get("/spos", response_class=HTMLResponse)

@@ -24,7 +24,7 @@ from tests.services.pages.conftest import SUPPLIER, in_delivery
 
 def _draft(store: Store) -> Spo:
     return pages.add_to_spo(
-        store, SUPPLIER, tender_id="tender-1", activity_id="act-1", support="cash", amount=900
+        store, SUPPLIER, tender_id="tender-1", activity_id="act-1", support="cash", amount="£900"
     )
 
 
