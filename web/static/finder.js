@@ -12,15 +12,29 @@
     bounds.push([s.lat, s.lon]);
   });
   data.items.forEach(function (item) {
-    var icon = L.divIcon({ className: "dicm-marker", html: String(item.rank), iconSize: [26, 26] });
-    var marker = L.marker([item.lat, item.lon], { icon: icon, title: item.rank + ". " + item.name, keyboard: false }).addTo(map);
+    var cls = "dicm-marker" + (item.nearby ? " dicm-marker--nearby" : "");
+    var icon = L.divIcon({ className: cls, html: String(item.rank), iconSize: [26, 26] });
+    var title = item.rank + ". " + item.name + (item.nearby ? " (outside your delivery area)" : "");
+    var marker = L.marker([item.lat, item.lon], { icon: icon, title: title, keyboard: false });
     var row = document.getElementById("result-" + item.rank);
-    marker.on("click", function () { if (row) row.scrollIntoView({ behavior: "smooth", block: "nearest" }); });
-    marker.on("mouseover", function () { if (row) row.classList.add("dicm-result--hover"); });
-    marker.on("mouseout", function () { if (row) row.classList.remove("dicm-result--hover"); });
+    marker.on("add", function () { marker.getElement().setAttribute("data-rank", String(item.rank)); });
+    marker.addTo(map);
+    function light(on) {
+      var markerEl = marker.getElement();
+      if (row) row.classList.toggle("dicm-result--hover", on);
+      if (markerEl) markerEl.classList.toggle("dicm-marker--hover", on);
+      if (on) marker.setZIndexOffset(1000); else marker.setZIndexOffset(0);
+    }
+    marker.on("click", function () {
+      if (row) { row.scrollIntoView({ behavior: "smooth", block: "nearest" }); row.focus({ preventScroll: true }); }
+    });
+    marker.on("mouseover", function () { light(true); });
+    marker.on("mouseout", function () { light(false); });
     if (row) {
-      row.addEventListener("mouseenter", function () { marker.getElement().classList.add("dicm-marker--hover"); });
-      row.addEventListener("mouseleave", function () { marker.getElement().classList.remove("dicm-marker--hover"); });
+      row.addEventListener("mouseenter", function () { light(true); });
+      row.addEventListener("mouseleave", function () { light(false); });
+      row.addEventListener("focusin", function () { light(true); });
+      row.addEventListener("focusout", function (e) { if (!row.contains(e.relatedTarget)) light(false); });
     }
     bounds.push([item.lat, item.lon]);
   });

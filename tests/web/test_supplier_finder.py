@@ -1,0 +1,139 @@
+"""The supplier's finder controls in Chromium: tender, reach, themes and the support offered go
+through the API's one recommender; the "also nearby, outside your delivery area" tier is listed
+apart; the map and the list are kept in step (hover or focus one, the other is highlighted)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import WebServer
+from tests.web.harness import DemoLogin
+
+pytestmark = pytest.mark.browser
+
+SignIn = Callable[[Any, str], DemoLogin]
+CheckPage = Callable[[Any, str], object]
+
+
+def _listed(page: Any, where: str = "#results") -> list[str]:
+    """The activity ids of a list of the finder, in its order."""
+    ids: list[str] = page.locator(f"{where} > li").evaluate_all(
+        "rows => rows.map(r => r.querySelector('input[name=activity_id]')?.value"
+        " ?? r.dataset.activity)"
+    )
+    return ids
+
+
+def _tenders(page: Any) -> list[str]:
+    values: list[str] = page.locator("#tender option").evaluate_all(
+        "options => options.map(o => o.value)"
+    )
+    return values
+
+
+def test_the_finder_ranks_with_the_apis_recommender_for_the_chosen_tender(
+    page: Any, web_server: WebServer, sign_in: SignIn, check_page: CheckPage
+) -> None:
+    login = sign_in(page, "supplier")
+    page.goto("/app/supplier/finder")
+    tender = page.locator("#tender").input_value()
+    listed = _listed(page)
+    assert listed, page.locator("main").inner_text()
+    with web_server.api("supplier") as api:
+        answer = api.get(
+            f"/suppliers/{login.organisation_id}/matches",
+            params={"tender": tender, "radius_m": 25_000},
+        )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    # one ranking: the finder's order is the API's, tiers first (serving a priority on top)
+    assert listed == [m["activity_id"] for m in body["matches"]]
+    tiers = page.locator("#results .dicm-result__tier").all_inner_texts()
+    order = ["Serves a priority", "Not linked to a priority", "Needs you cannot meet"]
+    ranks = [next(n for n, words in enumerate(order) if t.startswith(words)) for t in tiers]
+    assert ranks == sorted(ranks), tiers
+    nearby = [m["activity_id"] for m in body["also_nearby"]]
+    if nearby:
+        assert _listed(page, "#also-nearby") == nearby[: len(_listed(page, "#also-nearby"))]
+    markers = page.locator(".leaflet-marker-icon.dicm-marker")
+    assert markers.count() == len(listed) + len(_listed(page, "#also-nearby"))
+    check_page(page, "supplier-finder-controls")
+
+
+def test_also_nearby_is_a_separate_labelled_list_without_add_to_spo(
+    page: Any, web_server: WebServer, sign_in: SignIn, check_page: CheckPage
+) -> None:
+    login = sign_in(page, "supplier")
+    page.goto("/app/supplier/finder")
+    found = None
+    with web_server.api("supplier") as api:
+        for tender in _tenders(page):
+            answer = api.get(
+                f"/suppliers/{login.organisation_id}/matches",
+                params={"tender": tender, "radius_m": 60_000},
+            )
+            assert answer.status_code == 200, answer.text
+            if answer.json()["also_nearby"]:
+                found = tender, [m["activity_id"] for m in answer.json()["also_nearby"]]
+                break
+    assert found is not None, "the demo has no tender with activities outside its area"
+    tender, nearby = found
+    page.goto(f"/app/supplier/finder?tender={tender}&reach_km=60")
+    heading = page.get_by_role("heading", name="Also nearby, outside your delivery area")
+    assert heading.is_visible()
+    listed = page.get_by_role("list", name="Also nearby, outside your delivery area")
+    assert _listed(page, "#also-nearby") == nearby[: listed.locator("> li").count()]
+    assert listed.get_by_role("button").count() == 0
+    assert page.locator(".dicm-marker--nearby").count() == listed.locator("> li").count()
+    assert not set(_listed(page)) & set(nearby)
+    check_page(page, "supplier-finder-also-nearby")
+
+
+def test_themes_and_support_type_narrow_the_list_and_stay_chosen(
+    page: Any, web_server: WebServer, sign_in: SignIn, check_page: CheckPage
+) -> None:
+    sign_in(page, "supplier")
+    page.goto("/app/supplier/finder")
+    first = _listed(page)[0]
+    with web_server.api("supplier") as api:
+        themes = api.get(f"/activities/{first}").json()["properties"]["themes"]
+    assert themes
+    page.locator(".dicm-finder__themes summary").click()
+    page.locator(f"input[name=themes][value={themes[0]}]").check()
+    page.get_by_label("Support you would give").select_option("volunteering")
+    page.get_by_role("button", name="Show activities").click()
+    page.wait_for_url("**/app/supplier/finder?*")
+    assert "support=volunteering" in page.url
+    assert page.get_by_label("Support you would give").input_value() == "volunteering"
+    assert page.locator(f"input[name=themes][value={themes[0]}]").is_checked()
+    listed = _listed(page)
+    assert listed
+    with web_server.api("supplier") as api:
+        for activity_id in listed:
+            shown = api.get(f"/activities/{activity_id}").json()["properties"]["themes"]
+            assert themes[0] in shown, (activity_id, shown)
+    check_page(page, "supplier-finder-themes")
+
+
+def test_the_map_and_the_list_are_kept_in_step(page: Any, sign_in: SignIn) -> None:
+    sign_in(page, "supplier")
+    page.goto("/app/supplier/finder")
+    page.locator(".leaflet-marker-icon.dicm-marker").first.wait_for()
+    row = page.locator("#result-1")
+    marker = page.locator(".leaflet-marker-icon[data-rank='1']")
+    row.hover()
+    assert "dicm-marker--hover" in (marker.get_attribute("class") or "")
+    page.mouse.move(0, 0)
+    assert "dicm-marker--hover" not in (marker.get_attribute("class") or "")
+
+    second_marker = page.locator(".leaflet-marker-icon[data-rank='2']")
+    second_marker.dispatch_event("mouseover")
+    assert "dicm-result--hover" in (page.locator("#result-2").get_attribute("class") or "")
+    second_marker.dispatch_event("mouseout")
+    assert "dicm-result--hover" not in (page.locator("#result-2").get_attribute("class") or "")
+
+    page.locator("#result-2").get_by_label("Amount").focus()
+    assert "dicm-marker--hover" in (second_marker.get_attribute("class") or "")
