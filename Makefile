@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pytest-xdist workers for `make test` (each starts its own PostGIS cluster and Chromium).
+TEST_WORKERS ?= auto
 
 .PHONY: demo test lint pins bench system assets geography install clean
 
@@ -34,7 +36,7 @@ demo: install
 	$(BIN)/dicm demo
 
 test: system install lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # Every dependency by name and version from a registry: no local path, file: or VCS URL
 # (standard library only, so it runs before anything is installed).

@@ -20,6 +20,7 @@ and package versions, so only the first run pays the ~45 s build.
 from __future__ import annotations
 
 import importlib.util
+import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -196,7 +197,7 @@ def load_bundled_geography(cache_dir: Path, progress: Progress | None = None) ->
             return cached
     geography = build_bundled_geography(progress)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # its own: another process may write too
     with tmp.open("wb") as fh:
         pickle.dump(geography, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)

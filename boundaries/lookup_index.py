@@ -20,6 +20,7 @@ produces) and keyed by its cache key, so a new geography build makes a new index
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -271,7 +272,9 @@ def build_lookup_index(
     """Write the index of ``geography`` under ``cache_dir`` (about a minute) and open it."""
     say = progress or (lambda _msg, _done, _total: None)
     folder = index_dir(cache_dir)
-    tmp = folder.with_name(folder.name + ".tmp")
+    # a folder of this process's own: two processes (test workers, two first lookups) may
+    # build the same index at once, and the first to finish is the one kept
+    tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     index = geography.index
@@ -284,8 +287,13 @@ def build_lookup_index(
     say("placing the GeoNames places", 3, 4)
     _write_places(tmp, index)
     say("done", 4, 4)
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.replace(folder)
+    if LookupIndex.open(cache_dir) is None:  # none yet, or a half-written one: ours replaces it
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            tmp.replace(folder)
+        except OSError:  # another process's finished index took the name first
+            pass
+    shutil.rmtree(tmp, ignore_errors=True)
     return LookupIndex(folder)
 
 

@@ -51,7 +51,7 @@ def generalise_m(geometry: BaseGeometry, tolerance_m: float) -> BaseGeometry:
     if not isinstance(simpler, MultiPolygon):
         return simpler
     parts = list(shapely.get_parts(simpler))
-    areas = [float(to_bng(p).area) for p in parts]
+    areas = [float(a) for a in shapely.area(shapely.get_parts(to_bng(simpler)))]
     largest = max(range(len(parts)), key=areas.__getitem__)
     kept = [p for i, p in enumerate(parts) if i == largest or areas[i] >= tolerance_m**2]
     return MultiPolygon(kept) if len(kept) != 1 else kept[0]

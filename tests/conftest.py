@@ -90,12 +90,7 @@ def store(backend_settings: Settings) -> Iterator[Store]:
 #: Tests that broke when this session's parallel branches were merged (each passed on its own
 #: branch). Skipped by name, with the reason, so each one is visible in every run's summary
 #: until it is mended (see the stop-10 closing note); never add a test here to hide a defect.
-QUARANTINED: dict[str, str] = {
-    "tests/security/test_poisoned_input.py::"
-    "test_activity_numbers_must_be_finite_and_sane[funding-gap-inf]": (
-        "funding gap parsing after the imports merge"
-    ),
-}
+QUARANTINED: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -25,11 +25,19 @@ from services.seal import verified
 from spo.model import Spo, SpoState
 from spo.scoring import QUALITATIVE_PARTS
 from store.factory import open_store
+from tests.geo.fixtures import geo_data_dir
+
+__all__ = ["geo_data_dir"]
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("demo")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory, geo_data_dir: Path) -> Path:
+    """A fresh demo folder whose data cache is the installed geography (as on a machine that
+    ran ``make install``), so the demo is built, not the geography again."""
+    folder = tmp_path_factory.mktemp("demo")
+    (folder / "data").mkdir()
+    (folder / "data" / "cache").symlink_to(geo_data_dir / "cache", target_is_directory=True)
+    return folder
 
 
 def _run(folder: Path) -> str:

@@ -1,5 +1,5 @@
 """Fixtures shared by tests/geo and tests/boundaries: the shared ONS data folder and the
-bundled geography (built once, cached in pytest's cache folder across sessions)."""
+bundled geography (the one ``make install`` built, in the checkout's ``.dicm/cache``)."""
 
 from __future__ import annotations
 
@@ -35,12 +35,16 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
-def geo_data_dir(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A ``data_dir`` whose ``cache`` folder keeps the built geography across test sessions
-    (pytest's cache folder; a session temp folder when the cache plugin is off)."""
-    if pytestconfig.cache is None:
-        return tmp_path_factory.mktemp("dicm-geography")
-    return pytestconfig.cache.mkdir("dicm-geography")
+def geo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ``data_dir`` of the session's own whose ``cache`` folder is the checkout's
+    ``.dicm/cache``: the geography and lookup index ``make install`` built are reused, not
+    built again by every test session and worker (built there once if missing; each build
+    writes under its own temporary name, so workers never clash)."""
+    installed = ROOT / ".dicm" / "cache"
+    installed.mkdir(parents=True, exist_ok=True)
+    data_dir = tmp_path_factory.mktemp("dicm-data")
+    (data_dir / "cache").symlink_to(installed.resolve(), target_is_directory=True)
+    return data_dir
 
 
 @pytest.fixture(scope="session")
