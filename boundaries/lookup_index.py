@@ -278,7 +278,7 @@ def build_lookup_index(
     say("writing the area geometries", 0, 4)
     _write_areas(tmp, geography, index)
     say("reading OS Code-Point Open postcodes", 1, 4)
-    keys, lonlat = _read_postcodes()
+    keys, lonlat = read_postcodes()
     say(f"placing {len(keys):,} postcodes in their areas", 2, 4)
     _write_postcodes(tmp, index, keys, lonlat)
     say("placing the GeoNames places", 3, 4)
@@ -325,7 +325,7 @@ def _write_areas(folder: Path, geography: BundledGeography, index: AreaIndex) ->
     (folder / "meta.json").write_text(json.dumps(meta))
 
 
-def _read_postcodes() -> tuple[npt.NDArray[np.bytes_], npt.NDArray[np.float64]]:
+def read_postcodes() -> tuple[npt.NDArray[np.bytes_], npt.NDArray[np.float64]]:
     """Every Code-Point Open postcode (sorted, normalised) with lon/lat (NaN: none given)."""
     from geo.postcodes import codepoint_dir, load_area
 
