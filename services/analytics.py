@@ -17,6 +17,7 @@ from typing import Literal
 
 from shapely.geometry import Polygon
 
+from boundaries.tables import region_ons_code
 from domain.errors import Forbidden, InvalidInput
 from domain.model import Account, Activity, Area, Buyer, LocalAuthority, Region, Territory
 from domain.vocabulary import Role, ValidationStatus
@@ -172,7 +173,8 @@ def national_aggregate(
     period: str | None = None,
 ) -> AreaFigures:
     """The UK for national buyers: one row per territory or per region (every one, gaps
-    included; regions by their stored code, ONS ``E12``/``W92``/``S92``/``N92`` or ITL1) or
+    included; a region's key is its ONS code, ``E12``/``W92``/``S92``/``N92``, whether it is
+    stored under that or its ITL1 code) or
     the one UK row (``K02000001``), for one priority and period when given.
 
     Activities are counted where the territory-level aggregate counts them (each
@@ -191,7 +193,9 @@ def national_aggregate(
         rows = {UK_CODE: uk}
     elif level == "region":
         rows = {
-            r.code: Aggregate(r.code, r.name, region_code=r.code, geometry=r.geometry)
+            r.code: Aggregate(
+                region_ons_code(r.code), r.name, region_code=r.code, geometry=r.geometry
+            )
             for r in store.find(Region, limit=10_000)
         }
     else:

@@ -19,6 +19,7 @@ from tests.api.seed import HANTS, SOUTH_EAST, TV, seed
 from tests.builders import make_buyer
 
 LONDON = "E12000007"
+LONDON_ITL1 = "TLI"  # stored under its ITL1 code, as the bundled geography stores regions
 MET = "E23000001"
 
 
@@ -28,9 +29,9 @@ def _two_regions(store: Store) -> Account:
     seed(store)
     store.put_many(
         [
-            Region(LONDON, "London", box(-0.5, 51.3, 0.3, 51.39)),
+            Region(LONDON_ITL1, "London", box(-0.5, 51.3, 0.3, 51.39)),
             Territory(
-                MET, "Metropolitan Police", "Met", "MOPAC", LONDON, box(-0.3, 51.3, 0.3, 51.39)
+                MET, "Metropolitan Police", "Met", "MOPAC", LONDON_ITL1, box(-0.3, 51.3, 0.3, 51.39)
             ),
         ]
     )
