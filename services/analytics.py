@@ -1,10 +1,12 @@
-"""Coverage gaps and heatmap aggregates for one territory: where activities are, and where
-social value is committed and delivered, by local authority or by H3 cell. FastAPI-free.
+"""Coverage gaps and heatmap aggregates: where activities are, and where social value is
+committed and delivered, for one territory by local authority or by H3 cell, and for national
+buyers across the UK by territory, by region or as one UK total. FastAPI-free.
 
 Committed and delivered £ are the one measure (``services.spo.figures`` over ``spo.measure``):
 formalised, verified SPOs only, every support type valued with the open proxies, filtered by
 priority and period exactly as the social value report is. A PCC office sees its own territory,
-a buyer the territory it buys for, an admin any.
+a buyer the territory it buys for, an admin any; the UK-wide figures are for admins and
+national buyers (a buyer organisation tied to no territory).
 """
 
 from __future__ import annotations
@@ -15,15 +17,20 @@ from typing import Literal
 
 from shapely.geometry import Polygon
 
-from domain.errors import InvalidInput
-from domain.model import Account, Activity, Area, Buyer, LocalAuthority, Territory
+from boundaries.tables import region_ons_code
+from domain.errors import Forbidden, InvalidInput
+from domain.model import Account, Activity, Area, Buyer, LocalAuthority, Region, Territory
 from domain.vocabulary import Role, ValidationStatus
 from geo.cells import cell_to_polygon, cell_to_str, lonlat_to_cell, str_to_cell
 from services.access import require_role, require_territory
 from services.spo.figures import Figures, Filters, gather_figures, parse_filters
+from spo.measure import LineValue
 from store.port import Store
 
 Level = Literal["la", "h3"]
+NationalLevel = Literal["territory", "region", "uk"]
+#: the ONS code of the United Kingdom, the key of the one row at ``level="uk"``
+UK_CODE = "K02000001"
 RowFor = Callable[[float | None, float | None, str | None], "Aggregate | None"]
 
 
@@ -129,14 +136,111 @@ def aggregate(
 
     _count_activities(store.activities_in_area(territory.code), row_for, filters)
     figures = gather_figures(store, filters, territory_code=territory.code)
+    _add_lines(figures, lambda line: row_for(line.lon, line.lat, line.local_authority_code))
+    return AreaFigures(sorted(rows.values(), key=lambda r: r.key), figures)
+
+
+def _add_lines(figures: Figures, row_of: Callable[[LineValue], Aggregate | None]) -> None:
+    """Every measured line's £ into its row (the one measure, ``services.spo.figures``)."""
     for line in figures.rows:
-        row = row_for(line.lon, line.lat, line.local_authority_code)
+        row = row_of(line)
         if row is None:
             continue
         row.spo_lines += 1
         row.committed_gbp += line.committed_gbp
         row.delivered_gbp += line.delivered_gbp
+
+
+def _national_viewer(store: Store, viewer: Account | None) -> Account:
+    """Admins and national buyers (a buyer organisation tied to no territory) see the UK."""
+    actor = require_role(viewer, Role.BUYER)
+    if actor.role is Role.ADMIN:
+        return actor
+    territory = actor.territory_code
+    if territory is None and actor.organisation_id:
+        territory = store.get(Buyer, actor.organisation_id).territory_code
+    if territory is not None:
+        raise Forbidden(f"a buyer for territory {territory} may not see the UK-wide figures")
+    return actor
+
+
+def national_aggregate(
+    store: Store,
+    viewer: Account | None,
+    *,
+    level: NationalLevel = "region",
+    priority: str | None = None,
+    period: str | None = None,
+) -> AreaFigures:
+    """The UK for national buyers: one row per territory or per region (every one, gaps
+    included; a region's key is its ONS code, ``E12``/``W92``/``S92``/``N92``, whether it is
+    stored under that or its ITL1 code) or
+    the one UK row (``K02000001``), for one priority and period when given.
+
+    Activities are counted where the territory-level aggregate counts them (each
+    territory's own), and SPO lines by the territory of their line, so the regions add up to
+    the UK and the territories to their regions.
+    """
+    _national_viewer(store, viewer)
+    filters = parse_filters(priority, period)
+    territories = store.find(Territory, limit=10_000)
+    by_territory = {
+        t.code: Aggregate(t.code, t.name, None, t.code, t.region_code) for t in territories
+    }
+    uk = Aggregate(UK_CODE, "United Kingdom")
+    rows: dict[str, Aggregate]
+    if level == "uk":
+        rows = {UK_CODE: uk}
+    elif level == "region":
+        rows = {
+            r.code: Aggregate(
+                region_ons_code(r.code), r.name, region_code=r.code, geometry=r.geometry
+            )
+            for r in store.find(Region, limit=10_000)
+        }
+    else:
+        rows = {
+            t.code: Aggregate(t.code, t.name, None, t.code, t.region_code, geometry=t.geometry)
+            for t in territories
+        }
+
+    def row_of_territory(code: str | None) -> Aggregate | None:
+        if level == "uk":
+            return uk
+        if level == "territory":
+            return rows.get(code or "")
+        parent = by_territory.get(code or "")
+        return rows.get(parent.region_code or "") if parent else None
+
+    for t in territories:
+        _count_activities(
+            store.activities_in_area(t.code), _always(row_of_territory(t.code)), filters
+        )
+    figures = gather_figures(store, filters)
+    _add_lines(figures, lambda line: row_of_territory(line.territory_code))
     return AreaFigures(sorted(rows.values(), key=lambda r: r.key), figures)
+
+
+def _always(row: Aggregate | None) -> RowFor:
+    """A row chooser that puts every activity in ``row`` (all of one territory's)."""
+
+    def row_for(_lon: float | None, _lat: float | None, _la: str | None) -> Aggregate | None:
+        return row
+
+    return row_for
+
+
+def national_coverage(
+    store: Store,
+    viewer: Account | None,
+    *,
+    level: NationalLevel = "region",
+    priority: str | None = None,
+    period: str | None = None,
+) -> AreaFigures:
+    """:func:`national_aggregate`, gaps (no activity or no committed value) first."""
+    found = national_aggregate(store, viewer, level=level, priority=priority, period=period)
+    return AreaFigures(_gaps_first(found.rows), found.figures)
 
 
 def _la_row(la: LocalAuthority) -> Aggregate:
@@ -167,5 +271,8 @@ def coverage_gaps(
 ) -> AreaFigures:
     """Local authorities of the territory, gaps (no activity or no committed value) first."""
     found = aggregate(store, viewer, territory_code, level="la", priority=priority, period=period)
-    rows = sorted(found.rows, key=lambda r: (not r.is_gap, r.committed_gbp, r.activities, r.key))
-    return AreaFigures(rows, found.figures)
+    return AreaFigures(_gaps_first(found.rows), found.figures)
+
+
+def _gaps_first(rows: list[Aggregate]) -> list[Aggregate]:
+    return sorted(rows, key=lambda r: (not r.is_gap, r.committed_gbp, r.activities, r.key))

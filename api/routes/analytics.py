@@ -1,4 +1,5 @@
-"""Coverage gaps and heatmaps for a territory: PCC offices (own territory), buyers, admins."""
+"""Coverage gaps and heatmaps for a territory (PCC offices of their own, buyers, admins) and
+for the UK by territory, region or as a whole (national buyers, admins)."""
 
 from __future__ import annotations
 
@@ -60,5 +61,45 @@ def heatmap(
     """Activity counts and committed / delivered value (GBP) per area of the territory."""
     found = analytics.aggregate(
         store, viewer, code, level=level, resolution=resolution, priority=priority, period=period
+    )
+    return aggregate_collection(found, level=level, geometry=geometry)
+
+
+NationalLevelQuery = Annotated[
+    Literal["territory", "region", "uk"],
+    Query(description="One row per territory, per region, or the UK as one row (K02000001)"),
+]
+
+
+@router.get("/coverage", response_model=AggregateCollection, response_class=GeoJSONResponse)
+def national_coverage(
+    store: StoreDep,
+    viewer: ViewerDep,
+    level: NationalLevelQuery = "region",
+    geometry: GeometryQuery = True,
+    priority: PriorityQuery = None,
+    period: PeriodQuery = None,
+) -> AggregateCollection:
+    """The UK for national buyers (a buyer tied to no territory) and admins: regions (or
+    territories) with gaps first; the regions add up to the UK total."""
+    found = analytics.national_coverage(
+        store, viewer, level=level, priority=priority, period=period
+    )
+    return aggregate_collection(found, level=level, geometry=geometry)
+
+
+@router.get("/heatmap", response_model=AggregateCollection, response_class=GeoJSONResponse)
+def national_heatmap(
+    store: StoreDep,
+    viewer: ViewerDep,
+    level: NationalLevelQuery = "region",
+    geometry: GeometryQuery = True,
+    priority: PriorityQuery = None,
+    period: PeriodQuery = None,
+) -> AggregateCollection:
+    """Activity counts and committed / delivered value (GBP) per region, per territory or for
+    the whole UK, for national buyers and admins."""
+    found = analytics.national_aggregate(
+        store, viewer, level=level, priority=priority, period=period
     )
     return aggregate_collection(found, level=level, geometry=geometry)

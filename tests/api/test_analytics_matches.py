@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.schemas.analytics import AggregateCollection
 from api.schemas.matches import RecommendationOut
-from tests.api.seed import OXFORD, READING, TV, World
+from tests.api.seed import OXFORD, READING, SOUTH_EAST, TV, World
 
 
 def test_coverage_by_local_authority(client: TestClient, world: World) -> None:
@@ -34,6 +34,21 @@ def test_heatmap_by_h3_cell(client: TestClient, world: World) -> None:
     assert cells[reading_cell].committed_gbp == 5000
     assert sum(p.activities for p in cells.values()) == 2
     assert all(p.territory_code == TV for p in cells.values())
+
+
+def test_uk_and_region_heatmaps_for_national_buyers(client: TestClient, world: World) -> None:
+    auth = world.auth("admin")
+    uk = AggregateCollection.model_validate(
+        client.get("/heatmap", params={"level": "uk"}, headers=auth).json()
+    )
+    (row,) = uk.features
+    assert row.id == "K02000001" and row.properties.committed_gbp == 5000
+    regions = client.get("/coverage", params={"level": "region", "geometry": "false"}, headers=auth)
+    body = AggregateCollection.model_validate(regions.json())
+    assert [f.id for f in body.features] == [SOUTH_EAST]
+    assert body.committed_gbp_total == sum(f.properties.committed_gbp for f in body.features)
+    assert client.get("/heatmap", headers=world.auth("pcc")).status_code == 403
+    assert client.get("/heatmap", params={"level": "nation"}, headers=auth).status_code == 422
 
 
 def test_pcc_of_another_territory_is_refused(client: TestClient, world: World) -> None:

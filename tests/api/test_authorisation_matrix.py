@@ -375,6 +375,9 @@ ROWS: tuple[Row, ...] = (
     # aggregates
     Row("GET", f"/territories/{TV}/coverage", ANALYTICS, params={"geometry": "false"}),
     Row("GET", f"/territories/{TV}/heatmap", ANALYTICS, params={"level": "h3"}),
+    # UK-wide: admins and national buyers (the fixture's buyers each buy for a territory)
+    Row("GET", "/coverage", {None: 401, "admin": 200, DEFAULT: 403}, params={"geometry": "false"}),
+    Row("GET", "/heatmap", {None: 401, "admin": 200, DEFAULT: 403}, params={"level": "uk"}),
     *MAP_ROWS,
     *(
         replace(row, token_in_query=True, expected={None: row.status_for(None), DEFAULT: 400})
