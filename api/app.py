@@ -102,7 +102,8 @@ def create_app(
         app.state.store = _open_store(settings) if owned else store
         # the read-heavy endpoints read the replica when there is one, else the primary
         replica = _open_read_store(settings) if read_store is None else None
-        app.state.read_store = read_store or replica or app.state.store
+        reads = read_store if read_store is not None else replica
+        app.state.read_store = reads if reads is not None else app.state.store
         # events go through the store's log: every worker (and host) sees every change
         app.state.broadcaster = Broadcaster(log=app.state.store)
         app.state.broadcaster.start()
@@ -130,7 +131,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.store = store
-    app.state.read_store = read_store or store
+    app.state.read_store = read_store if read_store is not None else store
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.api.max_body_bytes)
     # responses over 1 KB compressed; Starlette leaves text/event-stream (SSE) unbuffered
