@@ -2,7 +2,8 @@
 
 ``create_app`` builds the app from settings (never at import; ``dicm.asgi`` reads them from the
 environment for uvicorn). The lifespan opens the store from the store section unless a store is
-passed in (tests, the demo), and closes only what it opened; it also builds the app's own
+passed in (tests, the demo), and the read store (``store.read_url``, a read replica; unset: the
+primary) unless one is passed in, and closes only what it opened; it also builds the app's own
 resources and puts them on ``app.state``: the event broadcaster (over the store's event log,
 its reader thread started here and stopped at shutdown), the token cache and the recommender
 cache (nothing is kept at module level). Routers of other packages are included when their
@@ -65,6 +66,13 @@ def _open_store(settings: AppSettings) -> Store:
     return opened
 
 
+def _open_read_store(settings: AppSettings) -> Store | None:
+    from store.factory import open_read_store
+
+    opened: Store | None = open_read_store(settings.store)
+    return opened
+
+
 def _version() -> str:
     """The installed dicm distribution's version (the API's OpenAPI ``info.version``)."""
     try:
@@ -83,13 +91,19 @@ def _optional(module_path: str) -> ModuleType | None:
         raise
 
 
-def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
+def create_app(
+    settings: AppSettings, *, store: Store | None = None, read_store: Store | None = None
+) -> FastAPI:
     """Build the dicm HTTP API."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = _open_store(settings) if owned else store
+        # the read-heavy endpoints read the replica when there is one, else the primary
+        replica = _open_read_store(settings) if read_store is None else None
+        reads = read_store if read_store is not None else replica
+        app.state.read_store = reads if reads is not None else app.state.store
         # events go through the store's log: every worker (and host) sees every change
         app.state.broadcaster = Broadcaster(log=app.state.store)
         app.state.broadcaster.start()
@@ -101,6 +115,8 @@ def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
         finally:
             app.state.broadcaster.stop()
             heap.release()
+            if replica is not None:
+                replica.close()
             if owned:
                 app.state.store.close()
 
@@ -115,6 +131,7 @@ def create_app(settings: AppSettings, *, store: Store | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.read_store = read_store if read_store is not None else store
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.api.max_body_bytes)
     # responses over 1 KB compressed; Starlette leaves text/event-stream (SSE) unbuffered

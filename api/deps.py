@@ -23,6 +23,14 @@ async def get_store(request: Request) -> Store:
     return store
 
 
+async def get_read_store(request: Request) -> Store:
+    """The store the read-heavy endpoints read (lists, OGC items, geometry, matches): the read
+    replica of ``DICM_DATABASE_READ_URL`` when set, else the primary. Writes, and reads that
+    must see a write just made (sign-in, a resource's own page), use ``StoreDep``."""
+    store: Store = request.app.state.read_store
+    return store
+
+
 async def get_settings(request: Request) -> AppSettings:
     """The settings the app was built with."""
     settings: AppSettings = request.app.state.settings
@@ -36,6 +44,7 @@ async def get_recommenders(request: Request) -> RecommenderCache:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+ReadStoreDep = Annotated[Store, Depends(get_read_store)]
 SettingsDep = Annotated[AppSettings, Depends(get_settings)]
 RecommendersDep = Annotated[RecommenderCache, Depends(get_recommenders)]
 

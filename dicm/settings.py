@@ -4,6 +4,7 @@ sections that live beside their code: ``store.settings.StoreSettings``,
 ``maps.settings.MapSettings`` and ``web.settings.WebSettings``.
 
 The variable names stay flat where they always were (``DICM_DATABASE_URL``,
+``DICM_DATABASE_READ_URL``,
 ``DICM_H3_RESOLUTION``, ``DICM_DATA_DIR``, ``DICM_VALIDATION_VALID_DAYS``) and nested for the
 ``api``, ``maps`` and ``web`` sections (``DICM_API__PORT``). Never built at import time: call
 :func:`load_settings` (the CLI and ``create_app`` do) and pass each package its section.
@@ -32,6 +33,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DICM_", env_nested_delimiter="__")
 
     database_url: str = "sqlite:///dicm.sqlite"
+    #: a read replica for the read-heavy endpoints (``DICM_DATABASE_READ_URL``); unset: the primary
+    database_read_url: str | None = None
     data_dir: Path = Path(".dicm")
     h3_resolution: int = Field(default=8, ge=0, le=15)
     validation_valid_days: int = Field(default=365, gt=0)
@@ -47,6 +50,7 @@ class Settings(BaseSettings):
         """The store's section."""
         return StoreSettings(
             database_url=self.database_url,
+            read_url=self.database_read_url,
             h3_resolution=self.h3_resolution,
             lock_key=self.lock_key,
             lock_key_file=self.data_dir / "lock.key",

@@ -31,28 +31,40 @@ class Readiness:
         return not self.reasons
 
 
-def _store_reasons(store: Store) -> tuple[bool, bool, list[str]]:
-    """(store reachable, schema at head, reasons)."""
+def _store_reasons(store: Store, name: str = "store") -> tuple[bool, bool, list[str]]:
+    """(store reachable, schema at head, reasons); ``name`` says which store in the reasons."""
     try:
         store.generation()
         at, head = store.schema_revisions()
     except StorageError as exc:
-        log.warning("readiness: store unreachable: %s", exc)
-        return False, False, ["the store does not answer"]
+        log.warning("readiness: %s unreachable: %s", name, exc)
+        return False, False, [f"the {name} does not answer"]
     if at != head:
         reason = (
-            f"the schema is at revision {at or 'none'}, this dicm needs {head}: run dicm db upgrade"
+            f"the {name}'s schema is at revision {at or 'none'}, this dicm needs {head}: "
+            "run dicm db upgrade"
         )
         return True, False, [reason]
     return True, True, []
 
 
-def check_readiness(store: Store, static_dir: Path | None = None) -> Readiness:
-    """Run every readiness check (a few milliseconds: one query, one revision read, stats)."""
+def check_readiness(
+    store: Store, static_dir: Path | None = None, *, read_store: Store | None = None
+) -> Readiness:
+    """Run every readiness check (a few milliseconds: one query, one revision read, stats).
+
+    With a read store other than ``store`` (``DICM_DATABASE_READ_URL``), it is checked the same
+    way (``read_store``, ``read_schema``): the read-heavy endpoints fail without it.
+    """
     reachable, at_head, reasons = _store_reasons(store)
+    checks = {"store": reachable, "schema": at_head}
+    if read_store is not None and read_store is not store:
+        read_reachable, read_at_head, read_reasons = _store_reasons(read_store, "read store")
+        checks |= {"read_store": read_reachable, "read_schema": read_at_head}
+        reasons += read_reasons
     missing = missing_assets(static_dir or STATIC_DIR, ALL_ASSETS + DOCS_ASSETS)
     if missing:
         names = ", ".join(p.name for p in missing[:3])
         reasons.append(f"{len(missing)} front-end files are missing ({names}): run make assets")
-    checks = {"store": reachable, "schema": at_head, "assets": not missing}
+    checks["assets"] = not missing
     return Readiness(checks, tuple(reasons))

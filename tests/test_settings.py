@@ -13,6 +13,7 @@ from services.settings import ServiceSettings
 
 ENVIRONMENT = {
     "DICM_DATABASE_URL": "postgresql+psycopg://dicm@db/dicm",
+    "DICM_DATABASE_READ_URL": "postgresql+psycopg://dicm@replica/dicm",
     "DICM_H3_RESOLUTION": "9",
     "DICM_DATA_DIR": "/srv/dicm",
     "DICM_VALIDATION_VALID_DAYS": "180",
@@ -35,6 +36,8 @@ def test_every_variable_lands_in_its_section(monkeypatch: pytest.MonkeyPatch) ->
         9,
     )
     assert settings.store.is_postgis
+    assert settings.store.read_url == "postgresql+psycopg://dicm@replica/dicm"
+    assert load_settings(database_read_url=None).store.replica is None  # unset: reads the primary
     maps = MapSettings(
         tiles_url="http://tiles.local/{z}/{x}/{y}.png", tiles_attribution="local tiles"
     )

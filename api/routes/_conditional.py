@@ -15,7 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
-from api.deps import StoreDep
+from api.deps import ReadStoreDep
 from services.geography import geography_version
 
 #: shared caches may keep an answer a minute, then must revalidate (cheap: a 304 by ETag)
@@ -47,7 +47,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return "*" in tags or ours in tags
 
 
-async def conditional(request: Request, response: Response, store: StoreDep) -> Conditional:
+async def conditional(request: Request, response: Response, store: ReadStoreDep) -> Conditional:
     """Compute the ETag, put it and ``Cache-Control`` on the answer, compare ``If-None-Match``."""
     key = f"{request.url.path}?{request.url.query}".encode()
     digest = hashlib.sha256(key).hexdigest()[:16]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from api.deps import SettingsDep, StoreDep, ViewerDep
+from api.deps import ReadStoreDep, SettingsDep, StoreDep, ViewerDep
 from api.routes._common import (
     CursorQuery,
     GeoJSONResponse,
@@ -46,7 +46,7 @@ def _collection(request: Request, page: Page[Activity]) -> ActivityCollection:
 @router.get("/activities", response_model=ActivityCollection, response_class=GeoJSONResponse)
 def list_activities(
     request: Request,
-    store: StoreDep,
+    store: ReadStoreDep,
     viewer: ViewerDep,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
     near: Annotated[str | None, Query(description="lon,lat,radius_m (nearest first)")] = None,
@@ -88,7 +88,7 @@ def list_activities(
     "/activities/search", response_model=ActivityCollection, response_class=GeoJSONResponse
 )
 def search_activities(
-    request: Request, store: StoreDep, viewer: ViewerDep, search: ActivitySearch
+    request: Request, store: ReadStoreDep, viewer: ViewerDep, search: ActivitySearch
 ) -> ActivityCollection:
     """The same search with a GeoJSON polygon to search ``within``."""
     near = None

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from api.deps import StoreDep, ViewerDep
+from api.deps import ReadStoreDep, StoreDep, ViewerDep
 from api.routes._common import (
     CursorQuery,
     GeoJSONResponse,
@@ -58,7 +58,7 @@ ListSimplifyQuery = Annotated[
 @router.get("/regions", response_model=RegionCollection, response_class=GeoJSONResponse)
 def list_regions(
     request: Request,
-    store: StoreDep,
+    store: ReadStoreDep,
     cond: ConditionalDep,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
@@ -77,7 +77,7 @@ def list_regions(
 
 @router.get("/regions/{code}", response_model=RegionFeature, response_class=GeoJSONResponse)
 def get_region(
-    code: CodePath, store: StoreDep, cond: ConditionalDep, simplify: SimplifyQuery = 0
+    code: CodePath, store: ReadStoreDep, cond: ConditionalDep, simplify: SimplifyQuery = 0
 ) -> RegionFeature | Response:
     """One region by ITL1 code (``TLJ``) or ONS region/country code (``E12000008``)."""
     if cond.fresh:
@@ -88,7 +88,7 @@ def get_region(
 @router.get("/territories", response_model=TerritoryCollection, response_class=GeoJSONResponse)
 def list_territories(
     request: Request,
-    store: StoreDep,
+    store: ReadStoreDep,
     cond: ConditionalDep,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
@@ -108,7 +108,7 @@ def list_territories(
 @router.get("/territories/{code}", response_model=TerritoryFeature, response_class=GeoJSONResponse)
 def get_territory(
     code: CodePath,
-    store: StoreDep,
+    store: ReadStoreDep,
     cond: ConditionalDep,
     geometry: GeometryQuery = True,
     simplify: SimplifyQuery = 0,
@@ -137,7 +137,7 @@ def publish_plan(code: CodePath, body: PlanIn, store: StoreDep, viewer: ViewerDe
 )
 def list_local_authorities(
     request: Request,
-    store: StoreDep,
+    store: ReadStoreDep,
     cond: ConditionalDep,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
@@ -168,7 +168,7 @@ def list_local_authorities(
     response_class=GeoJSONResponse,
 )
 def get_local_authority(
-    code: CodePath, store: StoreDep, cond: ConditionalDep, simplify: SimplifyQuery = 0
+    code: CodePath, store: ReadStoreDep, cond: ConditionalDep, simplify: SimplifyQuery = 0
 ) -> LocalAuthorityFeature | Response:
     """One local authority district by ONS code (an abolished code answers with today's)."""
     if cond.fresh:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import ReadStoreDep, SettingsDep, StoreDep
 from api.problems import problem_response
 from services.health import check_readiness
 
@@ -22,11 +22,11 @@ def healthz(request: Request) -> JSONResponse:
 
 @router.get(
     "/readyz",
-    summary="Readiness: store reachable, schema at head, front-end files installed",
+    summary="Readiness: store (and read store) reachable at schema head, front-end files installed",
     responses={503: {"description": "Not ready; the problem's detail and reasons say why"}},
 )
-def readyz(store: StoreDep, settings: SettingsDep) -> Any:
-    readiness = check_readiness(store, settings.api.static_dir)
+def readyz(store: StoreDep, read_store: ReadStoreDep, settings: SettingsDep) -> Any:
+    readiness = check_readiness(store, settings.api.static_dir, read_store=read_store)
     if not readiness.is_ready:
         return problem_response(
             "not-ready",

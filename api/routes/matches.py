@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api import heap
-from api.deps import RecommendersDep, SettingsDep, StoreDep, ViewerDep
+from api.deps import ReadStoreDep, RecommendersDep, SettingsDep, ViewerDep
 from api.schemas.activities import ID_PATTERN
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.matches import RecommendationOut, recommendation_to_json
@@ -38,7 +38,7 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
 @router.get("/suppliers/{supplier_id}/matches", response_model=RecommendationOut)
 async def matches(
     supplier_id: Annotated[str, Path(pattern=ID_PATTERN)],
-    store: StoreDep,
+    store: ReadStoreDep,
     settings: SettingsDep,
     viewer: ViewerDep,
     recommenders: RecommendersDep,

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import StoreDep
+from api.deps import ReadStoreDep
 from api.ogc_html import render
 from api.ogc_openapi import OPENAPI_30, openapi_document
 from api.routes._common import GEOJSON
@@ -186,7 +186,7 @@ def _crs_header(page: ItemsPage) -> dict[str, str]:
 @_get("/collections/{collection_id}/items", responses=_doc(GEOJSON))
 def items(
     request: Request,
-    store: StoreDep,
+    store: ReadStoreDep,
     collection_id: CollectionPath,
     limit: Annotated[str | None, Query(description="page size; above the maximum: capped")] = None,
     offset: Text = None,
@@ -233,7 +233,7 @@ def items(
 @_get("/collections/{collection_id}/items/{feature_id}", responses=_doc(GEOJSON))
 def item(
     request: Request,
-    store: StoreDep,
+    store: ReadStoreDep,
     collection_id: CollectionPath,
     feature_id: Annotated[str, Path(max_length=200)],
     crs: Text = None,

@@ -41,8 +41,9 @@ _RAW_COLUMNS = ", ".join(
 )
 
 
-def create_sqlite_engine(url: str) -> Engine:
-    """An engine for a SQLite file: WAL, foreign keys on, busy timeout, any-thread use."""
+def create_sqlite_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for a SQLite file: WAL, foreign keys on, busy timeout, any-thread use;
+    ``read_only`` (a read copy): ``query_only``, so a write there fails instead of diverging."""
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=False
     )
@@ -55,6 +56,8 @@ def create_sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA busy_timeout = 30000")
+        if read_only:
+            cursor.execute("PRAGMA query_only = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
