@@ -448,7 +448,7 @@ def read_tenders(
             title=title,
             territory_code=territory or buyer.territory_code,
             priorities=priorities,
-            contract_value_gbp=value if value is not None else Tender.contract_value_gbp,
+            contract_value_gbp=value,  # an empty cell: not stated, not £0
             description=cells["description"],
             opens=opens,
             closes=closes,

@@ -219,7 +219,8 @@ class Tender:
     delivery_area: Area | None = None
     lots: tuple[Lot, ...] = ()
     priorities: tuple[str, ...] = ()  # theme codes
-    contract_value_gbp: float = 0.0
+    #: None: not stated (an import's empty cell), never read as £0
+    contract_value_gbp: float | None = 0.0
     description: str = ""
     opens: date | None = None
     closes: date | None = None
