@@ -19,6 +19,7 @@ from domain.model import (
     LocalAuthority,
     Provider,
     Region,
+    SmallArea,
     Supplier,
     Tender,
     Territory,
@@ -140,6 +141,21 @@ def local_authority_feature(la: LocalAuthority) -> Feature:
         },
         la.geometry,
     )
+
+
+#: a stored CSP's or LSOA's properties
+SMALL_AREA_PROPERTIES: tuple[str, ...] = (
+    "code",
+    "name",
+    "level",
+    "local_authority_code",
+    "territory_code",
+)
+
+
+def small_area_feature(area: SmallArea) -> Feature:
+    """A community safety partnership or LSOA with its level, council and territory."""
+    return Feature({p: getattr(area, p) for p in SMALL_AREA_PROPERTIES}, area.geometry)
 
 
 def activity_feature(activity: Activity) -> Feature:

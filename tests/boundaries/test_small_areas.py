@@ -94,3 +94,21 @@ def test_the_cli_stores_csp_boundaries(tmp_path: Path, monkeypatch: pytest.Monke
         assert store.get(SmallArea, "E22000309").local_authority_code == READING_LA
     finally:
         store.close()
+
+
+def test_stored_small_areas_are_an_ogc_collection_filtered_in_sql(
+    store: Store, backend_settings: Settings
+) -> None:
+    _geography(store)
+    import_boundaries(store, CSP, "csp")
+    import_boundaries(store, LSOA, "lsoa")
+    items = "/ogc/collections/small-areas/items"
+    with TestClient(create_app(backend_settings, store=store)) as client:
+        lsoas = client.get(items, params={"filter": "level = 'lsoa'", "sortby": "code"})
+        assert lsoas.status_code == 200, lsoas.text
+        assert [f["id"] for f in lsoas.json()["features"]] == ["E01016353", "E01016355"]
+        one = client.get(f"{items}/E22000309").json()
+        assert one["properties"]["level"] == "csp"
+        assert one["properties"]["local_authority_code"] == READING_LA
+        queryables = client.get("/ogc/collections/small-areas/queryables").json()
+        assert {"code", "level", "local_authority_code"} <= set(queryables["properties"])
