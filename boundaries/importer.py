@@ -23,7 +23,7 @@ from boundaries.errors import BoundaryFileError, MissingCRS, UnknownCodeField
 from boundaries.levels import CODE_PATTERNS, FIELD_PREFIXES, Level, find_code_field
 from boundaries.repair import polygonal
 from boundaries.tables import RegionFact, region_facts, territory_fact
-from domain.model import Area, LocalAuthority, Region, Territory
+from domain.model import Area, LocalAuthority, Region, SmallArea, Territory
 from geo.coords import UK_BBOX
 from geo.crs import BNG, WGS84, project_geometry
 from geo.errors import GeoError
@@ -226,20 +226,23 @@ def _display(areas: list[Area]) -> list[BaseGeometry]:
 def to_domain(
     result: ImportResult,
     parents: Mapping[str, tuple[str | None, str | None]] | None = None,
-) -> list[Territory | LocalAuthority | Region]:
-    """Domain objects for the levels dicm stores (pfa, lad, region, country).
+    within: Mapping[str, tuple[str | None, str | None]] | None = None,
+) -> list[Territory | LocalAuthority | Region | SmallArea]:
+    """Domain objects for every level (pfa, lad, region, country, csp, lsoa).
 
     ``parents`` maps a local authority code to its (territory, region) codes; for a police
     force area the territory table in ``boundaries/data`` supplies force, PCC office and region.
     Regions are stored under their ITL1 code (an ``E12`` region becomes its ITL1 twin), so the
     12 regions stay 12. A country outline replaces the ITL1 region it equals (Wales, Scotland,
     Northern Ireland) and, for Scotland and Northern Ireland, the territory of their single
-    force; England's outline has no such twin and gives nothing. CSPs and LSOAs have no domain
-    type: they give an empty list.
+    force; England's outline has no such twin and gives nothing. CSPs and LSOAs are
+    :class:`SmallArea` of their level; ``within`` maps their code to the (local authority,
+    territory) codes they fall in.
     """
     parents = parents or {}
+    within = within or {}
     level = result.report.level
-    out: list[Territory | LocalAuthority | Region] = []
+    out: list[Territory | LocalAuthority | Region | SmallArea] = []
     for f in result.features:
         if level is Level.PFA:
             fact = territory_fact(f.code)
@@ -264,6 +267,9 @@ def to_domain(
             )
         elif level is Level.COUNTRY:
             out.extend(_country_areas(f))
+        else:  # csp, lsoa
+            la, territory = within.get(f.code, (None, None))
+            out.append(SmallArea(f.code, f.name, level.value, la, territory, f.geometry))
     return out
 
 

@@ -35,6 +35,12 @@ from boundaries.version import cache_key
 #: the ONS levels an indicator may be keyed by (PFA: police force area = dicm territory)
 LEVELS: tuple[str, ...] = ("lsoa", "msoa", "lad", "pfa")
 SCOTLAND = "S92000003"
+#: GSS entity codes of England's and Wales's LSOAs
+_LSOA_PREFIXES = ("E01", "W01")
+#: how far past the last 2011 number a code is taken for a 2021 LSOA (ONS numbered the 2021
+#: LSOAs on from the 2011 ones: Thames Valley's reach E01035762, 1,994 past E01033768); a code
+#: further on (E01999999) is no LSOA of either vintage
+NEWER_LSOA_SPAN = 3_000
 NORTHERN_IRELAND = "N92000002"
 _TABLE_VERSION = 1
 
@@ -51,6 +57,28 @@ class SmallAreaLookup:
         """Every local authority code this lookup knows: today's, and any earlier one the
         successor table or the 2011 table names (a 2019 file's codes are still known)."""
         return england_wales_local_authorities() | {*self.lsoa.values(), *self.msoa.values()}
+
+    @cached_property
+    def _last_lsoa_numbers(self) -> dict[str, int]:
+        """The highest England (E01) and Wales (W01) LSOA number of the lookup's vintage."""
+        last: dict[str, int] = {}
+        for code in self.lsoa:
+            prefix, number = code[:3], code[3:]
+            if prefix in _LSOA_PREFIXES and number.isdigit():
+                last[prefix] = max(last.get(prefix, 0), int(number))
+        return last
+
+    def is_newer_lsoa(self, code: str) -> bool:
+        """True for an England or Wales LSOA code numbered past every 2011 code of the lookup:
+        an LSOA new in 2021 (ONS numbered the 2021 splits on from the 2011 codes), not a typo
+        of a 2011 one. No 2011 -> 2021 best-fit table is packaged, so such a code is reported
+        as what it is rather than joined."""
+        if code[:3] not in _LSOA_PREFIXES or not code[3:].isdigit() or len(code) != 9:
+            return False
+        last = self._last_lsoa_numbers.get(code[:3])
+        if last is None or code in self.lsoa:
+            return False
+        return last < int(code[3:]) <= last + NEWER_LSOA_SPAN
 
     def local_authority(self, level: str, code: str) -> str | None:
         """Today's local authority of ``code`` at ``level`` (None: no such area)."""

@@ -19,6 +19,7 @@ from domain.model import (
     LocalAuthority,
     Provider,
     Region,
+    SmallArea,
     Supplier,
     Tender,
     Territory,
@@ -63,6 +64,17 @@ TENDER_PROPERTIES: tuple[str, ...] = (
     "territory_code",
     "region_code",
 )
+#: an exported tender row: the tender's fields, then which lot (if any) the row's area is
+TENDER_ROW_PROPERTIES: tuple[str, ...] = (
+    *TENDER_PROPERTIES,
+    "description",
+    "lot_id",
+    "lot_name",
+    "area_source",
+)
+#: ``area_source`` of an exported row whose geometry is only its territory's outline (a tender
+#: with neither delivery area nor lots): shown on a map, never read back as a delivery area
+TERRITORY_AREA = "territory"
 SPO_LINE_PROPERTIES: tuple[str, ...] = (
     "spo_id",
     "line_id",
@@ -129,6 +141,21 @@ def local_authority_feature(la: LocalAuthority) -> Feature:
         },
         la.geometry,
     )
+
+
+#: a stored CSP's or LSOA's properties
+SMALL_AREA_PROPERTIES: tuple[str, ...] = (
+    "code",
+    "name",
+    "level",
+    "local_authority_code",
+    "territory_code",
+)
+
+
+def small_area_feature(area: SmallArea) -> Feature:
+    """A community safety partnership or LSOA with its level, council and territory."""
+    return Feature({p: getattr(area, p) for p in SMALL_AREA_PROPERTIES}, area.geometry)
 
 
 def activity_feature(activity: Activity) -> Feature:
@@ -227,6 +254,28 @@ def tender_feature(tender: Tender, region_of: Mapping[str, str | None]) -> Featu
         },
         area,
     )
+
+
+def tender_row_features(tender: Tender, region_of: Mapping[str, str | None]) -> list[Feature]:
+    """A tender as the rows ``dicm import tenders`` reads back unchanged: one for its delivery
+    area (``lot_id`` empty), one per lot with the lot's id, name and area. A tender with
+    neither has one row without geometry (the caller may draw its territory there, marked
+    ``area_source`` = ``territory``)."""
+    base = tender_feature(tender, region_of).properties | {"description": tender.description}
+    rows: list[Feature] = []
+    if tender.delivery_area is not None or not tender.lots:
+        source = "delivery-area" if tender.delivery_area is not None else ""
+        rows.append(
+            Feature(
+                base | {"lot_id": None, "lot_name": None, "area_source": source},
+                tender.delivery_area,
+            )
+        )
+    rows.extend(
+        Feature(base | {"lot_id": lot.id, "lot_name": lot.name, "area_source": "lot"}, lot.area)
+        for lot in tender.lots
+    )
+    return rows
 
 
 def spo_line_features(

@@ -51,12 +51,14 @@ def read_indicator(
     repeats: bool = False,
     known: Callable[[str], bool] | None = None,
     level_name: str = "area",
+    why_unknown: Callable[[str], str | None] | None = None,
 ) -> ReadResult[IndicatorValue]:
     """Values by ONS code; a row whose code is a name, blank or (unless ``repeats``: one row
     per incident, to be counted) repeated is rejected, and with ``known`` a code that is no
     known area (``unknown-area``). Without ``value_column`` every row counts 1. With
     ``weight_column`` each value also carries its weight (a non-negative number). A row gets
-    every reason that applies, not only the first."""
+    every reason that applies, not only the first. ``why_unknown`` may say more of an unknown
+    code (a 2021 LSOA code, say) than that it is not in the lookup."""
     wanted = [code_column, *(c for c in (value_column, weight_column) if c)]
     for column in wanted:
         if column not in table.columns:
@@ -70,7 +72,7 @@ def read_indicator(
         code = row.values.get(code_column, "").strip().upper()
         errors: list[RowError] = []
         try:
-            check_area_code(code, code_column, known, level_name)
+            check_area_code(code, code_column, known, level_name, why_unknown)
             if code in seen and not repeats:
                 raise RowError("duplicate-id", f"code {code} appears twice")
         except RowError as exc:
@@ -95,7 +97,11 @@ def read_indicator(
 
 
 def check_area_code(
-    code: str, column: str, known: Callable[[str], bool] | None, level_name: str
+    code: str,
+    column: str,
+    known: Callable[[str], bool] | None,
+    level_name: str,
+    why_unknown: Callable[[str], str | None] | None = None,
 ) -> None:
     """Raise the reason a code cannot be joined: empty, a name, or (``known``) no such area."""
     if not code:
@@ -107,7 +113,10 @@ def check_area_code(
             "bad-code", f"{code!r} is not an ONS code (indicators join by code, not name)"
         )
     if known is not None:
-        raise RowError("unknown-area", f"{code} is no {level_name} in the packaged ONS lookup")
+        reason = why_unknown(code) if why_unknown is not None else None
+        raise RowError(
+            "unknown-area", reason or f"{code} is no {level_name} in the packaged ONS lookup"
+        )
 
 
 def _weight(text: str, column: str | None) -> float | None:

@@ -73,6 +73,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "lot_name",
         "area_code",
         "wkt",
+        "area_source",
     ),
 }
 

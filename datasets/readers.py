@@ -19,6 +19,7 @@ import shapely.errors
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from datasets.features import TERRITORY_AREA
 from datasets.fields import (
     DATE_FORMATS,
     RowError,
@@ -447,7 +448,7 @@ def read_tenders(
             title=title,
             territory_code=territory or buyer.territory_code,
             priorities=priorities,
-            contract_value_gbp=value if value is not None else Tender.contract_value_gbp,
+            contract_value_gbp=value,  # an empty cell: not stated, not £0
             description=cells["description"],
             opens=opens,
             closes=closes,
@@ -523,7 +524,10 @@ def _status(text: str) -> str:
 
 
 def _area(cells: _Cells, area_of: Callable[[str], Area | None]) -> Area | None:
-    """The row's area: its geometry, its ``wkt`` cell, or the stored area of ``area_code``."""
+    """The row's area: its geometry, its ``wkt`` cell, or the stored area of ``area_code``;
+    none for a row an export drew as its territory (``area_source`` = ``territory``)."""
+    if cells["area_source"].strip().lower() == TERRITORY_AREA:
+        return None
     geometry: BaseGeometry | None = cells.row.geometry
     if geometry is None and cells["wkt"]:
         try:

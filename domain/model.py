@@ -79,6 +79,21 @@ class LocalAuthority:
 
 
 @dataclass(frozen=True)
+class SmallArea:
+    """An area below the council that ONS publishes boundaries for: a community safety
+    partnership (``csp``: E22/W14, the council-level partnership police work through) or an
+    LSOA (``lsoa``: E01/W01). Stored as its own kind so CSP- and LSOA-keyed data has an area to
+    draw; its council and territory are where its representative point falls."""
+
+    code: str
+    name: str
+    level: str  # csp | lsoa
+    local_authority_code: str | None = None
+    territory_code: str | None = None
+    geometry: Area | None = None
+
+
+@dataclass(frozen=True)
 class AreaChain:
     """Where a point is: local authority -> territory -> region (codes), plus its H3 cell."""
 
@@ -219,7 +234,8 @@ class Tender:
     delivery_area: Area | None = None
     lots: tuple[Lot, ...] = ()
     priorities: tuple[str, ...] = ()  # theme codes
-    contract_value_gbp: float = 0.0
+    #: None: not stated (an import's empty cell), never read as £0
+    contract_value_gbp: float | None = 0.0
     description: str = ""
     opens: date | None = None
     closes: date | None = None

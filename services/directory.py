@@ -26,6 +26,7 @@ from domain.model import (
     PolicePlan,
     Provider,
     Region,
+    SmallArea,
     Supplier,
     Tender,
     Territory,
@@ -164,6 +165,17 @@ def get_region(store: Store, code: str) -> Region:
         except NotFound:
             continue
     raise NotFound(f"no region with code {code!r} (ITL1 TLC-TLN or ONS E12/W92/S92/N92)")
+
+
+def get_small_area(store: Store, code: str) -> SmallArea:
+    """A stored community safety partnership or LSOA by its ONS code."""
+    try:
+        return store.get(SmallArea, code)
+    except NotFound:
+        raise NotFound(
+            f"no CSP or LSOA with code {code!r}: import them with "
+            "dicm boundaries import FILE --level csp|lsoa"
+        ) from None
 
 
 def get_local_authority(store: Store, code: str) -> LocalAuthority:

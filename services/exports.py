@@ -21,7 +21,7 @@ from domain.model import (
 )
 from geo.simplify import MAX_TOLERANCE_M
 from geo.simplify import simplify_m as simplify
-from services.gis_features import region_of, tender_features
+from services.gis_features import region_of, tender_row_features
 from services.spo.figures import gather_figures
 from spo.model import FORMAL_STATES
 from store.port import Store
@@ -55,7 +55,8 @@ def _suppliers(store: Store) -> list[Feature]:
 
 
 def _tenders(store: Store) -> list[Feature]:
-    return tender_features(store, store.iter_all(Tender))
+    """One row per delivery area and per lot: ``dicm import tenders`` reads the file back."""
+    return tender_row_features(store, store.iter_all(Tender))
 
 
 def spo_features(store: Store, states: Sequence[str] | None = None) -> list[Feature]:

@@ -67,21 +67,21 @@ def import_boundaries(
 
     Local authorities get their territory and region from the stored boundaries (the point of
     each LA's representative point); police force areas their region from dicm's territory
-    table when that region is stored. CSP and LSOA files are read and checked, not stored (the
-    store has no such kind yet).
+    table when that region is stored. CSPs and LSOAs are stored as small areas of their level
+    (:class:`~domain.model.SmallArea`), with the stored council and territory their
+    representative point falls in (none while those are not loaded).
     """
     result = read_boundary_file(path, level, assume_crs=assume_crs, progress=progress)
     level = Level(level)
-    if level in (Level.CSP, Level.LSOA):
-        note = f"{level.value} boundaries are validated but not stored (no store kind for them)"
-        return BoundaryImport(result.report, 0, (note,))
     parents: dict[str, tuple[str | None, str | None]] = {}
-    if level is Level.LAD:
+    within: dict[str, tuple[str | None, str | None]] = {}
+    if level in (Level.LAD, Level.CSP, Level.LSOA):
         for f in result.features:
             p = f.geometry.representative_point()
             chain = store.locate(p.x, p.y)
             parents[f.code] = (chain.territory_code, chain.region_code)
-    entities = to_domain(result, parents)
+            within[f.code] = (chain.local_authority_code, chain.territory_code)
+    entities = to_domain(result, parents, within)
     if level is Level.PFA:
         entities = [_known_region(store, e) for e in entities if isinstance(e, Territory)]
     stored = store.put_many(entities)

@@ -49,6 +49,27 @@ def tender_features(store: Store, tenders: Iterable[Tender]) -> list[Feature]:
     return out
 
 
+def tender_row_features(store: Store, tenders: Iterable[Tender]) -> list[Feature]:
+    """Tenders as exported: a row for the delivery area and one per lot (each with its own
+    area), so the file imports back unchanged; a tender with neither is drawn as its
+    territory, marked ``area_source`` = ``territory`` (which an import does not read as an
+    area)."""
+    regions = region_of(store)
+    areas: dict[str, BaseGeometry | None] = {}
+    out = []
+    for tender in tenders:
+        for feature in ft.tender_row_features(tender, regions):
+            code = tender.territory_code
+            if feature.geometry is None and code:
+                if code not in areas:
+                    areas[code] = _territory_area(store, code)
+                if areas[code] is not None:
+                    props = feature.properties | {"area_source": ft.TERRITORY_AREA}
+                    feature = Feature(props, areas[code])
+            out.append(feature)
+    return out
+
+
 def _territory_area(store: Store, code: str) -> BaseGeometry | None:
     try:
         return store.get(Territory, code).geometry

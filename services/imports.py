@@ -327,6 +327,7 @@ def import_indicator(
         repeats=how == "count",
         known=joins.known,
         level_name=_LEVEL_NAMES[level],
+        why_unknown=joins.why_unknown,
     )
     meta = {
         "source_file": path.name,
@@ -421,6 +422,16 @@ class _Joins:
         if self.level == "lad" and not code.startswith(("S12", "N09")):
             return False
         return self.areas.local_authority(self.level, code) is not None
+
+    def why_unknown(self, code: str) -> str | None:
+        """A 2021 LSOA code said to be one: the packaged lookup keys LSOAs by their 2011
+        codes and no 2011 -> 2021 best-fit table is packaged to carry it."""
+        if self.level == "lsoa" and self.areas.is_newer_lsoa(code):
+            return (
+                f"{code} is a 2021 LSOA code, not in the 2011 lookup (the packaged ONS "
+                "lookup keys LSOAs by their 2011 codes; key the file by LSOA11CD)"
+            )
+        return None
 
     def local_authority(self, code: str) -> str | None:
         if self.level == "pfa":

@@ -20,7 +20,7 @@ from shapely.geometry import box
 from datasets import features as ft
 from datasets.features import Feature
 from domain.errors import InvalidQuery, NotFound
-from domain.model import Activity, LocalAuthority, Region, Tender, Territory
+from domain.model import Activity, LocalAuthority, Region, SmallArea, Tender, Territory
 from geo.crs_uris import CRS84, bbox_to_lonlat, lonlat_to_crs
 from geo.simplify import simplify_m
 from services.gis_features import awarded_line_features, select_features, tender_features
@@ -87,6 +87,21 @@ COLLECTIONS: dict[str, CollectionSpec] = {
             **_CODES,
         },
         ("code", "name", "local_authority_code", "territory_code", "region_code"),
+    ),
+    "small-areas": CollectionSpec(
+        "Community safety partnerships and LSOAs",
+        "CSP (E22/W14) and LSOA (E01/W01) boundaries as imported with dicm boundaries import "
+        "--level csp|lsoa, each with its level and the council and territory it falls in.",
+        SmallArea,
+        "code",
+        {
+            "code": _STR("code"),
+            "name": _STR("name"),
+            "level": _STR("level", title="csp or lsoa"),
+            "local_authority_code": _STR("local_authority_code"),
+            "territory_code": _STR("territory_code", title="Police territory (ONS code)"),
+        },
+        ft.SMALL_AREA_PROPERTIES,
     ),
     "activities": CollectionSpec(
         "Validated activities",
@@ -298,6 +313,8 @@ def _to_features(store: Store, kind: type, entities: list[Any]) -> list[Feature]
         return [ft.territory_feature(a) for a in entities]
     if kind is Region:
         return [ft.region_feature(a) for a in entities]
+    if kind is SmallArea:
+        return [ft.small_area_feature(a) for a in entities]
     return tender_features(store, entities)
 
 

@@ -180,7 +180,8 @@ def measure_parts(spo: Spo, inputs: ScoringInputs, rubric: Rubric) -> dict[str, 
     def share(selected: float) -> float:
         return selected / total_gbp if total_gbp > 0 else 0.0
 
-    ratio = total_gbp / tender.contract_value_gbp if tender.contract_value_gbp > 0 else 0.0
+    contract = tender.contract_value_gbp or 0.0  # not stated: no ratio to give
+    ratio = total_gbp / contract if contract > 0 else 0.0
     local = share(sum(v for line, v in valued if is_in_delivery_area(line, tender)))
     aligned = share(sum(v for line, v in valued if line.priority in priorities))
     need_sum = 0.0
@@ -195,7 +196,9 @@ def measure_parts(spo: Spo, inputs: ScoringInputs, rubric: Rubric) -> dict[str, 
     return {
         "committed_value": (
             min(1.0, ratio / rubric.full_value_ratio),
-            f"£{total_gbp:,.2f} committed = {ratio:.2%} of £{tender.contract_value_gbp:,.2f}",
+            f"£{total_gbp:,.2f} committed = {ratio:.2%} of £{contract:,.2f}"
+            if tender.contract_value_gbp is not None
+            else f"£{total_gbp:,.2f} committed; the tender states no contract value",
         ),
         "local_share": (local, f"{local:.1%} of committed value lands in the buyer's area"),
         "priority_alignment": (

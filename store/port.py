@@ -29,6 +29,7 @@ from domain.model import (
     PolicePlan,
     Provider,
     Region,
+    SmallArea,
     Supplier,
     Tender,
     Territory,
@@ -53,6 +54,7 @@ Entity = (
     Region
     | Territory
     | LocalAuthority
+    | SmallArea
     | Provider
     | Activity
     | Supplier
@@ -70,6 +72,7 @@ ENTITY_TYPES: tuple[type, ...] = (
     Region,
     Territory,
     LocalAuthority,
+    SmallArea,
     Provider,
     Activity,
     Supplier,

@@ -91,6 +91,20 @@ local_authorities = Table(
     _gist("local_authorities", "geometry"),
 )
 
+small_areas = Table(
+    "small_areas",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("level", String(8), nullable=False, index=True),
+    Column("local_authority_code", String(16), index=True),  # no FK: LAs may come later
+    Column("territory_code", String(16), index=True),
+    Column("geometry", GeoColumn()),
+    *_bbox(),
+    Index("ix_small_areas_bbox", "minx", "maxx", "miny", "maxy"),
+    _gist("small_areas", "geometry"),
+)
+
 police_plans = Table(
     "police_plans",
     metadata,

@@ -25,6 +25,7 @@ from domain.model import (
     AuditEntry,
     LocalAuthority,
     Region,
+    SmallArea,
     Territory,
 )
 from spo.model import Spo
@@ -52,7 +53,7 @@ from store.query import ALL_ACTIVITIES, matches
 from store.sql_records import PlansAndAudit
 from store.validate import check_entity
 
-_AREA_KINDS: set[type] = {LocalAuthority, Territory, Region}
+_AREA_KINDS: set[type] = {LocalAuthority, Territory, Region, SmallArea}
 #: rows per page when ``iter_all`` walks a table
 ITER_PAGE = 1000
 #: built once: it runs before every cached read (see ``generation``)

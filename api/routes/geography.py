@@ -23,11 +23,13 @@ from api.schemas.geography import (
     PlanOut,
     RegionCollection,
     RegionFeature,
+    SmallAreaFeature,
     TerritoryCollection,
     TerritoryFeature,
     local_authority_feature,
     plan_out,
     region_feature,
+    small_area_feature,
     territory_feature,
 )
 from api.schemas.plans import PlanIn
@@ -174,3 +176,14 @@ def get_local_authority(
     if cond.fresh:
         return cond.not_modified()
     return local_authority_feature(directory.get_local_authority(store, code), simplify_m=simplify)
+
+
+@router.get("/small-areas/{code}", response_model=SmallAreaFeature, response_class=GeoJSONResponse)
+def get_small_area(
+    code: CodePath, store: StoreDep, cond: ConditionalDep, simplify: SimplifyQuery = 0
+) -> SmallAreaFeature | Response:
+    """One community safety partnership (E22/W14) or LSOA (E01/W01) by ONS code, as
+    ``dicm boundaries import --level csp|lsoa`` stored it."""
+    if cond.fresh:
+        return cond.not_modified()
+    return small_area_feature(directory.get_small_area(store, code), simplify_m=simplify)

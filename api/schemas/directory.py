@@ -193,7 +193,7 @@ class TenderProperties(BaseModel):
     territory_code: str | None
     lots: list[LotOut]
     priorities: list[str]
-    contract_value_gbp: float
+    contract_value_gbp: float | None  # null: the tender states none
     description: str
     opens: date | None
     closes: date | None

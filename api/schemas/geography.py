@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from shapely.geometry.base import BaseGeometry
 
 from api.schemas.geojson import Feature, FeatureCollection, Geometry, to_geometry
-from domain.model import LocalAuthority, PolicePlan, Region, Territory
+from domain.model import LocalAuthority, PolicePlan, Region, SmallArea, Territory
 from geo.simplify import simplify_m as simplify
 
 
@@ -52,6 +52,14 @@ class LocalAuthorityProperties(BaseModel):
     local_authority_code: str
     territory_code: str | None
     region_code: str | None
+
+
+class SmallAreaProperties(BaseModel):
+    code: str
+    name: str
+    level: str  # csp | lsoa
+    local_authority_code: str | None
+    territory_code: str | None
 
 
 RegionFeature = Feature[RegionProperties]
@@ -125,3 +133,19 @@ def local_authority_feature(
     )
     geom = _geometry(la.geometry, simplify_m) if geometry else None
     return LocalAuthorityFeature(id=la.code, geometry=geom, properties=props)
+
+
+SmallAreaFeature = Feature[SmallAreaProperties]
+
+
+def small_area_feature(area: SmallArea, *, simplify_m: float = 0.0) -> SmallAreaFeature:
+    props = SmallAreaProperties(
+        code=area.code,
+        name=area.name,
+        level=area.level,
+        local_authority_code=area.local_authority_code,
+        territory_code=area.territory_code,
+    )
+    return SmallAreaFeature(
+        id=area.code, geometry=_geometry(area.geometry, simplify_m), properties=props
+    )

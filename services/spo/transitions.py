@@ -147,7 +147,7 @@ def award(
             supplier_id=saved.supplier_id,
             awarded_at=when,
             spo_id=saved.id,
-            value_gbp=loaded.tender.contract_value_gbp,
+            value_gbp=loaded.tender.contract_value_gbp or 0.0,
         )
         tx.put(
             contract,

@@ -96,6 +96,7 @@ def test_gdal_lists_and_reads_geography(ogc_url: str) -> None:
         "regions",
         "territories",
         "local-authorities",
+        "small-areas",
         "activities",
         "tenders",
         "spo-lines",

@@ -131,6 +131,7 @@ def test_tenders_with_lots_by_council_code_and_reasons_per_row(
     assert youth.priorities == ("serious_violence", "youth_diversion")
     fleet = store.get(Tender, "t-2")
     assert fleet.delivery_area is not None and fleet.lots == ()
+    assert fleet.contract_value_gbp is None  # an empty cell: not stated, not £0
     again = import_entities(store, "tenders", path, mapping=NO_MAP)
     assert again.extra["unchanged"] == 2
 

@@ -300,3 +300,44 @@ def test_the_packaged_lookup_agrees_with_mhclg_for_every_english_lsoa(
     assert len(by_la) == 296 and all(1 <= v <= 10 for v in by_la.values())
     reading = [float(r["IMD_decile"]) for r in rows if r["LAD19CD"] == READING]
     assert by_la[READING] == pytest.approx(sum(reading) / len(reading))
+
+
+def test_a_2021_lsoa_code_is_reported_as_one(
+    tmp_path: Path, write_csv: WriteCsv, small_areas: SmallAreaLookup
+) -> None:
+    """The packaged lookup keys LSOAs by their 2011 codes and no 2011 -> 2021 best-fit table is
+    packaged: E01033838 (Reading 020C, new in 2021) is named as a 2021 code, not joined."""
+    rows = [{"code": "E01016353", "v": "1"}, {"code": "E01033838", "v": "2"}]
+    path = write_csv("lsoa21.csv", [*rows, {"code": "E01999999", "v": "3"}])
+    report = import_indicator(
+        _settings(tmp_path).services,
+        path,
+        name="lsoa21",
+        code_column="code",
+        value_column="v",
+        level="lsoa",
+        aggregate="sum",
+        areas=small_areas,
+    )
+    assert [(r.row, r.code) for r in report.rejected] == [(2, "unknown-area"), (3, "unknown-area")]
+    assert report.rejected[0].message.startswith(
+        "E01033838 is a 2021 LSOA code, not in the 2011 lookup"
+    )
+    assert report.rejected[1].message == "E01999999 is no LSOA in the packaged ONS lookup"
+
+
+def test_every_new_thames_valley_2021_lsoa_is_named_a_2021_code(
+    small_areas: SmallAreaLookup,
+) -> None:
+    """All 136 Thames Valley LSOAs new in 2021 (ONS LSOA 2021 boundaries) are told apart from
+    codes that are no LSOA at all."""
+    path = SHARED_DATA / "boundaries" / "lsoa21_thames_valley_bgc.geojson"
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing in CI")
+        pytest.skip("shared data not present")
+    import pyogrio
+
+    codes = pyogrio.read_dataframe(path, read_geometry=False)["LSOA21CD"]
+    new = [c for c in codes if small_areas.local_authority("lsoa", c) is None]
+    assert len(new) == 136 and all(small_areas.is_newer_lsoa(c) for c in new)

@@ -42,6 +42,13 @@ def test_breakdown_has_every_part_and_parts_sum_to_total() -> None:
     assert "£2,442.00" in b.reasons["committed_value"]
 
 
+def test_a_tender_without_a_stated_value_scores_no_value_ratio_and_says_why() -> None:
+    tender = make_tender(territory_code=TVP, contract_value_gbp=None)
+    b = score(make_spo(), _inputs(tender=tender), Rubric(), scored_by="b", scored_at=AT)
+    assert b.raw["committed_value"] == 0.0
+    assert "states no contract value" in b.reasons["committed_value"]
+
+
 def test_lines_outside_the_buyers_area_and_priorities_score_less() -> None:
     away = make_line(
         id="line-2",

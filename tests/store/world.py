@@ -8,7 +8,7 @@ from typing import Any
 
 from shapely.geometry import box
 
-from domain.model import Account, Contract, Lot
+from domain.model import Account, Contract, Lot, SmallArea
 from domain.vocabulary import Role, SupportType
 from spo.model import (
     Milestone,
@@ -109,6 +109,19 @@ def make_account(**overrides: Any) -> Account:
     return replace(base, **overrides)
 
 
+def make_lsoa(**overrides: Any) -> SmallArea:
+    """Reading 001A (a real 2011 LSOA code), drawn as a made-up box inside Reading."""
+    base = SmallArea(
+        "E01016353",
+        "Reading 001A",
+        "lsoa",
+        "E06000038",
+        "E23000029",
+        box(-1.0, 51.44, -0.98, 51.46),
+    )
+    return replace(base, **overrides)
+
+
 def make_lotted_tender(**overrides: Any) -> Any:
     lots = (Lot("lot-1", "Reading", box(-1.05, 51.41, -0.93, 51.49)),)
     return make_tender(lots=lots, **overrides)
@@ -120,6 +133,7 @@ def one_of_each() -> list[Entity]:
         make_region(),
         make_territory(),
         make_local_authority(),
+        make_lsoa(),
         make_provider(),
         make_activity(),
         make_supplier(),
