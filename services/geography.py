@@ -40,7 +40,11 @@ def ensure_geography(
     store: Store, settings: ServiceSettings, progress: Progress | None = None
 ) -> int:
     """Put the bundled regions, territories and local authorities into ``store`` in one
-    transaction, unless they are already there. Returns how many entities were written."""
+    transaction, unless they are already there, or an official import has replaced their level
+    (the bundled shapes would come back over the official ones). Returns how many entities were
+    written."""
+    if store.area_history(Level.LAD.value) or store.area_history(Level.PFA.value):
+        return 0
     geography = bundled_geography(settings, progress)
     if (
         store.count(Region) >= len(geography.regions)

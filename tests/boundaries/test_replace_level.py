@@ -21,7 +21,8 @@ from dicm.cli import app
 from dicm.settings import Settings
 from domain.errors import NotFound
 from domain.model import Activity, LocalAuthority, Territory
-from services.geography import boundary_history, import_boundaries
+from services.geography import boundary_history, ensure_geography, import_boundaries
+from services.settings import ServiceSettings
 from store.factory import open_store
 from store.port import Store
 from tests.builders import (
@@ -109,6 +110,15 @@ def test_a_lad_import_retires_the_districts_it_lacks_and_places_activities_again
     # the same file again retires nothing more
     assert import_boundaries(store, _lad_file(tmp_path), "lad", today=IMPORT_DAY).retired == ()
     assert len(boundary_history(store)) == 1
+
+
+def test_the_bundled_geography_does_not_come_back_over_an_official_import(
+    store: Store, tmp_path: Path
+) -> None:
+    _old_geography(store)
+    import_boundaries(store, _lad_file(tmp_path), "lad", today=IMPORT_DAY)
+    assert ensure_geography(store, ServiceSettings(data_dir=tmp_path / "unused")) == 0
+    assert _live_codes(store) == [READING_LA, BUCKINGHAMSHIRE, EDINBURGH]
 
 
 def test_a_retired_code_still_answers_over_rest(
