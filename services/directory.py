@@ -185,6 +185,13 @@ def get_local_authority(store: Store, code: str) -> LocalAuthority:
         return store.get(LocalAuthority, code)
     except NotFound:
         if current_lad_code(code) == code:
+            replaced = store.area_history("lad", code)
+            if replaced:  # no successor fact, but an import retired it: say when and which
+                r = replaced[0]
+                raise NotFound(
+                    f"local authority {code} {r.name} was replaced on {r.valid_to.isoformat()} "
+                    f"by the import of {r.replaced_by_import}; it is not in that file"
+                ) from None
             raise
         return store.get(LocalAuthority, current_lad_code(code))
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from domain.model import Area, AreaChain, LocalAuthority, Region, Territory
 from geo.assign import SEA_TOLERANCE_M, PolygonLayer, near_coast
@@ -41,6 +41,17 @@ class AreaLookup:
         self._lock = threading.Lock()
         self._layers: _Layers | None = None
         self._generation = -1
+        self._pinned = False
+
+    def snapshot(self, conn: Connection) -> AreaLookup:
+        """The areas as ``conn`` sees them, uncached: inside a unit of work that wrote areas
+        (an import replacing a level), ``locate`` must see the unit's own rows, which another
+        connection would not see before the commit."""
+        lookup = AreaLookup(self._engine, self._h3_resolution)
+        with translated("a read"):
+            lookup._layers = _load_layers(conn)
+        lookup._pinned = True
+        return lookup
 
     def invalidate(self) -> None:
         """This process wrote areas: load them again on next use."""
@@ -108,27 +119,33 @@ class AreaLookup:
 
     def _load_if_stale(self, generation: int) -> _Layers:
         with self._lock:
+            if self._pinned and self._layers is not None:
+                return self._layers
             if self._layers is None or self._generation != generation:
                 self._generation = generation
                 self._layers = self._load()
             return self._layers
 
     def _load(self) -> _Layers:
-        areas: dict[type, PolygonLayer] = {}
         with translated("a read"), self._engine.connect() as conn:
-            la, te = schema.local_authorities, schema.territories
-            parents = {
-                r.code: (r.territory_code, r.region_code)
-                for r in conn.execute(select(la.c.code, la.c.territory_code, la.c.region_code))
-            }
-            territory_region = {
-                r.code: r.region_code for r in conn.execute(select(te.c.code, te.c.region_code))
-            }
-            for kind, table in ((LocalAuthority, la), (Territory, te), (Region, schema.regions)):
-                rows = conn.execute(
-                    select(table.c.code, table.c.geometry).where(table.c.geometry.is_not(None))
-                ).all()
-                areas[kind] = PolygonLayer(
-                    [r.code for r in rows], [from_json(Area, r.geometry) for r in rows]
-                )
-        return _Layers(areas, parents, territory_region)
+            return _load_layers(conn)
+
+
+def _load_layers(conn: Connection) -> _Layers:
+    areas: dict[type, PolygonLayer] = {}
+    la, te = schema.local_authorities, schema.territories
+    parents = {
+        r.code: (r.territory_code, r.region_code)
+        for r in conn.execute(select(la.c.code, la.c.territory_code, la.c.region_code))
+    }
+    territory_region = {
+        r.code: r.region_code for r in conn.execute(select(te.c.code, te.c.region_code))
+    }
+    for kind, table in ((LocalAuthority, la), (Territory, te), (Region, schema.regions)):
+        rows = conn.execute(
+            select(table.c.code, table.c.geometry).where(table.c.geometry.is_not(None))
+        ).all()
+        areas[kind] = PolygonLayer(
+            [r.code for r in rows], [from_json(Area, r.geometry) for r in rows]
+        )
+    return _Layers(areas, parents, territory_region)

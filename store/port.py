@@ -11,10 +11,10 @@ commit). Driver exceptions never escape an adapter: they become ``domain.errors`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from domain.model import (
@@ -46,6 +46,8 @@ __all__ = [
     "EventListener",
     "LoggedEvent",
     "Nearby",
+    "RetiredArea",
+    "Retirement",
     "Store",
 ]
 
@@ -135,6 +137,34 @@ class LoggedEvent:
     kind: str
     data: dict[str, Any]
     at: datetime
+
+
+@dataclass(frozen=True)
+class RetiredArea:
+    """A boundary an import replaced: its level (lad, pfa, csp, lsoa), code, name and shape,
+    valid from ``valid_from`` (None: since before dicm knew it) until ``valid_to``."""
+
+    level: str
+    code: str
+    name: str
+    geometry: Area | None
+    valid_from: date | None
+    valid_to: date
+    replaced_by_import: str
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """What ``retire_areas`` did: the codes moved to history, the codes it kept live because
+    rows that cannot be re-located refer to them (buyers, tenders, accounts, plans), and the
+    activities, local authorities and small areas whose reference to a retired code it
+    cleared (the caller places them again)."""
+
+    retired: tuple[str, ...]
+    kept: dict[str, str]
+    activity_ids: tuple[str, ...]
+    local_authority_codes: tuple[str, ...] = ()
+    small_area_codes: tuple[str, ...] = ()
 
 
 class EventListener(Protocol):
@@ -228,6 +258,27 @@ class Store(Protocol):
 
     def current_plan(self, territory_code: str) -> PolicePlan | None:
         """The latest version, or None when the territory has no plan yet."""
+
+    # --- boundary history ---
+    def retire_areas(
+        self,
+        level: str,
+        *,
+        keep: Collection[str],
+        nations: Collection[str],
+        valid_to: date,
+        source: str,
+        valid_from: Mapping[str, date] | None = None,
+    ) -> Retirement:
+        """Move every live area of ``level`` (lad: local authorities, pfa: territories,
+        csp/lsoa: small areas) whose code starts with one of ``nations`` (E, W, S, N) and is
+        not in ``keep`` to the history table, with its dates (``valid_from`` by code) and the
+        import ``source``, and delete it; references to them from activities, local
+        authorities (their territory) and small areas (their council or territory) are
+        cleared. A territory that buyers, tenders, accounts or plans refer to is kept."""
+
+    def area_history(self, level: str | None = None, code: str | None = None) -> list[RetiredArea]:
+        """Replaced boundaries (of ``level``, with ``code``), newest retirement first."""
 
     # --- spatial ---
     def nearest_activities(

@@ -105,6 +105,24 @@ small_areas = Table(
     _gist("small_areas", "geometry"),
 )
 
+#: boundaries an import replaced: each row a live area (local authority, territory, small area)
+#: that an official file of its level and nation no longer carried, moved here with the dates it
+#: was valid and the import that retired it (``level`` is the import level: lad, pfa, csp, lsoa)
+area_history = Table(
+    "area_history",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("level", String(8), nullable=False),
+    Column("code", String(16), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("geometry", GeoColumn()),
+    Column("valid_from", Date),
+    Column("valid_to", Date, nullable=False),
+    Column("replaced_by_import", Text, nullable=False),
+    Index("ix_area_history_level_code", "level", "code"),
+    sqlite_autoincrement=True,
+)
+
 police_plans = Table(
     "police_plans",
     metadata,

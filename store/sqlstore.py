@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, Table, func, insert, select
 
 from domain.errors import NotFound, UnknownReference
 from domain.model import (
@@ -48,12 +49,37 @@ from store.crud_checks import (
 from store.errors import translated
 from store.event_log import EventLog
 from store.feature_query import select_window
-from store.port import ENTITY_TYPES, ActivityQuery, E, Entity, FeatureQuery, Nearby
+from store.port import (
+    ENTITY_TYPES,
+    ActivityQuery,
+    E,
+    Entity,
+    FeatureQuery,
+    Nearby,
+    RetiredArea,
+    Retirement,
+)
 from store.query import ALL_ACTIVITIES, matches
 from store.sql_records import PlansAndAudit
 from store.validate import check_entity
 
 _AREA_KINDS: set[type] = {LocalAuthority, Territory, Region, SmallArea}
+_LOCATED_KINDS: set[type] = {LocalAuthority, Territory, Region}  # what ``locate`` reads
+#: the import levels whose areas an import may retire, and where they live
+_RETIRABLE: dict[str, tuple[type, Table]] = {
+    "lad": (LocalAuthority, schema.local_authorities),
+    "pfa": (Territory, schema.territories),
+    "csp": (SmallArea, schema.small_areas),
+    "lsoa": (SmallArea, schema.small_areas),
+}
+#: rows that refer to a territory and have no location to be placed again by
+_TERRITORY_HOLDERS: tuple[tuple[str, Table], ...] = (
+    ("buyers", schema.buyers),
+    ("tenders", schema.tenders),
+    ("accounts", schema.accounts),
+    ("plans", schema.police_plans),
+)
+_CHUNK = 500  # codes per IN (...) list: under every SQLite build's variable limit
 #: rows per page when ``iter_all`` walks a table
 ITER_PAGE = 1000
 #: built once: it runs before every cached read (see ``generation``)
@@ -142,6 +168,17 @@ class SqlStore(PlansAndAudit, EventLog):
             self._unit.conn = self._unit.pending = None
         for kinds, keys, bumped in pending:
             self._changed(kinds, keys, bumped)
+
+    def _unit_areas_conn(self) -> Connection | None:
+        """The open unit of work's connection when it has written areas that ``locate``
+        reads: a locate inside it must see them (the caches hold only committed rows)."""
+        conn: Connection | None = getattr(self._unit, "conn", None)
+        pending: list[tuple[set[type], set[str], dict[str, int]]] = (
+            getattr(self._unit, "pending", None) or []
+        )
+        if conn is not None and any(kinds & _LOCATED_KINDS for kinds, _k, _b in pending):
+            return conn
+        return None
 
     def _committed(self, kinds: set[type], keys: set[str], bumped: dict[str, int]) -> None:
         """After a write: tell the caches now, or when the open unit of work commits."""
@@ -334,6 +371,86 @@ class SqlStore(PlansAndAudit, EventLog):
             matched = int(conn.execute(count_stmt).scalar_one())
         return [row_to_entity(kind, row._mapping) for row in rows], matched
 
+    # --- boundary history ------------------------------------------------------------------
+    def retire_areas(
+        self,
+        level: str,
+        *,
+        keep: Collection[str],
+        nations: Collection[str],
+        valid_to: date,
+        source: str,
+        valid_from: Mapping[str, date] | None = None,
+    ) -> Retirement:
+        if level not in _RETIRABLE:
+            raise ValueError(f"no retirable areas at level {level!r}")
+        kind, table = _RETIRABLE[level]
+        starts = valid_from or {}
+        keep, nations = set(keep), set(nations)
+        with translated(f"retiring {level} areas"), self._write() as conn:
+            live = select(table.c.code)
+            if kind is SmallArea:
+                live = live.where(table.c.level == level)
+            wanted = sorted(
+                str(c)
+                for c in conn.execute(live).scalars()
+                if str(c) not in keep and str(c)[:1] in nations
+            )
+            rows: list[Any] = []
+            for part in _chunks(wanted):
+                cond: ColumnElement[bool] = table.c.code.in_(part)
+                if kind is SmallArea:
+                    cond = cond & (table.c.level == level)
+                rows += conn.execute(
+                    select(table.c.code, table.c.name, table.c.geometry).where(cond)
+                ).all()
+            kept = _territory_holders(conn, [r.code for r in rows]) if kind is Territory else {}
+            rows = [r for r in rows if r.code not in kept]
+            gone = sorted(r.code for r in rows)
+            if not gone:
+                return Retirement((), kept, ())
+            conn.execute(
+                insert(schema.area_history),
+                [
+                    {
+                        "level": level,
+                        "code": r.code,
+                        "name": r.name,
+                        "geometry": r.geometry,
+                        "valid_from": starts.get(r.code),
+                        "valid_to": valid_to,
+                        "replaced_by_import": source,
+                    }
+                    for r in rows
+                ],
+            )
+            cleared = _clear_references(conn, kind, gone)
+            for part in _chunks(gone):
+                cond = table.c.code.in_(part)
+                if kind is SmallArea:
+                    cond = cond & (table.c.level == level)
+                conn.execute(table.delete().where(cond))
+            kinds = {kind} | ({Activity} if cleared[0] else set())
+            bumped = self._bump(conn, kinds)
+        self._committed(kinds, set(gone) | set(cleared[0]), bumped)
+        return Retirement(tuple(gone), kept, cleared[0], cleared[1], cleared[2])
+
+    def area_history(self, level: str | None = None, code: str | None = None) -> list[RetiredArea]:
+        table = schema.area_history
+        stmt = select(table).order_by(table.c.id.desc())
+        if level is not None:
+            stmt = stmt.where(table.c.level == level)
+        if code is not None:
+            stmt = stmt.where(table.c.code == code)
+        with self._read() as conn:
+            rows = conn.execute(stmt).all()
+        return [
+            RetiredArea(
+                r.level, r.code, r.name, r.geometry, r.valid_from, r.valid_to, r.replaced_by_import
+            )
+            for r in rows
+        ]
+
     # --- spatial shared parts ------------------------------------------------------------------
     def locate(self, lon: float, lat: float) -> AreaChain:
         return self.locate_many([(lon, lat)])[0]
@@ -401,3 +518,64 @@ class SqlStore(PlansAndAudit, EventLog):
                 region_code=act.region_code or chain.region_code,
             )
         return result
+
+
+def _chunks(codes: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(codes), _CHUNK):
+        yield codes[start : start + _CHUNK]
+
+
+def _history_row(
+    level: str, row: Any, valid_from: date | None, valid_to: date, source: str
+) -> dict[str, Any]:
+    return {
+        "level": level,
+        "code": row.code,
+        "name": row.name,
+        "geometry": row.geometry,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "replaced_by_import": source,
+    }
+
+
+def _territory_holders(conn: Connection, codes: Sequence[str]) -> dict[str, str]:
+    """Territory code -> what refers to it ("2 buyers, 1 plans") among ``codes``, for the
+    rows an import cannot place again (they have no location)."""
+    counts: dict[str, list[str]] = {}
+    for name, table in _TERRITORY_HOLDERS:
+        column = table.c.territory_code
+        for part in _chunks(codes):
+            stmt = select(column, func.count()).where(column.in_(part)).group_by(column)
+            for code, n in conn.execute(stmt):
+                counts.setdefault(str(code), []).append(f"{n} {name}")
+    return {code: ", ".join(parts) for code, parts in counts.items()}
+
+
+def _clear_references(
+    conn: Connection, kind: type, codes: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Set to NULL every reference to the retired ``codes`` of ``kind``; returns the ids of
+    the activities, and the codes of the local authorities and small areas, it touched."""
+    if kind is SmallArea:
+        return (), (), ()
+    column = "local_authority_code" if kind is LocalAuthority else "territory_code"
+    targets: list[tuple[Table, str, str]] = [(schema.activities, "id", column)]
+    targets.append((schema.small_areas, "code", column))
+    if kind is Territory:
+        targets.append((schema.local_authorities, "code", "territory_code"))
+    touched: dict[str, list[str]] = {}
+    for table, key, col in targets:
+        found: list[str] = []
+        for part in _chunks(codes):
+            found += [
+                str(k)
+                for k in conn.execute(select(table.c[key]).where(table.c[col].in_(part))).scalars()
+            ]
+            conn.execute(table.update().where(table.c[col].in_(part)).values({col: None}))
+        touched[table.name] = sorted(found)
+    return (
+        tuple(touched["activities"]),
+        tuple(touched.get("local_authorities", ())),
+        tuple(touched["small_areas"]),
+    )

@@ -52,8 +52,14 @@ def import_file(
         str | None, typer.Option(help="CRS to assume when the file declares none, e.g. 27700")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
+    strict: Annotated[
+        bool, typer.Option(help="Import nothing when any feature is rejected")
+    ] = False,
 ) -> None:
-    """Import FILE in one transaction and print what was read, repaired and rejected."""
+    """Import FILE in one transaction and print what was read, repaired and rejected.
+
+    For pfa, lad, csp and lsoa the file replaces its level: stored areas of the nations it
+    covers that it lacks move to history (``dicm boundaries history``)."""
     from services.geography import import_boundaries
     from store.factory import open_store
 
@@ -63,7 +69,7 @@ def import_file(
                       TimeElapsedColumn(), console=console, disable=as_json) as bar:  # fmt: skip
             task = bar.add_task(f"reading {file.name}", total=None)
             outcome = import_boundaries(
-                store, file, level, assume_crs=assume_crs,
+                store, file, level, assume_crs=assume_crs, strict=strict,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )  # fmt: skip
     except GeoError as exc:
@@ -75,6 +81,7 @@ def import_file(
         "file": str(file), "level": r.level.value, "code_field": r.code_field,
         "name_field": r.name_field, "source_crs": r.source_crs, "features_read": r.features_read,
         "repaired": r.repaired, "kept": r.kept, "stored": outcome.stored,
+        "retired": list(outcome.retired), "placed_again": outcome.replaced,
         "rejected": [{"index": x.index, "code": x.code, "reason": x.reason} for x in r.rejected],
         "notes": [*r.notes, *outcome.notes],
     }  # fmt: skip
@@ -90,12 +97,44 @@ def _print_boundary_summary(file: Path, outcome: BoundaryImport) -> None:
     r = outcome.report
     console.print(
         f"{r.features_read} features read from {file} ({r.code_field}, {r.source_crs}); "
-        f"{r.repaired} repaired, {len(r.rejected)} rejected, {outcome.stored} stored"
+        f"{r.repaired} repaired, {len(r.rejected)} rejected, {outcome.stored} stored, "
+        f"{len(outcome.retired)} retired"
     )
     for x in r.rejected:
         console.print(f"  rejected #{x.index} {x.code or '-'}: {x.reason}")
     for note in [*r.notes, *outcome.notes]:
         console.print(f"  note: {note}")
+
+
+@boundaries_app.command("history")
+def history(
+    level: Annotated[Level | None, typer.Option(help="Only this level")] = None,
+    code: Annotated[str | None, typer.Option(help="Only this code")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """List the boundaries imports replaced, newest first, with the dates they were valid."""
+    from services.geography import boundary_history
+    from store.factory import open_store
+
+    store = open_store(load_settings().store)
+    try:
+        rows = boundary_history(store, level, code)
+    finally:
+        store.close()
+    listed = [
+        {"level": r.level, "code": r.code, "name": r.name,
+         "valid_from": r.valid_from.isoformat() if r.valid_from else None,
+         "valid_to": r.valid_to.isoformat(), "replaced_by_import": r.replaced_by_import}
+        for r in rows
+    ]  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(listed, indent=2))
+        return
+    table = Table("level", "code", "name", "valid from", "valid to", "replaced by")
+    columns = ("level", "code", "name", "valid_from", "valid_to", "replaced_by_import")
+    for row in listed:
+        table.add_row(*(str(row[k] or "-") for k in columns))
+    console.print(table if listed else "no replaced boundaries")
 
 
 @geography_app.command("build")

@@ -257,7 +257,9 @@ class PostgisStore(SqlStore):
         ]
         if all(c.local_authority_code for c in chains):
             return chains
-        return self._coast.near_coast(chains, generation=self.generation("areas"))
+        unit = self._unit_areas_conn()
+        coast = self._coast.snapshot(unit) if unit is not None else self._coast
+        return coast.near_coast(chains, generation=self.generation("areas"))
 
 
 def planar_margin_m(area: Area) -> float:

@@ -256,6 +256,9 @@ class SqliteStore(SqlStore):
     def locate_many(self, points: Sequence[tuple[float, float]]) -> list[AreaChain]:
         if not points:
             return []
+        unit = self._unit_areas_conn()
+        if unit is not None:  # a unit of work that wrote areas: see its own rows
+            return self._areas.snapshot(unit).locate_many(points, generation=0)
         return self._areas.locate_many(points, generation=self._generation("areas"))
 
 
