@@ -199,15 +199,15 @@ def validate_activity(
     reason: str | None = None,
     at: datetime | None = None,
 ) -> Activity:
-    """Validate (or renew) for ``settings.validation_valid_days`` from today."""
+    """Validate (or renew) for ``settings.validation_valid_days`` from today: the API's one
+    verb for both, so whichever fits the state is meant (a declined one is a ``Conflict``)."""
     when = _now(at)
     signed_in = require_actor(actor)
     before = _load_for_validator(store, activity_id, expected_version, signed_in, "validate")
-    after = rules.validate(
-        before, signed_in, today=when.date(), valid_days=settings.validation_valid_days
-    )
-    action = "renew" if before.validation_status is ValidationStatus.VALIDATED else "validate"
-    return store.update(after, audit=_entry(signed_in.id, action, before, after, when, reason))
+    renewable = (ValidationStatus.VALIDATED, ValidationStatus.LAPSED)
+    meant = "renew" if rules.effective_status(before, when.date()) in renewable else "validate"
+    rules.check_decision(before, meant, when.date())
+    return _validate(store, before, signed_in, when, settings, reason)
 
 
 def decline_activity(
@@ -223,9 +223,57 @@ def decline_activity(
     when = _now(at)
     signed_in = require_actor(actor)
     before = _load_for_validator(store, activity_id, expected_version, signed_in, "decline")
-    after = rules.decline(before, signed_in, reason=reason)
+    rules.check_decision(before, "decline", when.date())
+    return _decline(store, before, signed_in, when, reason)
+
+
+def decide_activity(
+    store: Store,
+    activity_id: str,
+    decision: str,
+    *,
+    actor: Account | None,
+    expected_version: int,
+    settings: ServiceSettings,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> Activity:
+    """A decision named by the validator (validate, renew or decline, as the validator's form
+    offers them), taken only if it fits the activity's state today
+    (:func:`spo.validation.decisions`): a "renew" posted for a pending activity would otherwise
+    validate one nobody reviewed as new. ``Conflict`` (nothing changed) when it does not fit,
+    ``InvalidInput`` for an unknown decision; checked after permission and version."""
+    when = _now(at)
+    signed_in = require_actor(actor)
+    verb = decision if decision in rules.DECISIONS else "decide on"
+    before = _load_for_validator(store, activity_id, expected_version, signed_in, verb)
+    rules.check_decision(before, decision, when.date())
+    if decision == "decline":
+        return _decline(store, before, signed_in, when, reason or "")
+    return _validate(store, before, signed_in, when, settings, reason)
+
+
+def _validate(
+    store: Store,
+    before: Activity,
+    actor: Account,
+    when: datetime,
+    settings: ServiceSettings,
+    reason: str | None,
+) -> Activity:
+    after = rules.validate(
+        before, actor, today=when.date(), valid_days=settings.validation_valid_days
+    )
+    action = "renew" if before.validation_status is ValidationStatus.VALIDATED else "validate"
+    return store.update(after, audit=_entry(actor.id, action, before, after, when, reason))
+
+
+def _decline(
+    store: Store, before: Activity, actor: Account, when: datetime, reason: str
+) -> Activity:
+    after = rules.decline(before, actor, reason=reason)
     return store.update(
-        after, audit=_entry(signed_in.id, "decline", before, after, when, reason.strip())
+        after, audit=_entry(actor.id, "decline", before, after, when, reason.strip())
     )
 
 

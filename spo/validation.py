@@ -13,12 +13,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Literal
 
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.model import Account, Activity
 from domain.vocabulary import Role, ValidationStatus
 
 V = ValidationStatus
+
+#: what a validator decides about an activity, by the name a validator's form gives it
+Decision = Literal["validate", "renew", "decline"]
+DECISIONS: tuple[Decision, ...] = ("validate", "renew", "decline")
 
 
 def effective_status(activity: Activity, as_of: date) -> ValidationStatus:
@@ -54,6 +59,35 @@ def may_validate(actor: Account, activity: Activity) -> bool:
         and actor.territory_code is not None
         and actor.territory_code == activity.territory_code
     )
+
+
+def decisions(status: ValidationStatus) -> tuple[Decision, ...]:
+    """What a validator may decide about an activity whose status today is ``status`` (see
+    :func:`effective_status`): validate a pending one, renew a validated or lapsed one, decline
+    either; nothing about a declined one (its provider positions it again first). A decision is
+    taken about the state the validator reviewed, so a renewal of a pending activity is not a
+    first validation in disguise."""
+    if status is V.PENDING:
+        return ("validate", "decline")
+    if status is V.DECLINED:
+        return ()
+    return ("renew", "decline")
+
+
+def check_decision(activity: Activity, decision: str, as_of: date) -> None:
+    """Raise unless ``decision`` fits the activity's status on ``as_of`` (:func:`decisions`):
+    ``InvalidInput`` for a decision that does not exist, ``Conflict`` for one that does not
+    fit, with what would fit in words."""
+    if decision not in DECISIONS:
+        raise InvalidInput(f"unknown decision {decision!r}: choose validate, renew or decline")
+    status = effective_status(activity, as_of)
+    fits = decisions(status)
+    if decision in fits:
+        return
+    verbs = {"validate": "validated", "renew": "renewed", "decline": "declined"}
+    allowed = " or ".join(verbs[d] for d in fits)
+    then = f"it can be {allowed}" if fits else "its provider must position it again first"
+    raise Conflict(f"the activity is {status.value}, so it cannot be {verbs[decision]}: {then}")
 
 
 def position(activity: Activity, actor: Account) -> Activity:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
 
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.model import Account, Activity, AuditEntry, LocalAuthority, Provider, Territory
@@ -21,14 +20,12 @@ from services.directory import get_activity
 from services.pages.forms import Outcome, failed
 from services.pages.outlines import area_outlines
 from services.settings import ServiceSettings
-from services.validation import decline_activity, validate_activity, visible_validation_history
-from spo.validation import effective_status
+from services.validation import decide_activity, visible_validation_history
+from spo.validation import DECISIONS, Decision, decisions, effective_status
 from store.port import Store
 
 #: a validation ending within this many days is listed for renewal
 LAPSE_SOON_DAYS = 60
-Decision = Literal["validate", "renew", "decline"]
-DECISIONS: tuple[Decision, ...] = ("validate", "renew", "decline")
 
 
 @dataclass(frozen=True)
@@ -44,13 +41,9 @@ class QueueRow:
 
     @property
     def decisions(self) -> tuple[Decision, ...]:
-        """What a validator may decide now: validate a pending one, renew a validated or
-        lapsed one; decline either (never a declined one: it is positioned again first)."""
-        if self.status is ValidationStatus.PENDING:
-            return ("validate", "decline")
-        if self.status is ValidationStatus.DECLINED:
-            return ()
-        return ("renew", "decline")
+        """What a validator may decide now (:func:`spo.validation.decisions`, the rule
+        :func:`decide` enforces): the form offers only these."""
+        return decisions(self.status)
 
 
 @dataclass(frozen=True)
@@ -188,32 +181,24 @@ def decide(
     at: datetime | None = None,
 ) -> Outcome[Activity]:
     """Validate, renew or decline (a written reason required) at the version I read; field
-    errors for a missing reason, an unknown decision or a decision someone else took first."""
+    errors for a missing reason, an unknown decision, a decision someone else took first or one
+    that does not fit the activity's state (renew a pending one: :func:`decide_activity`)."""
     actor, _ = _validator(viewer)
     if decision not in DECISIONS:
         return failed({"decision": "Choose validate, renew or decline"})
     if decision == "decline" and not reason.strip():
         return failed({"reason": "Enter why you are declining this activity"})
     try:
-        if decision == "decline":
-            saved = decline_activity(
-                store,
-                activity_id,
-                actor=actor,
-                expected_version=expected_version,
-                reason=reason,
-                at=at,
-            )
-        else:
-            saved = validate_activity(
-                store,
-                activity_id,
-                actor=actor,
-                expected_version=expected_version,
-                settings=settings,
-                reason=reason.strip() or None,
-                at=at,
-            )
+        saved = decide_activity(
+            store,
+            activity_id,
+            decision,
+            actor=actor,
+            expected_version=expected_version,
+            settings=settings,
+            reason=reason.strip() or None,
+            at=at,
+        )
     except Conflict as exc:  # stale version, or a state that does not allow it
         return failed({"decision": f"Not saved: {exc}. Reload the page to see its state now."})
     return Outcome(saved)

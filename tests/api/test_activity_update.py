@@ -163,3 +163,33 @@ def test_invalid_updates_are_refused(
 def test_an_unknown_activity_is_not_found(client: TestClient, world: World) -> None:
     body = _body("no-such-activity", READING_CLUB, expected_version=1)
     assert _put(client, world, "admin", "no-such-activity", body).status_code == 404
+
+
+def test_a_decision_that_does_not_fit_the_state_is_a_409_problem(
+    client: TestClient, world: World, validated: str
+) -> None:
+    """The API's validate and decline go through the validator's state rule
+    (``spo.validation.decisions``), as the validator's page does: a declined activity is not
+    validated or declined again until its provider positions it, and says so."""
+    version = _props(client, world, validated)["version"]
+    r = client.post(
+        f"/activities/{validated}/decline",
+        json={"expected_version": version, "reason": "no safeguarding policy"},
+        headers=world.auth("validator"),
+    )
+    assert r.status_code == 200, r.text
+    version = r.json()["properties"]["version"]
+    for verb, body in (
+        ("validate", {"expected_version": version}),
+        ("decline", {"expected_version": version, "reason": "again"}),
+    ):
+        r = client.post(
+            f"/activities/{validated}/{verb}", json=body, headers=world.auth("validator")
+        )
+        assert r.status_code == 409, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        problem = r.json()
+        assert problem["type"].endswith("/conflict")
+        assert "declined" in problem["detail"] and "position it again" in problem["detail"]
+    after = _props(client, world, validated)
+    assert (after["validation_status"], after["version"]) == ("declined", version)

@@ -11,7 +11,16 @@ from hypothesis import strategies as st
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.model import Account
 from domain.vocabulary import Role, ValidationStatus
-from spo.validation import decline, effective_status, is_recommendable, lapse, position, validate
+from spo.validation import (
+    check_decision,
+    decisions,
+    decline,
+    effective_status,
+    is_recommendable,
+    lapse,
+    position,
+    validate,
+)
 from tests.builders import make_activity
 from tests.spo.builders import TVP, make_account
 
@@ -82,3 +91,22 @@ def test_recommendable_means_validated_in_date_and_active(
     a = make_activity(validation_status=status, validated_until=until, active=active)
     expected = active and status is V.VALIDATED and (until is None or until >= as_of)
     assert is_recommendable(a, as_of) is expected
+
+
+def test_a_decision_must_fit_the_status_of_the_day() -> None:
+    """Validate a pending activity, renew a validated or lapsed one, decline either; a
+    validation past its end date is lapsed for this (renewed, not validated anew)."""
+    assert decisions(V.PENDING) == ("validate", "decline")
+    assert decisions(V.VALIDATED) == decisions(V.LAPSED) == ("renew", "decline")
+    assert decisions(V.DECLINED) == ()
+    check_decision(PENDING, "validate", TODAY)
+    with pytest.raises(Conflict, match="pending, so it cannot be renewed"):
+        check_decision(PENDING, "renew", TODAY)
+    done = validate(PENDING, VALIDATOR, today=TODAY, valid_days=10)
+    with pytest.raises(Conflict, match="validated, so it cannot be validated"):
+        check_decision(done, "validate", TODAY)
+    with pytest.raises(Conflict, match="lapsed, so it cannot be validated"):
+        check_decision(done, "validate", date(2027, 1, 12))
+    check_decision(done, "renew", date(2027, 1, 12))
+    with pytest.raises(InvalidInput):
+        check_decision(done, "approve", TODAY)

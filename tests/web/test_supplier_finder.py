@@ -137,3 +137,57 @@ def test_the_map_and_the_list_are_kept_in_step(page: Any, sign_in: SignIn) -> No
 
     page.locator("#result-2").get_by_label("Amount").focus()
     assert "dicm-marker--hover" in (second_marker.get_attribute("class") or "")
+
+
+_MARKER_SHOWN = """rank => {
+  const marker = document.querySelector(`.leaflet-marker-icon[data-rank='${rank}']`);
+  const m = marker.getBoundingClientRect();
+  const c = document.getElementById('finder-map').getBoundingClientRect();
+  return m.left >= c.left && m.right <= c.right && m.top >= c.top && m.bottom <= c.bottom;
+}"""
+_SOME_MARKER_HIDDEN = """() => {
+  const c = document.getElementById('finder-map').getBoundingClientRect();
+  return [...document.querySelectorAll('.leaflet-marker-icon.dicm-marker')].some(el => {
+    const m = el.getBoundingClientRect();
+    return m.right < c.left || m.left > c.right || m.bottom < c.top || m.top > c.bottom;
+  });
+}"""
+
+
+def test_the_list_is_the_keyboard_route_to_the_map_markers(page: Any, sign_in: SignIn) -> None:
+    """The markers are no keyboard stops, and a screen reader is told the list has the same
+    results; tabbing on from the map reaches every result in rank order, and each result
+    focused lights its marker and pans the map to show it (here after zooming in by keyboard,
+    so most markers were out of view)."""
+    sign_in(page, "supplier")
+    page.goto("/app/supplier/finder")
+    page.locator(".leaflet-marker-icon.dicm-marker").first.wait_for()
+    the_map = page.locator("#finder-map")
+    note = page.locator(f"#{the_map.get_attribute('aria-describedby')}")
+    assert "The list below has the same results" in (note.text_content() or "")
+    assert page.locator(".leaflet-marker-icon[tabindex='0']").count() == 0
+    ranks = page.locator("#results > li, #also-nearby > li").evaluate_all(
+        "rows => rows.map(r => r.dataset.rank)"
+    )
+    assert len(ranks) > 1
+
+    the_map.focus()
+    for _ in range(5):
+        page.keyboard.press("NumpadAdd")  # Leaflet's keyboard zoom
+    page.wait_for_function(_SOME_MARKER_HIDDEN)
+
+    reached: list[str] = []
+    for _ in range(40 * len(ranks)):
+        page.keyboard.press("Tab")
+        rank = page.evaluate("document.activeElement.closest('.dicm-result')?.dataset.rank ?? ''")
+        if not rank:
+            if reached:
+                break  # tabbed on past the lists
+            continue
+        if not reached or reached[-1] != rank:
+            reached.append(rank)
+            assert page.evaluate("document.activeElement.id") == f"result-{rank}"
+            marker = page.locator(f".leaflet-marker-icon[data-rank='{rank}']")
+            assert "dicm-marker--hover" in (marker.get_attribute("class") or ""), rank
+            assert page.evaluate(_MARKER_SHOWN, rank), f"marker {rank} not shown on the map"
+    assert reached == ranks

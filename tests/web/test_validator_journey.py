@@ -45,6 +45,14 @@ def test_validator_validates_one_and_declines_one_with_a_reason(
 
     page.goto(f"/app/validator/activities/{second}")  # the review as a page of its own
     check_page(page, "validator-review")
+    # a "renew" posted for a pending activity (a crafted form) must not validate it
+    validate = page.get_by_label("Validate: it delivers dual impact")
+    validate.evaluate("radio => { radio.value = 'renew'; radio.checked = true; }")
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "the activity is pending, so it cannot be renewed"
+    )
+    assert _status(web_server, second) == "pending"
     page.get_by_label("Decline it").check()
     page.get_by_role("button", name="Save the decision").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why you are declining")

@@ -1,4 +1,5 @@
 // The finder's map: numbered markers as the list, the supplier's sites; hover one, highlight the other.
+// Markers are not keyboard stops (keyboard: false): the list is, and focusing a result pans to its marker.
 (function () {
   var el = document.getElementById("finder-map");
   var dataEl = document.getElementById("finder-data");
@@ -33,7 +34,11 @@
     if (row) {
       row.addEventListener("mouseenter", function () { light(true); });
       row.addEventListener("mouseleave", function () { light(false); });
-      row.addEventListener("focusin", function () { light(true); });
+      // the list is the keyboard route to the markers: focusing a result shows its marker
+      row.addEventListener("focusin", function () {
+        light(true);
+        map.panInside(marker.getLatLng(), { padding: [30, 30], animate: false });
+      });
       row.addEventListener("focusout", function (e) { if (!row.contains(e.relatedTarget)) light(false); });
     }
     bounds.push([item.lat, item.lon]);

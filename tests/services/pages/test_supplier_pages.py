@@ -10,7 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.model import Activity, Supplier, Tender
+from domain.model import Activity, Need, Offer, Supplier, Tender
+from domain.vocabulary import SupportType
+from matching.tiers import CANNOT_HELP
 from services import matching
 from services.matching import RecommenderCache
 from services.pages import supplier as pages
@@ -145,3 +147,43 @@ def test_the_document_of_an_awarded_spo_has_its_lock_hash_and_measured_pounds(
     expected = totals(measure_spo(spo, [], as_of=date.today())).committed_gbp
     assert doc.committed_gbp == expected > 0
     assert [len(x.when) for x in doc.lines] == [2, 2]
+
+
+def test_the_support_type_control_ranks_as_the_recommender_does_for_that_offer(
+    world: Store, settings: ServiceSettings
+) -> None:
+    """Choosing the support you would give re-ranks the finder exactly as the API's one
+    recommender ranks a supplier offering just that: an activity needing cash moves above one
+    needing volunteers when the supplier offers cash, and below it (among the "needs you
+    cannot meet" tier) when it offers volunteer hours."""
+    mentoring = world.get(Activity, "act-2")
+    world.update(replace(mentoring, needs=(Need(SupportType.CASH, "kit", 5000, "GBP"),)))
+    cache = RecommenderCache()
+    supplier = world.get(Supplier, "sup-1")
+    need_by_area = matching.need_indicator(settings, None, cache=cache)
+    seen: dict[str, list[tuple[str, str, int]]] = {}
+    for support in ("volunteering", "cash"):
+        view = pages.finder_view(
+            world, settings, SUPPLIER, cache=cache, tender_id="tender-1", support=support
+        )
+        assert view.support == support and not view.errors
+        oracle = matching.recommend(
+            world,
+            replace(supplier, offers=(Offer(SupportType(support)),)),
+            cache=cache,
+            tender_id="tender-1",
+            radius_m=view.radius_km * 1000,
+            need_by_area=need_by_area,
+        )
+        assert [(i.activity_id, i.score_100) for i in view.items] == [
+            (m.activity_id, round(m.score * 100)) for m in oracle.matches
+        ]
+        fit = {m.activity_id: m.feature("offer_fit").value for m in oracle.matches}
+        assert (fit["act-1"] > 0) is (support == "volunteering")
+        assert (fit["act-2"] > 0) is (support == "cash")
+        seen[support] = [(i.activity_id, i.tier_words, i.score_100) for i in view.items]
+    assert [a for a, _, _ in seen["volunteering"]] == ["act-1", "act-2"]
+    assert [a for a, _, _ in seen["cash"]] == ["act-2", "act-1"]
+    cannot = pages.TIER_WORDS[CANNOT_HELP]
+    assert dict((a, t) for a, t, _ in seen["volunteering"])["act-2"] == cannot
+    assert dict((a, t) for a, t, _ in seen["cash"])["act-1"] == cannot

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from domain.errors import Forbidden, NotFound
+from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.vocabulary import Role, ValidationStatus
 from services.pages import validator as pages
 from services.settings import ServiceSettings
-from services.validation import validation_history
+from services.validation import decide_activity, validation_history
 from store.port import Store
 from tests.builders import make_activity
 from tests.services.pages.conftest import AT, PROVIDER, TODAY, VALIDATOR, activity
@@ -119,3 +119,54 @@ def test_only_my_territorys_validator_reviews(world: Store, settings: ServiceSet
         pages.review(world, elsewhere, "act-p", today=TODAY)
     with pytest.raises(Forbidden):
         pages.validator_queue(world, PROVIDER, today=TODAY)
+
+
+def test_a_decision_that_does_not_fit_the_state_is_refused(
+    world: Store, settings: ServiceSettings
+) -> None:
+    """A "renew" posted for a pending activity (a crafted or out-of-date form) must not
+    validate it, nor "validate" a validated one or anything a declined one: the page says what
+    would fit and nothing changes (no new version, no audit entry)."""
+    _seed_queue(world)
+    renew_pending = pages.decide(
+        world, settings, VALIDATOR, "act-p", decision="renew", expected_version=1, at=AT
+    )
+    assert renew_pending.value is None
+    assert renew_pending.errors["decision"] == (
+        "Not saved: the activity is pending, so it cannot be renewed: it can be validated or "
+        "declined. Reload the page to see its state now."
+    )
+    validate_validated = pages.decide(
+        world, settings, VALIDATOR, "act-soon", decision="validate", expected_version=1, at=AT
+    )
+    assert (
+        "cannot be validated: it can be renewed or declined"
+        in (validate_validated.errors["decision"])
+    )
+    pending, soon = activity(world, "act-p"), activity(world, "act-soon")
+    assert (pending.validation_status, pending.version) == (ValidationStatus.PENDING, 1)
+    assert (soon.validated_until, soon.version) == (TODAY + timedelta(days=20), 1)
+    assert validation_history(world, "act-p") == validation_history(world, "act-soon") == []
+
+    with pytest.raises(Conflict, match="pending, so it cannot be renewed"):
+        decide_activity(
+            world, "act-p", "renew", actor=VALIDATOR, expected_version=1, settings=settings
+        )
+    with pytest.raises(InvalidInput, match="unknown decision"):
+        decide_activity(
+            world, "act-p", "approve", actor=VALIDATOR, expected_version=1, settings=settings
+        )
+    # the fitting decisions still go through the same use case
+    saved = decide_activity(
+        world, "act-p", "validate", actor=VALIDATOR, expected_version=1, settings=settings, at=AT
+    )
+    assert saved.validation_status is ValidationStatus.VALIDATED
+    declined = decide_activity(
+        world, "act-p", "decline", actor=VALIDATOR, expected_version=2, settings=settings,
+        reason="moved away", at=AT,
+    )  # fmt: skip
+    assert declined.validation_status is ValidationStatus.DECLINED
+    with pytest.raises(Conflict, match="its provider must position it again first"):
+        decide_activity(
+            world, "act-p", "renew", actor=VALIDATOR, expected_version=3, settings=settings
+        )
