@@ -41,7 +41,7 @@ def supplier_candidates(
     if reach is not None and reach.size:
         rows = np.union1d(rows, reach).astype(np.intp)
     site_xyz = lon_lat_to_xyz(site_lon_lat[:, 0], site_lon_lat[:, 1])
-    distance, site = nearest_site_distance(np.take(activity_xyz, rows, axis=0), site_xyz)
+    distance, site = nearest_site_distance(take_columns(activity_xyz, rows), site_xyz)
     keep = distance <= radius_m
     if in_reach is not None:
         keep |= in_reach[rows]
@@ -54,24 +54,40 @@ def supplier_candidates(
 _SHORT_HAVERSINE = 2.5e-9  # sin^2(angle / 2)
 
 
+def take_columns(xyz: FloatArray, rows: IntArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Rows of an ``(n, 3)`` array as three contiguous columns (one gather per column is
+    several times cheaper than ``take(..., axis=0)`` of whole rows)."""
+    return np.take(xyz[:, 0], rows), np.take(xyz[:, 1], rows), np.take(xyz[:, 2], rows)
+
+
 def nearest_site_distance(
-    points_xyz: FloatArray, site_xyz: FloatArray
+    points: tuple[FloatArray, FloatArray, FloatArray],
+    site_xyz: FloatArray,
+    owner: IntArray | None = None,
 ) -> tuple[FloatArray, IntArray]:
     """Great-circle metres from each point to its nearest site, and that site's index (the
-    first site on a tie): one matrix product of unit vectors, exact repair at short range."""
-    cosine = points_xyz @ site_xyz.T
-    if len(site_xyz) == 1:
-        site = np.zeros(len(points_xyz), dtype=np.intp)
-        best = cosine[:, 0]
-    else:
-        site = np.argmax(cosine, axis=1)
-        best = np.take_along_axis(cosine, site[:, None], axis=1)[:, 0]
+    first site on a tie). ``points`` are unit vectors as (x, y, z) columns; ``site_xyz`` is
+    ``(sites, 3)`` (one supplier), or with ``owner`` ``(suppliers, sites, 3)`` and the
+    supplier of each point (the batch path; a supplier with fewer sites repeats its first).
+    The cosine of each (point, site) pair is the same three products and two sums either way,
+    and the distance of a pair depends on that pair alone, so a supplier's answer is
+    bit-for-bit the same whether computed alone or in a batch."""
+    n_sites = site_xyz.shape[-2]
+    px, py, pz = points
+    best = _cosine(px, py, pz, site_xyz, 0, owner)
+    site = np.zeros(px.size, dtype=np.intp)
+    for j in range(1, n_sites):  # a running argmax: the first site wins a tie
+        cosine = _cosine(px, py, pz, site_xyz, j, owner)
+        closer = cosine > best
+        site[closer] = j
+        np.maximum(best, cosine, out=best)
     hav = np.subtract(1.0, best)  # 1 - cos = 2 sin^2(angle / 2)
     hav *= 0.5
     np.clip(hav, 0.0, 1.0, out=hav)
     short = np.flatnonzero(hav < _SHORT_HAVERSINE)
     if short.size:
-        diff = points_xyz[short] - site_xyz[site[short]]
+        chosen = site_xyz[site[short]] if owner is None else site_xyz[owner[short], site[short]]
+        diff = np.column_stack((px[short], py[short], pz[short])) - chosen
         hav[short] = np.einsum("ij,ij->i", diff, diff) * 0.25  # (chord / 2)^2
     return _haversine_to_m(hav), site
 
@@ -81,13 +97,34 @@ def nearest_site_distance(
 _SERIES_LIMIT = 2.5e-4
 
 
+def _cosine(
+    px: FloatArray,
+    py: FloatArray,
+    pz: FloatArray,
+    site_xyz: FloatArray,
+    j: int,
+    owner: IntArray | None,
+) -> FloatArray:
+    """Cosine of each point with site ``j`` (its own supplier's, with ``owner``), element by
+    element: a matrix product may sum in another order or fuse, depending on the shapes."""
+    if owner is None:
+        sx, sy, sz = site_xyz[j].tolist()
+        column: FloatArray = px * sx
+        column += py * sy
+        column += pz * sz
+        return column
+    column = px * np.take(site_xyz[:, j, 0], owner)
+    column += py * np.take(site_xyz[:, j, 1], owner)
+    column += pz * np.take(site_xyz[:, j, 2], owner)
+    return column
+
+
 def _haversine_to_m(hav: FloatArray) -> FloatArray:
-    """Great-circle metres from ``sin^2(angle / 2)`` (consumes ``hav``)."""
-    if hav.size and float(hav.max()) > _SERIES_LIMIT:
-        distance = np.sqrt(hav, out=hav)
-        np.arcsin(distance, out=distance)
-        distance *= 2.0 * EARTH_RADIUS_M
-        return distance
+    """Great-circle metres from ``sin^2(angle / 2)`` (consumes ``hav``): the series where it is
+    exact, ``asin`` beyond, chosen per element (so a distance never depends on its neighbours
+    in the array)."""
+    far = np.flatnonzero(hav > _SERIES_LIMIT) if hav.size else np.empty(0, dtype=np.intp)
+    far_m = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(hav[far])) if far.size else None
     series = hav * (5.0 / 112.0)
     series += 3.0 / 40.0
     series *= hav
@@ -96,4 +133,6 @@ def _haversine_to_m(hav: FloatArray) -> FloatArray:
     series += 1.0
     series *= np.sqrt(hav, out=hav)
     series *= 2.0 * EARTH_RADIUS_M
+    if far_m is not None:
+        series[far] = far_m
     return series

@@ -103,30 +103,67 @@ def rank_supplier(
 ) -> Ranked:
     """The tiered, diversified, explained top k of one supplier's candidates, and the best of
     those within reach but outside the tender's delivery area (``matching.tiers``)."""
-    table, w = scene.table, ranking.weights
-    coverage, offer_by_pattern, helpless_by_pattern = _offer_fit(scene, supplier)
+    fit = offer_fit(scene, supplier)
+    offer_w = fit[1] * ranking.weights[OFFER_FIT]
+    pattern = np.take(scene.table.need_pattern, cand.activity)
+    score, tier, inside = score_pairs(scene, ranking, cand, offer_w, fit[2], pattern)
+    return finish_supplier(scene, supplier, sites, cand, ranking, fit, (score, tier, inside))
+
+
+def score_pairs(
+    scene: Scene,
+    ranking: Ranking,
+    cand: Candidates,
+    offer_w: FloatArray,
+    helpless: NDArray[np.bool_],
+    offer_row: IntArray,
+) -> tuple[FloatArray, IntArray, NDArray[np.bool_]]:
+    """Score, tier and "inside the delivery area" of (supplier, activity) pairs, element by
+    element: ``offer_w`` / ``helpless`` hold the weighted offer fit and "meets none" of each
+    offer row (a need pattern, or in a batch an offer set x need pattern), ``offer_row`` the
+    row of each pair. One supplier's candidates or a whole batch's pairs give the same
+    values for the same pair."""
     act = cand.activity
-    pattern = np.take(table.need_pattern, act)
+    w = ranking.weights
     # score = w_proximity * proximity + w_offer * offer_fit + (everything supplier-free)
     score = np.take(scene.static_score, act)
     score += w[PROXIMITY] * np.exp2(cand.distance_m * (-1.0 / ranking.half_distance_m))
-    score += np.take(offer_by_pattern * w[OFFER_FIT], pattern)
-    priority = np.take(scene.priority, act)
+    score += np.take(offer_w, offer_row)
     if ranking.hard_constraints:
-        tier = candidate_tiers(priority, np.take(helpless_by_pattern, pattern))
-        inside = np.ones(act.size, dtype=np.bool_)
+        tier = candidate_tiers(np.take(scene.priority, act), np.take(helpless, offer_row))
         if scene.view is not None:
             inside = np.take(scene.view.in_scope, act)
+        else:
+            inside = np.ones(act.size, dtype=np.bool_)
     else:
         tier = np.zeros(act.size, dtype=np.intp)
         inside = np.ones(act.size, dtype=np.bool_)
+    return score, tier, inside
+
+
+def finish_supplier(
+    scene: Scene,
+    supplier: Supplier,
+    sites: Sequence[Site],
+    cand: Candidates,
+    ranking: Ranking,
+    fit: OfferFit,
+    scored: tuple[FloatArray, IntArray, NDArray[np.bool_]],
+) -> Ranked:
+    """One supplier's pool, re-ranking and explained matches from its scored candidates."""
+    table = scene.table
+    coverage, offer_by_pattern, _ = fit
+    score, tier, inside = scored
+    act = cand.activity
     key = sort_key(score, tier)
-    main = np.flatnonzero(inside)
+    main = np.flatnonzero(inside) if scene.view is not None else None
     # the re-ranking sees the best ``pool_size``; places past it follow in tier-and-score
     # order, so a longer list (the map page) starts with the same places as a short one
-    ordered = main[
-        pool_rows(key[main], act[main], table.id_rank, max(ranking.pool_size, ranking.k))
-    ]
+    size = max(ranking.pool_size, ranking.k)
+    if main is None:
+        ordered = pool_rows(key, act, table.id_rank, size)
+    else:
+        ordered = main[pool_rows(key[main], act[main], table.id_rank, size)]
     pool, rest = ordered[: ranking.pool_size], ordered[ranking.pool_size :]
     pool_act = act[pool]
     reranked = pool[
@@ -142,9 +179,11 @@ def rank_supplier(
         )
     ]
     picked = np.concatenate((reranked, rest[: ranking.k - reranked.size])).astype(np.intp)
+    context = (scene, supplier, sites, cand, ranking, coverage, offer_by_pattern, score)
+    if main is None:
+        return Ranked(_dress(context, picked), [])
     outside = np.flatnonzero(~inside & (cand.distance_m <= ranking.radius_m))
     nearby = outside[pool_rows(key[outside], act[outside], table.id_rank, ranking.k)]
-    context = (scene, supplier, sites, cand, ranking, coverage, offer_by_pattern, score)
     return Ranked(_dress(context, picked), _dress(context, nearby))
 
 
@@ -182,7 +221,7 @@ def _dress(
     ]
 
 
-def _offer_fit(scene: Scene, supplier: Supplier) -> OfferFit:
+def offer_fit(scene: Scene, supplier: Supplier) -> OfferFit:
     """Which need columns the supplier's offers meet, the offer fit of each need pattern, and
     whether a pattern lists needs of which the supplier meets none; cached per distinct
     (offers, sectors), which many suppliers share."""
