@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from domain.model import Supplier
 from geo.sphere import FloatArray, lon_lat_to_xyz
 from matching.candidates import Candidates, nearest_site_distance, take_columns
+from matching.diversity import mmr_order_batch
 from matching.features import IntArray
 from matching.grid import Int64Array, expand_ranges, merge_ranges, site_windows
 from matching.ranking import (
@@ -33,9 +34,10 @@ from matching.ranking import (
     Ranked,
     Ranking,
     Scene,
-    finish_supplier,
+    dress_supplier,
     offer_fit,
     score_pairs,
+    supplier_pool,
 )
 
 #: suppliers answered per vectorised step: big enough that numpy calls are few per supplier,
@@ -135,19 +137,31 @@ def rank_batch(
     offer_row = np.take(group, cand.owner) * n_patterns
     offer_row += np.take(scene.table.need_pattern, pairs.activity)
     score, tier, inside = score_pairs(scene, ranking, pairs, offer_w, helpless, offer_row)
-    out = []
     bounds = cand.bounds.tolist()
-    for s, supplier in enumerate(suppliers):
+    parts = []
+    for s in range(len(suppliers)):
         lo, hi = bounds[s], bounds[s + 1]
-        out.append(
-            finish_supplier(
-                scene,
-                supplier,
-                supplier.sites,
-                cand.of(s),
-                ranking,
-                fits[int(group[s])],
-                (score[lo:hi], tier[lo:hi], inside[lo:hi]),
-            )
+        scored = (score[lo:hi], tier[lo:hi], inside[lo:hi])
+        one = cand.of(s)
+        parts.append((one, scored, supplier_pool(scene, one, ranking, scored)))
+    reranked = mmr_order_batch(
+        [pool.mmr_input(scene, one, scored) for one, scored, pool in parts],
+        k=ranking.k,
+        diversity=ranking.diversity,
+        max_per_provider=ranking.max_per_provider,
+        margin=ranking.margin,
+    )
+    return [
+        dress_supplier(
+            scene,
+            supplier,
+            supplier.sites,
+            one,
+            ranking,
+            fits[int(group[s])],
+            scored,
+            pool,
+            reranked[s],
         )
-    return out
+        for s, (supplier, (one, scored, pool)) in enumerate(zip(suppliers, parts, strict=True))
+    ]

@@ -141,6 +141,28 @@ def score_pairs(
     return score, tier, inside
 
 
+Scored = tuple[FloatArray, IntArray, NDArray[np.bool_]]  # score, tier, inside per candidate
+MmrInput = tuple[FloatArray, IntArray, FloatArray, IntArray]  # a pool for ``mmr_order``
+
+
+@dataclass(frozen=True)
+class Pool:
+    """One supplier's re-ranking pool (candidate positions, best first), the places past it,
+    the sort key and, with a tender, the candidates inside its delivery area."""
+
+    pool: IntArray
+    rest: IntArray
+    key: FloatArray
+    main: IntArray | None
+
+    def mmr_input(self, scene: Scene, cand: Candidates, scored: Scored) -> MmrInput:
+        """What ``mmr_order`` needs of the pool: scores, providers, themes and tiers."""
+        act = cand.activity[self.pool]
+        table = scene.table
+        score, tier, _ = scored
+        return score[self.pool], table.provider_code[act], table.theme_matrix[act], tier[self.pool]
+
+
 def finish_supplier(
     scene: Scene,
     supplier: Supplier,
@@ -148,11 +170,27 @@ def finish_supplier(
     cand: Candidates,
     ranking: Ranking,
     fit: OfferFit,
-    scored: tuple[FloatArray, IntArray, NDArray[np.bool_]],
+    scored: Scored,
 ) -> Ranked:
     """One supplier's pool, re-ranking and explained matches from its scored candidates."""
+    pool = supplier_pool(scene, cand, ranking, scored)
+    scores, provider, themes, tier = pool.mmr_input(scene, cand, scored)
+    reranked = mmr_order(
+        scores,
+        provider,
+        themes,
+        k=min(ranking.k, scores.size),
+        diversity=ranking.diversity,
+        max_per_provider=ranking.max_per_provider,
+        margin=ranking.margin,
+        tier=tier,
+    )
+    return dress_supplier(scene, supplier, sites, cand, ranking, fit, scored, pool, reranked)
+
+
+def supplier_pool(scene: Scene, cand: Candidates, ranking: Ranking, scored: Scored) -> Pool:
+    """The best ``pool_size`` candidates the re-ranking sees, and the places after them."""
     table = scene.table
-    coverage, offer_by_pattern, _ = fit
     score, tier, inside = scored
     act = cand.activity
     key = sort_key(score, tier)
@@ -164,26 +202,32 @@ def finish_supplier(
         ordered = pool_rows(key, act, table.id_rank, size)
     else:
         ordered = main[pool_rows(key[main], act[main], table.id_rank, size)]
-    pool, rest = ordered[: ranking.pool_size], ordered[ranking.pool_size :]
-    pool_act = act[pool]
-    reranked = pool[
-        mmr_order(
-            score[pool],
-            table.provider_code[pool_act],
-            table.theme_matrix[pool_act],
-            k=min(ranking.k, pool.size),
-            diversity=ranking.diversity,
-            max_per_provider=ranking.max_per_provider,
-            margin=ranking.margin,
-            tier=tier[pool],
-        )
-    ]
-    picked = np.concatenate((reranked, rest[: ranking.k - reranked.size])).astype(np.intp)
+    return Pool(ordered[: ranking.pool_size], ordered[ranking.pool_size :], key, main)
+
+
+def dress_supplier(
+    scene: Scene,
+    supplier: Supplier,
+    sites: Sequence[Site],
+    cand: Candidates,
+    ranking: Ranking,
+    fit: OfferFit,
+    scored: Scored,
+    pool: Pool,
+    reranked: IntArray,
+) -> Ranked:
+    """The explained matches from the re-ranked pool (``reranked``: positions in it), the
+    places past the pool, and those within reach outside the tender's delivery area."""
+    coverage, offer_by_pattern, _ = fit
+    score, _, inside = scored
+    chosen = pool.pool[reranked]
+    picked = np.concatenate((chosen, pool.rest[: ranking.k - chosen.size])).astype(np.intp)
     context = (scene, supplier, sites, cand, ranking, coverage, offer_by_pattern, score)
-    if main is None:
+    if pool.main is None:
         return Ranked(_dress(context, picked), [])
+    act, key = cand.activity, pool.key
     outside = np.flatnonzero(~inside & (cand.distance_m <= ranking.radius_m))
-    nearby = outside[pool_rows(key[outside], act[outside], table.id_rank, ranking.k)]
+    nearby = outside[pool_rows(key[outside], act[outside], scene.table.id_rank, ranking.k)]
     return Ranked(_dress(context, picked), _dress(context, nearby))
 
 

@@ -17,6 +17,7 @@ from domain.errors import InvalidInput
 from domain.model import Activity, Lot, Need, Offer, Site, Supplier, Tender
 from domain.vocabulary import THEMES, SupportType
 from matching.batch import CHUNK
+from matching.diversity import mmr_order, mmr_order_batch
 from matching.recommender import Recommender
 from services.matching import RecommenderCache, recommend
 from services.recommend_batch import write_digest
@@ -263,3 +264,33 @@ def test_cli_recommend_all(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and ".csv or .jsonl" in bad.output
     missing = runner.invoke(app, ["recommend", "--out", str(out)], env=env)
     assert missing.exit_code == 2 and "--all" in missing.output
+
+
+def test_the_vectorised_re_ranking_picks_what_the_one_pool_re_ranking_picks() -> None:
+    """Pools of 0 to 30 items with coarse scores (many exact and near ties), few providers
+    (the cap bites) and mixed tiers: ``mmr_order_batch`` gives each pool ``mmr_order``'s."""
+    rng = np.random.default_rng(11)
+    pools = []
+    for size in rng.integers(0, 31, 300).tolist():
+        tier = np.sort(rng.integers(0, 3, size)).astype(np.intp)
+        score = np.round(rng.uniform(0.3, 0.8, size), 2)
+        order = np.lexsort((-score, tier))  # pool order: tier, then score, best first
+        themes = (rng.random((size, len(THEMES))) < 0.2).astype(np.float64)
+        provider = rng.integers(0, 4, size).astype(np.intp)
+        pools.append((score[order], provider[order], themes[order], tier[order]))
+    for diversity, cap, margin in ((0.3, 2, 0.025), (0.9, 1, 0.2), (0.5, None, 0.05)):
+        batch = mmr_order_batch(
+            pools, k=10, diversity=diversity, max_per_provider=cap, margin=margin
+        )
+        for (score, provider, themes, tier), picks in zip(pools, batch, strict=True):
+            alone = mmr_order(
+                score,
+                provider,
+                themes,
+                k=min(10, score.size),
+                diversity=diversity,
+                max_per_provider=cap,
+                margin=margin,
+                tier=tier,
+            )
+            assert picks.tolist() == alone.tolist()
