@@ -24,7 +24,12 @@ from numpy.typing import NDArray
 
 from domain.model import Supplier
 from geo.sphere import FloatArray, lon_lat_to_xyz
-from matching.candidates import Candidates, nearest_site_distance, take_columns
+from matching.candidates import (
+    Candidates,
+    SiteColumns,
+    nearest_site_distance,
+    take_columns,
+)
 from matching.diversity import mmr_order_batch
 from matching.features import IntArray
 from matching.grid import Int64Array, expand_ranges, merge_ranges, site_windows
@@ -83,12 +88,24 @@ def batch_candidates(
         shift = np.arange(len(suppliers), dtype=np.int64)[:, None] * (n + 1)
         starts = np.concatenate((starts, (run_starts[None, :] + shift).ravel()))
         ends = np.concatenate((ends, (run_ends[None, :] + shift).ravel()))
-    position = expand_ranges(*merge_ranges(starts, ends))
-    owner = (position // (n + 1)).astype(np.intp)
-    rows = (position - owner * (n + 1)).astype(np.intp)
-    distance, nearest = nearest_site_distance(
-        take_columns(activity_xyz, rows), _padded_sites(lon_lat, counts), owner
-    )
+    merged_starts, merged_ends = merge_ranges(starts, ends)
+    range_owner = merged_starts // (n + 1)
+    lengths = merged_ends - merged_starts
+    rows = expand_ranges(merged_starts - range_owner * (n + 1), merged_ends - range_owner * (n + 1))
+    rows = rows.astype(np.intp)
+    per_owner = np.bincount(range_owner, weights=lengths, minlength=len(suppliers))
+    per_owner = per_owner.astype(np.intp)
+    owner = np.repeat(np.arange(len(suppliers), dtype=np.intp), per_owner)
+    padded = _padded_sites(lon_lat, counts)
+    sites: list[SiteColumns] = [
+        (
+            np.repeat(padded[:, j, 0], per_owner),
+            np.repeat(padded[:, j, 1], per_owner),
+            np.repeat(padded[:, j, 2], per_owner),
+        )
+        for j in range(padded.shape[1])
+    ]
+    distance, nearest = nearest_site_distance(take_columns(activity_xyz, rows), sites)
     keep = distance <= radius_m
     if in_reach is not None:
         keep |= in_reach[rows]

@@ -8,6 +8,7 @@ territory (``reach``). Each candidate keeps the distance to the supplier's NEARE
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +42,7 @@ def supplier_candidates(
     if reach is not None and reach.size:
         rows = np.union1d(rows, reach).astype(np.intp)
     site_xyz = lon_lat_to_xyz(site_lon_lat[:, 0], site_lon_lat[:, 1])
-    distance, site = nearest_site_distance(take_columns(activity_xyz, rows), site_xyz)
+    distance, site = nearest_site_distance(take_columns(activity_xyz, rows), site_columns(site_xyz))
     keep = distance <= radius_m
     if in_reach is not None:
         keep |= in_reach[rows]
@@ -60,63 +61,59 @@ def take_columns(xyz: FloatArray, rows: IntArray) -> tuple[FloatArray, FloatArra
     return np.take(xyz[:, 0], rows), np.take(xyz[:, 1], rows), np.take(xyz[:, 2], rows)
 
 
+#: one site's unit vector as (x, y, z): plain floats for one supplier, or one value per point
+#: (its own supplier's site) in the batch path
+SiteColumns = tuple[float | FloatArray, float | FloatArray, float | FloatArray]
+
+
+def site_columns(site_xyz: FloatArray) -> list[SiteColumns]:
+    """One supplier's ``(sites, 3)`` unit vectors as ``nearest_site_distance`` takes them."""
+    return [(x, y, z) for x, y, z in site_xyz.tolist()]
+
+
 def nearest_site_distance(
-    points: tuple[FloatArray, FloatArray, FloatArray],
-    site_xyz: FloatArray,
-    owner: IntArray | None = None,
+    points: tuple[FloatArray, FloatArray, FloatArray], sites: Sequence[SiteColumns]
 ) -> tuple[FloatArray, IntArray]:
     """Great-circle metres from each point to its nearest site, and that site's index (the
-    first site on a tie). ``points`` are unit vectors as (x, y, z) columns; ``site_xyz`` is
-    ``(sites, 3)`` (one supplier), or with ``owner`` ``(suppliers, sites, 3)`` and the
-    supplier of each point (the batch path; a supplier with fewer sites repeats its first).
-    The cosine of each (point, site) pair is the same three products and two sums either way,
-    and the distance of a pair depends on that pair alone, so a supplier's answer is
-    bit-for-bit the same whether computed alone or in a batch."""
-    n_sites = site_xyz.shape[-2]
+    first site on a tie). ``points`` are unit vectors as (x, y, z) columns, ``sites`` the
+    supplier's sites in order (in a batch, each point's own supplier's; one with fewer sites
+    repeats its first, which never wins a tie against it). The cosine of each (point, site)
+    pair is the same three products and two sums either way, and the distance of a pair
+    depends on that pair alone, so a supplier's answer is bit-for-bit the same whether
+    computed alone or in a batch (a matrix product may sum in another order, or fuse)."""
     px, py, pz = points
-    best = _cosine(px, py, pz, site_xyz, 0, owner)
+    best = _cosine(points, sites[0])
     site = np.zeros(px.size, dtype=np.intp)
-    for j in range(1, n_sites):  # a running argmax: the first site wins a tie
-        cosine = _cosine(px, py, pz, site_xyz, j, owner)
-        closer = cosine > best
-        site[closer] = j
+    for j in range(1, len(sites)):  # a running argmax: the first site wins a tie
+        cosine = _cosine(points, sites[j])
+        site[cosine > best] = j
         np.maximum(best, cosine, out=best)
     hav = np.subtract(1.0, best)  # 1 - cos = 2 sin^2(angle / 2)
     hav *= 0.5
     np.clip(hav, 0.0, 1.0, out=hav)
     short = np.flatnonzero(hav < _SHORT_HAVERSINE)
     if short.size:
-        chosen = site_xyz[site[short]] if owner is None else site_xyz[owner[short], site[short]]
-        diff = np.column_stack((px[short], py[short], pz[short])) - chosen
+        diff = np.column_stack((px[short], py[short], pz[short]))
+        for j in np.unique(site[short]).tolist():
+            these = site[short] == j
+            at = short[these]
+            for axis, value in enumerate(sites[j]):
+                diff[these, axis] -= np.broadcast_to(value, px.shape)[at]
         hav[short] = np.einsum("ij,ij->i", diff, diff) * 0.25  # (chord / 2)^2
     return _haversine_to_m(hav), site
+
+
+def _cosine(points: tuple[FloatArray, FloatArray, FloatArray], site: SiteColumns) -> FloatArray:
+    """Cosine of each point with the site, element by element."""
+    column: FloatArray = points[0] * site[0]
+    column += points[1] * site[1]
+    column += points[2] * site[2]
+    return column
 
 
 # asin(x) = x (1 + x^2/6 + 3 x^4/40 + 5 x^6/112 + ...); for x^2 <= 2.5e-4 (angles up to
 # ~200 km) the first omitted term is below double precision, and it is ~3x cheaper than asin.
 _SERIES_LIMIT = 2.5e-4
-
-
-def _cosine(
-    px: FloatArray,
-    py: FloatArray,
-    pz: FloatArray,
-    site_xyz: FloatArray,
-    j: int,
-    owner: IntArray | None,
-) -> FloatArray:
-    """Cosine of each point with site ``j`` (its own supplier's, with ``owner``), element by
-    element: a matrix product may sum in another order or fuse, depending on the shapes."""
-    if owner is None:
-        sx, sy, sz = site_xyz[j].tolist()
-        column: FloatArray = px * sx
-        column += py * sy
-        column += pz * sz
-        return column
-    column = px * np.take(site_xyz[:, j, 0], owner)
-    column += py * np.take(site_xyz[:, j, 1], owner)
-    column += pz * np.take(site_xyz[:, j, 2], owner)
-    return column
 
 
 def _haversine_to_m(hav: FloatArray) -> FloatArray:

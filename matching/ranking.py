@@ -247,7 +247,7 @@ def _dress(
     features = scene.static_features[top_act]
     features[:, PROXIMITY] = np.exp2(distance * (-1.0 / ranking.half_distance_m))
     features[:, OFFER_FIT] = offer_by_pattern[table.need_pattern[top_act]]
-    weights = w.tolist()
+    weights = tuple(w.tolist())
     return [
         _match(rank, scene, a, sites[site], d, total, values, parts, coverage, weights)
         for rank, (a, site, d, total, values, parts) in enumerate(
@@ -256,8 +256,8 @@ def _dress(
                 cand.site[picked].tolist(),
                 distance.tolist(),
                 score[picked].tolist(),
-                features.tolist(),
-                (features * w).tolist(),
+                map(tuple, features.tolist()),
+                map(tuple, (features * w).tolist()),
                 strict=True,
             ),
             start=1,
@@ -290,36 +290,35 @@ def _match(
     site: Site,
     distance_m: float,
     score: float,
-    values: list[float],
-    parts: list[float],
+    values: tuple[float, ...],
+    parts: tuple[float, ...],
     coverage: list[float],
-    weights: list[float],
+    weights: tuple[float, ...],
 ) -> Match:
-    table = scene.table
-    activity = table.activities[act]
+    activity = scene.table.activities[act]
     met: list[Need] = []
     unmet: list[Need] = []
-    for need, column in zip(activity.needs, table.need_columns[act], strict=True):
+    for need, column in zip(activity.needs, scene.table.need_columns[act], strict=True):
         (met if coverage[column] > 0.0 else unmet).append(need)
     cached = scene.explain_cache.get(act)
     if cached is None:
         cached = scene.explain_cache[act] = static_parts(_static_facts(scene, act))
     return Match(
-        rank=rank,
-        activity_id=activity.id,
-        activity_name=activity.name,
-        provider_id=activity.provider_id,
-        score=score,
-        distance_m=distance_m,
-        site_id=site.id,
-        site_name=site.name,
-        territory_code=activity.territory_code,
-        local_authority_code=activity.local_authority_code,
-        features=FEATURES,
-        values=tuple(values),
-        weights=tuple(weights),
-        parts=tuple(parts),
-        explanation=join_parts(distance_m, site.name, cached, met, unmet),
+        rank,
+        activity.id,
+        activity.name,
+        activity.provider_id,
+        score,
+        distance_m,
+        site.id,
+        site.name,
+        activity.territory_code,
+        activity.local_authority_code,
+        FEATURES,
+        values,
+        weights,
+        parts,
+        join_parts(distance_m, site.name, cached, met, unmet),
     )
 
 
