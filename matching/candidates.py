@@ -82,12 +82,17 @@ def nearest_site_distance(
     depends on that pair alone, so a supplier's answer is bit-for-bit the same whether
     computed alone or in a batch (a matrix product may sum in another order, or fuse)."""
     px, py, pz = points
-    best = _cosine(points, sites[0])
+    scratch = np.empty_like(px)
+    best = _cosine(points, sites[0], scratch)
     site = np.zeros(px.size, dtype=np.intp)
-    for j in range(1, len(sites)):  # a running argmax: the first site wins a tie
-        cosine = _cosine(points, sites[j])
-        site[cosine > best] = j
-        np.maximum(best, cosine, out=best)
+    if len(sites) > 1:
+        cosine = np.empty_like(px)
+        closer = np.empty(px.size, dtype=np.bool_)
+        for j in range(1, len(sites)):  # a running argmax: the first site wins a tie
+            _cosine(points, sites[j], scratch, out=cosine)
+            np.greater(cosine, best, out=closer)
+            site[closer] = j
+            np.maximum(best, cosine, out=best)
     hav = np.subtract(1.0, best)  # 1 - cos = 2 sin^2(angle / 2)
     hav *= 0.5
     np.clip(hav, 0.0, 1.0, out=hav)
@@ -103,12 +108,18 @@ def nearest_site_distance(
     return _haversine_to_m(hav), site
 
 
-def _cosine(points: tuple[FloatArray, FloatArray, FloatArray], site: SiteColumns) -> FloatArray:
-    """Cosine of each point with the site, element by element."""
-    column: FloatArray = points[0] * site[0]
-    column += points[1] * site[1]
-    column += points[2] * site[2]
-    return column
+def _cosine(
+    points: tuple[FloatArray, FloatArray, FloatArray],
+    site: SiteColumns,
+    scratch: FloatArray,
+    out: FloatArray | None = None,
+) -> FloatArray:
+    """Cosine of each point with the site, element by element: ``x*sx + y*sy + z*sz`` summed
+    left to right (``scratch`` and ``out`` only spare allocations, the values are the same)."""
+    column = np.multiply(points[0], site[0], out=out)
+    column += np.multiply(points[1], site[1], out=scratch)
+    column += np.multiply(points[2], site[2], out=scratch)
+    return np.asarray(column, dtype=np.float64)
 
 
 # asin(x) = x (1 + x^2/6 + 3 x^4/40 + 5 x^6/112 + ...); for x^2 <= 2.5e-4 (angles up to

@@ -194,7 +194,8 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         arrays are as wide as the most sites in the step)."""
         buckets: dict[int, list[int]] = {}
         for i, supplier in enumerate(suppliers):
-            buckets.setdefault(len(supplier.sites).bit_length(), []).append(i)
+            n_sites = len(supplier.sites)  # up to 4 sites exactly, then by powers of two
+            buckets.setdefault(n_sites if n_sites <= 4 else 4 + n_sites.bit_length(), []).append(i)
         answers: list[Recommendation | None] = [None] * len(suppliers)
         view = scene.view
         for members in buckets.values():
