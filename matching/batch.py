@@ -26,6 +26,7 @@ from domain.model import Supplier
 from geo.sphere import FloatArray, lon_lat_to_xyz
 from matching.candidates import (
     Candidates,
+    Columns,
     SiteColumns,
     nearest_site_distance,
     take_columns,
@@ -69,14 +70,14 @@ class PairCandidates:
 
 def batch_candidates(
     cell_keys: Int64Array,
-    activity_xyz: FloatArray,
+    activity_xyz: Columns,
     suppliers: Sequence[Supplier],
     radius_m: float,
     in_reach: NDArray[np.bool_] | None = None,
     reach: IntArray | None = None,
 ) -> PairCandidates:
     """``supplier_candidates`` for every supplier at once (each has at least one site)."""
-    n = len(activity_xyz)
+    n = activity_xyz[0].size
     counts = np.array([len(s.sites) for s in suppliers], dtype=np.intp)
     lon_lat = np.array([(t.location.x, t.location.y) for s in suppliers for t in s.sites])
     site_owner = np.repeat(np.arange(len(suppliers), dtype=np.intp), counts)

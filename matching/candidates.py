@@ -30,7 +30,7 @@ class Candidates:
 
 def supplier_candidates(
     cell_keys: Int64Array,
-    activity_xyz: FloatArray,
+    activity_xyz: Columns,
     site_lon_lat: FloatArray,
     radius_m: float,
     in_reach: NDArray[np.bool_] | None = None,
@@ -55,10 +55,14 @@ def supplier_candidates(
 _SHORT_HAVERSINE = 2.5e-9  # sin^2(angle / 2)
 
 
-def take_columns(xyz: FloatArray, rows: IntArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Rows of an ``(n, 3)`` array as three contiguous columns (one gather per column is
-    several times cheaper than ``take(..., axis=0)`` of whole rows)."""
-    return np.take(xyz[:, 0], rows), np.take(xyz[:, 1], rows), np.take(xyz[:, 2], rows)
+Columns = tuple[FloatArray, FloatArray, FloatArray]
+
+
+def take_columns(columns: Columns, rows: IntArray) -> Columns:
+    """``rows`` of three contiguous columns (one gather per column is several times cheaper
+    than ``take(..., axis=0)`` of whole rows of an ``(n, 3)`` array)."""
+    x, y, z = columns
+    return np.take(x, rows), np.take(y, rows), np.take(z, rows)
 
 
 #: one site's unit vector as (x, y, z): plain floats for one supplier, or one value per point

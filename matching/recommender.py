@@ -202,7 +202,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
             group = [suppliers[i] for i in members]
             cand = batch_candidates(
                 self.cell_keys_,
-                self.table_.xyz,
+                self.table_.xyz_columns,
                 group,
                 ranking.radius_m,
                 in_reach=view.in_reach if view is not None else None,
@@ -245,7 +245,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         view = scene.view
         cand = supplier_candidates(
             self.cell_keys_,
-            self.table_.xyz,
+            self.table_.xyz_columns,
             np.array([(s.location.x, s.location.y) for s in supplier.sites]),
             ranking.radius_m,
             in_reach=view.in_reach if view is not None else None,
