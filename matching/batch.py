@@ -93,10 +93,9 @@ def batch_candidates(
     range_owner = merged_starts // (n + 1)
     lengths = merged_ends - merged_starts
     rows = expand_ranges(merged_starts - range_owner * (n + 1), merged_ends - range_owner * (n + 1))
-    rows = rows.astype(np.intp)
+    rows = rows.astype(np.intp, copy=False)
     per_owner = np.bincount(range_owner, weights=lengths, minlength=len(suppliers))
     per_owner = per_owner.astype(np.intp)
-    owner = np.repeat(np.arange(len(suppliers), dtype=np.intp), per_owner)
     padded = _padded_sites(lon_lat, counts)
     sites: list[SiteColumns] = [
         (
@@ -110,8 +109,11 @@ def batch_candidates(
     keep = distance <= radius_m
     if in_reach is not None:
         keep |= in_reach[rows]
-    owner = owner[keep]
-    bounds = np.searchsorted(owner, np.arange(len(suppliers) + 1)).astype(np.intp)
+    ends_at = np.cumsum(per_owner)
+    running = np.concatenate(([0], np.cumsum(keep)))
+    kept = running[ends_at] - running[ends_at - per_owner]  # kept pairs per supplier
+    bounds = np.concatenate(([0], np.cumsum(kept))).astype(np.intp)
+    owner = np.repeat(np.arange(len(suppliers), dtype=np.intp), kept)
     return PairCandidates(Candidates(rows[keep], distance[keep], nearest[keep]), owner, bounds)
 
 
