@@ -68,9 +68,7 @@ def window_rows(sorted_keys: Int64Array, site_lon_lat: FloatArray, radius_m: flo
         return np.empty(0, dtype=np.intp)
     if len(site_lon_lat) > 1:
         starts, ends = _merge(starts, ends)
-    lengths = ends - starts
-    shift = starts - np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    return np.asarray(np.arange(int(lengths.sum())) + np.repeat(shift, lengths), dtype=np.intp)
+    return np.asarray(expand_ranges(starts, ends), dtype=np.intp)
 
 
 def _merge(starts: Int64Array, ends: Int64Array) -> tuple[Int64Array, Int64Array]:
