@@ -69,17 +69,20 @@ def mmr_order(
     owner = provider.tolist()
     similarity = (similarity_matrix(provider, themes) * diversity).tolist()
     relevance = [(1.0 - diversity) * v for v in score]
+    max_similarity = [0.0] * size
     remaining = list(range(size))
     capped: set[int] = set()
     per_provider: dict[int, int] = {}
     chosen: list[int] = []
     for _ in range(k):
-        pick = _pick(score, tiers, owner, relevance, similarity, chosen, remaining, capped, margin)
+        pick = _pick(score, tiers, owner, relevance, max_similarity, remaining, capped, margin)
         chosen.append(pick)
         remaining.remove(pick)
         per_provider[owner[pick]] = per_provider.get(owner[pick], 0) + 1
         if max_per_provider is not None and per_provider[owner[pick]] >= max_per_provider:
             capped.add(owner[pick])
+        row = similarity[pick]
+        max_similarity = [max(a, b) for a, b in zip(max_similarity, row, strict=True)]
     return np.array(chosen, dtype=np.intp)
 
 
@@ -88,16 +91,13 @@ def _pick(
     tiers: list[int],
     owner: list[int],
     relevance: list[float],
-    similarity: list[list[float]],
-    chosen: list[int],
+    max_similarity: list[float],
     remaining: list[int],
     capped: set[int],
     margin: float,
 ) -> int:
     """The next place: the best MMR value among the near ties of the best remaining item of
-    the best remaining tier (``remaining`` is in pool order: tier, then score, best first). An
-    item's similarity to the picks so far is taken only for the near ties (the same value as
-    a running maximum kept for every item, at a fraction of the cost)."""
+    the best remaining tier (``remaining`` is in pool order: tier, then score, best first)."""
     tier = tiers[remaining[0]]
     open_ = [j for j in remaining if tiers[j] == tier and owner[j] not in capped]
     if not open_:  # the cap gives way when no alternative of the same tier remains
@@ -107,7 +107,7 @@ def _pick(
     for j in open_:
         if score[j] < floor:
             continue
-        value = relevance[j] - max([0.0, *(similarity[c][j] for c in chosen)])
+        value = relevance[j] - max_similarity[j]
         if value > best:  # ties go to the earlier pool position
             pick, best = j, value
     return pick
