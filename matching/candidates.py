@@ -8,6 +8,7 @@ territory (``reach``). Each candidate keeps the distance to the supplier's NEARE
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,7 @@ class Candidates:
 
 def supplier_candidates(
     cell_keys: Int64Array,
-    activity_xyz: FloatArray,
+    activity_xyz: Columns,
     site_lon_lat: FloatArray,
     radius_m: float,
     in_reach: NDArray[np.bool_] | None = None,
@@ -41,7 +42,7 @@ def supplier_candidates(
     if reach is not None and reach.size:
         rows = np.union1d(rows, reach).astype(np.intp)
     site_xyz = lon_lat_to_xyz(site_lon_lat[:, 0], site_lon_lat[:, 1])
-    distance, site = nearest_site_distance(np.take(activity_xyz, rows, axis=0), site_xyz)
+    distance, site = nearest_site_distance(take_columns(activity_xyz, rows), site_columns(site_xyz))
     keep = distance <= radius_m
     if in_reach is not None:
         keep |= in_reach[rows]
@@ -54,26 +55,75 @@ def supplier_candidates(
 _SHORT_HAVERSINE = 2.5e-9  # sin^2(angle / 2)
 
 
+Columns = tuple[FloatArray, FloatArray, FloatArray]
+
+
+def take_columns(columns: Columns, rows: IntArray) -> Columns:
+    """``rows`` of three contiguous columns (one gather per column is several times cheaper
+    than ``take(..., axis=0)`` of whole rows of an ``(n, 3)`` array)."""
+    x, y, z = columns
+    return np.take(x, rows), np.take(y, rows), np.take(z, rows)
+
+
+#: one site's unit vector as (x, y, z): plain floats for one supplier, or one value per point
+#: (its own supplier's site) in the batch path
+SiteColumns = tuple[float | FloatArray, float | FloatArray, float | FloatArray]
+
+
+def site_columns(site_xyz: FloatArray) -> list[SiteColumns]:
+    """One supplier's ``(sites, 3)`` unit vectors as ``nearest_site_distance`` takes them."""
+    return [(x, y, z) for x, y, z in site_xyz.tolist()]
+
+
 def nearest_site_distance(
-    points_xyz: FloatArray, site_xyz: FloatArray
+    points: tuple[FloatArray, FloatArray, FloatArray], sites: Sequence[SiteColumns]
 ) -> tuple[FloatArray, IntArray]:
     """Great-circle metres from each point to its nearest site, and that site's index (the
-    first site on a tie): one matrix product of unit vectors, exact repair at short range."""
-    cosine = points_xyz @ site_xyz.T
-    if len(site_xyz) == 1:
-        site = np.zeros(len(points_xyz), dtype=np.intp)
-        best = cosine[:, 0]
-    else:
-        site = np.argmax(cosine, axis=1)
-        best = np.take_along_axis(cosine, site[:, None], axis=1)[:, 0]
+    first site on a tie). ``points`` are unit vectors as (x, y, z) columns, ``sites`` the
+    supplier's sites in order (in a batch, each point's own supplier's; one with fewer sites
+    repeats its first, which never wins a tie against it). The cosine of each (point, site)
+    pair is the same three products and two sums either way, and the distance of a pair
+    depends on that pair alone, so a supplier's answer is bit-for-bit the same whether
+    computed alone or in a batch (a matrix product may sum in another order, or fuse)."""
+    px, py, pz = points
+    scratch = np.empty_like(px)
+    best = _cosine(points, sites[0], scratch)
+    site = np.zeros(px.size, dtype=np.intp)
+    if len(sites) > 1:
+        cosine = np.empty_like(px)
+        closer = np.empty(px.size, dtype=np.bool_)
+        for j in range(1, len(sites)):  # a running argmax: the first site wins a tie
+            _cosine(points, sites[j], scratch, out=cosine)
+            np.greater(cosine, best, out=closer)
+            site[closer] = j
+            np.maximum(best, cosine, out=best)
     hav = np.subtract(1.0, best)  # 1 - cos = 2 sin^2(angle / 2)
     hav *= 0.5
     np.clip(hav, 0.0, 1.0, out=hav)
     short = np.flatnonzero(hav < _SHORT_HAVERSINE)
     if short.size:
-        diff = points_xyz[short] - site_xyz[site[short]]
+        diff = np.column_stack((px[short], py[short], pz[short]))
+        for j in np.unique(site[short]).tolist():
+            these = site[short] == j
+            at = short[these]
+            for axis, value in enumerate(sites[j]):
+                diff[these, axis] -= np.broadcast_to(value, px.shape)[at]
         hav[short] = np.einsum("ij,ij->i", diff, diff) * 0.25  # (chord / 2)^2
     return _haversine_to_m(hav), site
+
+
+def _cosine(
+    points: tuple[FloatArray, FloatArray, FloatArray],
+    site: SiteColumns,
+    scratch: FloatArray,
+    out: FloatArray | None = None,
+) -> FloatArray:
+    """Cosine of each point with the site, element by element: ``x*sx + y*sy + z*sz`` summed
+    left to right (``scratch`` and ``out`` only spare allocations, the values are the same)."""
+    column = np.multiply(points[0], site[0], out=out)
+    column += np.multiply(points[1], site[1], out=scratch)
+    column += np.multiply(points[2], site[2], out=scratch)
+    return np.asarray(column, dtype=np.float64)
 
 
 # asin(x) = x (1 + x^2/6 + 3 x^4/40 + 5 x^6/112 + ...); for x^2 <= 2.5e-4 (angles up to
@@ -82,12 +132,11 @@ _SERIES_LIMIT = 2.5e-4
 
 
 def _haversine_to_m(hav: FloatArray) -> FloatArray:
-    """Great-circle metres from ``sin^2(angle / 2)`` (consumes ``hav``)."""
-    if hav.size and float(hav.max()) > _SERIES_LIMIT:
-        distance = np.sqrt(hav, out=hav)
-        np.arcsin(distance, out=distance)
-        distance *= 2.0 * EARTH_RADIUS_M
-        return distance
+    """Great-circle metres from ``sin^2(angle / 2)`` (consumes ``hav``): the series where it is
+    exact, ``asin`` beyond, chosen per element (so a distance never depends on its neighbours
+    in the array)."""
+    far = np.flatnonzero(hav > _SERIES_LIMIT) if hav.size else np.empty(0, dtype=np.intp)
+    far_m = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(hav[far])) if far.size else None
     series = hav * (5.0 / 112.0)
     series += 3.0 / 40.0
     series *= hav
@@ -96,4 +145,6 @@ def _haversine_to_m(hav: FloatArray) -> FloatArray:
     series += 1.0
     series *= np.sqrt(hav, out=hav)
     series *= 2.0 * EARTH_RADIUS_M
+    if far_m is not None:
+        series[far] = far_m
     return series

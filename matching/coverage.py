@@ -49,7 +49,7 @@ def coverage(model: Recommender, suppliers: Sequence[Supplier], radius_m: float)
         if not supplier.sites:
             continue
         sites = np.array([(s.location.x, s.location.y) for s in supplier.sites])
-        found = supplier_candidates(model.cell_keys_, table.xyz, sites, radius)
+        found = supplier_candidates(model.cell_keys_, table.xyz_columns, sites, radius)
         counts[found.activity] += 1
     return Coverage(tuple(a.id for a in table.activities), counts, _by_area(model, counts))
 

@@ -20,6 +20,7 @@ is sorted best first, then by activity id).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -30,11 +31,18 @@ DEFAULT_MARGIN = 0.025
 
 
 def similarity_matrix(provider: IntArray, themes: FloatArray) -> FloatArray:
-    """Pairwise similarity 0..1 of pool items (provider half, theme-cosine half)."""
-    same_provider = (provider[:, None] == provider[None, :]).astype(np.float64)
-    norms = np.sqrt(np.einsum("ij,ij->i", themes, themes))
-    unit = themes / np.where(norms > 0.0, norms, 1.0)[:, None]
-    return np.asarray(0.5 * same_provider + 0.5 * (unit @ unit.T), dtype=np.float64)
+    """Pairwise similarity 0..1 of pool items (provider half, theme-cosine half); ``provider``
+    ``(..., pool)``, ``themes`` ``(..., pool, themes)`` 0/1 (one pool, or a stack of them).
+
+    The cosine is the count of shared themes over the product of the square roots of each
+    item's count: exact integers until one division, so a stack of pools gives every pool the
+    values it gets alone (a matrix product of unit vectors would not, to the last bit)."""
+    same_provider = (provider[..., :, None] == provider[..., None, :]).astype(np.float64)
+    shared = themes @ np.swapaxes(themes, -1, -2)  # whole numbers: exact in any order
+    norms = np.sqrt(themes.sum(axis=-1))
+    denominator = norms[..., :, None] * norms[..., None, :]
+    cosine = shared / np.where(denominator > 0.0, denominator, 1.0)
+    return np.asarray(0.5 * same_provider + 0.5 * cosine, dtype=np.float64)
 
 
 def mmr_order(
@@ -103,3 +111,56 @@ def _pick(
         if value > best:  # ties go to the earlier pool position
             pick, best = j, value
     return pick
+
+
+def mmr_order_batch(
+    pools: Sequence[tuple[FloatArray, IntArray, FloatArray, IntArray]],
+    *,
+    k: int,
+    diversity: float,
+    max_per_provider: int | None,
+    margin: float = DEFAULT_MARGIN,
+) -> list[IntArray]:
+    """``mmr_order`` for many pools at once, each ``(scores, provider, themes, tier)``: the
+    same rule as array operations over (pools, positions), one step per place, so a pool's
+    picks are the ones ``mmr_order`` gives it (the batch path's re-ranking)."""
+    n = len(pools)
+    sizes = np.array([p[0].size for p in pools], dtype=np.intp)
+    width = int(sizes.max()) if n else 0
+    if width == 0:
+        return [np.empty(0, dtype=np.intp) for _ in pools]
+    score = np.zeros((n, width))
+    owner = np.tile(-1 - np.arange(width, dtype=np.intp), (n, 1))  # padding: owned by nobody
+    themes = np.zeros((n, width, pools[0][2].shape[1]))
+    tiers = np.zeros((n, width), dtype=np.intp)
+    for i, (s, o, t, r) in enumerate(pools):
+        score[i, : s.size], owner[i, : s.size], themes[i, : s.size], tiers[i, : s.size] = s, o, t, r
+    similarity = similarity_matrix(owner, themes) * diversity
+    same_owner = owner[:, :, None] == owner[:, None, :]
+    relevance = (1.0 - diversity) * score
+    remaining = np.arange(width)[None, :] < sizes[:, None]
+    taken = np.zeros((n, width), dtype=np.intp)  # places already given to each item's owner
+    max_similarity = np.zeros((n, width))
+    places = np.minimum(sizes, k)
+    chosen = np.zeros((n, int(places.max())), dtype=np.intp)
+    rows = np.arange(n)
+    for step in range(chosen.shape[1]):
+        live = rows[places > step]
+        left = remaining[live]
+        tier = tiers[live]
+        same_tier = left & (tier == tier[np.arange(live.size), left.argmax(axis=1)][:, None])
+        open_ = same_tier
+        if max_per_provider is not None:
+            open_ = same_tier & (taken[live] < max_per_provider)
+            stuck = ~open_.any(axis=1)  # the cap gives way when no alternative remains
+            open_[stuck] = same_tier[stuck]
+        first = open_.argmax(axis=1)
+        floor = score[live, first] - margin
+        eligible = open_ & (score[live] >= floor[:, None])
+        value = np.where(eligible, relevance[live] - max_similarity[live], -np.inf)
+        pick = value.argmax(axis=1)  # the first of equal values: the earlier pool position
+        chosen[live, step] = pick
+        remaining[live, pick] = False
+        taken[live] += same_owner[live, pick]
+        max_similarity[live] = np.maximum(max_similarity[live], similarity[live, pick])
+    return [chosen[i, : places[i]].copy() for i in range(n)]

@@ -52,6 +52,9 @@ class ActivityTable:
 
     activities: tuple[Activity, ...]
     xyz: FloatArray
+    #: ``xyz`` as three contiguous columns: gathers of candidate rows read these (a gather
+    #: from a strided column copies the whole column first)
+    xyz_columns: tuple[FloatArray, FloatArray, FloatArray]
     lon: FloatArray
     lat: FloatArray
     id_rank: IntArray  # position of each id in sorted order: ties are broken by id
@@ -100,9 +103,15 @@ def build_activity_table(
     need_keys, need_matrix = _need_matrix(activities)
     patterns, need_pattern = np.unique(need_matrix, axis=0, return_inverse=True)
     columns = {key: i for i, key in enumerate(need_keys)}
+    xyz = lon_lat_to_xyz(lon, lat)
     return ActivityTable(
         activities=tuple(activities),
-        xyz=lon_lat_to_xyz(lon, lat),
+        xyz=xyz,
+        xyz_columns=(
+            np.ascontiguousarray(xyz[:, 0]),
+            np.ascontiguousarray(xyz[:, 1]),
+            np.ascontiguousarray(xyz[:, 2]),
+        ),
         lon=lon,
         lat=lat,
         id_rank=id_rank,

@@ -68,9 +68,7 @@ def window_rows(sorted_keys: Int64Array, site_lon_lat: FloatArray, radius_m: flo
         return np.empty(0, dtype=np.intp)
     if len(site_lon_lat) > 1:
         starts, ends = _merge(starts, ends)
-    lengths = ends - starts
-    shift = starts - np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    return np.asarray(np.arange(int(lengths.sum())) + np.repeat(shift, lengths), dtype=np.intp)
+    return np.asarray(expand_ranges(starts, ends), dtype=np.intp)
 
 
 def _merge(starts: Int64Array, ends: Int64Array) -> tuple[Int64Array, Int64Array]:
@@ -82,3 +80,49 @@ def _merge(starts: Int64Array, ends: Int64Array) -> tuple[Int64Array, Int64Array
     new[1:] = starts[1:] > reach[:-1]
     first = np.flatnonzero(new)
     return starts[first], np.maximum.reduceat(ends, first)
+
+
+def site_windows(
+    sorted_keys: Int64Array, lon: FloatArray, lat: FloatArray, radius_m: float
+) -> tuple[IntArray, Int64Array, Int64Array]:
+    """``_site_bounds`` for many sites at once, as half-open row ranges of ``sorted_keys``:
+    (site of each range, starts, ends), empty ranges left out. A superset of every site's
+    circle, like ``window_rows`` (the ranges of one site may differ from it by a cell at the
+    slack's edge; the exact great-circle cut follows either way)."""
+    angle = radius_m / EARTH_RADIUS_M
+    dlat = math.degrees(angle) + _SLACK_DEG
+    cos_lat = np.cos(np.radians(lat))
+    sin_angle = math.sin(angle)
+    whole = (sin_angle >= cos_lat) | (np.abs(lat) + dlat >= 90.0)
+    ratio = np.minimum(sin_angle / np.where(whole, 1.0, cos_lat), 1.0)
+    dlon = np.degrees(np.arcsin(ratio)) + _SLACK_DEG
+    c0 = np.floor((lon - dlon + 180.0) / CELL_DEG).astype(np.int64)
+    c1 = np.floor((lon + dlon + 180.0) / CELL_DEG).astype(np.int64)
+    whole |= (c0 < 0) | (c1 >= N_COLUMNS)
+    c0[whole], c1[whole] = 0, N_COLUMNS - 1
+    r0 = np.floor((lat - dlat + 90.0) / CELL_DEG).astype(np.int64)
+    r1 = np.floor((lat + dlat + 90.0) / CELL_DEG).astype(np.int64)
+    count = r1 - r0 + 1
+    site = np.repeat(np.arange(lon.size, dtype=np.intp), count)
+    first = np.cumsum(count) - count
+    row = r0[site] + (np.arange(site.size, dtype=np.int64) - first[site])
+    starts = np.searchsorted(sorted_keys, row * N_COLUMNS + c0[site], side="left")
+    ends = np.searchsorted(sorted_keys, row * N_COLUMNS + c1[site], side="right")
+    keep = ends > starts
+    return site[keep], starts[keep].astype(np.int64), ends[keep].astype(np.int64)
+
+
+def expand_ranges(starts: Int64Array, ends: Int64Array) -> Int64Array:
+    """Every integer of the half-open ranges (disjoint, sorted), in order."""
+    if starts.size == 0:
+        return np.empty(0, dtype=np.int64)
+    lengths = ends - starts
+    shift = starts - np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    return np.asarray(np.arange(int(lengths.sum())) + np.repeat(shift, lengths), dtype=np.int64)
+
+
+def merge_ranges(starts: Int64Array, ends: Int64Array) -> tuple[Int64Array, Int64Array]:
+    """Union of half-open ranges as disjoint sorted ranges."""
+    if starts.size == 0:
+        return starts, ends
+    return _merge(starts, ends)

@@ -103,48 +103,131 @@ def rank_supplier(
 ) -> Ranked:
     """The tiered, diversified, explained top k of one supplier's candidates, and the best of
     those within reach but outside the tender's delivery area (``matching.tiers``)."""
-    table, w = scene.table, ranking.weights
-    coverage, offer_by_pattern, helpless_by_pattern = _offer_fit(scene, supplier)
+    fit = offer_fit(scene, supplier)
+    offer_w = fit[1] * ranking.weights[OFFER_FIT]
+    pattern = np.take(scene.table.need_pattern, cand.activity)
+    score, tier, inside = score_pairs(scene, ranking, cand, offer_w, fit[2], pattern)
+    return finish_supplier(scene, supplier, sites, cand, ranking, fit, (score, tier, inside))
+
+
+def score_pairs(
+    scene: Scene,
+    ranking: Ranking,
+    cand: Candidates,
+    offer_w: FloatArray,
+    helpless: NDArray[np.bool_],
+    offer_row: IntArray,
+) -> tuple[FloatArray, IntArray, NDArray[np.bool_]]:
+    """Score, tier and "inside the delivery area" of (supplier, activity) pairs, element by
+    element: ``offer_w`` / ``helpless`` hold the weighted offer fit and "meets none" of each
+    offer row (a need pattern, or in a batch an offer set x need pattern), ``offer_row`` the
+    row of each pair. One supplier's candidates or a whole batch's pairs give the same
+    values for the same pair."""
     act = cand.activity
-    pattern = np.take(table.need_pattern, act)
+    w = ranking.weights
     # score = w_proximity * proximity + w_offer * offer_fit + (everything supplier-free)
     score = np.take(scene.static_score, act)
     score += w[PROXIMITY] * np.exp2(cand.distance_m * (-1.0 / ranking.half_distance_m))
-    score += np.take(offer_by_pattern * w[OFFER_FIT], pattern)
-    priority = np.take(scene.priority, act)
+    score += np.take(offer_w, offer_row)
     if ranking.hard_constraints:
-        tier = candidate_tiers(priority, np.take(helpless_by_pattern, pattern))
-        inside = np.ones(act.size, dtype=np.bool_)
+        tier = candidate_tiers(np.take(scene.priority, act), np.take(helpless, offer_row))
         if scene.view is not None:
             inside = np.take(scene.view.in_scope, act)
+        else:
+            inside = np.ones(act.size, dtype=np.bool_)
     else:
         tier = np.zeros(act.size, dtype=np.intp)
         inside = np.ones(act.size, dtype=np.bool_)
+    return score, tier, inside
+
+
+Scored = tuple[FloatArray, IntArray, NDArray[np.bool_]]  # score, tier, inside per candidate
+MmrInput = tuple[FloatArray, IntArray, FloatArray, IntArray]  # a pool for ``mmr_order``
+
+
+@dataclass(frozen=True)
+class Pool:
+    """One supplier's re-ranking pool (candidate positions, best first), the places past it,
+    the sort key and, with a tender, the candidates inside its delivery area."""
+
+    pool: IntArray
+    rest: IntArray
+    key: FloatArray
+    main: IntArray | None
+
+    def mmr_input(self, scene: Scene, cand: Candidates, scored: Scored) -> MmrInput:
+        """What ``mmr_order`` needs of the pool: scores, providers, themes and tiers."""
+        act = cand.activity[self.pool]
+        table = scene.table
+        score, tier, _ = scored
+        return score[self.pool], table.provider_code[act], table.theme_matrix[act], tier[self.pool]
+
+
+def finish_supplier(
+    scene: Scene,
+    supplier: Supplier,
+    sites: Sequence[Site],
+    cand: Candidates,
+    ranking: Ranking,
+    fit: OfferFit,
+    scored: Scored,
+) -> Ranked:
+    """One supplier's pool, re-ranking and explained matches from its scored candidates."""
+    pool = supplier_pool(scene, cand, ranking, scored)
+    scores, provider, themes, tier = pool.mmr_input(scene, cand, scored)
+    reranked = mmr_order(
+        scores,
+        provider,
+        themes,
+        k=min(ranking.k, scores.size),
+        diversity=ranking.diversity,
+        max_per_provider=ranking.max_per_provider,
+        margin=ranking.margin,
+        tier=tier,
+    )
+    return dress_supplier(scene, supplier, sites, cand, ranking, fit, scored, pool, reranked)
+
+
+def supplier_pool(scene: Scene, cand: Candidates, ranking: Ranking, scored: Scored) -> Pool:
+    """The best ``pool_size`` candidates the re-ranking sees, and the places after them."""
+    table = scene.table
+    score, tier, inside = scored
+    act = cand.activity
     key = sort_key(score, tier)
-    main = np.flatnonzero(inside)
+    main = np.flatnonzero(inside) if scene.view is not None else None
     # the re-ranking sees the best ``pool_size``; places past it follow in tier-and-score
     # order, so a longer list (the map page) starts with the same places as a short one
-    ordered = main[
-        pool_rows(key[main], act[main], table.id_rank, max(ranking.pool_size, ranking.k))
-    ]
-    pool, rest = ordered[: ranking.pool_size], ordered[ranking.pool_size :]
-    pool_act = act[pool]
-    reranked = pool[
-        mmr_order(
-            score[pool],
-            table.provider_code[pool_act],
-            table.theme_matrix[pool_act],
-            k=min(ranking.k, pool.size),
-            diversity=ranking.diversity,
-            max_per_provider=ranking.max_per_provider,
-            margin=ranking.margin,
-            tier=tier[pool],
-        )
-    ]
-    picked = np.concatenate((reranked, rest[: ranking.k - reranked.size])).astype(np.intp)
-    outside = np.flatnonzero(~inside & (cand.distance_m <= ranking.radius_m))
-    nearby = outside[pool_rows(key[outside], act[outside], table.id_rank, ranking.k)]
+    size = max(ranking.pool_size, ranking.k)
+    if main is None:
+        ordered = pool_rows(key, act, table.id_rank, size)
+    else:
+        ordered = main[pool_rows(key[main], act[main], table.id_rank, size)]
+    return Pool(ordered[: ranking.pool_size], ordered[ranking.pool_size :], key, main)
+
+
+def dress_supplier(
+    scene: Scene,
+    supplier: Supplier,
+    sites: Sequence[Site],
+    cand: Candidates,
+    ranking: Ranking,
+    fit: OfferFit,
+    scored: Scored,
+    pool: Pool,
+    reranked: IntArray,
+) -> Ranked:
+    """The explained matches from the re-ranked pool (``reranked``: positions in it), the
+    places past the pool, and those within reach outside the tender's delivery area."""
+    coverage, offer_by_pattern, _ = fit
+    score, _, inside = scored
+    chosen = pool.pool[reranked]
+    picked = np.concatenate((chosen, pool.rest[: ranking.k - chosen.size])).astype(np.intp)
     context = (scene, supplier, sites, cand, ranking, coverage, offer_by_pattern, score)
+    if pool.main is None:
+        return Ranked(_dress(context, picked), [])
+    act, key = cand.activity, pool.key
+    outside = np.flatnonzero(~inside & (cand.distance_m <= ranking.radius_m))
+    nearby = outside[pool_rows(key[outside], act[outside], scene.table.id_rank, ranking.k)]
     return Ranked(_dress(context, picked), _dress(context, nearby))
 
 
@@ -164,7 +247,7 @@ def _dress(
     features = scene.static_features[top_act]
     features[:, PROXIMITY] = np.exp2(distance * (-1.0 / ranking.half_distance_m))
     features[:, OFFER_FIT] = offer_by_pattern[table.need_pattern[top_act]]
-    weights = w.tolist()
+    weights = tuple(w.tolist())
     return [
         _match(rank, scene, a, sites[site], d, total, values, parts, coverage, weights)
         for rank, (a, site, d, total, values, parts) in enumerate(
@@ -173,8 +256,8 @@ def _dress(
                 cand.site[picked].tolist(),
                 distance.tolist(),
                 score[picked].tolist(),
-                features.tolist(),
-                (features * w).tolist(),
+                map(tuple, features.tolist()),
+                map(tuple, (features * w).tolist()),
                 strict=True,
             ),
             start=1,
@@ -182,7 +265,7 @@ def _dress(
     ]
 
 
-def _offer_fit(scene: Scene, supplier: Supplier) -> OfferFit:
+def offer_fit(scene: Scene, supplier: Supplier) -> OfferFit:
     """Which need columns the supplier's offers meet, the offer fit of each need pattern, and
     whether a pattern lists needs of which the supplier meets none; cached per distinct
     (offers, sectors), which many suppliers share."""
@@ -207,36 +290,35 @@ def _match(
     site: Site,
     distance_m: float,
     score: float,
-    values: list[float],
-    parts: list[float],
+    values: tuple[float, ...],
+    parts: tuple[float, ...],
     coverage: list[float],
-    weights: list[float],
+    weights: tuple[float, ...],
 ) -> Match:
-    table = scene.table
-    activity = table.activities[act]
+    activity = scene.table.activities[act]
     met: list[Need] = []
     unmet: list[Need] = []
-    for need, column in zip(activity.needs, table.need_columns[act], strict=True):
+    for need, column in zip(activity.needs, scene.table.need_columns[act], strict=True):
         (met if coverage[column] > 0.0 else unmet).append(need)
     cached = scene.explain_cache.get(act)
     if cached is None:
         cached = scene.explain_cache[act] = static_parts(_static_facts(scene, act))
     return Match(
-        rank=rank,
-        activity_id=activity.id,
-        activity_name=activity.name,
-        provider_id=activity.provider_id,
-        score=score,
-        distance_m=distance_m,
-        site_id=site.id,
-        site_name=site.name,
-        territory_code=activity.territory_code,
-        local_authority_code=activity.local_authority_code,
-        features=FEATURES,
-        values=tuple(values),
-        weights=tuple(weights),
-        parts=tuple(parts),
-        explanation=join_parts(distance_m, site.name, cached, met, unmet),
+        rank,
+        activity.id,
+        activity.name,
+        activity.provider_id,
+        score,
+        distance_m,
+        site.id,
+        site.name,
+        activity.territory_code,
+        activity.local_authority_code,
+        FEATURES,
+        values,
+        weights,
+        parts,
+        join_parts(distance_m, site.name, cached, met, unmet),
     )
 
 

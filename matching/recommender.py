@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator
 from domain.errors import InvalidInput
 from domain.model import Activity, Supplier, Tender
 from geo.sphere import FloatArray
+from matching.batch import CHUNK, batch_candidates, rank_batch
 from matching.candidates import Candidates, supplier_candidates
 from matching.context import MatchingContext
 from matching.diversity import DEFAULT_MARGIN
@@ -136,9 +137,8 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         weights: Mapping[str, float] | None = None,
     ) -> Recommendation:
         """The top ``k`` activities for ``supplier``, best first, each explained."""
-        return self.recommend_batch(
-            [supplier], tender=tender, k=k, radius_m=radius_m, weights=weights
-        )[0]
+        scene, ranking = self._request([supplier], tender, k, radius_m, weights)
+        return self._recommend_one(supplier, scene, ranking)
 
     def recommend_batch(
         self,
@@ -149,10 +149,11 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         radius_m: float | None = None,
         weights: Mapping[str, float] | None = None,
     ) -> list[Recommendation]:
-        """``recommend`` for every supplier: the supplier-free features and scores are computed
-        once for the whole batch, each supplier then costs one window and one ranking."""
+        """``recommend`` for every supplier, vectorised (``matching.batch``): the supplier-free
+        features once for the whole batch, candidates and scores as array operations over
+        chunks of suppliers, the same answers as ``recommend``."""
         scene, ranking = self._request(suppliers, tender, k, radius_m, weights)
-        return [self._recommend_one(s, scene, ranking) for s in suppliers]
+        return list(self._each(suppliers, scene, ranking, None))
 
     def recommend_all(
         self,
@@ -164,13 +165,9 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         progress: Callable[[int, int], None] | None = None,
     ) -> Iterator[Recommendation]:
         """``recommend_batch`` without a tender for a whole directory of suppliers (the
-        nightly digest), lazily: the scene is built once, each supplier costs one window of the
-        cell index and one ranking (the same code as ``recommend``, so the same answers).
-        ``progress(done, total)`` is called every ``PROGRESS_EVERY`` suppliers and at the end.
-
-        A k-d tree query of every site at once was measured and is slower here: at 25 km
-        around 100k activities each site has thousands of neighbours, and the tree hands them
-        back as Python lists, while a cell window is a few contiguous slices."""
+        nightly digest), lazily, a chunk of suppliers at a time (``matching.batch``: the same
+        answers as ``recommend``). ``progress(done, total)`` is called every
+        ``PROGRESS_EVERY`` suppliers and at the end."""
         scene, ranking = self._request(suppliers, None, k, radius_m, weights)  # checked now
         return self._each(suppliers, scene, ranking, progress)
 
@@ -182,10 +179,40 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         progress: Callable[[int, int], None] | None,
     ) -> Iterator[Recommendation]:
         total = len(suppliers)
-        for done, supplier in enumerate(suppliers, start=1):
-            yield self._recommend_one(supplier, scene, ranking)
-            if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
-                progress(done, total)
+        done = 0
+        for start in range(0, total, CHUNK):
+            for answer in self._chunk(suppliers[start : start + CHUNK], scene, ranking):
+                yield answer
+                done += 1
+                if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+                    progress(done, total)
+
+    def _chunk(
+        self, suppliers: Sequence[Supplier], scene: Scene, ranking: Ranking
+    ) -> list[Recommendation]:
+        """One vectorised step; suppliers with like numbers of sites go together (the pair
+        arrays are as wide as the most sites in the step)."""
+        buckets: dict[int, list[int]] = {}
+        for i, supplier in enumerate(suppliers):
+            n_sites = len(supplier.sites)  # up to 4 sites exactly, then by powers of two
+            buckets.setdefault(n_sites if n_sites <= 4 else 4 + n_sites.bit_length(), []).append(i)
+        answers: list[Recommendation | None] = [None] * len(suppliers)
+        view = scene.view
+        for members in buckets.values():
+            group = [suppliers[i] for i in members]
+            cand = batch_candidates(
+                self.cell_keys_,
+                self.table_.xyz_columns,
+                group,
+                ranking.radius_m,
+                in_reach=view.in_reach if view is not None else None,
+                reach=view.reach if view is not None else None,
+            )
+            ranked = rank_batch(scene, group, cand, ranking)
+            for s, (i, supplier) in enumerate(zip(members, group, strict=True)):
+                count = int(cand.bounds[s + 1] - cand.bounds[s])
+                answers[i] = self._recommendation(supplier, scene, count, ranked[s], ranking)
+        return [a for a in answers if a is not None]
 
     def _request(
         self,
@@ -218,7 +245,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         view = scene.view
         cand = supplier_candidates(
             self.cell_keys_,
-            self.table_.xyz,
+            self.table_.xyz_columns,
             np.array([(s.location.x, s.location.y) for s in supplier.sites]),
             ranking.radius_m,
             in_reach=view.in_reach if view is not None else None,
@@ -230,14 +257,19 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         self, supplier: Supplier, scene: Scene, cand: Candidates, ranking: Ranking
     ) -> Recommendation:
         """One supplier's ranked, explained answer from its candidates."""
-        radius_m = ranking.radius_m
         ranked = rank_supplier(scene, supplier, supplier.sites, cand, ranking)
+        return self._recommendation(supplier, scene, int(cand.activity.size), ranked, ranking)
+
+    def _recommendation(
+        self, supplier: Supplier, scene: Scene, candidates: int, ranked: Ranked, ranking: Ranking
+    ) -> Recommendation:
+        radius_m = ranking.radius_m
         matches = ranked.matches
         return Recommendation(
             supplier_id=supplier.id,
             tender_id=scene.tender.id if scene.tender is not None else None,
             radius_m=radius_m,
-            candidate_count=int(cand.activity.size),
+            candidate_count=candidates,
             matches=tuple(matches),
             reason=None if matches else no_candidates_reason(radius_m, scene.tender, ranked),
             also_nearby=tuple(ranked.also_nearby),

@@ -9,20 +9,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from shapely.geometry import Point
+from shapely.geometry import Point, box
 from typer.testing import CliRunner
 
 from dicm.cli import app
 from domain.errors import InvalidInput
-from domain.model import Activity, Offer, Site, Supplier
-from domain.vocabulary import SupportType
+from domain.model import Activity, Lot, Need, Offer, Site, Supplier, Tender
+from domain.vocabulary import THEMES, SupportType
+from matching.batch import CHUNK
+from matching.diversity import mmr_order, mmr_order_batch
 from matching.recommender import Recommender
 from services.matching import RecommenderCache, recommend
 from services.recommend_batch import write_digest
 from store.factory import open_store
 from store.port import Store
-from tests.builders import make_activity, make_provider, make_supplier
-from tests.matching.helpers import CONTEXT
+from tests.builders import make_activity, make_provider, make_supplier, make_tender
+from tests.matching.helpers import CONTEXT, TVP
 
 
 def world(seed: int = 7) -> tuple[list[Activity], list[Supplier]]:
@@ -74,6 +76,109 @@ def test_the_batch_gives_every_supplier_the_one_supplier_answer() -> None:
         same_top_k(answer, one.recommend(supplier, k=7))
     assert any(a.matches for a in batch) and any(not a.matches for a in batch)
     assert calls[-1] == (len(suppliers), len(suppliers))
+
+
+SECTORS = ("construction", "digital", None)
+
+
+def crowded_world(seed: int) -> tuple[list[Activity], list[Supplier]]:
+    """1,500 activities with mixed needs, themes and territories, many sharing a place (equal
+    distances) or being copies under another id (equal scores, ties broken by id); 150
+    suppliers with 1 to 12 sites, some sites repeated (equal nearest distances), some far
+    from everything, varied offers and sectors."""
+    rng = np.random.default_rng(seed)
+    themes = list(THEMES)
+    places = np.column_stack((rng.uniform(-1.6, -0.4, 600), rng.uniform(51.2, 52.1, 600)))
+    activities = []
+    for i in range(1_500):
+        lon, lat = places[int(rng.integers(0, 600))] if i % 3 else places[i % 600]
+        needs = tuple(
+            Need(list(SupportType)[int(rng.integers(0, 5))], "help", 100.0, None,
+                 SECTORS[int(rng.integers(0, 3))])
+            for _ in range(int(rng.integers(0, 3)))
+        )  # fmt: skip
+        chosen = tuple(rng.choice(themes, size=int(rng.integers(0, 3)), replace=False))
+        activities.append(
+            make_activity(
+                id=f"a{i:05d}",
+                provider_id=f"p{i % 97}",
+                lon_lat=(float(lon), float(lat)),
+                themes=chosen if i % 7 else ("serious_violence",),
+                needs=needs,
+                territory_code=TVP if i % 4 else "E23000001",
+                at_risk=bool(i % 11 == 0),
+                funding_gap_gbp=float(int(rng.integers(0, 4)) * 10_000),
+            )
+        )
+    suppliers = []
+    for i in range(150):
+        n_sites = 1 + int(rng.integers(0, 12)) if i % 5 == 0 else 1 + i % 3
+        spots = [places[int(rng.integers(0, 600))] for _ in range(n_sites)]
+        if i % 9 == 0:
+            spots[-1] = spots[0]  # the same place twice: the first site is the nearest
+        if i % 17 == 0:
+            spots = [np.array([-3.19, 55.95])] * n_sites  # Edinburgh: nothing in reach
+        sites = tuple(
+            Site(f"s{i}-{j}", f"site {j}", Point(float(x), float(y)))
+            for j, (x, y) in enumerate(spots)
+        )
+        offers = tuple(
+            Offer(list(SupportType)[int(t)], sector=SECTORS[int(rng.integers(0, 3))])
+            for t in rng.choice(5, size=1 + i % 2, replace=False)
+        )
+        suppliers.append(
+            make_supplier(id=f"sup-{i:03d}", sites=sites, offers=offers,
+                          sectors=(SECTORS[i % 2] or "construction",))
+        )  # fmt: skip
+    return activities, suppliers
+
+
+def tenders() -> list[Tender | None]:
+    """No tender, a delivery area, lots, a territory only (each with priorities)."""
+    return [
+        None,
+        make_tender(),
+        make_tender(
+            delivery_area=None,
+            lots=(
+                Lot("l1", "North", box(-1.6, 51.7, -0.4, 52.1)),
+                Lot("l2", "South", box(-1.6, 51.2, -1.0, 51.7)),
+            ),
+            priorities=("domestic_abuse", "youth_diversion"),
+        ),
+        make_tender(delivery_area=None, territory_code=TVP),
+    ]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_vectorised_batch_equals_recommend_for_every_supplier(seed: int) -> None:
+    activities, suppliers = crowded_world(seed)
+    assert len(suppliers) > CHUNK  # more than one vectorised step
+    model = Recommender().fit(activities, CONTEXT)
+    alone = Recommender().fit(activities, CONTEXT)  # no cache shared with the batch
+    answers = []
+    for tender in tenders():
+        for radius_m in (3_000.0, 25_000.0):
+            batch = model.recommend_batch(suppliers, tender=tender, k=8, radius_m=radius_m)
+            expected = [
+                alone.recommend(s, tender=tender, k=8, radius_m=radius_m) for s in suppliers
+            ]
+            assert batch == expected  # every field: ids, scores, distances, explanations
+            answers += batch
+    assert any(len(a.matches) == 8 for a in answers) and any(not a.matches for a in answers)
+    assert any(a.also_nearby for a in answers)
+    digest = list(model.recommend_all(suppliers, k=5, weights={"proximity": 0.6}))
+    assert digest == [alone.recommend(s, k=5, weights={"proximity": 0.6}) for s in suppliers]
+
+
+def test_without_hard_constraints_the_batch_still_equals_recommend() -> None:
+    activities, suppliers = crowded_world(3)
+    model = Recommender(hard_constraints=False, diversity=0.8, margin=0.2)
+    model.fit(activities, CONTEXT)
+    tender = make_tender()
+    assert model.recommend_batch(suppliers, tender=tender) == [
+        model.recommend(s, tender=tender) for s in suppliers
+    ]
 
 
 def test_a_bad_request_is_refused_before_any_supplier_is_ranked() -> None:
@@ -159,3 +264,33 @@ def test_cli_recommend_all(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and ".csv or .jsonl" in bad.output
     missing = runner.invoke(app, ["recommend", "--out", str(out)], env=env)
     assert missing.exit_code == 2 and "--all" in missing.output
+
+
+def test_the_vectorised_re_ranking_picks_what_the_one_pool_re_ranking_picks() -> None:
+    """Pools of 0 to 30 items with coarse scores (many exact and near ties), few providers
+    (the cap bites) and mixed tiers: ``mmr_order_batch`` gives each pool ``mmr_order``'s."""
+    rng = np.random.default_rng(11)
+    pools = []
+    for size in rng.integers(0, 31, 300).tolist():
+        tier = np.sort(rng.integers(0, 3, size)).astype(np.intp)
+        score = np.round(rng.uniform(0.3, 0.8, size), 2)
+        order = np.lexsort((-score, tier))  # pool order: tier, then score, best first
+        themes = (rng.random((size, len(THEMES))) < 0.2).astype(np.float64)
+        provider = rng.integers(0, 4, size).astype(np.intp)
+        pools.append((score[order], provider[order], themes[order], tier[order]))
+    for diversity, cap, margin in ((0.3, 2, 0.025), (0.9, 1, 0.2), (0.5, None, 0.05)):
+        batch = mmr_order_batch(
+            pools, k=10, diversity=diversity, max_per_provider=cap, margin=margin
+        )
+        for (score, provider, themes, tier), picks in zip(pools, batch, strict=True):
+            alone = mmr_order(
+                score,
+                provider,
+                themes,
+                k=min(10, score.size),
+                diversity=diversity,
+                max_per_provider=cap,
+                margin=margin,
+                tier=tier,
+            )
+            assert picks.tolist() == alone.tolist()
