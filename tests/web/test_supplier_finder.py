@@ -189,5 +189,6 @@ def test_the_list_is_the_keyboard_route_to_the_map_markers(page: Any, sign_in: S
             assert page.evaluate("document.activeElement.id") == f"result-{rank}"
             marker = page.locator(f".leaflet-marker-icon[data-rank='{rank}']")
             assert "dicm-marker--hover" in (marker.get_attribute("class") or ""), rank
-            assert page.evaluate(_MARKER_SHOWN, rank), f"marker {rank} not shown on the map"
+            # the pan is animated: wait for it to end (a loaded machine draws it slowly)
+            page.wait_for_function(_MARKER_SHOWN, arg=rank, timeout=10_000)
     assert reached == ranks
