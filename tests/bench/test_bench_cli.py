@@ -104,3 +104,17 @@ def test_load_refuses_to_report_a_run_with_errors() -> None:
     refuse_errors("clean", Tally(latencies_ms=[1.0], statuses={200: 1}))
     with pytest.raises(NotMeasured, match="1 of 2 responses were not 2xx"):
         refuse_errors("mixed", Tally(latencies_ms=[1.0, 2.0], errors=1, statuses={200: 1, 404: 1}))
+
+
+def test_ogc_pygeoapi_without_pygeoapi_exits_2_with_the_install_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """pygeoapi is not a dev dependency: the bench says how to install it instead of a traceback."""
+    from bench import ogc_pygeoapi
+
+    if not ogc_pygeoapi.pygeoapi_missing():
+        pytest.skip("pygeoapi is installed here; the refusal only shows without it")
+    with pytest.raises(SystemExit) as exited:
+        ogc_pygeoapi.main(["--repeat", "1"])
+    assert exited.value.code == 2
+    assert "pip install pygeoapi==0.21.0" in capsys.readouterr().out
