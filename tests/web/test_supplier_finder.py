@@ -143,7 +143,9 @@ _MARKER_SHOWN = """rank => {
   const marker = document.querySelector(`.leaflet-marker-icon[data-rank='${rank}']`);
   const m = marker.getBoundingClientRect();
   const c = document.getElementById('finder-map').getBoundingClientRect();
-  return m.left >= c.left && m.right <= c.right && m.top >= c.top && m.bottom <= c.bottom;
+  // its centre in view: panning to a marker's point may leave part of its 24 px icon at an edge
+  const x = (m.left + m.right) / 2, y = (m.top + m.bottom) / 2;
+  return x >= c.left && x <= c.right && y >= c.top && y <= c.bottom;
 }"""
 _SOME_MARKER_HIDDEN = """() => {
   const c = document.getElementById('finder-map').getBoundingClientRect();
