@@ -86,7 +86,10 @@ def import_boundaries(
     each LA's representative point); police force areas their region from dicm's territory
     table when that region is stored. CSPs and LSOAs are stored as small areas of their level
     (:class:`~domain.model.SmallArea`), with the stored council and territory their
-    representative point falls in (none while those are not loaded).
+    representative point falls in (none while those are not loaded); one equal to the stored
+    small area is left alone (counted ``unchanged``), a changed one is written with its audit
+    record, so a ``dicm export small-areas`` file (read back by its ``code``, ``name`` and
+    ``level`` columns, the rows of ``level``) imports back changing nothing.
 
     For lad, pfa, csp and lsoa the file replaces its level: a stored area of a nation the file
     covers (by the first letter of its features' codes) that the file lacks moves to the
