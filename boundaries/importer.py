@@ -20,7 +20,13 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from boundaries.errors import BoundaryFileError, MissingCRS, UnknownCodeField
-from boundaries.levels import CODE_PATTERNS, FIELD_PREFIXES, Level, find_code_field
+from boundaries.levels import (
+    CODE_PATTERNS,
+    FIELD_PREFIXES,
+    SMALL_AREA_LEVELS,
+    Level,
+    find_code_field,
+)
 from boundaries.repair import polygonal
 from boundaries.tables import RegionFact, region_facts, territory_fact
 from domain.model import Area, LocalAuthority, Region, SmallArea, Territory
@@ -147,6 +153,10 @@ def read_boundary_file(
     frame = _open(Path(path))
     columns = [str(c) for c in frame.columns if c != "geometry"]
     code_field, name_field = find_code_field(columns, level)
+    export_notes: list[str] = []
+    if not code_field and level in SMALL_AREA_LEVELS and {"code", "level"} <= set(columns):
+        frame, export_notes = _rows_of_export(frame, level)
+        code_field, name_field = "code", "name" if "name" in columns else None
     if not code_field:
         expected = " or ".join(f"{p}<YY>CD" for p in FIELD_PREFIXES[level])
         seen_fields = ", ".join(columns) or "no fields"
@@ -154,6 +164,7 @@ def read_boundary_file(
             f"{path}: no {level.value} code field ({expected}) among {seen_fields}"
         )
     frame, source_crs, notes = _to_wgs84(frame, assume_crs)
+    notes += export_notes
     accepted: list[tuple[str, str, Area]] = []
     rejected: list[Rejection] = []
     repaired = 0
@@ -199,6 +210,31 @@ def read_boundary_file(
         tuple(notes),
     )
     return ImportResult(tuple(features), report)
+
+
+def _rows_of_export(frame: gpd.GeoDataFrame, level: Level) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """The rows of ``level`` of a ``dicm export small-areas`` file (``code``, ``name`` and
+    ``level`` columns; both levels in one file), with notes on what else the file held."""
+    levels = frame["level"].astype("string").str.strip()
+    mine = frame[(levels == level.value).to_numpy()]
+    if mine.empty:
+        raise BoundaryFileError(f"a dicm small-areas export with no {level.value} rows")
+    notes: list[str] = []
+    others = len(frame) - len(mine)
+    if others:
+        notes.append(
+            f"a dicm small-areas export: its {others} rows of another level are left for "
+            f"their own --level"
+        )
+    if "wkt_simplified_m" in mine.columns:
+        cells = mine["wkt_simplified_m"].astype("string").str.strip().fillna("")
+        simplified = int(cells.ne("").sum())
+        if simplified:
+            notes.append(
+                f"{simplified} shapes were simplified to fit a CSV cell (wkt_simplified_m): "
+                "import the GeoJSON or GeoPackage export for the exact shapes"
+            )
+    return mine, notes
 
 
 def _check_code(code: str | None, level: Level, seen: set[str]) -> str | None:

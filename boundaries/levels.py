@@ -24,6 +24,9 @@ class Level(StrEnum):
     LSOA = "lsoa"
 
 
+#: the levels stored as small areas (:class:`~domain.model.SmallArea`), CSPs and LSOAs
+SMALL_AREA_LEVELS: tuple[Level, ...] = (Level.CSP, Level.LSOA)
+
 FIELD_PREFIXES: dict[Level, tuple[str, ...]] = {
     Level.PFA: ("PFA",),
     Level.LAD: ("LAD", "LTLA"),

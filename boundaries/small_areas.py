@@ -18,6 +18,7 @@ Wales), Police Scotland for S12 council areas and PSNI for N09 districts.
 from __future__ import annotations
 
 import csv
+import os
 import re
 import tempfile
 from collections import Counter
@@ -151,7 +152,7 @@ def load_small_area_lookup(cache_dir: Path) -> SmallAreaLookup:
     if not path.exists():
         rows = derive_small_area_table()
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")  # its own: another process may write too
         with tmp.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["level", "code", "lad_code"])

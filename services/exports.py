@@ -15,6 +15,7 @@ from domain.model import (
     LocalAuthority,
     Provider,
     Region,
+    SmallArea,
     Supplier,
     Tender,
     Territory,
@@ -37,6 +38,12 @@ def _local_authorities(store: Store) -> list[Feature]:
 
 def _regions(store: Store) -> list[Feature]:
     return [ft.region_feature(r) for r in store.iter_all(Region)]
+
+
+def _small_areas(store: Store) -> list[Feature]:
+    """CSPs and LSOAs, each with its ``level``: ``dicm boundaries import --level csp|lsoa``
+    reads the file back (the rows of its level)."""
+    return [ft.small_area_feature(a) for a in store.iter_all(SmallArea)]
 
 
 def _activities(store: Store) -> list[Feature]:
@@ -85,6 +92,7 @@ LAYERS: dict[str, Callable[[Store], list[Feature]]] = {
     "territories": _territories,
     "local-authorities": _local_authorities,
     "regions": _regions,
+    "small-areas": _small_areas,
     "activities": _activities,
     "providers": _providers,
     "suppliers": _suppliers,

@@ -7,7 +7,7 @@ FastAPI-free: plain values in, plain values out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,12 +15,13 @@ from pathlib import Path
 from boundaries.bundled import BundledGeography, load_bundled_geography
 from boundaries.errors import BoundaryFileError
 from boundaries.importer import ImportReport, read_boundary_file, to_domain
-from boundaries.levels import Level
+from boundaries.levels import SMALL_AREA_LEVELS, Level
 from boundaries.succession import successions
 from domain.errors import NotFound
 from domain.model import Activity, LocalAuthority, Region, SmallArea, Territory
+from services.import_changes import sort_changes
 from services.settings import ServiceSettings
-from store.port import RetiredArea, Retirement, Store
+from store.port import Entity, RetiredArea, Retirement, Store
 
 #: levels whose import replaces the stored areas of the nations the file covers (a region or
 #: country file only adds or overwrites: regions are stored under ITL1 codes, countries as twins)
@@ -66,6 +67,7 @@ class BoundaryImport:
     notes: tuple[str, ...] = ()
     retired: tuple[str, ...] = ()  # codes moved to the history table
     replaced: int = 0  # activities, councils and small areas placed again
+    unchanged: int = 0  # small areas equal to the stored ones, left alone (not in ``stored``)
 
 
 def import_boundaries(
@@ -84,7 +86,10 @@ def import_boundaries(
     each LA's representative point); police force areas their region from dicm's territory
     table when that region is stored. CSPs and LSOAs are stored as small areas of their level
     (:class:`~domain.model.SmallArea`), with the stored council and territory their
-    representative point falls in (none while those are not loaded).
+    representative point falls in (none while those are not loaded); one equal to the stored
+    small area is left alone (counted ``unchanged``), a changed one is written with its audit
+    record, so a ``dicm export small-areas`` file (read back by its ``code``, ``name`` and
+    ``level`` columns, the rows of ``level``) imports back changing nothing.
 
     For lad, pfa, csp and lsoa the file replaces its level: a stored area of a nation the file
     covers (by the first letter of its features' codes) that the file lacks moves to the
@@ -114,7 +119,16 @@ def import_boundaries(
         entities = to_domain(result, parents, within)
         if level is Level.PFA:
             entities = [_known_region(tx, e) for e in entities if isinstance(e, Territory)]
-        stored = tx.put_many(entities)
+        to_store: Sequence[Entity] = entities
+        unchanged = 0
+        if level in SMALL_AREA_LEVELS:
+            # a small area equal to the stored one is left alone (so an exported file imports
+            # back changing nothing); a changed one is an update with its audit record
+            changes = sort_changes(tx, entities, source=Path(path).name)
+            to_store, unchanged = changes.to_write, changes.unchanged
+            for entry in changes.audit:
+                tx.append_audit(entry)
+        stored = tx.put_many(to_store) if to_store else 0
         if level not in REPLACING_LEVELS:
             return BoundaryImport(result.report, stored)
         codes = {f.code for f in result.features}
@@ -127,7 +141,7 @@ def import_boundaries(
         replaced = _place_again(tx, retirement)
     return BoundaryImport(
         result.report, stored, _retirement_notes(level, nations, retirement),
-        retirement.retired, replaced,
+        retirement.retired, replaced, unchanged,
     )  # fmt: skip
 
 

@@ -90,12 +90,7 @@ def store(backend_settings: Settings) -> Iterator[Store]:
 #: Tests that broke when this session's parallel branches were merged (each passed on its own
 #: branch). Skipped by name, with the reason, so each one is visible in every run's summary
 #: until it is mended (see the stop-10 closing note); never add a test here to hide a defect.
-QUARANTINED: dict[str, str] = {
-    "tests/web/test_supplier_finder.py::test_the_list_is_the_keyboard_route_to_the_map_markers": (
-        "the pan-into-view check times out in a fresh clone's parallel run (passes alone and "
-        "on the working checkout); the keyboard order and highlight are unproven there"
-    ),
-}
+QUARANTINED: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -246,7 +246,7 @@ def export(
     layer: Annotated[
         str,
         typer.Argument(
-            help="territories, local-authorities, regions, "
+            help="territories, local-authorities, regions, small-areas, "
             "activities, providers, suppliers, tenders, spos"
         ),
     ],

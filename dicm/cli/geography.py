@@ -81,6 +81,7 @@ def import_file(
         "file": str(file), "level": r.level.value, "code_field": r.code_field,
         "name_field": r.name_field, "source_crs": r.source_crs, "features_read": r.features_read,
         "repaired": r.repaired, "kept": r.kept, "stored": outcome.stored,
+        "unchanged": outcome.unchanged,
         "retired": list(outcome.retired), "placed_again": outcome.replaced,
         "rejected": [{"index": x.index, "code": x.code, "reason": x.reason} for x in r.rejected],
         "notes": [*r.notes, *outcome.notes],
@@ -98,7 +99,8 @@ def _print_boundary_summary(file: Path, outcome: BoundaryImport) -> None:
     console.print(
         f"{r.features_read} features read from {file} ({r.code_field}, {r.source_crs}); "
         f"{r.repaired} repaired, {len(r.rejected)} rejected, {outcome.stored} stored, "
-        f"{len(outcome.retired)} retired"
+        + (f"{outcome.unchanged} unchanged, " if outcome.unchanged else "")
+        + f"{len(outcome.retired)} retired"
     )
     for x in r.rejected:
         console.print(f"  rejected #{x.index} {x.code or '-'}: {x.reason}")

@@ -71,7 +71,7 @@ def test_a_boundary_change_gives_a_new_etag(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def national(geo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """The app over the real bundled UK geography (45 territories, 380 local authorities)."""
+    """The app over the real bundled UK geography (45 territories, 350 local authorities)."""
     tmp = tmp_path_factory.mktemp("national")
     settings = Settings(database_url=f"sqlite:///{tmp / 'n.sqlite'}", data_dir=geo_data_dir)
     store: Store = open_store(settings.store)

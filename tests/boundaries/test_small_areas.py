@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.app import create_app
+from boundaries import small_areas
 from dicm.cli import app
 from dicm.settings import Settings
 from domain.model import SmallArea
@@ -52,7 +53,8 @@ def test_csp_and_lsoa_files_are_stored_as_their_own_kinds(store: Store) -> None:
         (-0.98, 51.44, -0.96, 51.46)
     )
     assert store.count(SmallArea, level="lsoa") == 2 and store.count(SmallArea, level="csp") == 1
-    assert import_boundaries(store, LSOA, "lsoa").stored == 2  # again: replaced, not doubled
+    again = import_boundaries(store, LSOA, "lsoa")  # the same file: not doubled, not rewritten
+    assert (again.stored, again.unchanged) == (0, 2)
     assert store.count(SmallArea) == 3
 
 
@@ -112,3 +114,25 @@ def test_stored_small_areas_are_an_ogc_collection_filtered_in_sql(
         assert one["properties"]["local_authority_code"] == READING_LA
         queryables = client.get("/ogc/collections/small-areas/queryables").json()
         assert {"code", "level", "local_authority_code"} <= set(queryables["properties"])
+
+
+def test_the_derived_lookup_is_cached_under_a_temporary_name_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two test workers (or two ``dicm import indicator`` runs) deriving the LSOA lookup into
+    the one shared ``.dicm/cache`` at once each write their own temporary file: another
+    writer's half-written one is neither truncated nor renamed in as the table."""
+    table = [("lsoa", "E01016353", READING_LA), ("msoa", "E02003352", READING_LA)]
+    monkeypatch.setattr(small_areas, "derive_small_area_table", lambda: table)
+    probe = tmp_path / "probe"
+    small_areas.load_small_area_lookup(probe)
+    [cached] = probe.glob("*.csv")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    half_written = "level,code,lad_code\nlsoa,E0101"
+    other = (shared / cached.name).with_suffix(".tmp")  # the name every writer once shared
+    other.write_text(half_written, encoding="utf-8")
+    lookup = small_areas.load_small_area_lookup(shared)
+    assert (lookup.lsoa, lookup.msoa) == ({"E01016353": READING_LA}, {"E02003352": READING_LA})
+    assert other.read_text(encoding="utf-8") == half_written
+    assert (shared / cached.name).read_text(encoding="utf-8") == cached.read_text(encoding="utf-8")

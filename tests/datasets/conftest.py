@@ -10,6 +10,9 @@ import pytest
 
 from boundaries.small_areas import SmallAreaLookup, load_small_area_lookup
 from geo.errors import InvalidPostcode, UnknownPostcode
+from tests.geo.fixtures import geo_data_dir
+
+__all__ = ["geo_data_dir"]
 
 #: two real Reading / Oxford postcodes (OS Code-Point Open) and their lon, lat
 KNOWN_POSTCODES = {"RG1 1AF": (-0.9693, 51.4575), "OX1 1AA": (-1.2674, 51.7502)}
@@ -45,14 +48,8 @@ def write_csv(tmp_path: Path) -> WriteCsv:
 
 
 @pytest.fixture(scope="session")
-def small_areas(
-    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
-) -> SmallAreaLookup:
-    """The packaged LSOA/MSOA -> local authority lookup, derived on the first session and kept
-    in pytest's cache folder (a session temp folder when the cache plugin is off)."""
-    folder = (
-        tmp_path_factory.mktemp("dicm-small-areas")
-        if pytestconfig.cache is None
-        else pytestconfig.cache.mkdir("dicm-small-areas")
-    )
-    return load_small_area_lookup(folder)
+def small_areas(geo_data_dir: Path) -> SmallAreaLookup:
+    """The packaged LSOA/MSOA -> local authority lookup, derived once into the checkout's
+    ``.dicm/cache`` beside the bundled geography (where ``dicm import indicator`` keeps it too),
+    so a run without pytest's cache plugin and a fresh clone read and write the same place."""
+    return load_small_area_lookup(geo_data_dir / "cache")

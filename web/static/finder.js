@@ -7,6 +7,17 @@
   var data = JSON.parse(dataEl.textContent);
   var map = L.map(el, { attributionControl: false });
   var bounds = [];
+  // A pan asked for while a zoom is animating is undone when the zoom ends (Leaflet settles on the
+  // zoom's own centre), so a result focused then (a keyboard user pressing + and then Tab, or any
+  // slow machine) is shown once the zoom has ended: the latest such result, if it keeps focus.
+  var zooming = false, afterZoom = null;
+  map.on("zoomanim", function () { zooming = true; });
+  map.on("zoomend", function () {
+    var pending = afterZoom;
+    zooming = false;
+    afterZoom = null;
+    if (pending) pending();
+  });
   data.sites.forEach(function (s) {
     L.circleMarker([s.lat, s.lon], { radius: 7, color: "#0b0c0c", fillColor: "#ffdd00", fillOpacity: 1 })
       .bindTooltip("Your site: " + s.name).addTo(map);
@@ -35,11 +46,16 @@
       row.addEventListener("mouseenter", function () { light(true); });
       row.addEventListener("mouseleave", function () { light(false); });
       // the list is the keyboard route to the markers: focusing a result shows its marker
+      var show = function () { map.panInside(marker.getLatLng(), { padding: [30, 30], animate: false }); };
       row.addEventListener("focusin", function () {
         light(true);
-        map.panInside(marker.getLatLng(), { padding: [30, 30], animate: false });
+        if (zooming) afterZoom = show; else show();
       });
-      row.addEventListener("focusout", function (e) { if (!row.contains(e.relatedTarget)) light(false); });
+      row.addEventListener("focusout", function (e) {
+        if (row.contains(e.relatedTarget)) return;
+        light(false);
+        if (afterZoom === show) afterZoom = null;
+      });
     }
     bounds.push([item.lat, item.lon]);
   });
