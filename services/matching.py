@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from domain.columns import from_activities
 from domain.errors import InvalidInput, NotFound
 from domain.model import Activity, Supplier, Tender, Territory
 from domain.vocabulary import ValidationStatus
@@ -75,11 +77,8 @@ def recommended_activities(
     """The activities of ``answer``'s matches and ``also_nearby``, by id, from the fitted
     recommender that gave it (no store read)."""
     fitted = fitted_recommender(store, cache=cache, need_by_area=need_by_area)
-    with fitted.lock:
-        return {
-            m.activity_id: fitted.activity(m.activity_id)
-            for m in (*answer.matches, *answer.also_nearby)
-        }
+    ids = [m.activity_id for m in (*answer.matches, *answer.also_nearby)]
+    return dict(zip(ids, fitted.activities(ids), strict=True))
 
 
 def _check_request(radius_m: float, k: int) -> float:
@@ -92,19 +91,28 @@ def _check_request(radius_m: float, k: int) -> float:
 @dataclass(frozen=True)
 class FittedRecommender:
     """A recommender fitted on every recommendable activity of a store, and what it was
-    fitted from: the store's generation, and the day and need indicators (``key``)."""
+    fitted from: the store's generation, and the day and need indicators (``key``).
+
+    The fitted table holds arrays only; ``load`` reads the activities an answer explains by
+    id from the store (``activity_loader``)."""
 
     generation: int
     key: tuple[object, ...]
     model: Recommender
+    load: Callable[[Sequence[str]], Sequence[Activity]] = field(compare=False, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
-    _by_id: dict[str, Activity] = field(default_factory=dict, compare=False, repr=False)
 
     def activity(self, activity_id: str) -> Activity:
-        """A fitted activity by id (the index is built on first use)."""
-        if not self._by_id:
-            self._by_id.update((a.id, a) for a in self.model.table_.activities)
-        return self._by_id[activity_id]
+        """A fitted activity by id, as the store holds it."""
+        return self.activities([activity_id])[0]
+
+    def activities(self, ids: Sequence[str]) -> list[Activity]:
+        """Fitted activities by id, in the order asked (``NotFound`` for one gone since)."""
+        found = list(self.load(ids))
+        if len(found) != len(ids):
+            missing = sorted(set(ids) - {a.id for a in found})
+            raise NotFound(f"no activity with id {missing[0]!r} (it changed: ask again)")
+        return found
 
     def is_fresh(self, generation: int, key: tuple[object, ...]) -> bool:
         """Fitted on data at least as new as ``generation``, for the same day and needs."""
@@ -228,10 +236,51 @@ def fitted_recommender(
         validated = ValidationStatus.VALIDATED.value
         activities = list(store.iter_all(Activity, validation_status=validated))
         context = matching_context(store, activities, need_by_area=need_by_area, as_of=day)
-        model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(activities, context)
-        fitted = FittedRecommender(generation, key, model)
+        load = activity_loader(store)
+        model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(
+            from_activities(activities), context, loader=load
+        )
+        fitted = FittedRecommender(generation, key, model, load)
         cache.fitted[store] = fitted
         return fitted
+
+
+#: decoded activities a fitted recommender keeps for its explanations (most recently used)
+LOADED_CAPACITY = 20_000
+
+
+def activity_loader(store: Store) -> Callable[[Sequence[str]], list[Activity]]:
+    """Activities by id from ``store``, in the order asked, those gone left out: one read
+    for the rows an answer explains, the last ``LOADED_CAPACITY`` kept decoded. Made per fit
+    (a refit starts empty, so it never serves rows older than its own fit); holds the store
+    weakly (the cache of fitted recommenders is keyed by the store)."""
+    ref = weakref.ref(store)
+    kept: OrderedDict[str, Activity] = OrderedDict()
+    guard = threading.Lock()
+
+    def load(ids: Sequence[str]) -> list[Activity]:
+        with guard:
+            missing = [i for i in ids if i not in kept]
+        found: dict[str, Activity] = {}
+        if missing:
+            owner = ref()
+            if owner is None:
+                raise NotFound("the store of this recommender is closed")
+            found = owner.get_many(Activity, missing)
+        with guard:
+            kept.update(found)
+            out = []
+            for i in ids:
+                activity = kept.get(i) or found.get(i)
+                if activity is not None:
+                    out.append(activity)
+                    if i in kept:
+                        kept.move_to_end(i)
+            while len(kept) > LOADED_CAPACITY:
+                kept.popitem(last=False)
+        return out
+
+    return load
 
 
 def matching_context(

@@ -216,6 +216,10 @@ class Store(Protocol):
     def get(self, kind: type[E], id_: str) -> E:
         """Fetch by id (or ONS code). ``NotFound`` if absent."""
 
+    def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
+        """The entities of ``ids`` that exist, by id, in one read (a chunked ``IN`` list):
+        the few rows an answer explains, without a query per row."""
+
     def update(self, entity: E, *, audit: AuditEntry | None = None) -> E:
         """Replace the stored entity whose ``version`` equals ``entity.version``; returns it
         with ``version + 1``. ``StaleVersion`` if the stored version differs (nothing changes).

@@ -283,6 +283,19 @@ class SqlStore(PlansAndAudit, EventLog):
         result: E = row_to_entity(kind, row._mapping)
         return result
 
+    def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
+        mapping = mapping_for(kind)
+        column = mapping.table.c[mapping.key]
+        wanted = sorted(set(ids))
+        found: dict[str, E] = {}
+        with self._read() as conn:
+            for part in _chunks(wanted):
+                rows = conn.execute(select(mapping.table).where(column.in_(part))).all()
+                for row in rows:
+                    entity: E = row_to_entity(kind, row._mapping)
+                    found[entity_key(entity)] = entity
+        return found
+
     def update(self, entity: E, *, audit: AuditEntry | None = None) -> E:
         mapping = mapping_for(type(entity))
         check_entity(entity)
