@@ -7,12 +7,11 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from domain.columns import from_activities
 from domain.errors import InvalidInput, NotFound
 from domain.model import Activity, Supplier, Tender, Territory
 from domain.vocabulary import ValidationStatus
@@ -233,13 +232,17 @@ def fitted_recommender(
         if cached is not None:
             return cached
         # the estimator keeps only those in date and active (``is_recommendable``)
-        validated = ValidationStatus.VALIDATED.value
-        activities = list(store.iter_all(Activity, validation_status=validated))
-        context = matching_context(store, activities, need_by_area=need_by_area, as_of=day)
-        load = activity_loader(store)
-        model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(
-            from_activities(activities), context, loader=load
+        # read as columns in one scan: no Activity is decoded for the fit
+        columns = store.activity_columns(validation_status=ValidationStatus.VALIDATED.value)
+        context = columns_context(
+            store,
+            columns.territory_codes,
+            set(columns.ids),
+            need_by_area=need_by_area,
+            as_of=day,
         )
+        load = activity_loader(store)
+        model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(columns, context, loader=load)
         fitted = FittedRecommender(generation, key, model, load)
         cache.fitted[store] = fitted
         return fitted
@@ -292,7 +295,26 @@ def matching_context(
 ) -> MatchingContext:
     """Current plans and names of the activities' territories, and the support committed to
     each activity by awarded SPOs (GBP lines; hours and items are not valued here)."""
-    codes = sorted({a.territory_code for a in activities if a.territory_code})
+    return columns_context(
+        store,
+        [a.territory_code for a in activities],
+        {a.id for a in activities},
+        need_by_area=need_by_area,
+        as_of=as_of,
+    )
+
+
+def columns_context(
+    store: Store,
+    territory_codes: Iterable[str | None],
+    activity_ids: set[str] | None,
+    *,
+    need_by_area: Mapping[str, float] | None = None,
+    as_of: date | None = None,
+) -> MatchingContext:
+    """``matching_context`` from the activities' territory codes and ids (``None``: no
+    commitments read, for a restored fit whose saturation is already computed)."""
+    codes = sorted({code for code in territory_codes if code})
     plans = {c: p for c in codes if (p := plan_in_force(store, c, as_of)) is not None}
     names: dict[str, str] = {}
     for code in codes:
@@ -300,11 +322,11 @@ def matching_context(
             names[code] = store.get(Territory, code).name
         except NotFound:
             continue
-    wanted = {a.id for a in activities}
+    committed = {} if activity_ids is None else committed_support(store, activity_ids)
     return MatchingContext(
         plans=plans,
         need_by_area=dict(need_by_area or {}),
-        committed_by_activity=committed_support(store, wanted),
+        committed_by_activity=committed,
         area_names=names,
         as_of=as_of,
     )

@@ -17,6 +17,7 @@ from typing import Any, Self
 
 from sqlalchemy import ColumnElement, Connection, Engine, Table, func, insert, select
 
+from domain.columns import ActivityColumns
 from domain.errors import NotFound, UnknownReference
 from domain.model import (
     Account,
@@ -30,7 +31,7 @@ from domain.model import (
     Territory,
 )
 from spo.model import Spo
-from store import schema
+from store import columns, schema
 from store.codec_rows import (
     Mapping_,
     entity_key,
@@ -295,6 +296,13 @@ class SqlStore(PlansAndAudit, EventLog):
                     entity: E = row_to_entity(kind, row._mapping)
                     found[entity_key(entity)] = entity
         return found
+
+    def activity_columns(self, *, validation_status: str | None = None) -> ActivityColumns:
+        stmt = select(*columns.SELECTED)
+        if validation_status is not None:
+            stmt = stmt.where(schema.activities.c.validation_status == validation_status)
+        with self._read() as conn:
+            return columns.activity_columns(conn.execute(stmt))
 
     def update(self, entity: E, *, audit: AuditEntry | None = None) -> E:
         mapping = mapping_for(type(entity))
