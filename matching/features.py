@@ -122,10 +122,15 @@ def column_texts(columns: ActivityColumns) -> list[str]:
     ]
 
 
+def make_vectoriser() -> TfidfVectorizer:
+    """The TF-IDF vectoriser's settings (``fit_vectoriser`` and a restored state share them)."""
+    return TfidfVectorizer(stop_words="english", sublinear_tf=True)
+
+
 def fit_vectoriser(texts: Sequence[str]) -> TfidfVectorizer:
     """A TF-IDF vectoriser over activity texts plus the theme labels (so priority words that
     appear in no activity still have a column)."""
-    vectoriser = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+    vectoriser = make_vectoriser()
     vectoriser.fit([*texts, *THEMES.values()])
     return vectoriser
 

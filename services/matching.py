@@ -21,11 +21,15 @@ from matching.evaluation.run import BASELINES, EvalReport, evaluate
 from matching.evaluation.scenarios import load_scenarios
 from matching.recommender import MAX_K, Recommender, check_radius_m
 from matching.result import Recommendation
-from services import imports
+from matching.state import fitted_arrays
+from matching.state import restore as restore_state
+from services import imports, recommender_state
 from services.plans import plan_in_force
+from services.recommender_state import state_name, state_root
 from services.settings import ServiceSettings
 from spo.model import FORMAL_STATES, Spo
 from store.port import Store
+from store.settings import StoreSettings
 
 DEFAULT_RADIUS_M = 25_000.0
 #: states in which an SPO's lines are committed support (awarded and locked into a contract)
@@ -127,7 +131,10 @@ class RecommenderCache:
     share fitted state, and the state goes when its owner does.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, state_dir: Path | None = None) -> None:
+        #: where fitted states are written and memory-mapped from (``services.recommender_state``;
+        #: ``state_root`` names it for a store); None: every fit stays in this process only
+        self.state_dir = state_dir
         self.fitted: weakref.WeakKeyDictionary[Store, FittedRecommender] = (
             weakref.WeakKeyDictionary()
         )
@@ -232,20 +239,88 @@ def fitted_recommender(
         if cached is not None:
             return cached
         # the estimator keeps only those in date and active (``is_recommendable``)
-        # read as columns in one scan: no Activity is decoded for the fit
-        columns = store.activity_columns(validation_status=ValidationStatus.VALIDATED.value)
-        context = columns_context(
-            store,
-            columns.territory_codes,
-            set(columns.ids),
-            need_by_area=need_by_area,
-            as_of=day,
-        )
         load = activity_loader(store)
-        model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(columns, context, loader=load)
+        if cache.state_dir is None:
+            model = _fit(store, need_by_area, day, load)[0]
+        else:
+            model = _restored_or_fitted(
+                store, cache.state_dir, state_name(generation, key), need_by_area, day, load
+            )
         fitted = FittedRecommender(generation, key, model, load)
         cache.fitted[store] = fitted
         return fitted
+
+
+def _fit(
+    store: Store,
+    need_by_area: Mapping[str, float] | None,
+    day: date,
+    load: Callable[[Sequence[str]], list[Activity]],
+) -> tuple[Recommender, int]:
+    """A fresh fit on the store's validated activities, and how many were read."""
+    # read as columns in one scan: no Activity is decoded for the fit
+    columns = store.activity_columns(validation_status=ValidationStatus.VALIDATED.value)
+    ids = set(columns.ids)
+    context = columns_context(
+        store, columns.territory_codes, ids, need_by_area=need_by_area, as_of=day
+    )
+    model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(columns, context, loader=load)
+    return model, len(ids)
+
+
+def _restored_or_fitted(
+    store: Store,
+    root: Path,
+    name: str,
+    need_by_area: Mapping[str, float] | None,
+    day: date,
+    load: Callable[[Sequence[str]], list[Activity]],
+) -> Recommender:
+    """The state ``name`` memory-mapped from ``root`` when a process wrote it already, else a
+    fit, written there and mapped back (so this process shares the pages too)."""
+    restored = _restore(store, root, name, need_by_area, day, load)
+    if restored is not None:
+        return restored
+    with recommender_state.fitting(root):  # one process fits; the others wait and map it
+        restored = _restore(store, root, name, need_by_area, day, load)
+        if restored is not None:
+            return restored
+        model, validated = _fit(store, need_by_area, day, load)
+        arrays, meta = fitted_arrays(model)
+        recommender_state.save(root, name, arrays, meta | {"validated": validated})
+    del arrays
+    return _restore(store, root, name, need_by_area, day, load) or model
+
+
+def _restore(
+    store: Store,
+    root: Path,
+    name: str,
+    need_by_area: Mapping[str, float] | None,
+    day: date,
+    load: Callable[[Sequence[str]], list[Activity]],
+) -> Recommender | None:
+    """The saved state ``name``, if there and of this store (its count of validated
+    activities agrees: a store recreated at the same generation is refitted)."""
+    found = recommender_state.load(root, name)
+    if found is None:
+        return None
+    arrays, meta = found
+    validated = store.count(Activity, validation_status=ValidationStatus.VALIDATED.value)
+    if meta.get("validated") != validated:
+        return None
+    context = columns_context(
+        store, meta.get("territories", ()), None, need_by_area=need_by_area, as_of=day
+    )
+    try:
+        return restore_state(Recommender(radius_m=DEFAULT_RADIUS_M), arrays, meta, context, load)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def recommender_state_dir(store: StoreSettings, data_dir: Path) -> Path:
+    """Where an app or command keeps the fitted states of ``store`` (``state_root``)."""
+    return state_root(store, data_dir)
 
 
 #: decoded activities a fitted recommender keeps for its explanations (most recently used)
