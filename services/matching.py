@@ -241,7 +241,7 @@ def fitted_recommender(
         # the estimator keeps only those in date and active (``is_recommendable``)
         load = activity_loader(store)
         if cache.state_dir is None:
-            model = _fit(store, need_by_area, day, load)[0]
+            model = _fit(store, need_by_area, day, load)
         else:
             model = _restored_or_fitted(
                 store, cache.state_dir, state_name(generation, key), need_by_area, day, load
@@ -256,16 +256,15 @@ def _fit(
     need_by_area: Mapping[str, float] | None,
     day: date,
     load: Callable[[Sequence[str]], list[Activity]],
-) -> tuple[Recommender, int]:
-    """A fresh fit on the store's validated activities, and how many were read."""
+) -> Recommender:
+    """A fresh fit on the store's validated activities."""
     # read as columns in one scan: no Activity is decoded for the fit
     columns = store.activity_columns(validation_status=ValidationStatus.VALIDATED.value)
     ids = set(columns.ids)
     context = columns_context(
         store, columns.territory_codes, ids, need_by_area=need_by_area, as_of=day
     )
-    model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(columns, context, loader=load)
-    return model, len(ids)
+    return Recommender(radius_m=DEFAULT_RADIUS_M).fit(columns, context, loader=load)
 
 
 def _restored_or_fitted(
@@ -285,9 +284,11 @@ def _restored_or_fitted(
         restored = _restore(store, root, name, need_by_area, day, load)
         if restored is not None:
             return restored
-        model, validated = _fit(store, need_by_area, day, load)
+        recommender_state.discard(root, name)  # there but of other rows, if at all
+        digest = store.activity_digest()  # before the rows: a write between is a refit
+        model = _fit(store, need_by_area, day, load)
         arrays, meta = fitted_arrays(model)
-        recommender_state.save(root, name, arrays, meta | {"validated": validated})
+        recommender_state.save(root, name, arrays, meta | {"digest": digest})
     del arrays
     return _restore(store, root, name, need_by_area, day, load) or model
 
@@ -300,14 +301,13 @@ def _restore(
     day: date,
     load: Callable[[Sequence[str]], list[Activity]],
 ) -> Recommender | None:
-    """The saved state ``name``, if there and of this store (its count of validated
-    activities agrees: a store recreated at the same generation is refitted)."""
+    """The saved state ``name``, if there and of these rows (``activity_digest`` agrees: a
+    store recreated or restored from a backup may reach the generation with other rows)."""
     found = recommender_state.load(root, name)
     if found is None:
         return None
     arrays, meta = found
-    validated = store.count(Activity, validation_status=ValidationStatus.VALIDATED.value)
-    if meta.get("validated") != validated:
+    if meta.get("digest") != store.activity_digest():
         return None
     context = columns_context(
         store, meta.get("territories", ()), None, need_by_area=need_by_area, as_of=day

@@ -87,6 +87,11 @@ def load(root: Path, name: str) -> tuple[dict[str, np.ndarray], dict[str, Any]] 
     return arrays, meta
 
 
+def discard(root: Path, name: str) -> None:
+    """Remove the state ``name`` (it is not of the store's rows: a refit replaces it)."""
+    shutil.rmtree(root / name, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def fitting(root: Path) -> Iterator[None]:
     """One process fits a root's state at a time; the others wait, then load what it wrote."""

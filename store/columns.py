@@ -9,6 +9,7 @@ fields the ``data`` JSON does not hold, amounts as floats, an empty sector as no
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -34,6 +35,31 @@ COLUMNS: tuple[str, ...] = (
     "data",
 )
 SELECTED = [schema.activities.c[name] for name in COLUMNS]
+#: what ``digest`` reads of each activity and SPO
+DIGESTED = [
+    schema.activities.c[name]
+    for name in (
+        "id",
+        "version",
+        "validation_status",
+        "active",
+        "territory_code",
+        "local_authority_code",
+    )
+]
+SPO_DIGESTED = [schema.spos.c.id, schema.spos.c.version, schema.spos.c.state]
+
+
+def digest(activities: Iterable[Sequence[Any]], spos: Iterable[Sequence[Any]]) -> str:
+    """SHA-256 over the rows sorted (scan order differs between copies of the same data);
+    booleans as 0/1, so both backends give the same digest of the same rows."""
+    h = hashlib.sha256()
+    for part in (activities, spos):
+        rows = sorted(tuple(int(v) if isinstance(v, bool) else v for v in row) for row in part)
+        for row in rows:
+            h.update(repr(row).encode())
+        h.update(b"\x1e")
+    return h.hexdigest()
 
 
 def _needs(listed: Sequence[Mapping[str, Any]] | None) -> tuple[NeedRow, ...]:

@@ -226,6 +226,12 @@ class Store(Protocol):
         columns (``domain.columns``), in one scan, without decoding an ``Activity`` per row;
         row order is unspecified."""
 
+    def activity_digest(self) -> str:
+        """A digest of every activity's id, version, status and area codes and every SPO's
+        id, version and state: equal digests, the same rows. A cache saved outside the process
+        keyed by ``generation`` checks it too (a store recreated or restored from a backup can
+        reach an earlier generation with other rows)."""
+
     def update(self, entity: E, *, audit: AuditEntry | None = None) -> E:
         """Replace the stored entity whose ``version`` equals ``entity.version``; returns it
         with ``version + 1``. ``StaleVersion`` if the stored version differs (nothing changes).

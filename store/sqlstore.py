@@ -304,6 +304,13 @@ class SqlStore(PlansAndAudit, EventLog):
         with self._read() as conn:
             return columns.activity_columns(conn.execute(stmt))
 
+    def activity_digest(self) -> str:
+        with self._read() as conn:
+            return columns.digest(
+                conn.execute(select(*columns.DIGESTED)).tuples(),
+                conn.execute(select(*columns.SPO_DIGESTED)).tuples(),
+            )
+
     def update(self, entity: E, *, audit: AuditEntry | None = None) -> E:
         mapping = mapping_for(type(entity))
         check_entity(entity)

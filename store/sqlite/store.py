@@ -216,6 +216,21 @@ class SqliteStore(SqlStore):
         except sqlite3.Error as exc:
             raise StorageError(f"database error while reading activities: {exc}") from None
 
+    def activity_digest(self) -> str:
+        """``SqlStore.activity_digest`` through the driver (it runs at every worker start)."""
+        if getattr(self._unit, "conn", None) is not None:
+            return super().activity_digest()
+        names = ", ".join(c.name for c in columns.DIGESTED)
+        spo_names = ", ".join(c.name for c in columns.SPO_DIGESTED)
+        try:
+            reader = self._reader()
+            return columns.digest(
+                reader.execute(f"SELECT {names} FROM activities NOT INDEXED"),
+                reader.execute(f"SELECT {spo_names} FROM spos"),
+            )
+        except sqlite3.Error as exc:
+            raise StorageError(f"database error while reading activities: {exc}") from None
+
     def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
         """Activities through the driver (the hot read of an explained answer); the rest as
         ``SqlStore.get_many``."""

@@ -3,6 +3,7 @@ answers exactly as the worker that fitted; a change to the store means a new sta
 
 from __future__ import annotations
 
+import json
 import mmap
 from dataclasses import replace
 from pathlib import Path
@@ -76,3 +77,21 @@ def test_a_changed_store_is_refitted_and_saved_again(
     assert "oxford-club" not in ids and "oxford-new" in ids
     assert after == _answers(world, RecommenderCache())[0]
     assert len([p for p in root.iterdir() if p.is_dir()]) == 2
+
+
+def test_a_saved_state_of_other_rows_is_refitted_not_served(
+    world: Store,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A store recreated (or restored from a backup) can reach a generation again with other
+    rows: the state saved then is not served, it is replaced."""
+    root = tmp_path / "state"
+    _answers(world, RecommenderCache(state_dir=root))
+    (saved,) = [p for p in root.iterdir() if p.is_dir()]
+    meta = json.loads((saved / "meta.json").read_text())
+    # the state as another lineage of the store left it: other rows, an activity moved away
+    (saved / "meta.json").write_text(json.dumps(meta | {"digest": "other rows"}))
+    np.save(saved / "lon.npy", np.full(len(np.load(saved / "lon.npy")), 10.0))
+    later = _answers(world, RecommenderCache(state_dir=root))
+    assert later == _answers(world, RecommenderCache())
+    assert json.loads((saved / "meta.json").read_text())["digest"] == world.activity_digest()

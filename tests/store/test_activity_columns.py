@@ -54,3 +54,16 @@ def test_columns_from_rows_equal_columns_from_decoded_activities(store: Store) -
     assert _rows(store.activity_columns()) == _rows(from_activities(decoded))
     validated = store.activity_columns(validation_status=ValidationStatus.VALIDATED.value)
     assert sorted(validated.ids) == ["bare", "full", "open-ended"]
+
+
+def test_the_digest_changes_with_the_rows_and_only_with_them(store: Store) -> None:
+    store.put(make_provider())
+    store.put_many([make_activity(id="a"), make_activity(id="b")])
+    first = store.activity_digest()
+    assert store.activity_digest() == first
+    store.update(dataclasses.replace(store.get(Activity, "a"), name="renamed"))
+    renamed = store.activity_digest()
+    assert renamed != first
+    store.put(make_activity(id="c"))
+    store.delete(Activity, "c")
+    assert store.activity_digest() == renamed  # the same rows again
