@@ -78,8 +78,10 @@ def load(root: Path, name: str) -> tuple[dict[str, np.ndarray], dict[str, Any]] 
     folder = root / name
     try:
         meta: dict[str, Any] = json.loads((folder / _META).read_text())
+        # plain ndarray views of the maps: a ``np.memmap`` subclass costs a Python-level
+        # ``__array_finalize__`` on every slice and gather of a request
         arrays = {
-            path.stem: np.load(path, mmap_mode="r", allow_pickle=False)
+            path.stem: np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
             for path in folder.glob("*.npy")
         }
     except (OSError, ValueError):
