@@ -33,6 +33,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from domain.columns import ActivityColumns, NeedRow
+from domain.errors import Conflict
 from domain.model import Activity, Need, Supplier
 from domain.vocabulary import THEMES, SupportType
 from geo.sphere import FloatArray, lon_lat_to_xyz
@@ -91,8 +92,8 @@ class ActivityTable:
     def activities_at(self, rows: Sequence[int]) -> list[Activity]:
         """The activities of fitted ``rows``, in that order (one read of the loader)."""
         found = list(self.rows(rows))
-        if len(found) != len(rows):
-            raise LookupError("the fitted activities changed while answering: ask again")
+        if len(found) != len(rows):  # removed since the fit: the next request refits
+            raise Conflict("the activities changed while answering: ask again")
         return found
 
     def territory_code(self, row: int) -> str | None:
