@@ -130,33 +130,16 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         if isinstance(activities, ActivityColumns):
             if loader is None:
                 raise InvalidInput("fitting on columns needs a loader of activities by id")
-            columns = activities
-            rows_of: Callable[[Sequence[int]], Sequence[Activity]] | None = None
+            columns, objects = activities, None
         else:
-            columns = from_activities(activities)
-            rows_of = None
+            columns, objects = from_activities(activities), activities
         kept_rows = recommendable_rows(columns, as_of)
         keys = cell_keys(columns.lon[kept_rows], columns.lat[kept_rows])
         ids = np.array([columns.ids[i] for i in kept_rows.tolist()], dtype=np.str_)
         # stored by cell: a window is a few contiguous slices; ties by id
         order = np.lexsort((ids, keys)) if ids.size else np.zeros(0, dtype=np.intp)
         kept = kept_rows[order]
-        if isinstance(activities, ActivityColumns):
-            assert loader is not None
-            by_id = loader
-            fitted_ids = ids[order]
-
-            def rows_from_store(rows: Sequence[int]) -> Sequence[Activity]:
-                return by_id([str(fitted_ids[r]) for r in rows])
-
-            rows_of = rows_from_store
-        else:
-            objects = [activities[i] for i in kept.tolist()]
-
-            def rows_from_list(rows: Sequence[int]) -> Sequence[Activity]:
-                return [objects[r] for r in rows]
-
-            rows_of = rows_from_list
+        rows_of = _row_loader(kept, ids[order], objects, loader)
         table_columns = columns.take(kept.tolist())
         texts = column_texts(table_columns)
         self.cell_keys_ = keys[order]
@@ -399,6 +382,22 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
             raise InvalidInput(f"max_per_provider must be >= 1, got {self.max_per_provider}")
         if self.pool_size < 1:
             raise InvalidInput(f"pool_size must be >= 1, got {self.pool_size}")
+
+
+def _row_loader(
+    kept: NDArray[np.intp],
+    fitted_ids: NDArray[np.str_],
+    objects: Sequence[Activity] | None,
+    loader: Callable[[Sequence[str]], Sequence[Activity]] | None,
+) -> Callable[[Sequence[int]], Sequence[Activity]]:
+    """Fitted rows -> activities: from the fitted objects themselves, else by id through
+    the caller's ``loader``."""
+    if objects is not None:
+        chosen = [objects[i] for i in kept.tolist()]
+        return lambda rows: [chosen[r] for r in rows]
+    assert loader is not None
+    by_id = loader
+    return lambda rows: by_id([str(fitted_ids[r]) for r in rows])
 
 
 def recommendable_rows(columns: ActivityColumns, as_of: date) -> NDArray[np.intp]:
