@@ -425,8 +425,10 @@ def supply_coverage(
     reach it within ``radius_m``; totals per territory and local authority."""
     radius = check_radius_m(radius_m)
     today = as_of or date.today()
-    activities = list(store.iter_all(Activity))
-    model = Recommender(radius_m=radius).fit(activities, MatchingContext(as_of=today))
+    columns = store.activity_columns()  # coverage explains nothing: no Activity decoded
+    model = Recommender(radius_m=radius).fit(
+        columns, MatchingContext(as_of=today), loader=activity_loader(store)
+    )
     return coverage(model, list(store.iter_all(Supplier)), radius)
 
 
