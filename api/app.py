@@ -47,7 +47,7 @@ from api.routes import (
 )
 from api.settings import AppSettings
 from services.events import Broadcaster
-from services.matching import RecommenderCache
+from services.matching import RecommenderCache, recommender_state_dir
 from services.token_cache import TokenCache
 from store.port import Store
 from web import app as web_app
@@ -111,7 +111,13 @@ def create_app(
         app.state.broadcaster = Broadcaster(log=app.state.store)
         app.state.broadcaster.start()
         app.state.tokens = TokenCache()
-        app.state.recommenders = RecommenderCache()
+        # a worker started on a store it owns maps the fitted state another worker (or an
+        # earlier run) saved for the same generation instead of fitting its own
+        app.state.recommenders = RecommenderCache(
+            state_dir=recommender_state_dir(settings.store, settings.services.data_dir)
+            if owned
+            else None
+        )
         heap.settle()
         try:
             yield

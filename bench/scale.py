@@ -55,9 +55,10 @@ from matching.recommender import Recommender
 from services.matching import (
     DEFAULT_RADIUS_M,
     RecommenderCache,
+    columns_context,
     fitted_recommender,
-    matching_context,
     recommend,
+    recommender_state_dir,
 )
 from store.factory import open_store
 from store.port import Store
@@ -69,10 +70,30 @@ VALIDATED = ValidationStatus.VALIDATED.value
 K = 10
 #: (key, figure, peer, unit): one table row each; ours and the peer in the same unit
 ROWS: tuple[tuple[str, str, str, str], ...] = (
-    ("fit", "recommender fit, the API's first (store read + fit)", "`Recommender.fit` alone", "s"),
-    ("rss", "process RSS after fit", "RSS before the fit", "MB"),
-    ("peak", "peak RSS of the process", "RSS before the fit", "MB"),
-    ("rss_added", "RSS the fit added (after - before)", "", "MB"),
+    (
+        "fit",
+        "recommender fit, the first worker's (column read + fit + state saved)",
+        "`Recommender.fit` alone on the same columns",
+        "s",
+    ),
+    ("rss", "first worker: RSS after fit", "RSS before the fit", "MB"),
+    ("peak", "first worker: peak RSS", "RSS before the fit", "MB"),
+    ("rss_added", "first worker: RSS the fit added (after - before)", "", "MB"),
+    (
+        "ready",
+        "later worker: first explained match after process start (mapped state)",
+        "interpreter start + imports alone",
+        "s",
+    ),
+    (
+        "ready_state",
+        "later worker: state mapped + first match",
+        "`BallTree` build, same sites",
+        "s",
+    ),
+    ("worker_rss", "later worker: RSS after the matches", "RSS before its first match", "MB"),
+    ("worker_anon", "later worker: of which private (RssAnon)", "", "MB"),
+    ("worker_file", "later worker: of which shared file pages (RssFile)", "", "MB"),
     ("match", "top-10 explained match p95, the use case", "`BallTree` k=10 p95, same sites", "ms"),
     ("match_model", "top-10 explained p95, fitted model alone", "`BallTree` k=10 p95", "ms"),
     ("match_p50", "top-10 explained match p50, the use case", "`BallTree` k=10 p50", "ms"),
@@ -89,6 +110,9 @@ GROWTH = (
     "rss",
     "peak",
     "rss_added",
+    "ready",
+    "ready_state",
+    "worker_rss",
     "match",
     "match_model",
     "match_p50",
@@ -256,16 +280,15 @@ def load(n: int, folder: Path, postgis: str | None) -> dict[str, tuple[float, fl
 
 
 def serve(folder: Path, queries: int) -> dict[str, tuple[float, float]]:
-    """The figures of a worker on the loaded SQLite file: first fit, memory, matches, first
-    KNN, keyset walk; runs in a fresh process (its RSS is the worker's)."""
+    """The figures of the first worker on the loaded SQLite file: first fit (which writes the
+    fitted state beside the file), memory, first KNN, keyset walk; runs in a fresh process
+    (its RSS is the worker's)."""
     out: dict[str, tuple[float, float]] = {}
     path = folder / "scale.sqlite"
-    suppliers = make_suppliers(np.random.default_rng(SEED + 1), centres(), max(queries, 60))
-    with sqlite3.connect(path) as conn:
-        lonlat = np.array(conn.execute("SELECT minx, miny FROM activities ORDER BY id").fetchall())
+    settings = Settings(database_url=f"sqlite:///{path}")
     # the API's first fit, on a freshly opened store (as a new worker's first match)
-    store = open_store(Settings(database_url=f"sqlite:///{path}").store, migrate=False)
-    cache = RecommenderCache()
+    store = open_store(settings.store, migrate=False)
+    cache = RecommenderCache(state_dir=recommender_state_dir(settings.store, settings.data_dir))
     gc.collect()
     before = rss_mb()
     fit = _timed(lambda: fitted_recommender(store, cache=cache))
@@ -273,22 +296,18 @@ def serve(folder: Path, queries: int) -> dict[str, tuple[float, float]]:
     out["rss"] = (after, before)
     out["peak"] = (max(peak_rss_mb(), after), before)
     out["rss_added"] = (after - before, float("nan"))
-    fitted = fitted_recommender(store, cache=cache)
-    decoded = list(fitted.model.table_.activities)
-    context = matching_context(store, decoded)
-    alone = _timed(lambda: Recommender(radius_m=DEFAULT_RADIUS_M).fit(decoded, context))
-    out["fit"] = (fit, alone)
+    out["fit"] = (fit, _fit_alone(store))
+    gc.collect()
 
+    with sqlite3.connect(path) as conn:
+        lonlat = np.array(conn.execute("SELECT minx, miny FROM activities ORDER BY id").fetchall())
+    suppliers = make_suppliers(np.random.default_rng(SEED + 1), centres(), max(queries, 60))
     tree_s = time.perf_counter()
     tree = BallTree(np.radians(lonlat[:, ::-1]), metric="haversine")
     tree.query(_sites(suppliers[0])[:1], k=K)
     tree_s = time.perf_counter() - tree_s
-    gc.collect()
-    gc.freeze()  # long-lived fitted state out of the collector's sight, as bench.recommend
-    out |= _match(store, cache, tree, suppliers)
-    gc.unfreeze()
-
-    fresh = open_store(Settings(database_url=f"sqlite:///{path}").store, migrate=False)
+    out["tree_build"] = (tree_s, float("nan"))
+    fresh = open_store(settings.store, migrate=False)
     site = suppliers[0].sites[0].location
     knn = _timed(lambda: fresh.nearest_activities(site.x, site.y, radius_m=25_000, k=K))
     out["knn"] = (knn, tree_s)
@@ -298,6 +317,70 @@ def serve(folder: Path, queries: int) -> dict[str, tuple[float, float]]:
     fresh.close()
     store.close()
     return out
+
+
+def worker(folder: Path, queries: int, launched: float) -> dict[str, tuple[float, float]]:
+    """A worker started after the first one saved the fitted state (as every later API
+    worker): ready-to-answer time from its process launch (``launched``, wall clock), its
+    RSS (and how much of it is private, not file pages shared with other workers), and the
+    match p95 beside a BallTree's, interleaved."""
+    out: dict[str, tuple[float, float]] = {}
+    imported = time.time() - launched  # interpreter start and imports of the spawned process
+    path = folder / "scale.sqlite"
+    settings = Settings(database_url=f"sqlite:///{path}")
+    store = open_store(settings.store, migrate=False)
+    cache = RecommenderCache(state_dir=recommender_state_dir(settings.store, settings.data_dir))
+    suppliers = make_suppliers(np.random.default_rng(SEED + 1), centres(), max(queries, 60))
+    gc.collect()
+    before = rss_mb()
+    started = time.perf_counter()
+    recommend(store, suppliers[0], k=K, cache=cache)
+    ready = time.perf_counter() - started
+    with sqlite3.connect(path) as conn:
+        lonlat = np.array(conn.execute("SELECT minx, miny FROM activities ORDER BY id").fetchall())
+    tree_s = time.perf_counter()
+    tree = BallTree(np.radians(lonlat[:, ::-1]), metric="haversine")
+    tree_s = time.perf_counter() - tree_s
+    del lonlat
+    out["ready"] = (imported + ready, imported)
+    out["ready_state"] = (ready, tree_s)
+    gc.collect()
+    gc.freeze()  # long-lived fitted state out of the collector's sight, as bench.recommend
+    out |= _match(store, cache, tree, suppliers)
+    gc.unfreeze()
+    del tree
+    gc.collect()
+    anon, shared = rss_parts_mb()
+    out["worker_rss"] = (rss_mb(), before)
+    out["worker_anon"] = (anon, float("nan"))
+    out["worker_file"] = (shared, float("nan"))
+    store.close()
+    return out
+
+
+def _fit_alone(store: Store) -> float:
+    """Seconds of ``Recommender.fit`` alone on the columns the first fit read."""
+    columns = store.activity_columns(validation_status=VALIDATED)
+    context = columns_context(store, columns.territory_codes, set(columns.ids))
+    return _timed(
+        lambda: Recommender(radius_m=DEFAULT_RADIUS_M).fit(columns, context, loader=_no_rows)
+    )
+
+
+def _no_rows(ids: Sequence[str]) -> list[Activity]:
+    """The peer fit explains nothing: it never reads an activity."""
+    return []
+
+
+def rss_parts_mb() -> tuple[float, float]:
+    """(private anonymous, file-backed) resident MB of this process: mapped state files are
+    file pages, one copy in the page cache for every worker mapping them."""
+    parts = {"RssAnon:": float("nan"), "RssFile:": float("nan")}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name = line.split()[0] if line.strip() else ""
+        if name in parts:
+            parts[name] = int(line.split()[1]) / 1024
+    return parts["RssAnon:"], parts["RssFile:"]
 
 
 def _postgis(url: str, items: list[Activity], lonlat: np.ndarray) -> dict[str, tuple[float, float]]:
@@ -418,6 +501,9 @@ def run(sizes: list[int], queries: int, postgis: str | None) -> None:
                 result |= pool.submit(load, n, Path(tmp), postgis).result()
             with _process() as pool:
                 result |= pool.submit(serve, Path(tmp), queries).result()
+            launched = time.time()  # a later worker, on the state the first one saved
+            with _process() as pool:
+                result |= pool.submit(worker, Path(tmp), queries, launched).result()
         results.append(result)
         print(f"n={n:,} measured in {time.perf_counter() - started:.0f} s:", flush=True)
         for key, figure, _peer, unit in ROWS:

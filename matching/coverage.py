@@ -44,20 +44,26 @@ def coverage(model: Recommender, suppliers: Sequence[Supplier], radius_m: float)
     ``radius_m`` of one of their sites, and the totals per territory and local authority."""
     radius = check_radius_m(radius_m)
     table = model.table_
-    counts = np.zeros(len(table.activities), dtype=np.intp)
+    counts = np.zeros(len(table), dtype=np.intp)
     for supplier in suppliers:
         if not supplier.sites:
             continue
         sites = np.array([(s.location.x, s.location.y) for s in supplier.sites])
         found = supplier_candidates(model.cell_keys_, table.xyz_columns, sites, radius)
         counts[found.activity] += 1
-    return Coverage(tuple(a.id for a in table.activities), counts, _by_area(model, counts))
+    return Coverage(tuple(table.ids.tolist()), counts, _by_area(model, counts))
 
 
 def _by_area(model: Recommender, counts: IntArray) -> dict[str, AreaCoverage]:
     totals: dict[str, list[int]] = {}
-    for activity, count in zip(model.table_.activities, counts.tolist(), strict=True):
-        for code in {activity.territory_code, activity.local_authority_code} - {None}:
+    table = model.table_
+    territory, authority = table.territory.tolist(), table.local_authority.tolist()
+    for at, count in enumerate(counts.tolist()):
+        codes = {
+            table.territories[territory[at]] if territory[at] >= 0 else None,
+            table.local_authorities[authority[at]] if authority[at] >= 0 else None,
+        }
+        for code in codes - {None}:
             row = totals.setdefault(str(code), [0, 0, 0])
             row[0] += 1
             row[1] += count > 0

@@ -23,8 +23,8 @@ Each feature is 0..1, 1 the better match (see ``matching.weights`` for how they 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,8 @@ from numpy.typing import NDArray
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from domain.columns import ActivityColumns, NeedRow
+from domain.errors import Conflict
 from domain.model import Activity, Need, Supplier
 from domain.vocabulary import THEMES, SupportType
 from geo.sphere import FloatArray, lon_lat_to_xyz
@@ -46,12 +48,17 @@ GAP_SCALE_GBP = 25_000.0
 MIN_NEED_GBP = 10_000.0
 
 
+#: the activities of fitted rows, in the order asked (a store read, or the fitted list)
+RowLoader = Callable[[Sequence[int]], Sequence[Activity]]
+
+
 @dataclass(frozen=True)
 class ActivityTable:
-    """Recommendable activities as column arrays, row ``i`` is ``activities[i]``."""
+    """Recommendable activities as column arrays only: no Python object per row, so the
+    table can live in memory-mapped files shared by workers (``matching.state``). The few rows
+    an answer returns come from ``rows`` (``activities_at``) for their explanation."""
 
-    activities: tuple[Activity, ...]
-    xyz: FloatArray
+    ids: NDArray[np.str_]
     #: ``xyz`` as three contiguous columns: gathers of candidate rows read these (a gather
     #: from a strided column copies the whole column first)
     xyz_columns: tuple[FloatArray, FloatArray, FloatArray]
@@ -66,12 +73,38 @@ class ActivityTable:
     need_pattern: IntArray  # row of need_patterns for each activity
     need_count: FloatArray  # per pattern, at least 1 (an activity without needs scores 0)
     need_column: dict[NeedKey, int]
-    need_columns: tuple[tuple[int, ...], ...]  # per activity, the column of each of its needs
+    territories: tuple[str, ...]  # the distinct territory codes, sorted
+    territory: IntArray  # index into ``territories`` per row, -1 none
+    local_authorities: tuple[str, ...]
+    local_authority: IntArray  # index into ``local_authorities`` per row, -1 none
+    at_risk: NDArray[np.bool_]
+    funding_gap_gbp: FloatArray
     local_need: FloatArray
     sustainability: FloatArray
     saturation: FloatArray
     evidence: FloatArray
     text_matrix: Any  # scipy sparse (n, vocabulary), rows L2-normalised
+    rows: RowLoader = field(compare=False, repr=False)
+
+    def __len__(self) -> int:
+        return int(self.ids.size)
+
+    def activities_at(self, rows: Sequence[int]) -> list[Activity]:
+        """The activities of fitted ``rows``, in that order (one read of the loader)."""
+        found = list(self.rows(rows))
+        if len(found) != len(rows):  # removed since the fit: the next request refits
+            raise Conflict("the activities changed while answering: ask again")
+        return found
+
+    def territory_code(self, row: int) -> str | None:
+        """The territory code of a fitted row."""
+        index = int(self.territory[row])
+        return self.territories[index] if index >= 0 else None
+
+    def local_authority_code(self, row: int) -> str | None:
+        """The local authority code of a fitted row."""
+        index = int(self.local_authority[row])
+        return self.local_authorities[index] if index >= 0 else None
 
 
 def activity_text(activity: Activity) -> str:
@@ -80,33 +113,64 @@ def activity_text(activity: Activity) -> str:
     return f"{activity.name}. {activity.description} {needs}".strip()
 
 
+def column_texts(columns: ActivityColumns) -> list[str]:
+    """``activity_text`` of every row of ``columns`` (the same words, from the columns)."""
+    return [
+        f"{name}. {description} {' '.join(need[3] for need in needs)}".strip()
+        for name, description, needs in zip(
+            columns.names, columns.descriptions, columns.needs, strict=True
+        )
+    ]
+
+
+def make_vectoriser() -> TfidfVectorizer:
+    """The TF-IDF vectoriser's settings (``fit_vectoriser`` and a restored state share them)."""
+    return TfidfVectorizer(stop_words="english", sublinear_tf=True)
+
+
 def fit_vectoriser(texts: Sequence[str]) -> TfidfVectorizer:
     """A TF-IDF vectoriser over activity texts plus the theme labels (so priority words that
     appear in no activity still have a column)."""
-    vectoriser = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+    vectoriser = make_vectoriser()
     vectoriser.fit([*texts, *THEMES.values()])
     return vectoriser
 
 
+def codes(values: Sequence[str | None]) -> tuple[tuple[str, ...], IntArray]:
+    """Distinct non-empty codes (sorted) and each value's index among them, -1 for none."""
+    distinct = tuple(sorted({v for v in values if v}))
+    index = {code: i for i, code in enumerate(distinct)}
+    coded = np.fromiter((index.get(v, -1) if v else -1 for v in values), np.intp, len(values))
+    return distinct, coded
+
+
 def build_activity_table(
-    activities: Sequence[Activity], context: MatchingContext, vectoriser: TfidfVectorizer
+    columns: ActivityColumns,
+    context: MatchingContext,
+    vectoriser: TfidfVectorizer,
+    rows: RowLoader,
+    texts: Sequence[str] | None = None,
 ) -> ActivityTable:
-    """Column arrays for ``activities`` (already filtered to recommendable ones)."""
-    n = len(activities)
-    lon = np.fromiter((a.location.x for a in activities), np.float64, n)
-    lat = np.fromiter((a.location.y for a in activities), np.float64, n)
-    ids = np.array([a.id for a in activities], dtype=object)
+    """Column arrays for ``columns`` (already filtered to recommendable ones); ``texts`` are
+    their ``column_texts`` when the caller has them already."""
+    n = len(columns)
+    lon = np.asarray(columns.lon, dtype=np.float64)
+    lat = np.asarray(columns.lat, dtype=np.float64)
+    ids = np.array(list(columns.ids), dtype=np.str_) if n else np.array([], dtype="<U1")
     id_rank = np.empty(n, dtype=np.intp)
     id_rank[np.argsort(ids, kind="stable")] = np.arange(n)
-    _, provider_code = np.unique(np.array([a.provider_id for a in activities]), return_inverse=True)
-    theme_matrix = _theme_matrix(activities)
-    need_keys, need_matrix = _need_matrix(activities)
+    _, provider_code = np.unique(np.array(list(columns.provider_ids)), return_inverse=True)
+    theme_matrix = _theme_matrix(columns.themes)
+    need_keys, need_matrix = _need_matrix(columns.needs)
     patterns, need_pattern = np.unique(need_matrix, axis=0, return_inverse=True)
-    columns = {key: i for i, key in enumerate(need_keys)}
+    column_of = {key: i for i, key in enumerate(need_keys)}
     xyz = lon_lat_to_xyz(lon, lat)
+    territories, territory = codes(columns.territory_codes)
+    local_authorities, local_authority = codes(columns.local_authority_codes)
+    gap = np.asarray(columns.funding_gap_gbp, dtype=np.float64)
+    at_risk = np.asarray(columns.at_risk, dtype=np.bool_)
     return ActivityTable(
-        activities=tuple(activities),
-        xyz=xyz,
+        ids=ids,
         xyz_columns=(
             np.ascontiguousarray(xyz[:, 0]),
             np.ascontiguousarray(xyz[:, 1]),
@@ -122,26 +186,32 @@ def build_activity_table(
         need_patterns=patterns,
         need_pattern=np.asarray(need_pattern, dtype=np.intp).reshape(n),
         need_count=np.maximum(patterns.sum(axis=1), 1.0),
-        need_column=columns,
-        need_columns=tuple(tuple(columns[need_key(n)] for n in a.needs) for a in activities),
-        local_need=_local_need(activities, context),
-        sustainability=_sustainability(activities),
-        saturation=_saturation(activities, context),
-        evidence=_evidence(activities),
-        text_matrix=_text_matrix(activities, vectoriser),
+        need_column=column_of,
+        territories=territories,
+        territory=territory,
+        local_authorities=local_authorities,
+        local_authority=local_authority,
+        at_risk=at_risk,
+        funding_gap_gbp=gap,
+        local_need=_local_need(columns, context),
+        sustainability=_sustainability(gap, at_risk),
+        saturation=_saturation(columns, context),
+        evidence=_evidence(columns.evidence_strength),
+        text_matrix=_text_matrix(column_texts(columns) if texts is None else texts, vectoriser),
+        rows=rows,
     )
 
 
-def _text_matrix(activities: Sequence[Activity], vectoriser: TfidfVectorizer) -> Any:
-    if not activities:
+def _text_matrix(texts: Sequence[str], vectoriser: TfidfVectorizer) -> Any:
+    if not texts:
         return sparse.csr_matrix((0, len(vectoriser.vocabulary_)))
-    return vectoriser.transform([activity_text(a) for a in activities])
+    return vectoriser.transform(texts)
 
 
-def _theme_matrix(activities: Sequence[Activity]) -> FloatArray:
-    matrix = np.zeros((len(activities), len(THEME_CODES)), dtype=np.float64)
-    for row, activity in enumerate(activities):
-        for theme in activity.themes:
+def _theme_matrix(themes: Sequence[Sequence[str]]) -> FloatArray:
+    matrix = np.zeros((len(themes), len(THEME_CODES)), dtype=np.float64)
+    for row, listed in enumerate(themes):
+        for theme in listed:
             column = THEME_INDEX.get(theme)
             if column is not None:
                 matrix[row, column] = 1.0
@@ -153,13 +223,17 @@ def need_key(need: Need) -> NeedKey:
     return (SupportType(need.support_type), need.sector or None)
 
 
-def _need_matrix(activities: Sequence[Activity]) -> tuple[tuple[NeedKey, ...], FloatArray]:
+def _need_matrix(needs: Sequence[Sequence[NeedRow]]) -> tuple[tuple[NeedKey, ...], FloatArray]:
     keys: dict[NeedKey, int] = {}
     cells: list[tuple[int, int]] = []
-    for row, activity in enumerate(activities):
-        for need in activity.needs:
-            cells.append((row, keys.setdefault(need_key(need), len(keys))))
-    matrix = np.zeros((len(activities), max(len(keys), 1)), dtype=np.float64)
+    kinds: dict[str, SupportType] = {}
+    for row, listed in enumerate(needs):
+        for support_type, sector, _amount, _text in listed:
+            kind = kinds.get(support_type)
+            if kind is None:
+                kind = kinds[support_type] = SupportType(support_type)
+            cells.append((row, keys.setdefault((kind, sector or None), len(keys))))
+    matrix = np.zeros((len(needs), max(len(keys), 1)), dtype=np.float64)
     for row, column in cells:
         matrix[row, column] = 1.0
     ordered = tuple(sorted(keys, key=keys.__getitem__))
@@ -186,42 +260,43 @@ def offer_coverage(supplier: Supplier, keys: Sequence[NeedKey]) -> FloatArray:
     return covered
 
 
-def _local_need(activities: Sequence[Activity], context: MatchingContext) -> FloatArray:
+def _local_need(columns: ActivityColumns, context: MatchingContext) -> FloatArray:
     lookup = context.need_by_area
 
-    def need_of(activity: Activity) -> float:
-        for code in (activity.local_authority_code, activity.territory_code):
+    def need_of(la: str | None, territory: str | None) -> float:
+        for code in (la, territory):
             if code is not None and code in lookup:
                 return float(lookup[code])
         return 0.0
 
-    return np.fromiter((need_of(a) for a in activities), np.float64, len(activities))
+    pairs = zip(columns.local_authority_codes, columns.territory_codes, strict=True)
+    return np.fromiter((need_of(la, t) for la, t in pairs), np.float64, len(columns))
 
 
-def _sustainability(activities: Sequence[Activity]) -> FloatArray:
-    gap = np.fromiter((max(a.funding_gap_gbp, 0.0) for a in activities), np.float64)
-    at_risk = np.fromiter((a.at_risk for a in activities), np.float64, len(activities))
-    return np.asarray(0.5 * at_risk + 0.5 * gap / (gap + GAP_SCALE_GBP), dtype=np.float64)
+def _sustainability(gap_gbp: FloatArray, at_risk: NDArray[np.bool_]) -> FloatArray:
+    gap = np.maximum(gap_gbp, 0.0)
+    risk = at_risk.astype(np.float64)
+    return np.asarray(0.5 * risk + 0.5 * gap / (gap + GAP_SCALE_GBP), dtype=np.float64)
 
 
-def _need_gbp(activity: Activity) -> float:
-    cash = sum(n.amount or 0.0 for n in activity.needs if n.support_type == SupportType.CASH)
-    return max(activity.funding_gap_gbp, cash, MIN_NEED_GBP)
+def _need_gbp(gap_gbp: float, needs: Sequence[NeedRow]) -> float:
+    cash = sum(amount or 0.0 for kind, _s, amount, _t in needs if kind == SupportType.CASH)
+    return max(gap_gbp, cash, MIN_NEED_GBP)
 
 
-def _saturation(activities: Sequence[Activity], context: MatchingContext) -> FloatArray:
-    need = np.fromiter((_need_gbp(a) for a in activities), np.float64, len(activities))
-    committed = np.fromiter(
-        (context.committed_by_activity.get(a.id, 0.0) for a in activities),
-        np.float64,
-        len(activities),
+def _saturation(columns: ActivityColumns, context: MatchingContext) -> FloatArray:
+    n = len(columns)
+    gaps = columns.funding_gap_gbp.tolist()
+    need = np.fromiter(
+        (_need_gbp(g, nd) for g, nd in zip(gaps, columns.needs, strict=True)), np.float64, n
     )
+    committed_by = context.committed_by_activity
+    committed = np.fromiter((committed_by.get(i, 0.0) for i in columns.ids), np.float64, n)
     return np.asarray(need / (need + committed), dtype=np.float64)
 
 
-def _evidence(activities: Sequence[Activity]) -> FloatArray:
-    def strongest(activity: Activity) -> float:
-        strengths = [min(max(e.strength, 1), 5) for e in activity.evidence]
-        return max(strengths) / 5.0 if strengths else 0.0
-
-    return np.fromiter((strongest(a) for a in activities), np.float64, len(activities))
+def _evidence(strength: FloatArray) -> FloatArray:
+    """The strongest evidence's strength / 5 (clipped to 1..5), 0 without evidence (NaN)."""
+    values = np.asarray(strength, dtype=np.float64)
+    clipped = np.clip(np.nan_to_num(values, nan=0.0), 1, 5) / 5.0
+    return np.asarray(np.where(np.isnan(values), 0.0, clipped), dtype=np.float64)

@@ -83,15 +83,16 @@ def align_plans(
     table: ActivityTable, plans: Mapping[str, PolicePlan], vectoriser: TfidfVectorizer
 ) -> PlanAlignment:
     """Alignment of each activity with the current plan of its own territory."""
-    n = len(table.activities)
+    n = len(table)
     value = np.zeros(n, dtype=np.float64)
     titles: list[str | None] = [None] * n
     themes: list[str | None] = [None] * n
     by_text = np.zeros(n, dtype=np.bool_)
-    territory = np.array([a.territory_code or "" for a in table.activities], dtype=object)
+    index = {code: i for i, code in enumerate(table.territories)}
     has_plan = np.zeros(n, dtype=np.bool_)
     for code, plan in plans.items():
-        rows = np.flatnonzero(territory == code)
+        at = index.get(code)
+        rows = np.flatnonzero(table.territory == at) if at is not None else np.zeros(0, np.intp)
         if rows.size == 0 or not plan.priorities:
             continue
         has_plan[rows] = True
@@ -149,11 +150,11 @@ def build_tender_view(
 ) -> TenderView:
     """Everything about ``tender`` that does not depend on the supplier (cache per tender)."""
     in_area, lot_index = _inside_areas(table, tender)
-    territory = np.array([a.territory_code for a in table.activities], dtype=object)
+    code = tender.territory_code
     in_territory = (
-        territory == tender.territory_code
-        if tender.territory_code
-        else np.zeros(len(table.activities), dtype=np.bool_)
+        table.territory == table.territories.index(code)
+        if code and code in table.territories
+        else np.zeros(len(table), dtype=np.bool_)
     )
     area_fit = np.where(in_area, 1.0, np.where(in_territory, TERRITORY_ONLY_FIT, 0.0))
     tender_theme, tender_text, tender_part = _tender_alignment(table, tender, vectoriser)
@@ -186,7 +187,7 @@ def _in_scope(
 
 
 def _inside_areas(table: ActivityTable, tender: Tender) -> tuple[NDArray[np.bool_], IntArray]:
-    n = len(table.activities)
+    n = len(table)
     in_area = np.zeros(n, dtype=np.bool_)
     lot_index = np.full(n, -1, dtype=np.intp)
     if tender.delivery_area is not None:
@@ -200,7 +201,7 @@ def _inside_areas(table: ActivityTable, tender: Tender) -> tuple[NDArray[np.bool
 def _tender_alignment(
     table: ActivityTable, tender: Tender, vectoriser: TfidfVectorizer
 ) -> tuple[IntArray, FloatArray, FloatArray]:
-    n = len(table.activities)
+    n = len(table)
     wanted = np.zeros(table.theme_matrix.shape[1], dtype=np.float64)
     for theme in tender.priorities:
         if theme in THEME_INDEX:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from domain.model import Need, Site, Supplier, Tender
+from domain.model import Activity, Need, Site, Supplier, Tender
 from geo.sphere import FloatArray
 from matching.candidates import Candidates
 from matching.diversity import DEFAULT_MARGIN, mmr_order
 from matching.explain import ExplainInput, join_parts, static_parts
-from matching.features import THEME_CODES, ActivityTable, IntArray, offer_coverage
+from matching.features import THEME_CODES, ActivityTable, IntArray, need_key, offer_coverage
 from matching.priorities import PlanAlignment, TenderView
 from matching.result import Match
 from matching.tiers import candidate_tiers, sort_key
@@ -75,7 +75,7 @@ def static_features(
     table: ActivityTable, plan: PlanAlignment, view: TenderView | None
 ) -> FloatArray:
     """The (activities, features) matrix of everything that does not depend on the supplier."""
-    n = len(table.activities)
+    n = len(table)
     columns = {
         "area_fit": view.area_fit if view is not None else np.zeros(n),
         "priority": view.priority if view is not None else plan.value,
@@ -224,11 +224,22 @@ def dress_supplier(
     picked = np.concatenate((chosen, pool.rest[: ranking.k - chosen.size])).astype(np.intp)
     context = (scene, supplier, sites, cand, ranking, coverage, offer_by_pattern, score)
     if pool.main is None:
-        return Ranked(_dress(context, picked), [])
+        return Ranked(_dress(context, picked, _load(scene, cand, picked)), [])
     act, key = cand.activity, pool.key
     outside = np.flatnonzero(~inside & (cand.distance_m <= ranking.radius_m))
     nearby = outside[pool_rows(key[outside], act[outside], scene.table.id_rank, ranking.k)]
-    return Ranked(_dress(context, picked), _dress(context, nearby))
+    loaded = _load(scene, cand, np.concatenate((picked, nearby)).astype(np.intp))
+    return Ranked(
+        _dress(context, picked, loaded[: picked.size]),
+        _dress(context, nearby, loaded[picked.size :]),
+    )
+
+
+def _load(scene: Scene, cand: Candidates, picked: IntArray) -> list[Activity]:
+    """The activities of the chosen candidates, in one read of the table's loader."""
+    if picked.size == 0:
+        return []
+    return scene.table.activities_at(cand.activity[picked].tolist())
 
 
 def _dress(
@@ -236,8 +247,9 @@ def _dress(
         Scene, Supplier, Sequence[Site], Candidates, Ranking, list[float], FloatArray, FloatArray
     ],
     picked: IntArray,
+    activities: Sequence[Activity],
 ) -> list[Match]:
-    """The chosen candidate rows as explained matches, ranks from 1."""
+    """The chosen candidate rows (``activities``: theirs) as explained matches, ranks from 1."""
     scene, _, sites, cand, ranking, coverage, offer_by_pattern, score = context
     if picked.size == 0:
         return []
@@ -249,9 +261,10 @@ def _dress(
     features[:, OFFER_FIT] = offer_by_pattern[table.need_pattern[top_act]]
     weights = tuple(w.tolist())
     return [
-        _match(rank, scene, a, sites[site], d, total, values, parts, coverage, weights)
-        for rank, (a, site, d, total, values, parts) in enumerate(
+        _match(rank, scene, a, row, sites[site], d, total, values, parts, coverage, weights)
+        for rank, (a, row, site, d, total, values, parts) in enumerate(
             zip(
+                activities,
                 top_act.tolist(),
                 cand.site[picked].tolist(),
                 distance.tolist(),
@@ -286,6 +299,7 @@ def offer_fit(scene: Scene, supplier: Supplier) -> OfferFit:
 def _match(
     rank: int,
     scene: Scene,
+    activity: Activity,
     act: int,
     site: Site,
     distance_m: float,
@@ -295,11 +309,12 @@ def _match(
     coverage: list[float],
     weights: tuple[float, ...],
 ) -> Match:
-    activity = scene.table.activities[act]
     met: list[Need] = []
     unmet: list[Need] = []
-    for need, column in zip(activity.needs, scene.table.need_columns[act], strict=True):
-        (met if coverage[column] > 0.0 else unmet).append(need)
+    columns = scene.table.need_column
+    for need in activity.needs:
+        column = columns.get(need_key(need), -1)
+        (met if column >= 0 and coverage[column] > 0.0 else unmet).append(need)
     cached = scene.explain_cache.get(act)
     if cached is None:
         cached = scene.explain_cache[act] = static_parts(_static_facts(scene, act))
@@ -325,10 +340,9 @@ def _match(
 def _static_facts(scene: Scene, act: int) -> ExplainInput:
     """The supplier-free facts of an activity's explanation (distance and needs left out)."""
     table, view, tender = scene.table, scene.view, scene.tender
-    activity = table.activities[act]
     lot = int(view.lot_index[act]) if view is not None else -1
     theme = int(view.tender_theme[act]) if view is not None else -1
-    code = activity.territory_code
+    code = table.territory_code(act)
     return ExplainInput(
         distance_m=0.0,
         site_name="",
@@ -340,8 +354,8 @@ def _static_facts(scene: Scene, act: int) -> ExplainInput:
         plan_theme=scene.plan.theme[act],
         plan_by_text=bool(scene.plan.by_text[act]),
         tender_theme=THEME_CODES[theme] if theme >= 0 else None,
-        at_risk=activity.at_risk,
-        funding_gap_gbp=activity.funding_gap_gbp,
+        at_risk=bool(table.at_risk[act]),
+        funding_gap_gbp=float(table.funding_gap_gbp[act]),
         local_need=float(table.local_need[act]),
     )
 

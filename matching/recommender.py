@@ -13,23 +13,31 @@ from datetime import date
 from typing import Self
 
 import numpy as np
+from numpy.typing import NDArray
 from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
 
+from domain.columns import ActivityColumns, from_activities
 from domain.errors import InvalidInput
 from domain.model import Activity, Supplier, Tender
+from domain.vocabulary import ValidationStatus
 from geo.sphere import FloatArray
 from matching.batch import CHUNK, batch_candidates, rank_batch
 from matching.candidates import Candidates, supplier_candidates
 from matching.context import MatchingContext
 from matching.diversity import DEFAULT_MARGIN
 from matching.explain import format_distance
-from matching.features import activity_text, build_activity_table, fit_vectoriser
-from matching.grid import cell_keys
+from matching.features import (
+    ActivityTable,
+    build_activity_table,
+    column_texts,
+    fit_vectoriser,
+)
+from matching.grid import Int64Array, cell_keys
 from matching.priorities import TenderView, align_plans, build_tender_view
 from matching.ranking import OfferFit, Ranked, Ranking, Scene, rank_supplier, static_features
 from matching.result import Recommendation
 from matching.weights import FEATURES, resolve_weights
-from spo.validation import is_recommendable
 
 MAX_RADIUS_M = 200_000.0
 MAX_K = 1_000
@@ -104,27 +112,69 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         self.max_per_provider = max_per_provider
         self.pool_size = pool_size
 
-    def fit(self, activities: Sequence[Activity], context: MatchingContext | None = None) -> Self:
-        """Learn the activity table, spatial index, TF-IDF vocabulary and plan alignment."""
+    def fit(
+        self,
+        activities: Sequence[Activity] | ActivityColumns,
+        context: MatchingContext | None = None,
+        *,
+        loader: Callable[[Sequence[str]], Sequence[Activity]] | None = None,
+    ) -> Self:
+        """Learn the activity table, spatial index, TF-IDF vocabulary and plan alignment.
+
+        ``activities`` are decoded activities, or their columns (``domain.columns``, as a
+        store reads them) with ``loader``: activities by id, in the order asked, for the few
+        rows an answer explains (the table itself keeps arrays only)."""
         self._check_params()
         context = context or MatchingContext()
         as_of = context.as_of or date.today()
-        kept = [a for a in activities if is_recommendable(a, as_of)]
-        keys = cell_keys(
-            np.array([a.location.x for a in kept]), np.array([a.location.y for a in kept])
-        )
-        order = sorted(range(len(kept)), key=lambda i: (int(keys[i]), kept[i].id))
-        kept = [kept[i] for i in order]  # stored by cell: a window is a few contiguous slices
+        if isinstance(activities, ActivityColumns):
+            if loader is None:
+                raise InvalidInput("fitting on columns needs a loader of activities by id")
+            columns, objects = activities, None
+        else:
+            columns, objects = from_activities(activities), activities
+        kept_rows = recommendable_rows(columns, as_of)
+        keys = cell_keys(columns.lon[kept_rows], columns.lat[kept_rows])
+        ids = np.array([columns.ids[i] for i in kept_rows.tolist()], dtype=np.str_)
+        # stored by cell: a window is a few contiguous slices; ties by id
+        order = np.lexsort((ids, keys)) if ids.size else np.zeros(0, dtype=np.intp)
+        kept = kept_rows[order]
+        rows_of = _row_loader(kept, ids[order], objects, loader)
+        table_columns = columns.take(kept.tolist())
+        texts = column_texts(table_columns)
         self.cell_keys_ = keys[order]
         self.context_ = context
-        self.n_skipped_ = len(activities) - len(kept)
-        self.vectoriser_ = fit_vectoriser([activity_text(a) for a in kept])
-        self.table_ = build_activity_table(kept, context, self.vectoriser_)
-        self.plan_ = align_plans(self.table_, context.plans, self.vectoriser_)
+        self.n_skipped_ = len(columns) - len(kept)
+        self.vectoriser_ = fit_vectoriser(texts)
+        self.table_ = build_activity_table(table_columns, context, self.vectoriser_, rows_of, texts)
+        self._finish_fit()
+        return self
+
+    def _finish_fit(self) -> None:
+        """The state every fit (or a restored one) derives from its table and context."""
+        self.plan_ = align_plans(self.table_, self.context_.plans, self.vectoriser_)
         self._static: dict[int | None, _Static] = {}
         self._default_weights = resolve_weights(self.weights)
         self._offers: dict[object, OfferFit] = {}
         self._scenes: dict[tuple[int | None, tuple[float, ...]], Scene] = {}
+
+    def restore(
+        self,
+        table: ActivityTable,
+        cell_keys_: Int64Array,
+        vectoriser: TfidfVectorizer,
+        context: MatchingContext,
+        n_skipped: int = 0,
+    ) -> Self:
+        """This estimator with the fitted state of an earlier ``fit`` (``matching.state``
+        reads it back from arrays), as if it had just been fitted on the same data."""
+        self._check_params()
+        self.cell_keys_ = cell_keys_
+        self.context_ = context
+        self.n_skipped_ = n_skipped
+        self.vectoriser_ = vectoriser
+        self.table_ = table
+        self._finish_fit()
         return self
 
     def recommend(
@@ -332,6 +382,37 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
             raise InvalidInput(f"max_per_provider must be >= 1, got {self.max_per_provider}")
         if self.pool_size < 1:
             raise InvalidInput(f"pool_size must be >= 1, got {self.pool_size}")
+
+
+def _row_loader(
+    kept: NDArray[np.intp],
+    fitted_ids: NDArray[np.str_],
+    objects: Sequence[Activity] | None,
+    loader: Callable[[Sequence[str]], Sequence[Activity]] | None,
+) -> Callable[[Sequence[int]], Sequence[Activity]]:
+    """Fitted rows -> activities: from the fitted objects themselves, else by id through
+    the caller's ``loader``."""
+    if objects is not None:
+        chosen = [objects[i] for i in kept.tolist()]
+        return lambda rows: [chosen[r] for r in rows]
+    assert loader is not None
+    by_id = loader
+    return lambda rows: by_id([str(fitted_ids[r]) for r in rows])
+
+
+def recommendable_rows(columns: ActivityColumns, as_of: date) -> NDArray[np.intp]:
+    """Rows that are validated, in date on ``as_of`` and active (``spo.validation``'s
+    ``is_recommendable``, over columns), in row order."""
+    validated = ValidationStatus.VALIDATED.value
+    keep = [
+        i
+        for i, (status, until) in enumerate(
+            zip(columns.validation_status, columns.validated_until, strict=True)
+        )
+        if status == validated and (until is None or until >= as_of)
+    ]
+    rows = np.asarray(keep, dtype=np.intp)
+    return rows[columns.active[rows]] if rows.size else rows
 
 
 def _check_k(k: int) -> int:

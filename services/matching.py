@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,11 +21,15 @@ from matching.evaluation.run import BASELINES, EvalReport, evaluate
 from matching.evaluation.scenarios import load_scenarios
 from matching.recommender import MAX_K, Recommender, check_radius_m
 from matching.result import Recommendation
-from services import imports
+from matching.state import fitted_arrays
+from matching.state import restore as restore_state
+from services import imports, recommender_state
 from services.plans import plan_in_force
+from services.recommender_state import state_name, state_root
 from services.settings import ServiceSettings
 from spo.model import FORMAL_STATES, Spo
 from store.port import Store
+from store.settings import StoreSettings
 
 DEFAULT_RADIUS_M = 25_000.0
 #: states in which an SPO's lines are committed support (awarded and locked into a contract)
@@ -75,11 +80,8 @@ def recommended_activities(
     """The activities of ``answer``'s matches and ``also_nearby``, by id, from the fitted
     recommender that gave it (no store read)."""
     fitted = fitted_recommender(store, cache=cache, need_by_area=need_by_area)
-    with fitted.lock:
-        return {
-            m.activity_id: fitted.activity(m.activity_id)
-            for m in (*answer.matches, *answer.also_nearby)
-        }
+    ids = [m.activity_id for m in (*answer.matches, *answer.also_nearby)]
+    return dict(zip(ids, fitted.activities(ids), strict=True))
 
 
 def _check_request(radius_m: float, k: int) -> float:
@@ -92,19 +94,28 @@ def _check_request(radius_m: float, k: int) -> float:
 @dataclass(frozen=True)
 class FittedRecommender:
     """A recommender fitted on every recommendable activity of a store, and what it was
-    fitted from: the store's generation, and the day and need indicators (``key``)."""
+    fitted from: the store's generation, and the day and need indicators (``key``).
+
+    The fitted table holds arrays only; ``load`` reads the activities an answer explains by
+    id from the store (``activity_loader``)."""
 
     generation: int
     key: tuple[object, ...]
     model: Recommender
+    load: Callable[[Sequence[str]], Sequence[Activity]] = field(compare=False, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
-    _by_id: dict[str, Activity] = field(default_factory=dict, compare=False, repr=False)
 
     def activity(self, activity_id: str) -> Activity:
-        """A fitted activity by id (the index is built on first use)."""
-        if not self._by_id:
-            self._by_id.update((a.id, a) for a in self.model.table_.activities)
-        return self._by_id[activity_id]
+        """A fitted activity by id, as the store holds it."""
+        return self.activities([activity_id])[0]
+
+    def activities(self, ids: Sequence[str]) -> list[Activity]:
+        """Fitted activities by id, in the order asked (``NotFound`` for one gone since)."""
+        found = list(self.load(ids))
+        if len(found) != len(ids):
+            missing = sorted(set(ids) - {a.id for a in found})
+            raise NotFound(f"no activity with id {missing[0]!r} (it changed: ask again)")
+        return found
 
     def is_fresh(self, generation: int, key: tuple[object, ...]) -> bool:
         """Fitted on data at least as new as ``generation``, for the same day and needs."""
@@ -120,7 +131,10 @@ class RecommenderCache:
     share fitted state, and the state goes when its owner does.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, state_dir: Path | None = None) -> None:
+        #: where fitted states are written and memory-mapped from (``services.recommender_state``;
+        #: ``state_root`` names it for a store); None: every fit stays in this process only
+        self.state_dir = state_dir
         self.fitted: weakref.WeakKeyDictionary[Store, FittedRecommender] = (
             weakref.WeakKeyDictionary()
         )
@@ -225,13 +239,126 @@ def fitted_recommender(
         if cached is not None:
             return cached
         # the estimator keeps only those in date and active (``is_recommendable``)
-        validated = ValidationStatus.VALIDATED.value
-        activities = list(store.iter_all(Activity, validation_status=validated))
-        context = matching_context(store, activities, need_by_area=need_by_area, as_of=day)
-        model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(activities, context)
-        fitted = FittedRecommender(generation, key, model)
+        load = activity_loader(store)
+        if cache.state_dir is None:
+            model = _fit(store, need_by_area, day, load)
+        else:
+            model = _restored_or_fitted(
+                store, cache.state_dir, state_name(generation, key), need_by_area, day, load
+            )
+        fitted = FittedRecommender(generation, key, model, load)
         cache.fitted[store] = fitted
         return fitted
+
+
+def _fit(
+    store: Store,
+    need_by_area: Mapping[str, float] | None,
+    day: date,
+    load: Callable[[Sequence[str]], list[Activity]],
+) -> Recommender:
+    """A fresh fit on the store's validated activities."""
+    # read as columns in one scan: no Activity is decoded for the fit
+    columns = store.activity_columns(validation_status=ValidationStatus.VALIDATED.value)
+    ids = set(columns.ids)
+    context = columns_context(
+        store, columns.territory_codes, ids, need_by_area=need_by_area, as_of=day
+    )
+    return Recommender(radius_m=DEFAULT_RADIUS_M).fit(columns, context, loader=load)
+
+
+def _restored_or_fitted(
+    store: Store,
+    root: Path,
+    name: str,
+    need_by_area: Mapping[str, float] | None,
+    day: date,
+    load: Callable[[Sequence[str]], list[Activity]],
+) -> Recommender:
+    """The state ``name`` memory-mapped from ``root`` when a process wrote it already, else a
+    fit, written there and mapped back (so this process shares the pages too)."""
+    restored = _restore(store, root, name, need_by_area, day, load)
+    if restored is not None:
+        return restored
+    with recommender_state.fitting(root):  # one process fits; the others wait and map it
+        restored = _restore(store, root, name, need_by_area, day, load)
+        if restored is not None:
+            return restored
+        recommender_state.discard(root, name)  # there but of other rows, if at all
+        digest = store.activity_digest()  # before the rows: a write between is a refit
+        model = _fit(store, need_by_area, day, load)
+        arrays, meta = fitted_arrays(model)
+        recommender_state.save(root, name, arrays, meta | {"digest": digest})
+    del arrays
+    return _restore(store, root, name, need_by_area, day, load) or model
+
+
+def _restore(
+    store: Store,
+    root: Path,
+    name: str,
+    need_by_area: Mapping[str, float] | None,
+    day: date,
+    load: Callable[[Sequence[str]], list[Activity]],
+) -> Recommender | None:
+    """The saved state ``name``, if there and of these rows (``activity_digest`` agrees: a
+    store recreated or restored from a backup may reach the generation with other rows)."""
+    found = recommender_state.load(root, name)
+    if found is None:
+        return None
+    arrays, meta = found
+    if meta.get("digest") != store.activity_digest():
+        return None
+    context = columns_context(
+        store, meta.get("territories", ()), None, need_by_area=need_by_area, as_of=day
+    )
+    try:
+        return restore_state(Recommender(radius_m=DEFAULT_RADIUS_M), arrays, meta, context, load)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def recommender_state_dir(store: StoreSettings, data_dir: Path) -> Path:
+    """Where an app or command keeps the fitted states of ``store`` (``state_root``)."""
+    return state_root(store, data_dir)
+
+
+#: decoded activities a fitted recommender keeps for its explanations (most recently used)
+LOADED_CAPACITY = 20_000
+
+
+def activity_loader(store: Store) -> Callable[[Sequence[str]], list[Activity]]:
+    """Activities by id from ``store``, in the order asked, those gone left out: one read
+    for the rows an answer explains, the last ``LOADED_CAPACITY`` kept decoded. Made per fit
+    (a refit starts empty, so it never serves rows older than its own fit); holds the store
+    weakly (the cache of fitted recommenders is keyed by the store)."""
+    ref = weakref.ref(store)
+    kept: OrderedDict[str, Activity] = OrderedDict()
+    guard = threading.Lock()
+
+    def load(ids: Sequence[str]) -> list[Activity]:
+        with guard:
+            missing = [i for i in ids if i not in kept]
+        found: dict[str, Activity] = {}
+        if missing:
+            owner = ref()
+            if owner is None:
+                raise NotFound("the store of this recommender is closed")
+            found = owner.get_many(Activity, missing)
+        with guard:
+            kept.update(found)
+            out = []
+            for i in ids:
+                activity = kept.get(i) or found.get(i)
+                if activity is not None:
+                    out.append(activity)
+                    if i in kept:
+                        kept.move_to_end(i)
+            while len(kept) > LOADED_CAPACITY:
+                kept.popitem(last=False)
+        return out
+
+    return load
 
 
 def matching_context(
@@ -243,7 +370,26 @@ def matching_context(
 ) -> MatchingContext:
     """Current plans and names of the activities' territories, and the support committed to
     each activity by awarded SPOs (GBP lines; hours and items are not valued here)."""
-    codes = sorted({a.territory_code for a in activities if a.territory_code})
+    return columns_context(
+        store,
+        [a.territory_code for a in activities],
+        {a.id for a in activities},
+        need_by_area=need_by_area,
+        as_of=as_of,
+    )
+
+
+def columns_context(
+    store: Store,
+    territory_codes: Iterable[str | None],
+    activity_ids: set[str] | None,
+    *,
+    need_by_area: Mapping[str, float] | None = None,
+    as_of: date | None = None,
+) -> MatchingContext:
+    """``matching_context`` from the activities' territory codes and ids (``None``: no
+    commitments read, for a restored fit whose saturation is already computed)."""
+    codes = sorted({code for code in territory_codes if code})
     plans = {c: p for c in codes if (p := plan_in_force(store, c, as_of)) is not None}
     names: dict[str, str] = {}
     for code in codes:
@@ -251,11 +397,11 @@ def matching_context(
             names[code] = store.get(Territory, code).name
         except NotFound:
             continue
-    wanted = {a.id for a in activities}
+    committed = {} if activity_ids is None else committed_support(store, activity_ids)
     return MatchingContext(
         plans=plans,
         need_by_area=dict(need_by_area or {}),
-        committed_by_activity=committed_support(store, wanted),
+        committed_by_activity=committed,
         area_names=names,
         as_of=as_of,
     )
@@ -279,8 +425,10 @@ def supply_coverage(
     reach it within ``radius_m``; totals per territory and local authority."""
     radius = check_radius_m(radius_m)
     today = as_of or date.today()
-    activities = list(store.iter_all(Activity))
-    model = Recommender(radius_m=radius).fit(activities, MatchingContext(as_of=today))
+    columns = store.activity_columns()  # coverage explains nothing: no Activity decoded
+    model = Recommender(radius_m=radius).fit(
+        columns, MatchingContext(as_of=today), loader=activity_loader(store)
+    )
     return coverage(model, list(store.iter_all(Supplier)), radius)
 
 

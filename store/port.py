@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from domain.columns import ActivityColumns
 from domain.model import (
     Account,
     Activity,
@@ -215,6 +216,21 @@ class Store(Protocol):
 
     def get(self, kind: type[E], id_: str) -> E:
         """Fetch by id (or ONS code). ``NotFound`` if absent."""
+
+    def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
+        """The entities of ``ids`` that exist, by id, in one read (a chunked ``IN`` list):
+        the few rows an answer explains, without a query per row."""
+
+    def activity_columns(self, *, validation_status: str | None = None) -> ActivityColumns:
+        """Every activity (of ``validation_status`` when given) as the recommender's input
+        columns (``domain.columns``), in one scan, without decoding an ``Activity`` per row;
+        row order is unspecified."""
+
+    def activity_digest(self) -> str:
+        """A digest of every activity's id, version, status and area codes and every SPO's
+        id, version and state: equal digests, the same rows. A cache saved outside the process
+        keyed by ``generation`` checks it too (a store recreated or restored from a backup can
+        reach an earlier generation with other rows)."""
 
     def update(self, entity: E, *, audit: AuditEntry | None = None) -> E:
         """Replace the stored entity whose ``version`` equals ``entity.version``; returns it

@@ -17,6 +17,7 @@ from typing import Any, Self
 
 from sqlalchemy import ColumnElement, Connection, Engine, Table, func, insert, select
 
+from domain.columns import ActivityColumns
 from domain.errors import NotFound, UnknownReference
 from domain.model import (
     Account,
@@ -30,7 +31,7 @@ from domain.model import (
     Territory,
 )
 from spo.model import Spo
-from store import schema
+from store import columns, schema
 from store.codec_rows import (
     Mapping_,
     entity_key,
@@ -282,6 +283,33 @@ class SqlStore(PlansAndAudit, EventLog):
             raise NotFound(f"no {kind.__name__} with {mapping.key} {id_!r}")
         result: E = row_to_entity(kind, row._mapping)
         return result
+
+    def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
+        mapping = mapping_for(kind)
+        column = mapping.table.c[mapping.key]
+        wanted = sorted(set(ids))
+        found: dict[str, E] = {}
+        with self._read() as conn:
+            for part in _chunks(wanted):
+                rows = conn.execute(select(mapping.table).where(column.in_(part))).all()
+                for row in rows:
+                    entity: E = row_to_entity(kind, row._mapping)
+                    found[entity_key(entity)] = entity
+        return found
+
+    def activity_columns(self, *, validation_status: str | None = None) -> ActivityColumns:
+        stmt = select(*columns.SELECTED)
+        if validation_status is not None:
+            stmt = stmt.where(schema.activities.c.validation_status == validation_status)
+        with self._read() as conn:
+            return columns.activity_columns(conn.execute(stmt))
+
+    def activity_digest(self) -> str:
+        with self._read() as conn:
+            return columns.digest(
+                conn.execute(select(*columns.DIGESTED)).tuples(),
+                conn.execute(select(*columns.SPO_DIGESTED)).tuples(),
+            )
 
     def update(self, entity: E, *, audit: AuditEntry | None = None) -> E:
         mapping = mapping_for(type(entity))

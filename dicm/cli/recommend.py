@@ -25,7 +25,7 @@ def recommend(
 ) -> None:
     """Write one row per supplier x recommended activity: rank, score and explanation."""
     from domain.errors import DomainError
-    from services.matching import RecommenderCache, need_indicator
+    from services.matching import RecommenderCache, need_indicator, recommender_state_dir
     from services.recommend_batch import digest_format, write_digest
     from store.factory import open_store
 
@@ -39,7 +39,10 @@ def recommend(
         typer.echo(f"dicm recommend: {exc}", err=True)
         raise typer.Exit(2) from None
     store = open_store(settings.store)
-    cache = RecommenderCache()
+    # the nightly digest maps the fitted state the API workers saved (or saves one for them)
+    cache = RecommenderCache(
+        state_dir=recommender_state_dir(settings.store, settings.services.data_dir)
+    )
     try:
         with _progress() as bar:
             task = bar.add_task("recommending", total=None)

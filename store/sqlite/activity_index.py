@@ -9,8 +9,8 @@ the arrays are sorted by id.
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,41 +26,59 @@ _NEVER = date.max.toordinal()
 
 
 @dataclass(frozen=True)
-class IndexRow:
-    """What the index needs to know about one activity."""
+class IndexColumns:
+    """What the index needs to know about every activity, as columns (row order any):
+    ``until`` as ordinal days (``date.max`` when the validation does not lapse), ``themes``
+    as each row's stored JSON text (few distinct values: parsed once each)."""
 
-    id: str
-    lon: float
-    lat: float
-    validation_status: str
-    active: bool
-    validated_until: date | None
-    territory_code: str | None
-    themes: tuple[str, ...]
+    ids: list[str]
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    validation_status: list[str]
+    active: NDArray[np.bool_]
+    until: NDArray[np.int64]
+    territory_codes: list[str | None]
+    themes: list[str]
+
+
+def until_ordinal(value: date | str | None) -> int:
+    """A stored ``validated_until`` as ordinal days (``date.max`` for none)."""
+    if value is None:
+        return _NEVER
+    day = value if isinstance(value, date) else date.fromisoformat(value)
+    return day.toordinal()
 
 
 class ActivityIndex:
-    """Built once from all activities; rebuilt by the adapter when activities change."""
+    """Built once from the activities' columns (no decoded ``Activity``: at a million rows
+    those cost gigabytes); rebuilt by the adapter when activities change."""
 
-    def __init__(self, rows: Iterable[IndexRow]) -> None:
-        ordered = sorted(rows, key=lambda r: r.id)
-        self.ids: list[str] = [r.id for r in ordered]
-        self.lon = np.array([r.lon for r in ordered], dtype=np.float64)
-        self.lat = np.array([r.lat for r in ordered], dtype=np.float64)
+    def __init__(self, columns: IndexColumns) -> None:
+        ids = np.array(columns.ids, dtype=np.str_) if columns.ids else np.array([], "<U1")
+        order = np.argsort(ids, kind="stable")
+        self.ids: list[str] = ids[order].tolist()
+        self.lon = np.asarray(columns.lon, dtype=np.float64)[order]
+        self.lat = np.asarray(columns.lat, dtype=np.float64)[order]
+        validated = ValidationStatus.VALIDATED.value
         self.validated = np.array(
-            [r.validation_status == ValidationStatus.VALIDATED for r in ordered], dtype=bool
-        )
-        self.active = np.array([r.active for r in ordered], dtype=bool)
-        self.until = np.array(
-            [r.validated_until.toordinal() if r.validated_until else _NEVER for r in ordered],
-            dtype=np.int64,
-        )
-        self.territory: list[str | None] = [r.territory_code for r in ordered]
-        self.themes: list[frozenset[str]] = [frozenset(r.themes) for r in ordered]
+            [s == validated for s in columns.validation_status], dtype=bool
+        ).reshape(-1)[order]
+        self.active = np.asarray(columns.active, dtype=bool)[order]
+        self.until = np.asarray(columns.until, dtype=np.int64)[order]
+        territory_index: dict[str | None, int] = {None: -1}
+        coded = [
+            territory_index.setdefault(t, len(territory_index) - 1) for t in columns.territory_codes
+        ]
+        self._territory_of = territory_index
+        self.territory = np.asarray(coded, dtype=np.intp).reshape(-1)[order]
+        sets: dict[str, int] = {}
+        theme_code = [sets.setdefault(text, len(sets)) for text in columns.themes]
+        self._theme_sets = [frozenset(json.loads(text) if text else ()) for text in sets]
+        self.theme_set = np.asarray(theme_code, dtype=np.intp).reshape(-1)[order]
         # scipy imported here, not at module import: opening a store (``dicm locate``) needs none
         from scipy.spatial import cKDTree
 
-        self._tree = cKDTree(lon_lat_to_xyz(self.lon, self.lat)) if ordered else None
+        self._tree = cKDTree(lon_lat_to_xyz(self.lon, self.lat)) if len(self.ids) else None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -98,8 +116,10 @@ class ActivityIndex:
             ok &= self.validated[idx] & self.active[idx]
             ok &= self.until[idx] >= as_of_date(query).toordinal()
         if query.territory_code is not None:
-            ok &= np.array([self.territory[i] == query.territory_code for i in idx], dtype=bool)
+            code = self._territory_of.get(query.territory_code, -2)  # -2: no row has it
+            ok &= self.territory[idx] == code
         if query.themes:
             wanted = frozenset(query.themes)
-            ok &= np.array([not wanted.isdisjoint(self.themes[i]) for i in idx], dtype=bool)
+            hits = np.array([not wanted.isdisjoint(s) for s in self._theme_sets], dtype=bool)
+            ok &= hits[self.theme_set[idx]]
         return ok

@@ -14,7 +14,6 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +23,16 @@ from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from domain.columns import ActivityColumns
 from domain.model import Activity, Area, AreaChain, LocalAuthority, Region, Territory
-from store import schema
+from store import columns, schema
 from store.area_lookup import AreaLookup
 from store.codec_rows import row_to_entity
 from store.errors import StorageError
-from store.port import ActivityQuery, Nearby
+from store.port import ActivityQuery, E, Nearby
+from store.postgis.activity_cache import ActivityCache
 from store.query import ALL_ACTIVITIES, matches
-from store.sqlite.activity_index import ActivityIndex, IndexRow
+from store.sqlite.activity_index import ActivityIndex, IndexColumns, until_ordinal
 from store.sqlstore import SqlStore
 
 _AREA_KINDS = {LocalAuthority, Territory, Region}
@@ -39,6 +40,14 @@ _AREA_KINDS = {LocalAuthority, Territory, Region}
 _RAW_COLUMNS = ", ".join(
     c.name for c in schema.activities.c if c.name not in ("location", "maxx", "maxy", "h3_cell")
 )
+
+
+_INDEX_SQL = (
+    "SELECT id, minx, miny, validation_status, active, validated_until, territory_code, themes"
+    " FROM activities NOT INDEXED"
+)
+#: decoded activities kept for ``nearest_activities`` answers (~5 KB each decoded)
+DECODED_CAPACITY = 50_000
 
 
 def create_sqlite_engine(url: str, *, read_only: bool = False) -> Engine:
@@ -78,7 +87,7 @@ class SqliteStore(SqlStore):
         super().__init__(engine, h3_resolution=h3_resolution)
         self._lock = threading.RLock()
         self._activity_index: ActivityIndex | None = None
-        self._activity_cache: dict[str, Activity] = {}
+        self._activity_cache = ActivityCache(DECODED_CAPACITY)
         self._areas = AreaLookup(engine, h3_resolution)
         self._activity_generation = -1
         self._dirty: set[str] = set()
@@ -118,10 +127,11 @@ class SqliteStore(SqlStore):
         return [Nearby(found[id_], distance_m) for id_, distance_m in pairs]
 
     def _index(self) -> ActivityIndex:
-        """The KNN index and decoded activities, rebuilt when the activities changed.
+        """The KNN index, rebuilt from the activities' columns when they changed (no row is
+        decoded: ``_activities`` decodes the few a query returns, into a bounded cache).
 
-        After this process's own writes only the written activities are decoded again; after
-        another process's writes (a counter bump that is not ours) everything is.
+        After this process's own writes only the written activities leave the cache; after
+        another process's writes (a counter bump that is not ours) all of them do.
         """
         generation = self._generation("activities")
         with self._lock:
@@ -132,21 +142,106 @@ class SqliteStore(SqlStore):
             ours = previous >= 0 and all(
                 g in self._own_bumps for g in range(previous + 1, generation + 1)
             )
-            cache = self._activity_cache if ours else {}
-            for key in self._dirty:
-                cache.pop(key, None)
+            if ours:
+                self._activity_cache.discard(self._dirty)
+            else:
+                self._activity_cache.clear()
             self._dirty = set()
             self._own_bumps = {g for g in self._own_bumps if g > generation}
-            rows = self._all_activity_rows()
-            index = ActivityIndex(_index_row(row) for row in rows)
-            live = {row["id"] for row in rows}
-            cache = {k: v for k, v in cache.items() if k in live}
-            for row in rows:
-                if row["id"] not in cache:
-                    cache[row["id"]] = row_to_entity(Activity, row)
-            self._activity_cache, self._activity_index = cache, index
+            index = ActivityIndex(self._index_columns())
+            self._activity_index = index
             self._activity_generation = generation  # read before the rows: never newer
             return index
+
+    def _index_columns(self) -> IndexColumns:
+        """What the index needs of every activity, one table scan, nothing decoded."""
+        ids: list[str] = []
+        lon: list[float] = []
+        lat: list[float] = []
+        status: list[str] = []
+        active: list[bool] = []
+        until: list[int] = []
+        territory: list[str | None] = []
+        themes: list[str] = []
+        days: dict[object, int] = {}
+        try:
+            cursor = self._reader().execute(_INDEX_SQL)
+            for id_, x, y, state, on, expires, code, listed in cursor:
+                ids.append(id_)
+                lon.append(x)
+                lat.append(y)
+                status.append(state)
+                active.append(bool(on))
+                if expires not in days:
+                    days[expires] = until_ordinal(expires)
+                until.append(days[expires])
+                territory.append(code)
+                themes.append(listed)
+        except sqlite3.Error as exc:
+            raise StorageError(f"database error while reading activities: {exc}") from None
+        return IndexColumns(
+            ids,
+            np.asarray(lon, dtype=np.float64),
+            np.asarray(lat, dtype=np.float64),
+            status,
+            np.asarray(active, dtype=np.bool_),
+            np.asarray(until, dtype=np.int64),
+            territory,
+            themes,
+        )
+
+    def activity_columns(self, *, validation_status: str | None = None) -> ActivityColumns:
+        """``SqlStore.activity_columns`` through the driver: one scan of the table (not the
+        status index: most rows pass, and an index walk reads the table in id order)."""
+        if getattr(self._unit, "conn", None) is not None:  # a unit of work sees its writes
+            return super().activity_columns(validation_status=validation_status)
+        sql = f"SELECT {', '.join(columns.COLUMNS)} FROM activities NOT INDEXED"
+        params: tuple[str, ...] = ()
+        if validation_status is not None:
+            sql += " WHERE validation_status = ?"
+            params = (validation_status,)
+        loads = json.loads
+        parsed: dict[str, Any] = {}  # themes: few distinct lists
+
+        def theme_list(text: str) -> Any:
+            found = parsed.get(text)
+            if found is None:
+                found = parsed[text] = loads(text)
+            return found
+
+        try:
+            cursor = self._reader().execute(sql, params)
+            rows = ((*r[:8], theme_list(r[8]), r[9], r[10], loads(r[11])) for r in cursor)
+            return columns.activity_columns(rows)
+        except sqlite3.Error as exc:
+            raise StorageError(f"database error while reading activities: {exc}") from None
+
+    def activity_digest(self) -> str:
+        """``SqlStore.activity_digest`` through the driver (it runs at every worker start)."""
+        if getattr(self._unit, "conn", None) is not None:
+            return super().activity_digest()
+        names = ", ".join(c.name for c in columns.DIGESTED)
+        spo_names = ", ".join(c.name for c in columns.SPO_DIGESTED)
+        try:
+            reader = self._reader()
+            return columns.digest(
+                reader.execute(f"SELECT {names} FROM activities NOT INDEXED"),
+                reader.execute(f"SELECT {spo_names} FROM spos"),
+            )
+        except sqlite3.Error as exc:
+            raise StorageError(f"database error while reading activities: {exc}") from None
+
+    def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
+        """Activities through the driver (the hot read of an explained answer); the rest as
+        ``SqlStore.get_many``."""
+        if kind is not Activity or getattr(self._unit, "conn", None) is not None:
+            return super().get_many(kind, ids)
+        wanted = sorted(set(ids))
+        found: dict[str, E] = {}
+        for start in range(0, len(wanted), 500):
+            for row in self._raw_activity_rows(wanted[start : start + 500]):
+                found[row["id"]] = row_to_entity(Activity, row)
+        return found
 
     def generation(self, *names: str) -> int:
         """``SqlStore.generation`` through this thread's driver connection (it runs before
@@ -172,24 +267,16 @@ class SqliteStore(SqlStore):
             raise StorageError(f"database error while reading: {exc}") from None
         return int(row[0]) if row else 0
 
-    def _all_activity_rows(self) -> list[dict[str, Any]]:
-        """Every activity row, one table scan (the index and the decoded cache share it)."""
-        try:
-            cursor = self._reader().execute(f"SELECT {_RAW_COLUMNS} FROM activities")
-            names = [d[0] for d in cursor.description]
-            rows = [dict(zip(names, values, strict=True)) for values in cursor]
-        except sqlite3.Error as exc:
-            raise StorageError(f"database error while reading activities: {exc}") from None
-        return _finish_rows(rows)
-
     def _activities(self, ids: Sequence[str]) -> dict[str, Activity]:
-        """Activities by id, decoded once and cached until activities change."""
+        """Activities by id, decoded on first use and kept (bounded, least recently used
+        first out) until activities change."""
         cache = self._activity_cache
-        missing = [id_ for id_ in ids if id_ not in cache]
+        found, missing = cache.lookup([(id_, 0) for id_ in ids])
         if missing:
             for row in self._raw_activity_rows(missing):
-                cache[row["id"]] = row_to_entity(Activity, row)
-        return {id_: cache[id_] for id_ in ids}
+                activity = found[row["id"]] = row_to_entity(Activity, row)
+                cache.store(activity.id, 0, activity)
+        return {id_: found[id_] for id_ in ids}
 
     def _raw_activity_rows(self, ids: list[str]) -> list[dict[str, Any]]:
         """The hot read of ``nearest_activities``, straight through the sqlite3 driver (the
@@ -273,17 +360,3 @@ def _finish_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row["themes"] = json.loads(row["themes"])
         row["data"] = json.loads(row["data"])
     return rows
-
-
-def _index_row(row: dict[str, Any]) -> IndexRow:
-    until = row["validated_until"]
-    return IndexRow(
-        row["id"],
-        row["minx"],
-        row["miny"],
-        row["validation_status"],
-        bool(row["active"]),
-        date.fromisoformat(until) if isinstance(until, str) else until,
-        row["territory_code"],
-        tuple(row["themes"]),
-    )

@@ -146,3 +146,14 @@ def test_police_plans_are_versioned_and_append_only(store: Store) -> None:
 
 def test_both_adapters_implement_the_port(store: Store) -> None:
     assert isinstance(store, Store)
+
+
+def test_get_many_reads_the_ids_that_exist_in_one_call(store: Store) -> None:
+    items = seed_world(store)
+    activities = [e for e in items if isinstance(e, Activity)]
+    ids = [a.id for a in activities]
+    found = store.get_many(Activity, [*ids, "no-such-activity", ids[0]])
+    assert sorted(found) == sorted(ids)
+    for id_ in ids:
+        assert found[id_] == store.get(Activity, id_)
+    assert store.get_many(Activity, []) == {}

@@ -10,6 +10,7 @@ import dataclasses
 import math
 import random
 from datetime import date
+from pathlib import Path
 
 import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon, box
@@ -20,6 +21,8 @@ from domain.model import LocalAuthority
 from domain.vocabulary import ValidationStatus
 from store.factory import open_store
 from store.port import EARTH_RADIUS_M, ActivityQuery, Store
+from store.settings import StoreSettings
+from store.sqlite.store import SqliteStore
 from tests.builders import (
     READING,
     make_activity,
@@ -305,3 +308,21 @@ def test_nearest_sees_put_many_replacing_rows_with_the_same_version(store: Store
         ("a", "moved", 1),
     ]
     assert got[1].activity.location.x == pytest.approx(READING[0] + 0.02)
+
+
+def test_sqlite_first_knn_decodes_only_the_activities_it_returns(tmp_path: Path) -> None:
+    """The index is built from columns: a million-row store must not hold a decoded copy of
+    every activity after its first nearest query (the cache holds what was returned)."""
+    lite = open_store(StoreSettings(database_url=f"sqlite:///{tmp_path / 'k.sqlite'}"))
+    assert isinstance(lite, SqliteStore)
+    lite.put(make_provider())
+    lite.put_many(
+        [
+            make_activity(id=f"a{i:03d}", lon_lat=(READING[0] + i * 1e-4, READING[1]))
+            for i in range(60)
+        ]
+    )
+    got = lite.nearest_activities(*READING, radius_m=5_000, k=3)
+    assert [n.activity.id for n in got] == ["a000", "a001", "a002"]
+    assert len(lite._activity_cache) == 3
+    lite.close()
