@@ -68,8 +68,8 @@ class AreaLookup:
         lon = np.array([p[0] for p in points], dtype=np.float64)
         lat = np.array([p[1] for p in points], dtype=np.float64)
         chains = [
-            resolve_chain(float(x), float(y), hits, self._h3_resolution)
-            for (x, y), hits in zip(points, _hits(layers, lon, lat), strict=True)
+            resolve_chain(float(x), float(y), _hits(layers, *direct), self._h3_resolution)
+            for (x, y), direct in zip(points, _direct_hits(layers, lon, lat), strict=True)
         ]
         return self.near_coast(chains, generation=generation)
 
@@ -80,7 +80,10 @@ class AreaLookup:
         rule included, without building an AreaChain (and its H3 cell) per point (a batch
         write fills the codes of every activity that misses one)."""
         layers = self._load_if_stale(generation)
-        codes = [chain_codes(hits) for hits in _hits(layers, lon, lat)]
+        direct = _direct_hits(layers, lon, lat)
+        # the chain depends on the direct hits alone, and points share a few hundred of them
+        chains = {hits: chain_codes(_hits(layers, *hits)) for hits in set(direct)}
+        codes = [chains[hits] for hits in direct]
         misses = [i for i, c in enumerate(codes) if c[0] is None]
         if not misses:
             return codes
@@ -135,22 +138,25 @@ class AreaLookup:
             return _load_layers(conn)
 
 
-def _hits(layers: _Layers, lon: FloatArray, lat: FloatArray) -> list[Hits]:
-    """What each point hits among the layers (lowest code wins on a shared boundary)."""
+def _direct_hits(
+    layers: _Layers, lon: FloatArray, lat: FloatArray
+) -> list[tuple[str | None, str | None, str | None]]:
+    """(local authority, territory, region) each point lies in directly, by layer (lowest
+    code wins on a shared boundary)."""
     found = {kind: layer.locate(lon, lat) for kind, layer in layers.areas.items()}
     codes = {
         kind: [str(layers.areas[kind].codes[i]) if i >= 0 else None for i in idx]
         for kind, idx in found.items()
     }
-    out = []
-    for la, terr, region in zip(
-        codes[LocalAuthority], codes[Territory], codes[Region], strict=True
-    ):
-        la_t, la_r = layers.parents.get(la or "", (None, None))
-        out.append(Hits(la=la, la_territory=la_t, la_region=la_r, territory=terr, region=region,
-                        region_of_la_territory=layers.territory_region.get(la_t or ""),
-                        region_of_territory=layers.territory_region.get(terr or "")))  # fmt: skip
-    return out
+    return list(zip(codes[LocalAuthority], codes[Territory], codes[Region], strict=True))
+
+
+def _hits(layers: _Layers, la: str | None, territory: str | None, region: str | None) -> Hits:
+    """The hits of a point in ``la``, ``territory`` and ``region``, with their parents."""
+    la_t, la_r = layers.parents.get(la or "", (None, None))
+    return Hits(la=la, la_territory=la_t, la_region=la_r, territory=territory, region=region,
+                region_of_la_territory=layers.territory_region.get(la_t or ""),
+                region_of_territory=layers.territory_region.get(territory or ""))  # fmt: skip
 
 
 def _coast_codes(

@@ -96,7 +96,12 @@ def json_text(value: Any) -> str:
     """``json.dumps(to_json(value))``, the same text, without building the JSON-ready copy
     first where the value's declared type allows (``raw_safe``): stdlib's C encoder walks the
     value itself and asks ``_raw_default`` only for dataclasses, enums, dates and geometries
-    (a batch write's ``data`` columns: ~2x faster than the copy and ``json.dumps``)."""
+    (a batch write's ``data`` columns: ~2x faster than the copy and ``json.dumps``).
+
+    ``value``: an entity, a ``raw_safe`` value, or a dict or list of them under string keys;
+    the encoder writes a dict it meets as it is, so a dict with other keys (``to_json`` says
+    ``str(key)``) must come as ``to_json`` output, as a dataclass field that is not
+    ``raw_safe`` does."""
     if _C_ENCODE is None:
         return json.dumps(to_json(value))
     return "".join(_C_ENCODE(value, 0))

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 from sqlalchemy import ColumnElement, Connection, Engine, Table, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from domain.errors import NotFound, UnknownReference
 from domain.model import (
@@ -35,7 +35,7 @@ from domain.model import (
 )
 from spo.model import Spo
 from store import schema
-from store.bulk_rows import Rows, encode_rows
+from store.bulk_rows import Rows, collector_paused, encode_rows
 from store.codec_rows import (
     Mapping_,
     entity_key,
@@ -66,7 +66,7 @@ from store.port import (
 )
 from store.query import ALL_ACTIVITIES, matches
 from store.sql_records import PlansAndAudit
-from store.validate import check_entity
+from store.validate import check_entities, check_entity
 
 _AREA_KINDS: set[type] = {LocalAuthority, Territory, Region, SmallArea}
 _LOCATED_KINDS: set[type] = {LocalAuthority, Territory, Region}  # what ``locate`` reads
@@ -237,7 +237,7 @@ class SqlStore(PlansAndAudit, EventLog):
         insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(names))})"
         savepoint = conn.begin_nested()
         try:
-            conn.exec_driver_sql(insert_sql, rows.rows)
+            _executemany(conn, insert_sql, rows)
         except IntegrityError as exc:
             savepoint.rollback()
             if not is_unique_violation(exc):
@@ -246,8 +246,9 @@ class SqlStore(PlansAndAudit, EventLog):
             savepoint.commit()
             return
         updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != mapping.key)
-        upsert_sql = f'{insert_sql} ON CONFLICT ("{mapping.key}") DO UPDATE SET {updates}'
-        conn.exec_driver_sql(upsert_sql, rows.rows)
+        _executemany(
+            conn, f'{insert_sql} ON CONFLICT ("{mapping.key}") DO UPDATE SET {updates}', rows
+        )
 
     def locate_many(self, points: Sequence[tuple[float, float]]) -> list[AreaChain]:
         raise NotImplementedError
@@ -276,22 +277,23 @@ class SqlStore(PlansAndAudit, EventLog):
         (``store.bulk_rows``) and written in one statement per kind, in one transaction."""
         items = list(entities)
         by_kind: dict[type, list[Any]] = {}
+        check_entities(items)
         for entity in items:
-            check_entity(entity)
             by_kind.setdefault(type(entity), []).append(entity)
         for kind in by_kind:
             mapping_for(kind)  # TypeError for anything that is not stored, before any write
         dialect = self._engine.dialect
-        encoded = {
-            kind: encode_rows(
-                kind,
-                group,
-                h3_resolution=self.h3_resolution,
-                dialect=dialect,
-                codes=self._code_columns(group) if kind is Activity else None,
-            )
-            for kind, group in by_kind.items()
-        }
+        with collector_paused():
+            encoded = {
+                kind: encode_rows(
+                    kind,
+                    group,
+                    h3_resolution=self.h3_resolution,
+                    dialect=dialect,
+                    codes=self._code_columns(group) if kind is Activity else None,
+                )
+                for kind, group in by_kind.items()
+            }
         with translated(f"a batch of {len(items)} records"), self._write() as conn:
             for kind in ENTITY_TYPES:
                 if kind in encoded:
@@ -576,6 +578,19 @@ class SqlStore(PlansAndAudit, EventLog):
         (an adapter with a faster way to the codes alone overrides this)."""
         chains = self.locate_many(list(zip(lon.tolist(), lat.tolist(), strict=True)))
         return [(c.local_authority_code, c.territory_code, c.region_code) for c in chains]
+
+
+def _executemany(conn: Connection, sql: str, rows: Rows) -> None:
+    """The driver's ``executemany`` over the rows as they are made (SQLAlchemy's wants a list
+    of them), its errors raised as SQLAlchemy's, for ``translated``."""
+    dbapi: Any = conn.dialect.loaded_dbapi
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, rows.rows())
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, dbapi.Error) from None
+    finally:
+        cursor.close()
 
 
 def _missing_codes(entities: Sequence[object]) -> list[int]:

@@ -56,7 +56,7 @@ def _copy(conn: Connection, target: str, columns: str, rows: Rows) -> None:
     try:
         with driver.cursor() as cur, cur.copy(copy_sql) as copy:
             write = copy.write_row
-            for row in rows.rows:
+            for row in rows.rows():
                 write(row)
     except psycopg.Error as exc:  # as SQLAlchemy's own, so ``translated`` sees one kind
         raise DBAPIError.instance(copy_sql, None, exc, psycopg.Error) from None
