@@ -83,14 +83,27 @@ class AreaLookup:
         direct = _direct_hits(layers, lon, lat)
         # the chain depends on the direct hits alone, and points share a few hundred of them
         chains = {hits: chain_codes(_hits(layers, *hits)) for hits in set(direct)}
-        codes = [chains[hits] for hits in direct]
+        return self.coast_codes(lon, lat, [chains[hits] for hits in direct], generation=generation)
+
+    def coast_codes(
+        self,
+        lon: FloatArray,
+        lat: FloatArray,
+        codes: list[tuple[str | None, str | None, str | None]],
+        *,
+        generation: int,
+    ) -> list[tuple[str | None, str | None, str | None]]:
+        """``codes`` (of the points ``lon``, ``lat``) with ``near_coast``'s rule applied to
+        every point in no local authority, as codes alone."""
         misses = [i for i, c in enumerate(codes) if c[0] is None]
         if not misses:
             return codes
+        layers = self._load_if_stale(generation)
+        out = list(codes)
         for j, fixed in _coast_codes(layers, lon[misses], lat[misses], [codes[i] for i in misses]):
             if fixed is not None:
-                codes[misses[j]] = fixed[:3]
-        return codes
+                out[misses[j]] = fixed[:3]
+        return out
 
     def near_coast(self, chains: list[AreaChain], *, generation: int) -> list[AreaChain]:
         """``chains`` with the coast rule applied to every point in no local authority: in no

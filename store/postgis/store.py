@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import psycopg
 import shapely
 from sqlalchemy import Connection, Engine, create_engine, text
@@ -27,7 +28,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from domain.model import Activity, Area, AreaChain
 from store.area_lookup import AreaLookup
 from store.bulk_rows import Rows
-from store.chain import Hits, resolve_chain
+from store.chain import Hits, chain_codes, resolve_chain
 from store.codec_rows import Mapping_, row_to_entity
 from store.errors import StorageError, translated
 from store.port import EARTH_RADIUS_M, ActivityQuery, EventListener, Nearby
@@ -258,6 +259,31 @@ class PostgisStore(SqlStore):
         unit = self._unit_areas_conn()
         coast = self._coast.snapshot(unit) if unit is not None else self._coast
         return coast.near_coast(chains, generation=self.generation("areas"))
+
+    def _locate_codes(
+        self, lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64]
+    ) -> list[tuple[str | None, str | None, str | None]]:
+        """``locate_many``'s codes alone: the same query, no AreaChain (and H3 cell) per point,
+        the chain worked out once per distinct set of hits."""
+        if lon.size == 0:
+            return []
+        params = {"lons": _float_array(lon), "lats": _float_array(lat)}
+        with self._read() as conn:
+            rows = conn.execute(text(_LOCATE), params).all()
+        hits = [tuple(r)[1:] for r in rows]  # code, territory_code, region_code, tla_region, ...
+        chains = {h: chain_codes(Hits(h[0], h[1], h[2], h[4], h[6], h[3], h[5])) for h in set(hits)}
+        codes = [chains[h] for h in hits]
+        if all(c[0] for c in codes):
+            return codes
+        unit = self._unit_areas_conn()
+        coast = self._coast.snapshot(unit) if unit is not None else self._coast
+        return coast.coast_codes(lon, lat, codes, generation=self.generation("areas"))
+
+
+def _float_array(values: npt.NDArray[np.float64]) -> str:
+    """A float8[] literal of ``values`` (``repr`` round-trips every double exactly), ~5x
+    faster to send than a list psycopg dumps value by value."""
+    return "{" + ",".join(map(repr, values.tolist())) + "}"
 
 
 def planar_margin_m(area: Area) -> float:
