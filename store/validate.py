@@ -75,7 +75,8 @@ def check_entities(entities: Sequence[object]) -> None:
     shapes = np.empty(len(points), dtype=object)
     shapes[:] = [p if isinstance(p, Point) else None for p in points]
     lon_min, lat_min, lon_max, lat_max = UK_BBOX
-    x, y = shapely.get_x(shapes), shapely.get_y(shapes)  # NaN for None and empty points
+    shapes[shapely.is_empty(shapes)] = None  # GEOS refuses the x of an empty point
+    x, y = shapely.get_x(shapes), shapely.get_y(shapes)  # NaN for None
     fine = ((x >= lon_min) & (x <= lon_max) & (y >= lat_min) & (y <= lat_max)).tolist()
     for entity, ok in zip(entities, fine, strict=True):
         if ok:
