@@ -39,12 +39,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from sklearn.neighbors import BallTree
 
-from bench.bulk_load import _encoded, _raw_copy
+from bench.bulk_load import _encoded, _raw_copy, raw_executemany
 from bench.recommend import make_activities, make_suppliers, towns
 from bench.store_knn import bare_knn_query, postgis_url
 from dicm.settings import Settings
@@ -178,22 +177,6 @@ def _put_many(store: Store, items: list[Activity]) -> float:
     return _timed(lambda: store.put_many(items))
 
 
-def _raw_executemany(path: Path, names: list[str], rows: list[list[Any]]) -> float:
-    """The peer of SQLite ``put_many``: the encoded rows, one INSERT executemany, one commit,
-    into the same migrated schema (same indexes, same triggers)."""
-    sql = f"INSERT INTO activities ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    started = time.perf_counter()
-    conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(sql, rows)
-    conn.execute("COMMIT")
-    elapsed = time.perf_counter() - started
-    conn.close()
-    return elapsed
-
-
 def _bare_sqlite_walk(path: Path) -> tuple[float, int]:
     """(seconds, pages): the validated rows a page at a time by keyset, undecoded."""
     conn = sqlite3.connect(path)
@@ -260,7 +243,9 @@ def _match(
     }
 
 
-def load(n: int, folder: Path, postgis: str | None) -> dict[str, tuple[float, float]]:
+def load(
+    n: int, folder: Path, postgis: str | None, serving: bool = True
+) -> dict[str, tuple[float, float]]:
     """Generate ``n`` activities and load them (ours and the peers); runs in its own process,
     so the serving figures below start from a process that never held them."""
     items = synthetic(n)
@@ -273,9 +258,9 @@ def load(n: int, folder: Path, postgis: str | None) -> dict[str, tuple[float, fl
     twin = open_store(Settings(database_url=f"sqlite:///{peer_path}").store)
     twin.put(Provider(id=PROVIDER, name="Bench Trust"))
     twin.close()
-    out = {"put": (put, _raw_executemany(peer_path, names, encoded))}
+    out = {"put": (put, raw_executemany(peer_path, names, encoded))}
     if postgis is not None:
-        out |= _postgis(postgis, items, lonlat)
+        out |= _postgis(postgis, items, lonlat, serving)
     return out
 
 
@@ -383,8 +368,11 @@ def rss_parts_mb() -> tuple[float, float]:
     return parts["RssAnon:"], parts["RssFile:"]
 
 
-def _postgis(url: str, items: list[Activity], lonlat: np.ndarray) -> dict[str, tuple[float, float]]:
-    """PostGIS figures: ``put_many`` vs raw COPY, KNN p95 vs bare ``<->``, keyset walk."""
+def _postgis(
+    url: str, items: list[Activity], lonlat: np.ndarray, serving: bool = True
+) -> dict[str, tuple[float, float]]:
+    """PostGIS figures: ``put_many`` vs raw COPY, then (``serving``) KNN p95 vs bare ``<->``
+    and the keyset walk."""
     import psycopg
 
     out: dict[str, tuple[float, float]] = {}
@@ -394,6 +382,9 @@ def _postgis(url: str, items: list[Activity], lonlat: np.ndarray) -> dict[str, t
     put = _put_many(pg, items)
     names, encoded = _encoded(pg, items)
     out["pg_put"] = (put, _raw_copy(url, names, encoded))
+    if not serving:
+        pg.close()
+        return out
     with pg.engine.begin() as conn:  # type: ignore[attr-defined]
         conn.exec_driver_sql("ANALYZE activities")
     bare, close = bare_knn_query(url)
@@ -474,6 +465,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=parse_sizes, default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=500, help="suppliers matched per size")
     parser.add_argument(
+        "--put-only",
+        action="store_true",
+        help="only the loads (``put_many`` beside its peers), none of the serving figures",
+    )
+    parser.add_argument(
         "--postgis",
         nargs="?",
         const="",
@@ -484,12 +480,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv or [])
     if args.postgis == "":
         with postgis_url() as url:
-            run(args.sizes, args.queries, url)
+            run(args.sizes, args.queries, url, serving=not args.put_only)
     else:
-        run(args.sizes, args.queries, args.postgis)
+        run(args.sizes, args.queries, args.postgis, serving=not args.put_only)
 
 
-def run(sizes: list[int], queries: int, postgis: str | None) -> None:
+def run(sizes: list[int], queries: int, postgis: str | None, *, serving: bool = True) -> None:
     """Measure every size (each in fresh processes), then print the table and the growth."""
     results = []
     for n in sizes:
@@ -498,12 +494,13 @@ def run(sizes: list[int], queries: int, postgis: str | None) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             # a fresh process to load and another to serve: memory is that worker's alone
             with _process() as pool:
-                result |= pool.submit(load, n, Path(tmp), postgis).result()
-            with _process() as pool:
-                result |= pool.submit(serve, Path(tmp), queries).result()
-            launched = time.time()  # a later worker, on the state the first one saved
-            with _process() as pool:
-                result |= pool.submit(worker, Path(tmp), queries, launched).result()
+                result |= pool.submit(load, n, Path(tmp), postgis, serving).result()
+            if serving:
+                with _process() as pool:
+                    result |= pool.submit(serve, Path(tmp), queries).result()
+                launched = time.time()  # a later worker, on the state the first one saved
+                with _process() as pool:
+                    result |= pool.submit(worker, Path(tmp), queries, launched).result()
         results.append(result)
         print(f"n={n:,} measured in {time.perf_counter() - started:.0f} s:", flush=True)
         for key, figure, _peer, unit in ROWS:

@@ -11,16 +11,16 @@ another process); the counter is read by the caller, so this module needs only t
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 from sqlalchemy import Connection, Engine, select
 
 from domain.model import Area, AreaChain, LocalAuthority, Region, Territory
-from geo.assign import SEA_TOLERANCE_M, PolygonLayer, near_coast
+from geo.assign import SEA_TOLERANCE_M, FloatArray, PolygonLayer, near_coast
 from store import schema
-from store.chain import Hits, resolve_chain
+from store.chain import Hits, chain_codes, resolve_chain
 from store.codec import from_json
 from store.errors import translated
 
@@ -67,21 +67,43 @@ class AreaLookup:
         layers = self._load_if_stale(generation)
         lon = np.array([p[0] for p in points], dtype=np.float64)
         lat = np.array([p[1] for p in points], dtype=np.float64)
-        found = {kind: layer.locate(lon, lat) for kind, layer in layers.areas.items()}
-        codes = {
-            kind: [str(layers.areas[kind].codes[i]) if i >= 0 else None for i in idx]
-            for kind, idx in found.items()
-        }
-        chains = []
-        for i, (x, y) in enumerate(points):
-            la, terr = codes[LocalAuthority][i], codes[Territory][i]
-            la_t, la_r = layers.parents.get(la or "", (None, None))
-            hits = Hits(la=la, la_territory=la_t, la_region=la_r, territory=terr,
-                        region=codes[Region][i],
-                        region_of_la_territory=layers.territory_region.get(la_t or ""),
-                        region_of_territory=layers.territory_region.get(terr or ""))  # fmt: skip
-            chains.append(resolve_chain(float(x), float(y), hits, self._h3_resolution))
+        chains = [
+            resolve_chain(float(x), float(y), _hits(layers, *direct), self._h3_resolution)
+            for (x, y), direct in zip(points, _direct_hits(layers, lon, lat), strict=True)
+        ]
         return self.near_coast(chains, generation=generation)
+
+    def codes_many(
+        self, lon: FloatArray, lat: FloatArray, *, generation: int
+    ) -> list[tuple[str | None, str | None, str | None]]:
+        """(local authority, territory, region) of each point: ``locate_many``'s codes, coast
+        rule included, without building an AreaChain (and its H3 cell) per point (a batch
+        write fills the codes of every activity that misses one)."""
+        layers = self._load_if_stale(generation)
+        direct = _direct_hits(layers, lon, lat)
+        # the chain depends on the direct hits alone, and points share a few hundred of them
+        chains = {hits: chain_codes(_hits(layers, *hits)) for hits in set(direct)}
+        return self.coast_codes(lon, lat, [chains[hits] for hits in direct], generation=generation)
+
+    def coast_codes(
+        self,
+        lon: FloatArray,
+        lat: FloatArray,
+        codes: list[tuple[str | None, str | None, str | None]],
+        *,
+        generation: int,
+    ) -> list[tuple[str | None, str | None, str | None]]:
+        """``codes`` (of the points ``lon``, ``lat``) with ``near_coast``'s rule applied to
+        every point in no local authority, as codes alone."""
+        misses = [i for i, c in enumerate(codes) if c[0] is None]
+        if not misses:
+            return codes
+        layers = self._load_if_stale(generation)
+        out = list(codes)
+        for j, fixed in _coast_codes(layers, lon[misses], lat[misses], [codes[i] for i in misses]):
+            if fixed is not None:
+                out[misses[j]] = fixed[:3]
+        return out
 
     def near_coast(self, chains: list[AreaChain], *, generation: int) -> list[AreaChain]:
         """``chains`` with the coast rule applied to every point in no local authority: in no
@@ -93,26 +115,24 @@ class AreaLookup:
         layers = self._load_if_stale(generation)
         x = np.array([chains[i].lon for i in misses], dtype=np.float64)
         y = np.array([chains[i].lat for i in misses], dtype=np.float64)
-        coast = near_coast(layers.areas[LocalAuthority], layers.areas[Territory], x, y)
+        known = [
+            (c.local_authority_code, c.territory_code, c.region_code)
+            for c in (chains[i] for i in misses)
+        ]
         out = list(chains)
-        for j, i in enumerate(misses):
-            la = coast.local_authority[j]
-            la_t, la_r = layers.parents.get(la or "", (None, None))
-            known = chains[i].territory_code
-            if not coast.found[j] or (known is not None and (la is None or la_t != known)):
+        for j, fixed in _coast_codes(layers, x, y, known):
+            if fixed is None:
                 continue
-            territory = known or la_t or coast.territory[j]
-            out[i] = replace(
-                chains[i],
+            la, territory, region, distance_m = fixed
+            out[misses[j]] = replace(
+                chains[misses[j]],
                 local_authority_code=la,
                 territory_code=territory,
-                region_code=chains[i].region_code
-                or la_r
-                or layers.territory_region.get(territory or ""),
-                distance_m=float(coast.distance_m[j]),
+                region_code=region,
+                distance_m=distance_m,
                 note=(
                     f"not inside any stored boundary: nearest area given, "
-                    f"{coast.distance_m[j]:.0f} m away (coast tolerance {SEA_TOLERANCE_M:.0f} m)"
+                    f"{distance_m:.0f} m away (coast tolerance {SEA_TOLERANCE_M:.0f} m)"
                 ),
             )
         return out
@@ -129,6 +149,49 @@ class AreaLookup:
     def _load(self) -> _Layers:
         with translated("a read"), self._engine.connect() as conn:
             return _load_layers(conn)
+
+
+def _direct_hits(
+    layers: _Layers, lon: FloatArray, lat: FloatArray
+) -> list[tuple[str | None, str | None, str | None]]:
+    """(local authority, territory, region) each point lies in directly, by layer (lowest
+    code wins on a shared boundary)."""
+    found = {kind: layer.locate(lon, lat) for kind, layer in layers.areas.items()}
+    codes = {
+        kind: [str(layers.areas[kind].codes[i]) if i >= 0 else None for i in idx]
+        for kind, idx in found.items()
+    }
+    return list(zip(codes[LocalAuthority], codes[Territory], codes[Region], strict=True))
+
+
+def _hits(layers: _Layers, la: str | None, territory: str | None, region: str | None) -> Hits:
+    """The hits of a point in ``la``, ``territory`` and ``region``, with their parents."""
+    la_t, la_r = layers.parents.get(la or "", (None, None))
+    return Hits(la=la, la_territory=la_t, la_region=la_r, territory=territory, region=region,
+                region_of_la_territory=layers.territory_region.get(la_t or ""),
+                region_of_territory=layers.territory_region.get(territory or ""))  # fmt: skip
+
+
+def _coast_codes(
+    layers: _Layers,
+    x: FloatArray,
+    y: FloatArray,
+    known: Sequence[tuple[str | None, str | None, str | None]],
+) -> Iterator[tuple[int, tuple[str | None, str | None, str | None, float] | None]]:
+    """The coast rule for points in no local authority (their codes so far ``known``):
+    (position, (local authority, territory, region, metres away) or None to leave it)."""
+    coast = near_coast(layers.areas[LocalAuthority], layers.areas[Territory], x, y)
+    for j, (_la, territory_known, region_known) in enumerate(known):
+        la = coast.local_authority[j]
+        la_t, la_r = layers.parents.get(la or "", (None, None))
+        if not coast.found[j] or (
+            territory_known is not None and (la is None or la_t != territory_known)
+        ):
+            yield j, None
+            continue
+        territory = territory_known or la_t or coast.territory[j]
+        region = region_known or la_r or layers.territory_region.get(territory or "")
+        yield j, (la, territory, region, float(coast.distance_m[j]))
 
 
 def _load_layers(conn: Connection) -> _Layers:

@@ -29,17 +29,24 @@ class Hits:
 
 def resolve_chain(lon: float, lat: float, hits: Hits, h3_resolution: int) -> AreaChain:
     """The AreaChain a point's hits describe."""
+    la, territory, region = chain_codes(hits)
+    return AreaChain(
+        lon=lon,
+        lat=lat,
+        local_authority_code=la,
+        territory_code=territory,
+        region_code=region,
+        h3_cell=point_to_h3(lon, lat, h3_resolution),
+    )
+
+
+def chain_codes(hits: Hits) -> tuple[str | None, str | None, str | None]:
+    """(local authority, territory, region) codes a point's hits describe: the territory and
+    region from the local authority's codes when it has them, else from the territory, else
+    from the direct hits."""
     territory = hits.la_territory or hits.territory
     if hits.la_territory:
         territory_region = hits.region_of_la_territory
     else:
         territory_region = hits.region_of_territory
-    region = hits.la_region or territory_region or hits.region
-    return AreaChain(
-        lon=lon,
-        lat=lat,
-        local_authority_code=hits.la,
-        territory_code=territory,
-        region_code=region,
-        h3_cell=point_to_h3(lon, lat, h3_resolution),
-    )
+    return hits.la, territory, hits.la_region or territory_region or hits.region

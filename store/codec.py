@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
+import operator
 import types
 import typing
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 import shapely
@@ -21,24 +24,145 @@ from shapely.geometry.base import BaseGeometry
 
 
 def to_json(value: Any) -> Any:
-    """A JSON-ready copy of ``value`` (dataclasses become dicts, tuples lists)."""
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, str):
-        return value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, BaseGeometry):
-        return shapely.to_wkb(value, hex=True)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple | list):
-        return [to_json(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): to_json(item) for key, item in value.items()}
-    raise TypeError(f"cannot store a {type(value).__name__} as JSON")
+    """A JSON-ready copy of ``value`` (dataclasses become dicts, tuples lists).
+
+    What a value becomes depends only on its class, so the rule for each class is worked out
+    once (``_encoder``) and looked up by ``type(value)`` after that: the generic isinstance
+    walk cost ~1 us a value on every write (issue 19)."""
+    encode = _ENCODERS.get(type(value))
+    if encode is None:
+        encode = _encoder(type(value))
+    return value if encode is _same else encode(value)
+
+
+#: class -> how ``to_json`` encodes its instances (filled on first sight of each class)
+_ENCODERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _encoder(cls: type) -> Callable[[Any], Any]:
+    """The rule for instances of ``cls``, in the order the rules are tried (a ``bool`` or an
+    ``IntEnum`` is a number, a ``StrEnum`` an enum); ``TypeError`` for what JSON cannot hold."""
+    encode: Callable[[Any], Any]
+    if cls is type(None) or issubclass(cls, bool | int | float):
+        encode = _same
+    elif issubclass(cls, Enum):
+        encode = _enum_value
+    elif issubclass(cls, str):
+        encode = _same
+    elif issubclass(cls, datetime | date):
+        encode = _isoformat
+    elif issubclass(cls, BaseGeometry):
+        encode = _hex_wkb
+    elif dataclasses.is_dataclass(cls):
+        encode = _dataclass_encoder(tuple(f.name for f in dataclasses.fields(cls)))
+    elif issubclass(cls, tuple | list):
+        encode = _list_encoder
+    elif issubclass(cls, dict):
+        encode = _dict_encoder
+    else:
+        raise TypeError(f"cannot store a {cls.__name__} as JSON")
+    _ENCODERS[cls] = encode
+    return encode
+
+
+def _enum_value(value: Enum) -> Any:
+    return value.value
+
+
+def _isoformat(value: date) -> str:
+    return value.isoformat()
+
+
+def _hex_wkb(value: BaseGeometry) -> str:
+    return str(shapely.to_wkb(value, hex=True))
+
+
+def _list_encoder(value: tuple[Any, ...] | list[Any]) -> list[Any]:
+    return [to_json(item) for item in value]
+
+
+def _dict_encoder(value: dict[Any, Any]) -> dict[str, Any]:
+    return {str(key): to_json(item) for key, item in value.items()}
+
+
+def _dataclass_encoder(names: tuple[str, ...]) -> Callable[[Any], Any]:
+    def encode(value: Any) -> dict[str, Any]:
+        return {name: to_json(getattr(value, name)) for name in names}
+
+    return encode
+
+
+def json_text(value: Any) -> str:
+    """``json.dumps(to_json(value))``, the same text, without building the JSON-ready copy
+    first where the value's declared type allows (``raw_safe``): stdlib's C encoder walks the
+    value itself and asks ``_raw_default`` only for dataclasses, enums, dates and geometries
+    (a batch write's ``data`` columns: ~2x faster than the copy and ``json.dumps``).
+
+    ``value``: an entity, a ``raw_safe`` value, or a dict or list of them under string keys;
+    the encoder writes a dict it meets as it is, so a dict with other keys (``to_json`` says
+    ``str(key)``) must come as ``to_json`` output, as a dataclass field that is not
+    ``raw_safe`` does."""
+    if _C_ENCODE is None:
+        return json.dumps(to_json(value))
+    return "".join(_C_ENCODE(value, 0))
+
+
+@functools.cache
+def raw_safe(tp: Any) -> bool:
+    """Whether values of the declared type ``tp`` reach ``json_text`` as they are: its C encoder
+    writes them as ``to_json`` would. Not dicts (``to_json`` writes ``str(key)``), nor ``Any``;
+    scalars, enums (dicm's are ``StrEnum``: the text is the value), dates and geometries (through
+    ``_raw_default``), tuples of them and dataclasses made of them are."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return all(raw_safe(arg) for arg in typing.get_args(tp))
+    if origin in (tuple, list):
+        args = [arg for arg in typing.get_args(tp) if arg is not Ellipsis]
+        return bool(args) and all(raw_safe(arg) for arg in args)
+    if origin is not None or not isinstance(tp, type):
+        return False
+    if tp in (str, int, float, bool, type(None), date, datetime) or issubclass(tp, BaseGeometry):
+        return True
+    if issubclass(tp, Enum):
+        return issubclass(tp, str) or not issubclass(tp, int | float)
+    if dataclasses.is_dataclass(tp):
+        hints = field_types(tp)
+        return all(raw_safe(hints[f.name]) for f in dataclasses.fields(tp))
+    return False
+
+
+#: class -> the dict ``_raw_default`` gives the C encoder for one of its instances
+_RAW_FIELDS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _raw_default(value: Any) -> Any:
+    """What the C encoder cannot write itself: a ``raw_safe`` dataclass as a dict of its own
+    field values (walked on by the encoder), anything else as ``to_json`` has it."""
+    fields = _RAW_FIELDS.get(type(value))
+    if fields is None:
+        fields = _raw_fields(type(value))
+    return fields(value)
+
+
+def _raw_fields(cls: type) -> Callable[[Any], Any]:
+    fields: Callable[[Any], Any] = to_json
+    if dataclasses.is_dataclass(cls) and raw_safe(cls):
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        if len(names) > 1:
+            get = operator.attrgetter(*names)
+            fields = lambda value: dict(zip(names, get(value), strict=True))  # noqa: E731
+    _RAW_FIELDS[cls] = fields
+    return fields
+
+
+#: ``json.dumps``'s own C encoder with its default settings (None without the C extension)
+_C_ENCODE: Callable[[Any, int], Any] | None = (
+    None
+    if c_make_encoder is None
+    else c_make_encoder(
+        None, _raw_default, encode_basestring_ascii, None, ": ", ", ", False, False, True
+    )
+)
 
 
 @functools.cache

@@ -5,12 +5,15 @@ Raises the ``geo.errors`` classes, so a swapped latitude/longitude is reported a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from domain.model import Activity, LocalAuthority, Region, Supplier, Tender, Territory
-from geo.coords import check_lon_lat, is_in_uk_bbox
+from geo.coords import UK_BBOX, check_lon_lat, is_in_uk_bbox
 from geo.errors import InvalidCoordinates, InvalidGeometry, OutsideUK, SwappedCoordinates
 
 
@@ -61,6 +64,25 @@ def check_entity(entity: object) -> None:
     elif isinstance(entity, Supplier):
         for site in entity.sites:
             check_point(site.location, f"site {site.id} location")
+
+
+def check_entities(entities: Sequence[object]) -> None:
+    """``check_entity`` of each in turn (the first bad one raises, with the same error), the
+    activities' locations checked in one vectorised pass: only the ones that pass here (a
+    non-empty Point inside the UK envelope, so ``check_lon_lat`` would accept it) skip the
+    one-by-one point check (a batch write: ~3 us an activity less)."""
+    points = [e.location if isinstance(e, Activity) else None for e in entities]
+    shapes = np.empty(len(points), dtype=object)
+    shapes[:] = [p if isinstance(p, Point) else None for p in points]
+    lon_min, lat_min, lon_max, lat_max = UK_BBOX
+    shapes[shapely.is_empty(shapes)] = None  # GEOS refuses the x of an empty point
+    x, y = shapely.get_x(shapes), shapely.get_y(shapes)  # NaN for None
+    fine = ((x >= lon_min) & (x <= lon_max) & (y >= lat_min) & (y <= lat_max)).tolist()
+    for entity, ok in zip(entities, fine, strict=True):
+        if ok:
+            _optional_area(entity.service_area, "activity service area")  # type: ignore[attr-defined]
+        else:
+            check_entity(entity)
 
 
 def _optional_area(area: BaseGeometry | None, what: str) -> None:

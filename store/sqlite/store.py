@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 from sqlalchemy import Connection, Engine, create_engine, event, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from domain.columns import ActivityColumns
@@ -80,8 +80,6 @@ def create_sqlite_engine(url: str, *, read_only: bool = False) -> Engine:
 
 class SqliteStore(SqlStore):
     """Store on a SQLite file."""
-
-    _dialect_insert = staticmethod(sqlite_insert)
 
     def __init__(self, engine: Engine, *, h3_resolution: int = 8) -> None:
         super().__init__(engine, h3_resolution=h3_resolution)
@@ -347,6 +345,14 @@ class SqliteStore(SqlStore):
         if unit is not None:  # a unit of work that wrote areas: see its own rows
             return self._areas.snapshot(unit).locate_many(points, generation=0)
         return self._areas.locate_many(points, generation=self._generation("areas"))
+
+    def _locate_codes(
+        self, lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64]
+    ) -> list[tuple[str | None, str | None, str | None]]:
+        unit = self._unit_areas_conn()
+        if unit is not None:  # as ``locate_many``: a unit of work that wrote areas sees them
+            return self._areas.snapshot(unit).codes_many(lon, lat, generation=0)
+        return self._areas.codes_many(lon, lat, generation=self._generation("areas"))
 
 
 def _finish_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
