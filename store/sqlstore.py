@@ -33,10 +33,11 @@ from spo.model import Spo
 from store import schema
 from store.codec_rows import (
     Mapping_,
+    decode_rows,
     entity_key,
     entity_to_row,
     mapping_for,
-    row_to_entity,
+    select_rows,
 )
 from store.crud_checks import (
     check_spo_lock,
@@ -275,12 +276,10 @@ class SqlStore(PlansAndAudit, EventLog):
     def get(self, kind: type[E], id_: str) -> E:
         mapping = mapping_for(kind)
         with self._read() as conn:
-            row = conn.execute(
-                select(mapping.table).where(mapping.table.c[mapping.key] == id_)
-            ).first()
+            row = conn.execute(select_rows(kind).where(mapping.table.c[mapping.key] == id_)).first()
         if row is None:
             raise NotFound(f"no {kind.__name__} with {mapping.key} {id_!r}")
-        result: E = row_to_entity(kind, row._mapping)
+        result: E = decode_rows(kind, [row])[0]
         return result
 
     def update(self, entity: E, *, audit: AuditEntry | None = None) -> E:
@@ -334,7 +333,7 @@ class SqlStore(PlansAndAudit, EventLog):
         mapping = mapping_for(kind)
         table = mapping.table
         key = table.c[mapping.key]
-        stmt = select(table).where(*filter_clauses(mapping, filters))
+        stmt = select_rows(kind).where(*filter_clauses(mapping, filters))
         if after is not None:
             stmt = stmt.where(key > after)
         stmt = stmt.order_by(key).limit(limit)
@@ -342,7 +341,7 @@ class SqlStore(PlansAndAudit, EventLog):
             stmt = stmt.offset(offset)
         with self._read() as conn:
             rows = conn.execute(stmt).all()
-        return [row_to_entity(kind, row._mapping) for row in rows]
+        return decode_rows(kind, rows)
 
     def iter_all(self, kind: type[E], **filters: str) -> Iterator[E]:
         """Every entity matching ``filters``, by id, a page at a time: each page seeks past
@@ -365,11 +364,11 @@ class SqlStore(PlansAndAudit, EventLog):
 
     def query(self, kind: type[E], query: FeatureQuery) -> tuple[list[E], int]:
         mapping = mapping_for(kind)
-        rows_stmt, count_stmt = select_window(mapping.table, mapping.key, query)
+        rows_stmt, count_stmt = select_window(mapping.table, mapping.key, query, select_rows(kind))
         with self._read() as conn:
             rows = conn.execute(rows_stmt).all()
             matched = int(conn.execute(count_stmt).scalar_one())
-        return [row_to_entity(kind, row._mapping) for row in rows], matched
+        return decode_rows(kind, rows), matched
 
     # --- boundary history ------------------------------------------------------------------
     def retire_areas(
@@ -488,9 +487,9 @@ class SqlStore(PlansAndAudit, EventLog):
             if area.geometry is not None:
                 return self.activities_within(area.geometry, query=query)
             table = schema.activities
-            stmt = select(table).where(table.c[column] == code).order_by(table.c.id)
+            stmt = select_rows(Activity).where(table.c[column] == code).order_by(table.c.id)
             with self._read() as conn:
-                found = [row_to_entity(Activity, r._mapping) for r in conn.execute(stmt)]
+                found = decode_rows(Activity, conn.execute(stmt).all())
             return [activity for activity in found if matches(activity, query)]
         raise NotFound(f"no local authority, territory or region with code {code!r}")
 
