@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -83,6 +84,14 @@ _TERRITORY_HOLDERS: tuple[tuple[str, Table], ...] = (
 _CHUNK = 500  # codes per IN (...) list: under every SQLite build's variable limit
 #: rows per page when ``iter_all`` walks a table
 ITER_PAGE = 1000
+#: the change counter each kind's writes bump (``_bump``): counts of those kinds are remembered
+_COUNTERS: dict[type, str] = {
+    Activity: "activities",
+    **dict.fromkeys(_AREA_KINDS, "areas"),
+    Spo: "spos",
+    Account: "accounts",
+}
+_COUNTS_KEPT = 256  # distinct remembered counts (filters x kinds), least recently used dropped
 #: built once: it runs before every cached read (see ``generation``)
 _GENERATION = select(func.coalesce(func.sum(schema.store_generations.c.value), 0))
 
@@ -94,6 +103,9 @@ class SqlStore(PlansAndAudit, EventLog):
         self._engine = engine
         self.h3_resolution = h3_resolution
         self._unit = threading.local()  # the open unit of work of this thread, if any
+        #: (count SQL, parameters) -> (change counter when counted, count); see ``_counted``
+        self._counts: OrderedDict[tuple[str, str], tuple[int, int]] = OrderedDict()
+        self._counts_lock = threading.Lock()
 
     # --- lifecycle ----------------------------------------------------------------------
     def migrate(self) -> None:
@@ -360,15 +372,41 @@ class SqlStore(PlansAndAudit, EventLog):
         stmt = select(func.count()).select_from(mapping.table)
         stmt = stmt.where(*filter_clauses(mapping, filters))
         with self._read() as conn:
-            return int(conn.execute(stmt).scalar_one())
+            return self._counted(conn, kind, stmt)
 
     def query(self, kind: type[E], query: FeatureQuery) -> tuple[list[E], int]:
         mapping = mapping_for(kind)
         rows_stmt, count_stmt = select_window(mapping.table, mapping.key, query, select_rows(kind))
         with self._read() as conn:
             rows = conn.execute(rows_stmt).all()
-            matched = int(conn.execute(count_stmt).scalar_one())
+            matched = self._counted(conn, kind, count_stmt)
         return decode_rows(kind, rows), matched
+
+    def _counted(self, conn: Connection, kind: type, stmt: Any) -> int:
+        """``SELECT count(*)`` (no ORDER BY), remembered until the kind's change counter moves:
+        every page of a listing reports numberMatched, and counting 1M activities costs
+        ~35 ms on SQLite, ~75 ms on PostGIS, against ~0.1-0.3 ms to read the counter. The
+        counter is read BEFORE counting, so a count that already sees a newer write is filed
+        under the older value, which no reader asks for again once that write is committed.
+        Not inside a unit of work (its bumps may roll back), nor for kinds with no counter."""
+        name = _COUNTERS.get(kind)
+        if name is None or getattr(self._unit, "conn", None) is not None:
+            return int(conn.execute(stmt).scalar_one())
+        compiled = stmt.compile(dialect=conn.dialect)
+        key = (str(compiled), repr(sorted(compiled.params.items())))
+        generation = self.generation(name)
+        with self._counts_lock:
+            hit = self._counts.get(key)
+            if hit is not None and hit[0] == generation:
+                self._counts.move_to_end(key)
+                return hit[1]
+        matched = int(conn.execute(stmt).scalar_one())
+        with self._counts_lock:
+            self._counts[key] = (generation, matched)
+            self._counts.move_to_end(key)
+            while len(self._counts) > _COUNTS_KEPT:
+                self._counts.popitem(last=False)
+        return matched
 
     # --- boundary history ------------------------------------------------------------------
     def retire_areas(
