@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import JSON, Select, Table, Text, cast, select, type_coerce
+from sqlalchemy import JSON, Integer, Select, String, Table, Text, cast, select, type_coerce
 from sqlalchemy.types import NullType
 
 from domain.model import (
@@ -189,7 +189,13 @@ def _raw_column(column: Any) -> Any:
 @functools.cache
 def _page_plan(kind: Any, table: Table) -> _PagePlan:
     columns, in_data = row_plan(kind, table)
-    decoders = [_column_decoder(table.c[name].type, convert) for name, convert in columns]
+    hints = field_types(kind)
+    decoders = [
+        _same_values
+        if _as_read(table.c[name].type, hints[name])
+        else _column_decoder(table.c[name].type, convert)
+        for name, convert in columns
+    ]
     data = None
     if "data" in table.c:
         data = len(decoders)
@@ -208,6 +214,22 @@ def _column_decoder(column_type: Any, convert: Convert) -> Callable[[list[Any]],
         each = _each(_same, convert)
         return lambda values: each(_json_values(values))
     return _each(_same, convert)
+
+
+#: (column type, field types) whose driver values need no conversion on either backend
+_AS_READ = ((String, (str, str | None)), (Integer, (int, int | None)))
+
+
+def _as_read(column_type: Any, hint: Any) -> bool:
+    """True when every driver returns the field's own value for this column (a text column
+    of a ``str`` field, an integer column of an ``int`` field): not one call per value."""
+    return any(
+        isinstance(column_type, kind) and hint in hints for kind, hints in _AS_READ
+    ) and not isinstance(column_type, GeoColumn | JSON)
+
+
+def _same_values(values: list[Any]) -> list[Any]:
+    return values
 
 
 def _each(parse: Callable[[Any], Any], convert: Convert) -> Callable[[list[Any]], list[Any]]:
