@@ -386,15 +386,17 @@ class SqlStore(PlansAndAudit, EventLog):
         """``SELECT count(*)`` (no ORDER BY), remembered until the kind's change counter moves:
         every page of a listing reports numberMatched, and counting 1M activities costs
         ~35 ms on SQLite, ~75 ms on PostGIS, against ~0.1-0.3 ms to read the counter. The
-        counter is read BEFORE counting, so a count that already sees a newer write is filed
-        under the older value, which no reader asks for again once that write is committed.
+        counter is read BEFORE counting, on the same connection (one snapshot on SQLite), so a
+        count that already sees a newer write is filed under the older value, which no reader
+        asks for again once that write is committed.
         Not inside a unit of work (its bumps may roll back), nor for kinds with no counter."""
         name = _COUNTERS.get(kind)
         if name is None or getattr(self._unit, "conn", None) is not None:
             return int(conn.execute(stmt).scalar_one())
         compiled = stmt.compile(dialect=conn.dialect)
         key = (str(compiled), repr(sorted(compiled.params.items())))
-        generation = self.generation(name)
+        counter = _GENERATION.where(schema.store_generations.c.name == name)
+        generation = int(conn.execute(counter).scalar_one())  # same connection: no checkout
         with self._counts_lock:
             hit = self._counts.get(key)
             if hit is not None and hit[0] == generation:
