@@ -45,8 +45,12 @@ def where_clauses(table: Table, query: FeatureQuery) -> list[Any]:
     return clauses
 
 
-def select_window(table: Table, key: str, query: FeatureQuery) -> tuple[Select[Any], Select[Any]]:
-    """The statements for the rows of ``query`` (ordered, windowed) and for their count."""
+def select_window(
+    table: Table, key: str, query: FeatureQuery, base: Select[Any] | None = None
+) -> tuple[Select[Any], Select[Any]]:
+    """The statements for the rows of ``query`` (ordered, windowed; ``base`` is the SELECT
+    to add them to, every column of ``table`` by default) and for their count (no ORDER BY:
+    a count needs no sort)."""
     columns = _columns(table, query)
     clauses = where_clauses(table, query)
     order = []
@@ -54,7 +58,8 @@ def select_window(table: Table, key: str, query: FeatureQuery) -> tuple[Select[A
         if name not in columns:
             raise InvalidInput(f"cannot sort by {name!r}")
         order.append(columns[name].desc() if descending else columns[name].asc())
-    rows = select(table).where(*clauses).order_by(*order, table.c[key])
+    rows = (base if base is not None else select(table)).where(*clauses)
+    rows = rows.order_by(*order, table.c[key])
     if query.after is not None:
         if order:
             raise InvalidInput("a keyset cursor pages by id only: drop sortby or use offset")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -39,10 +40,11 @@ from store import columns, schema
 from store.bulk_rows import Rows, collector_paused, encode_rows
 from store.codec_rows import (
     Mapping_,
+    decode_rows,
     entity_key,
     entity_to_row,
     mapping_for,
-    row_to_entity,
+    select_rows,
 )
 from store.crud_checks import (
     check_spo_lock,
@@ -88,6 +90,14 @@ _TERRITORY_HOLDERS: tuple[tuple[str, Table], ...] = (
 _CHUNK = 500  # codes per IN (...) list: under every SQLite build's variable limit
 #: rows per page when ``iter_all`` walks a table
 ITER_PAGE = 1000
+#: the change counter each kind's writes bump (``_bump``): counts of those kinds are remembered
+_COUNTERS: dict[type, str] = {
+    Activity: "activities",
+    **dict.fromkeys(_AREA_KINDS, "areas"),
+    Spo: "spos",
+    Account: "accounts",
+}
+_COUNTS_KEPT = 256  # distinct remembered counts (filters x kinds), least recently used dropped
 #: built once: it runs before every cached read (see ``generation``)
 _GENERATION = select(func.coalesce(func.sum(schema.store_generations.c.value), 0))
 
@@ -99,6 +109,9 @@ class SqlStore(PlansAndAudit, EventLog):
         self._engine = engine
         self.h3_resolution = h3_resolution
         self._unit = threading.local()  # the open unit of work of this thread, if any
+        #: (count SQL, parameters) -> (change counter when counted, count); see ``_counted``
+        self._counts: OrderedDict[tuple[str, str], tuple[int, int]] = OrderedDict()
+        self._counts_lock = threading.Lock()
 
     # --- lifecycle ----------------------------------------------------------------------
     def migrate(self) -> None:
@@ -306,12 +319,10 @@ class SqlStore(PlansAndAudit, EventLog):
     def get(self, kind: type[E], id_: str) -> E:
         mapping = mapping_for(kind)
         with self._read() as conn:
-            row = conn.execute(
-                select(mapping.table).where(mapping.table.c[mapping.key] == id_)
-            ).first()
+            row = conn.execute(select_rows(kind).where(mapping.table.c[mapping.key] == id_)).first()
         if row is None:
             raise NotFound(f"no {kind.__name__} with {mapping.key} {id_!r}")
-        result: E = row_to_entity(kind, row._mapping)
+        result: E = decode_rows(kind, [row])[0]
         return result
 
     def get_many(self, kind: type[E], ids: Sequence[str]) -> dict[str, E]:
@@ -321,9 +332,8 @@ class SqlStore(PlansAndAudit, EventLog):
         found: dict[str, E] = {}
         with self._read() as conn:
             for part in _chunks(wanted):
-                rows = conn.execute(select(mapping.table).where(column.in_(part))).all()
-                for row in rows:
-                    entity: E = row_to_entity(kind, row._mapping)
+                rows = conn.execute(select_rows(kind).where(column.in_(part))).all()
+                for entity in decode_rows(kind, rows):
                     found[entity_key(entity)] = entity
         return found
 
@@ -392,7 +402,7 @@ class SqlStore(PlansAndAudit, EventLog):
         mapping = mapping_for(kind)
         table = mapping.table
         key = table.c[mapping.key]
-        stmt = select(table).where(*filter_clauses(mapping, filters))
+        stmt = select_rows(kind).where(*filter_clauses(mapping, filters))
         if after is not None:
             stmt = stmt.where(key > after)
         stmt = stmt.order_by(key).limit(limit)
@@ -400,7 +410,7 @@ class SqlStore(PlansAndAudit, EventLog):
             stmt = stmt.offset(offset)
         with self._read() as conn:
             rows = conn.execute(stmt).all()
-        return [row_to_entity(kind, row._mapping) for row in rows]
+        return decode_rows(kind, rows)
 
     def iter_all(self, kind: type[E], **filters: str) -> Iterator[E]:
         """Every entity matching ``filters``, by id, a page at a time: each page seeks past
@@ -419,15 +429,43 @@ class SqlStore(PlansAndAudit, EventLog):
         stmt = select(func.count()).select_from(mapping.table)
         stmt = stmt.where(*filter_clauses(mapping, filters))
         with self._read() as conn:
-            return int(conn.execute(stmt).scalar_one())
+            return self._counted(conn, kind, stmt)
 
     def query(self, kind: type[E], query: FeatureQuery) -> tuple[list[E], int]:
         mapping = mapping_for(kind)
-        rows_stmt, count_stmt = select_window(mapping.table, mapping.key, query)
+        rows_stmt, count_stmt = select_window(mapping.table, mapping.key, query, select_rows(kind))
         with self._read() as conn:
             rows = conn.execute(rows_stmt).all()
-            matched = int(conn.execute(count_stmt).scalar_one())
-        return [row_to_entity(kind, row._mapping) for row in rows], matched
+            matched = self._counted(conn, kind, count_stmt)
+        return decode_rows(kind, rows), matched
+
+    def _counted(self, conn: Connection, kind: type, stmt: Any) -> int:
+        """``SELECT count(*)`` (no ORDER BY), remembered until the kind's change counter moves:
+        every page of a listing reports numberMatched, and counting 1M activities costs
+        ~35 ms on SQLite, ~75 ms on PostGIS, against ~0.1-0.3 ms to read the counter. The
+        counter is read BEFORE counting, on the same connection (one snapshot on SQLite), so a
+        count that already sees a newer write is filed under the older value, which no reader
+        asks for again once that write is committed.
+        Not inside a unit of work (its bumps may roll back), nor for kinds with no counter."""
+        name = _COUNTERS.get(kind)
+        if name is None or getattr(self._unit, "conn", None) is not None:
+            return int(conn.execute(stmt).scalar_one())
+        compiled = stmt.compile(dialect=conn.dialect)
+        key = (str(compiled), repr(sorted(compiled.params.items())))
+        counter = _GENERATION.where(schema.store_generations.c.name == name)
+        generation = int(conn.execute(counter).scalar_one())  # same connection: no checkout
+        with self._counts_lock:
+            hit = self._counts.get(key)
+            if hit is not None and hit[0] == generation:
+                self._counts.move_to_end(key)
+                return hit[1]
+        matched = int(conn.execute(stmt).scalar_one())
+        with self._counts_lock:
+            self._counts[key] = (generation, matched)
+            self._counts.move_to_end(key)
+            while len(self._counts) > _COUNTS_KEPT:
+                self._counts.popitem(last=False)
+        return matched
 
     # --- boundary history ------------------------------------------------------------------
     def retire_areas(
@@ -546,9 +584,9 @@ class SqlStore(PlansAndAudit, EventLog):
             if area.geometry is not None:
                 return self.activities_within(area.geometry, query=query)
             table = schema.activities
-            stmt = select(table).where(table.c[column] == code).order_by(table.c.id)
+            stmt = select_rows(Activity).where(table.c[column] == code).order_by(table.c.id)
             with self._read() as conn:
-                found = [row_to_entity(Activity, r._mapping) for r in conn.execute(stmt)]
+                found = decode_rows(Activity, conn.execute(stmt).all())
             return [activity for activity in found if matches(activity, query)]
         raise NotFound(f"no local authority, territory or region with code {code!r}")
 

@@ -18,7 +18,10 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import JSON, DateTime, LargeBinary, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator, TypeEngine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import NullType, TypeDecorator, TypeEngine
 
 #: JSON document column: JSONB on PostgreSQL (indexable, ``?|`` operator), JSON text on SQLite
 Json = JSON().with_variant(JSONB(), "postgresql")
@@ -79,6 +82,26 @@ class GeoColumn(TypeDecorator[BaseGeometry]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> BaseGeometry | None:
         return wkb_to_shape(value)
+
+
+class as_wkb(FunctionElement[Any]):
+    """A geometry column as plain WKB bytes, undecoded (``ST_AsBinary`` on PostGIS: no SRID,
+    binary not hex text; the stored BLOB on SQLite), for decoders that parse a whole page in
+    one vectorised ``shapely.from_wkb`` (hex EWKB parses ~7x slower)."""
+
+    type = NullType()
+    inherit_cache = True
+    name = "as_wkb"
+
+
+@compiles(as_wkb)
+def _as_wkb(element: as_wkb, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(as_wkb, "postgresql")
+def _as_wkb_postgis(element: as_wkb, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"ST_AsBinary({compiler.process(element.clauses, **kw)})"
 
 
 def wkb_to_shape(value: Any) -> BaseGeometry | None:

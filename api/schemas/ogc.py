@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import shapely
 from pydantic import BaseModel
 
@@ -70,14 +71,24 @@ class Collections(BaseModel):
     crs: list[str] = list(SUPPORTED)
 
 
+#: one encoder for every page (``json.dumps`` with options builds a new one per call); compact,
+#: as GEOS writes geometries
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
 def feature_text(id_: str, feature: Feature, links: Sequence[dict[str, Any]] = ()) -> str:
     """One GeoJSON feature as JSON text."""
     geometry = "null" if feature.geometry is None else shapely.to_geojson(feature.geometry)
-    props = json.dumps(feature.properties, ensure_ascii=False, allow_nan=False)
+    return _feature_text(id_, geometry, feature.properties, links)
+
+
+def _feature_text(
+    id_: str, geometry: str, properties: Any, links: Sequence[dict[str, Any]] = ()
+) -> str:
     extra = f',"links":{json.dumps(list(links))}' if links else ""
     return (
         f'{{"type":"Feature","id":{json.dumps(id_)},"geometry":{geometry},'
-        f'"properties":{props}{extra}}}'
+        f'"properties":{_ENCODE(properties)}{extra}}}'
     )
 
 
@@ -89,10 +100,47 @@ def page_text(
     links: Sequence[dict[str, Any]],
     time_stamp: str,
 ) -> str:
-    """A GeoJSON FeatureCollection page as JSON text (numberMatched, timeStamp, links)."""
-    body = ",".join(feature_text(i, f) for i, f in zip(ids, features, strict=True))
-    return (
-        f'{{"type":"FeatureCollection","features":[{body}],"numberMatched":{matched},'
-        f'"numberReturned":{len(features)},"timeStamp":{json.dumps(time_stamp)},'
-        f'"links":{json.dumps(list(links))}}}'
+    """A GeoJSON FeatureCollection page as JSON text (numberMatched, timeStamp, links).
+
+    A page of points (activities, SPO lines) is encoded in ONE ``json`` call, its coordinates
+    read in one vectorised shapely call; a page of other geometries writes each through GEOS's
+    GeoJSON writer (a polygon's coordinates as Python lists would cost more than the text).
+    """
+    head = {"type": "FeatureCollection"}
+    tail = {
+        "numberMatched": matched,
+        "numberReturned": len(features),
+        "timeStamp": time_stamp,
+        "links": list(links),
+    }
+    points = _point_geometries([f.geometry for f in features])
+    if points is not None:
+        items = [
+            {"type": "Feature", "id": i, "geometry": g, "properties": f.properties}
+            for i, g, f in zip(ids, points, features, strict=True)
+        ]
+        return _ENCODE(head | {"features": items} | tail)
+    shapes = shapely.to_geojson(np.array([f.geometry for f in features], dtype=object))
+    body = ",".join(
+        _feature_text(i, "null" if g is None else g, f.properties)
+        for i, g, f in zip(ids, shapes.tolist(), features, strict=True)
     )
+    return f'{_ENCODE(head)[:-1]},"features":[{body}],{_ENCODE(tail)[1:]}'
+
+
+def _point_geometries(geometries: list[Any]) -> list[dict[str, Any] | None] | None:
+    """GeoJSON Point objects (None where a feature has no geometry) when every geometry of
+    the page is a non-empty 2D point; else None."""
+    shapes = np.array(geometries, dtype=object)
+    kinds = shapely.get_type_id(shapes)
+    present = kinds == 0
+    if not ((kinds == -1) | present).all():
+        return None
+    located = shapes[present]
+    if shapely.is_empty(located).any() or shapely.has_z(located).any():
+        return None
+    coordinates = iter(shapely.get_coordinates(located).tolist())
+    return [
+        {"type": "Point", "coordinates": next(coordinates)} if here else None
+        for here in present.tolist()
+    ]

@@ -28,7 +28,7 @@ import shapely
 
 from domain.model import Activity
 from store import schema
-from store.codec import Convert
+from store.codec import Convert, builder
 from store.codec_rows import data_fields, row_plan
 
 #: activity columns a domain object is built from (bbox and H3 are derived, not needed)
@@ -105,6 +105,7 @@ def decode(rows: Sequence[Row]) -> list[Activity]:
     if not rows:
         return []
     columns, in_data = _plan()
+    build = builder(Activity)
     points = shapely.from_wkb(np.array([r[_LOCATION] for r in rows], dtype=object)).tolist()
     found = []
     for row, point in zip(rows, points, strict=True):
@@ -114,7 +115,7 @@ def decode(rows: Sequence[Row]) -> list[Activity]:
         kwargs["location"] = point
         kwargs["themes"] = tuple(json.loads(row[_THEMES]))
         kwargs.update(data_fields(json.loads(row[_DATA]), in_data))
-        found.append(Activity(**kwargs))
+        found.append(build(kwargs))
     return found
 
 

@@ -26,27 +26,25 @@ import shapely
 from sqlalchemy import Connection, Engine, create_engine, text
 
 from domain.model import Activity, Area, AreaChain
+from store import schema
 from store.area_lookup import AreaLookup
 from store.bulk_rows import Rows
 from store.chain import Hits, chain_codes, resolve_chain
-from store.codec_rows import Mapping_, row_to_entity
+from store.codec_rows import Mapping_, decode_rows, select_rows
 from store.errors import StorageError, translated
 from store.port import EARTH_RADIUS_M, ActivityQuery, EventListener, Nearby
 from store.postgis.activity_cache import DEFAULT_CAPACITY, ActivityCache
 from store.postgis.bulk import copy_upsert
-from store.postgis.knn import FIELDS, decode, knn_sql, nearest_rows, tag
+from store.postgis.knn import decode, knn_sql, nearest_rows, tag
 from store.postgis.notify import NotifyListener, lock_event_order, notify_event
 from store.query import ALL_ACTIVITIES, as_of_date
 from store.sqlstore import SqlStore
 
-_COLUMNS = ", ".join(f"a.{name}" for name in FIELDS)
-
+#: the WHERE of ``activities_within`` (the SELECT is ``select_rows``: the decoder's columns)
 _WITHIN = """
-SELECT {columns} FROM activities AS a
-WHERE ST_DWithin(a.location, CAST(ST_GeomFromWKB(:wkb, 4326) AS geography), :margin_m, false)
-  AND ST_Covers(ST_GeomFromWKB(:wkb, 4326), CAST(a.location AS geometry))
-  AND {filters}
-ORDER BY a.id
+ST_DWithin(activities.location, CAST(ST_GeomFromWKB(:wkb, 4326) AS geography), :margin_m, false)
+AND ST_Covers(ST_GeomFromWKB(:wkb, 4326), CAST(activities.location AS geometry))
+AND {filters}
 """
 
 _LOCATE = """
@@ -224,12 +222,13 @@ class PostgisStore(SqlStore):
     def activities_within(
         self, area: Area, *, query: ActivityQuery = ALL_ACTIVITIES
     ) -> list[Activity]:
-        filters, params = filter_sql(query, "a.")
-        sql = text(_WITHIN.format(columns=_COLUMNS, filters=filters))
+        filters, params = filter_sql(query, "activities.")
         params.update(wkb=shapely.to_wkb(area), margin_m=planar_margin_m(area))
+        where = text(_WITHIN.format(filters=filters)).bindparams(**params)
+        stmt = select_rows(Activity).where(where).order_by(schema.activities.c.id)
         with self._read() as conn:
-            rows = conn.execute(sql, params).all()
-        return [row_to_entity(Activity, r._mapping) for r in rows]
+            rows = conn.execute(stmt).all()
+        return decode_rows(Activity, rows)
 
     def locate_many(self, points: Sequence[tuple[float, float]]) -> list[AreaChain]:
         if not points:

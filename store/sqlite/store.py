@@ -20,14 +20,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import shapely
-from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from domain.columns import ActivityColumns
 from domain.model import Activity, Area, AreaChain, LocalAuthority, Region, Territory
 from store import columns, schema
 from store.area_lookup import AreaLookup
-from store.codec_rows import row_to_entity
+from store.codec_rows import decode_rows, row_to_entity, select_rows
 from store.errors import StorageError
 from store.port import ActivityQuery, E, Nearby
 from store.postgis.activity_cache import ActivityCache
@@ -321,7 +321,8 @@ class SqliteStore(SqlStore):
         t = schema.activities
         minx, miny, maxx, maxy = area.bounds
         stmt = (
-            select(t)
+            select_rows(Activity)
+            .add_columns(t.c.minx, t.c.miny)  # after the decoded columns: decode_rows skips them
             .where(t.c.minx >= minx, t.c.minx <= maxx, t.c.miny >= miny, t.c.miny <= maxy)
             .order_by(t.c.id)
         )
@@ -329,12 +330,10 @@ class SqliteStore(SqlStore):
             rows = conn.execute(stmt).all()
         if not rows:
             return []
-        x = np.array([r.minx for r in rows], dtype=np.float64)
-        y = np.array([r.miny for r in rows], dtype=np.float64)
+        x = np.array([r[-2] for r in rows], dtype=np.float64)
+        y = np.array([r[-1] for r in rows], dtype=np.float64)
         inside = shapely.intersects_xy(area, x, y)
-        found = [
-            row_to_entity(Activity, r._mapping) for r, ok in zip(rows, inside, strict=True) if ok
-        ]
+        found = decode_rows(Activity, [r for r, ok in zip(rows, inside, strict=True) if ok])
         return [a for a in found if matches(a, query)]
 
     # --- locate ----------------------------------------------------------------------------
