@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from domain.errors import Conflict, DomainError, UnknownReference
@@ -21,6 +22,23 @@ class StorageError(DomainError):
 def is_unique_violation(exc: IntegrityError) -> bool:
     sqlstate = getattr(exc.orig, "sqlstate", None)
     return sqlstate == "23505" or "UNIQUE constraint failed" in str(exc.orig)
+
+
+def inserted_new(conn: Connection, insert: Callable[[], None]) -> bool:
+    """Run ``insert`` (a plain INSERT of rows whose keys are usually new) in a savepoint: True
+    when it went in; False when a key was already there, the savepoint rolled back so the
+    caller can upsert instead (the cheaper path for a bulk load of new rows, issue 19). Any
+    other integrity error is raised."""
+    savepoint = conn.begin_nested()
+    try:
+        insert()
+    except IntegrityError as exc:
+        savepoint.rollback()
+        if not is_unique_violation(exc):
+            raise
+        return False
+    savepoint.commit()
+    return True
 
 
 def is_fk_violation(exc: IntegrityError) -> bool:

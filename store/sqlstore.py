@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 from sqlalchemy import ColumnElement, Connection, Engine, Table, func, insert, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from domain.columns import ActivityColumns
 from domain.errors import NotFound, UnknownReference
@@ -54,7 +54,7 @@ from store.crud_checks import (
     insert_audit,
     raise_missing_or_stale,
 )
-from store.errors import is_unique_violation, translated
+from store.errors import inserted_new, translated
 from store.event_log import EventLog
 from store.feature_query import select_window
 from store.port import (
@@ -249,15 +249,7 @@ class SqlStore(PlansAndAudit, EventLog):
         names = rows.names
         table, columns = f'"{mapping.table.name}"', ", ".join(f'"{n}"' for n in names)
         insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(names))})"
-        savepoint = conn.begin_nested()
-        try:
-            _executemany(conn, insert_sql, rows)
-        except IntegrityError as exc:
-            savepoint.rollback()
-            if not is_unique_violation(exc):
-                raise
-        else:
-            savepoint.commit()
+        if inserted_new(conn, lambda: _executemany(conn, insert_sql, rows)):
             return
         updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != mapping.key)
         _executemany(

@@ -17,10 +17,10 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import Connection, Table
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from store.bulk_rows import Rows
-from store.errors import is_unique_violation
+from store.errors import inserted_new
 
 _STAGE = "_dicm_put_many"
 
@@ -28,15 +28,7 @@ _STAGE = "_dicm_put_many"
 def copy_upsert(conn: Connection, table: Table, key: str, rows: Rows) -> None:
     """Insert or replace ``rows`` of ``table`` (keyed by ``key``)."""
     columns = ", ".join(f'"{name}"' for name in rows.names)
-    savepoint = conn.begin_nested()
-    try:
-        _copy(conn, f'"{table.name}"', columns, rows)
-    except IntegrityError as exc:
-        savepoint.rollback()
-        if not is_unique_violation(exc):
-            raise
-    else:
-        savepoint.commit()
+    if inserted_new(conn, lambda: _copy(conn, f'"{table.name}"', columns, rows)):
         return
     updates = ", ".join(f'"{n}" = EXCLUDED."{n}"' for n in rows.names if n != key)
     conn.exec_driver_sql(f'CREATE TEMP TABLE {_STAGE} (LIKE "{table.name}") ON COMMIT DROP')
