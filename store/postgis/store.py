@@ -8,7 +8,7 @@ Areas are ``geometry(…, 4326)``: containment is planar in lon/lat (GeoJSON's a
 meaning), so both backends agree on what is inside.
 
 The nearest query (``store.postgis.knn``) decodes only activities not already in a per-store
-:class:`~store.postgis.activity_cache.ActivityCache` at the same row version.
+:class:`~store.activity_cache.ActivityCache` at the same row version.
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from sqlalchemy import Connection, Engine, create_engine, text
 
 from domain.model import Activity, Area, AreaChain
 from store import schema
+from store.activity_cache import DEFAULT_CAPACITY, ActivityCache
 from store.area_lookup import AreaLookup
 from store.bulk_rows import Rows
 from store.chain import Hits, chain_codes, resolve_chain
 from store.codec_rows import Mapping_, decode_rows, select_rows
 from store.errors import StorageError, translated
 from store.port import EARTH_RADIUS_M, ActivityQuery, EventListener, Nearby
-from store.postgis.activity_cache import DEFAULT_CAPACITY, ActivityCache
 from store.postgis.bulk import copy_upsert
 from store.postgis.knn import decode, knn_sql, nearest_rows, tag
 from store.postgis.notify import NotifyListener, lock_event_order, notify_event

@@ -26,11 +26,11 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from domain.columns import ActivityColumns
 from domain.model import Activity, Area, AreaChain, LocalAuthority, Region, Territory
 from store import columns, schema
+from store.activity_cache import ActivityCache
 from store.area_lookup import AreaLookup
 from store.codec_rows import decode_rows, row_to_entity, select_rows
 from store.errors import StorageError
 from store.port import ActivityQuery, E, Nearby
-from store.postgis.activity_cache import ActivityCache
 from store.query import ALL_ACTIVITIES, matches
 from store.sqlite.activity_index import ActivityIndex, IndexColumns, until_ordinal
 from store.sqlstore import SqlStore

@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.postgis.activity_cache import ActivityCache
+from store.activity_cache import ActivityCache
 from tests.builders import make_activity
 
 

@@ -1,7 +1,7 @@
 """Decoded activities kept between queries, each tagged with the row version it came from.
 
-The PostGIS adapter's nearest query fetches only (id, tag, distance) and takes the Activity
-objects from here: decoding JSON and WKB into domain objects costs more than the KNN query
+Shared by both adapters: the PostGIS nearest query fetches only (id, tag, distance) and takes
+the Activity objects from here, and the SQLite KNN index decodes lazily into one: decoding JSON and WKB into domain objects costs more than the KNN query
 itself. An entry is used only when its tag equals the tag the query just read from the row, so
 the cache never answers with a value the database no longer holds; the query itself only
 returns rows that exist, so a deleted activity is never served either.
