@@ -1,10 +1,11 @@
 """Decoded activities kept between queries, each tagged with the row version it came from.
 
 Shared by both adapters: the PostGIS nearest query fetches only (id, tag, distance) and takes
-the Activity objects from here, and the SQLite KNN index decodes lazily into one: decoding JSON and WKB into domain objects costs more than the KNN query
-itself. An entry is used only when its tag equals the tag the query just read from the row, so
-the cache never answers with a value the database no longer holds; the query itself only
-returns rows that exist, so a deleted activity is never served either.
+the Activity objects from here, and the SQLite KNN index decodes lazily into one: decoding JSON
+and WKB into domain objects costs more than the KNN query itself. An entry is used only when
+its tag equals the tag the query just read from the row, so the cache never answers with a
+value the database no longer holds; the query itself only returns rows that exist, so a deleted
+activity is never served either.
 
 Bounded LRU: ``capacity`` entries (default 200,000: about 0.6 KB each for a typical activity
 without a service area, so ~120 MB when full), least recently used evicted first. A working
