@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from api.responses import SafeJSONResponse
 from api.schemas.common import paging_links
-from api.schemas.geojson import Feature, FeatureCollection
+from api.schemas.geojson import Feature, FeatureCollection, Link
 from services.directory import Page, clamp_limit
 
 GEOJSON = "application/geo+json"
@@ -41,11 +41,9 @@ def page_limit(request: Request, limit: int | None) -> int:
     return clamp_limit(limit or api.page_size_default, api.page_size_max)
 
 
-def collection(
-    request: Request, page: Page[Any], features: list[Feature[Any]], model: type[BaseModel]
-) -> Any:
-    """A GeoJSON FeatureCollection for a page, with next/prev links."""
-    links = paging_links(
+def page_links(request: Request, page: Page[Any]) -> list[Link]:
+    """The self / next / prev links of a page of a GeoJSON listing."""
+    return paging_links(
         request.url,
         offset=page.offset,
         limit=page.limit,
@@ -53,6 +51,13 @@ def collection(
         media=GEOJSON,
         next_cursor=page.next_cursor,
     )
+
+
+def collection(
+    request: Request, page: Page[Any], features: list[Feature[Any]], model: type[BaseModel]
+) -> Any:
+    """A GeoJSON FeatureCollection for a page, with next/prev links."""
+    links = page_links(request, page)
     return model(
         features=features,
         numberMatched=page.matched,
@@ -68,4 +73,5 @@ __all__ = [
     "GeoJSONResponse",
     "collection",
     "page_limit",
+    "page_links",
 ]

@@ -14,6 +14,7 @@ from api.routes._common import (
     OffsetQuery,
     collection,
     page_limit,
+    page_links,
 )
 from api.schemas.activities import (
     ID_PATTERN,
@@ -23,6 +24,7 @@ from api.schemas.activities import (
     ActivitySearch,
     ActivityUpdate,
     activity_feature,
+    collection_text,
 )
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.geojson import to_shape
@@ -78,9 +80,11 @@ def list_activities(
         after=cursor,
         **extra,
     )
-    # serialised once, here: returned as a model it would be validated again (the hot path of
-    # ``near`` searches); the schema is still ``response_model``
-    body = _collection(request, page).model_dump_json(by_alias=True)
+    # written as text, here: as a model it would be built and validated per feature (the hot
+    # path of ``near`` searches and of paging); the schema is still ``response_model``
+    body = collection_text(
+        page.items, page.distances_m, matched=page.matched, links=page_links(request, page)
+    )
     return Response(body, media_type=GeoJSONResponse.media_type)
 
 

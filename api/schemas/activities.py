@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
+from pydantic_core import to_json
 from shapely.geometry import Point
 
-from api.schemas.geojson import Feature, FeatureCollection, GeometryIn, to_geometry, to_shape
+from api.schemas.geojson import (
+    Feature,
+    FeatureCollection,
+    GeometryIn,
+    Link,
+    point_geometries,
+    to_geometry,
+    to_shape,
+)
 from api.schemas.safe import Amount, InputModel, Limit, Offset
 from domain.errors import InvalidInput
 from domain.ids import ID_PATTERN as ID_PATTERN
@@ -129,6 +140,99 @@ def activity_feature(activity: Activity, distance_m: float | None = None) -> Act
     return ActivityFeature(
         id=activity.id, geometry=to_geometry(activity.location), properties=props
     )
+
+
+def collection_text(
+    activities: Sequence[Activity],
+    distances_m: Mapping[str, float],
+    *,
+    matched: int | None,
+    links: Sequence[Link],
+) -> bytes:
+    """The page as UTF-8 JSON, the same bytes as ``ActivityCollection(...).model_dump_json()``
+    of :func:`activity_feature` features (a test holds the two equal), written from plain
+    values by pydantic's own serialiser in one call, the page's coordinates read in one
+    vectorised call. Building and validating 1,000 pydantic features cost 50-100 ms of a
+    1,000-activity page (``bench.keyset``: REST pages over 100 ms where the database's own
+    page took 4-10 ms); this costs 3-5 ms."""
+    geometries = point_geometries([a.location for a in activities])
+    if geometries is None:  # not all 2D points: each through the response schema's own writer
+        geometries = [_geometry(a.location) for a in activities]
+    features = [
+        {
+            "type": "Feature",
+            "id": a.id,
+            "geometry": geometry,
+            "properties": _properties(a, distances_m.get(a.id)),
+        }
+        for a, geometry in zip(activities, geometries, strict=True)
+    ]
+    return to_json(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "numberMatched": matched,
+            "numberReturned": len(features),
+            "links": [link.model_dump() for link in links],
+            "bbox": None,
+        }
+    )
+
+
+def _geometry(location: Any) -> dict[str, Any] | None:
+    geometry = to_geometry(location)
+    return None if geometry is None else geometry.model_dump()
+
+
+def _value(member: Any) -> Any:
+    """An enum member's value (the JSON pydantic writes for it); anything else as it is."""
+    return getattr(member, "value", member)
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _properties(a: Activity, distance_m: float | None) -> dict[str, Any]:
+    """:class:`ActivityProperties` as the plain values its JSON holds, in its field order."""
+    return {
+        "id": a.id,
+        "name": a.name,
+        "provider_id": a.provider_id,
+        "description": a.description,
+        "themes": list(a.themes),
+        "needs": [
+            {
+                "support_type": _value(n.support_type),
+                "description": n.description,
+                "amount": _float(n.amount),
+                "unit": n.unit,
+                "sector": n.sector,
+            }
+            for n in a.needs
+        ],
+        "evidence": [
+            {
+                "title": e.title,
+                "url": e.url,
+                "strength": e.strength,
+                "outcome": e.outcome,
+                "quantity": _float(e.quantity),
+            }
+            for e in a.evidence
+        ],
+        "validation_status": _value(a.validation_status),
+        "validated_until": None if a.validated_until is None else a.validated_until.isoformat(),
+        "active": a.active,
+        "funding_gap_gbp": float(a.funding_gap_gbp),
+        "at_risk": a.at_risk,
+        "postcode": a.postcode,
+        "local_authority_code": a.local_authority_code,
+        "territory_code": a.territory_code,
+        "region_code": a.region_code,
+        "version": a.version,
+        "distance_m": _float(distance_m),
+    }
 
 
 class ActivitySearch(InputModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Generic, Literal, TypeVar
 
+import numpy as np
 import shapely
 from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry.base import BaseGeometry
@@ -19,6 +20,29 @@ from geo.geojson_in import geometry_from_geojson
 from geo.validity import snap_to_grid
 
 P = TypeVar("P", bound=BaseModel)
+
+#: one encoder for every page (``json.dumps`` with options builds a new one per call); compact,
+#: as GEOS and pydantic write JSON, UTF-8 kept as is, NaN refused (not JSON)
+encode_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+def point_geometries(geometries: list[Any]) -> list[dict[str, Any] | None] | None:
+    """GeoJSON Point objects (None where a feature has no geometry) when every geometry of
+    a page is a non-empty 2D point, their coordinates read in one vectorised call; else None
+    (the caller writes each geometry on its own)."""
+    shapes = np.array(geometries, dtype=object)
+    kinds = shapely.get_type_id(shapes)
+    present = kinds == 0
+    if not ((kinds == -1) | present).all():
+        return None
+    located = shapes[present]
+    if shapely.is_empty(located).any() or shapely.has_z(located).any():
+        return None
+    coordinates = iter(shapely.get_coordinates(located).tolist())
+    return [
+        {"type": "Point", "coordinates": next(coordinates)} if here else None
+        for here in present.tolist()
+    ]
 
 
 class GeometryIn(InputModel):

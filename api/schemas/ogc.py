@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 from pydantic import BaseModel
 
-from api.schemas.geojson import Link
+from api.schemas.geojson import Link, encode_json, point_geometries
 from datasets.features import Feature
 from geo.crs_uris import CRS84, SUPPORTED
 
@@ -71,9 +71,7 @@ class Collections(BaseModel):
     crs: list[str] = list(SUPPORTED)
 
 
-#: one encoder for every page (``json.dumps`` with options builds a new one per call); compact,
-#: as GEOS writes geometries
-_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+_ENCODE = encode_json
 
 
 def feature_text(id_: str, feature: Feature, links: Sequence[dict[str, Any]] = ()) -> str:
@@ -113,7 +111,7 @@ def page_text(
         "timeStamp": time_stamp,
         "links": list(links),
     }
-    points = _point_geometries([f.geometry for f in features])
+    points = point_geometries([f.geometry for f in features])
     if points is not None:
         items = [
             {"type": "Feature", "id": i, "geometry": g, "properties": f.properties}
@@ -126,21 +124,3 @@ def page_text(
         for i, g, f in zip(ids, shapes.tolist(), features, strict=True)
     )
     return f'{_ENCODE(head)[:-1]},"features":[{body}],{_ENCODE(tail)[1:]}'
-
-
-def _point_geometries(geometries: list[Any]) -> list[dict[str, Any] | None] | None:
-    """GeoJSON Point objects (None where a feature has no geometry) when every geometry of
-    the page is a non-empty 2D point; else None."""
-    shapes = np.array(geometries, dtype=object)
-    kinds = shapely.get_type_id(shapes)
-    present = kinds == 0
-    if not ((kinds == -1) | present).all():
-        return None
-    located = shapes[present]
-    if shapely.is_empty(located).any() or shapely.has_z(located).any():
-        return None
-    coordinates = iter(shapely.get_coordinates(located).tolist())
-    return [
-        {"type": "Point", "coordinates": next(coordinates)} if here else None
-        for here in present.tolist()
-    ]
