@@ -118,12 +118,12 @@ def create_app(
             if owned
             else None
         )
-        heap.settle()
+        thresholds = heap.start()
         try:
             yield
         finally:
             app.state.broadcaster.stop()
-            heap.release()
+            heap.release(thresholds)
             if replica is not None:
                 replica.close()
             if owned:
