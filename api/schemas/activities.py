@@ -167,7 +167,7 @@ def collection_text(
         }
         for a, geometry in zip(activities, geometries, strict=True)
     ]
-    return to_json(
+    return to_json(  # NaN and Infinity as null, as the schema's serialiser writes them
         {
             "type": "FeatureCollection",
             "features": features,
@@ -175,7 +175,8 @@ def collection_text(
             "numberReturned": len(features),
             "links": [link.model_dump() for link in links],
             "bbox": None,
-        }
+        },
+        inf_nan_mode="null",
     )
 
 

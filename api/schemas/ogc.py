@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 from pydantic import BaseModel
 
-from api.schemas.geojson import Link, encode_json, point_geometries
+from api.schemas.geojson import Link, encode_json, encode_page, point_geometries
 from datasets.features import Feature
 from geo.crs_uris import CRS84, SUPPORTED
 
@@ -100,7 +100,7 @@ def page_text(
 ) -> str:
     """A GeoJSON FeatureCollection page as JSON text (numberMatched, timeStamp, links).
 
-    A page of points (activities, SPO lines) is encoded in ONE ``json`` call, its coordinates
+    A page of points (activities, SPO lines) is encoded in ONE serialiser call, its coordinates
     read in one vectorised shapely call; a page of other geometries writes each through GEOS's
     GeoJSON writer (a polygon's coordinates as Python lists would cost more than the text).
     """
@@ -117,7 +117,7 @@ def page_text(
             {"type": "Feature", "id": i, "geometry": g, "properties": f.properties}
             for i, g, f in zip(ids, points, features, strict=True)
         ]
-        return _ENCODE(head | {"features": items} | tail)
+        return encode_page(head | {"features": items} | tail)
     shapes = shapely.to_geojson(np.array([f.geometry for f in features], dtype=object))
     body = ",".join(
         _feature_text(i, "null" if g is None else g, f.properties)

@@ -80,3 +80,8 @@ def test_the_listing_answers_the_schemas_text(client: TestClient) -> None:
     body = ActivityCollection.model_validate(r.json())  # what the schema promises
     assert body.numberReturned == 2 and any(link.rel == "next" for link in body.links)
     assert r.text == body.model_dump_json(by_alias=True)
+
+
+def test_a_value_json_cannot_say_is_null_as_in_the_schema() -> None:
+    odd = [make_activity(id="act-nan", funding_gap_gbp=float("nan"))]
+    assert collection_text(odd, {}, matched=1, links=LINKS).decode() == _schema_text(odd, {}, 1)

@@ -63,3 +63,12 @@ def test_a_page_refuses_a_value_json_cannot_say() -> None:
     feature = Feature({"gap": float("nan")}, Point(0, 51))
     with pytest.raises(ValueError):
         page_text(["f"], [feature], matched=1, links=[], time_stamp="t")
+
+
+def test_a_string_naming_nan_or_infinity_is_kept_as_text() -> None:
+    feature = Feature({"name": "NaN Infinity club", "gap": 1e-7}, Point(0, 51))
+    text = page_text(["f"], [feature], matched=1, links=[], time_stamp="t")
+    assert json.loads(text)["features"][0]["properties"] == {
+        "name": "NaN Infinity club",
+        "gap": 1e-7,
+    }
