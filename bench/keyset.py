@@ -115,19 +115,34 @@ class Walked:
     """Per-page milliseconds of each walk (same pages, same order) and the run's other figures."""
 
     pages: dict[str, list[float]] = field(default_factory=lambda: {w: [] for w in WALKS})
+    #: CPU milliseconds of the process for each page (the in-process server's thread included):
+    #: a page far slower in wall time than in CPU time waited for a core
+    cpu: dict[str, list[float]] = field(default_factory=lambda: {w: [] for w in WALKS})
     rows: int = 0
     figures: dict[str, float] = field(default_factory=dict)
 
 
-class GcClock:
-    """Time the cyclic collector spends, by generation (``gc.callbacks``): a full collection
-    walks every tracked object of the process, a pause a page would show."""
+class Clocks:
+    """A page's wall and CPU time, and the time the cyclic collector spends by generation
+    (``gc.callbacks``): a full collection walks every tracked object, a pause a page shows."""
 
     def __init__(self) -> None:
         self.started = 0.0
+        self.wall = self.cpu = 0.0
         self.ms = [0.0, 0.0, 0.0]
         self.runs = [0, 0, 0]
         self.longest = 0.0
+
+    def start(self) -> None:
+        """A page's clocks start: wall and the process's CPU time."""
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def stop(self, walked: Walked, name: str) -> None:
+        """The page's wall and CPU milliseconds filed under ``name``; the clocks restart."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        walked.pages[name].append((wall - self.wall) * 1000)
+        walked.cpu[name].append((cpu - self.cpu) * 1000)
+        self.wall, self.cpu = wall, cpu
 
     def __call__(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
@@ -173,22 +188,21 @@ def walk(url: str, n: int, page: int, folder: Path, export: bool) -> Walked:
         for href in (rest, ogc):  # warm-up: each route's first call builds its schemas
             client.get(href)
         gc.collect()
-        clock = GcClock()
+        clock = Clocks()
         gc.callbacks.append(clock)
         while True:
             times = out.pages
-            t = time.perf_counter()
+            clock.start()
             rows = execute(BARE_SQL, (VALIDATED, bare_after, page))
-            times[WALKS[0]].append((time.perf_counter() - t) * 1000)
-            t = time.perf_counter()
+            clock.stop(out, WALKS[0])
             found = store.find(Activity, limit=page, after=find_after, validation_status=VALIDATED)
-            times[WALKS[1]].append((time.perf_counter() - t) * 1000)
+            clock.stop(out, WALKS[1])
             bodies = []
             for name, href in ((WALKS[2], rest), (WALKS[3], ogc)):
                 assert href is not None
-                t = time.perf_counter()
+                clock.start()
                 r = client.get(href)
-                times[name].append((time.perf_counter() - t) * 1000)
+                clock.stop(out, name)
                 body = r.json()  # the client's own parse: not the server's time
                 if r.status_code != 200 or body.get("numberMatched") != n:
                     raise SystemExit(f"{href}: {r.status_code}, numberMatched "
@@ -274,8 +288,9 @@ def report(backend: str, n: int, page: int, loaded_s: float, walked: Walked) -> 
     lines = [
         f"\n{backend}, n={n:,} ({load}), {pages:,} pages of {page:,}"
         f" ({walked.rows:,} rows), ms per page:",
-        "| walk | mean | p50 | p95 | p99 | max | pages > 100 ms (peer's not) |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| walk | mean | p50 | p95 | p99 | max | CPU p50 / max | pages > 100 ms (peer's not):"
+        " all, of which CPU < 100 ms; worst wall/peer/CPU |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name in WALKS:
         ms = walked.pages[name]
@@ -284,9 +299,13 @@ def report(backend: str, n: int, page: int, loaded_s: float, walked: Walked) -> 
                 if o > SLOW_MS and p <= SLOW_MS]  # fmt: skip
         cells = [f"{s:.1f}" if name == WALKS[0] else f"{s:.1f} ({s / b:.2f}x)"
                  for s, b in zip(stats, peer, strict=True)]  # fmt: skip
-        worst = ", ".join(f"#{i} {ms[i]:.0f}/{walked.pages[WALKS[0]][i]:.0f}"
+        cpu = walked.cpu[name]
+        waited = [i for i in slow if cpu[i] <= SLOW_MS]
+        worst = ", ".join(f"#{i} {ms[i]:.0f}/{walked.pages[WALKS[0]][i]:.0f}/{cpu[i]:.0f}"
                           for i in sorted(slow, key=lambda i: -ms[i])[:3])  # fmt: skip
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {len(slow)} {worst} |")
+        cpu_cell = f"{np.percentile(cpu, 50):.1f} / {max(cpu):.1f}"
+        lines.append(f"| {name} | " + " | ".join(cells)
+                     + f" | {cpu_cell} | {len(slow)}, {len(waited)}; {worst} |")  # fmt: skip
     f = walked.figures
     lines.append(
         f"numberMatched: first store.count {f['count_first_ms']:.1f} ms vs bare count(*) "

@@ -25,6 +25,14 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _every_command() -> None:
+    """Before any command: the collector tuned for a process that reads many rows."""
+    from api import heap
+
+    heap.collect_rarely()
+
+
 @app.command()
 def version() -> None:
     """Print the dicm version."""

@@ -26,3 +26,17 @@ def test_the_app_raises_the_young_threshold_and_restores_it(seeded: Seeded) -> N
         del kept
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_every_command_line_run_collects_young_objects_rarely() -> None:
+    from typer.testing import CliRunner
+
+    from dicm.cli import app
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, *before[1:])
+        assert CliRunner().invoke(app, ["version"]).exit_code == 0
+        assert gc.get_threshold() == (heap.YOUNG, *before[1:])
+    finally:
+        gc.set_threshold(*before)
