@@ -89,6 +89,29 @@ def load(root: Path, name: str) -> tuple[dict[str, np.ndarray], dict[str, Any]] 
     return arrays, meta
 
 
+def latest_before(
+    root: Path, name: str
+) -> tuple[str, dict[str, np.ndarray], dict[str, Any]] | None:
+    """The newest readable state of an earlier generation than ``name``, for the same key
+    (``state_name``'s hash): what an incremental update starts from, None when there is none."""
+    generation, _, key = name.partition("-")
+    try:
+        found = [
+            (int(p.name.partition("-")[0]), p.name)
+            for p in root.iterdir()
+            if p.is_dir() and p.name.endswith(f"-{key}") and p.name.partition("-")[0].isdigit()
+        ]
+    except OSError:
+        return None
+    for older, older_name in sorted(found, reverse=True):
+        if older >= int(generation):
+            continue
+        state = load(root, older_name)
+        if state is not None:
+            return older_name, *state
+    return None
+
+
 def discard(root: Path, name: str) -> None:
     """Remove the state ``name`` (it is not of the store's rows: a refit replaces it)."""
     shutil.rmtree(root / name, ignore_errors=True)
