@@ -293,11 +293,10 @@ def _restored_or_fitted(
         model = None
         if not _updated(store, root, name, need_by_area, day):
             model = _fit_and_save(store, root, name, need_by_area, day, load)
-    return (
-        _restore(store, root, name, need_by_area, day, load)
-        or model
-        or _fit(store, need_by_area, day, load)
-    )
+    restored = _restore(store, root, name, need_by_area, day, load)
+    if restored is not None:
+        return restored
+    return model if model is not None else _fit(store, need_by_area, day, load)
 
 
 def _fit_and_save(
