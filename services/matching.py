@@ -293,7 +293,7 @@ def _restored_or_fitted(
         model = None
         if not _updated(store, root, name, need_by_area, day):
             model = _fit_and_save(store, root, name, need_by_area, day, load)
-    restored = _restore(store, root, name, need_by_area, day, load)
+        restored = _restore(store, root, name, need_by_area, day, load, written_here=True)
     if restored is not None:
         return restored
     return model if model is not None else _fit(store, need_by_area, day, load)
@@ -373,14 +373,18 @@ def _restore(
     need_by_area: Mapping[str, float] | None,
     day: date,
     load: Callable[[Sequence[str]], list[Activity]],
+    *,
+    written_here: bool = False,
 ) -> Recommender | None:
     """The saved state ``name``, if there and of these rows (``activity_digest`` agrees: a
-    store recreated or restored from a backup may reach the generation with other rows)."""
+    store recreated or restored from a backup may reach the generation with other rows).
+    ``written_here``: this process has just written it from the rows, under the fit lock, so
+    the check (a scan of every row) is skipped; a write since is a newer generation anyway."""
     found = recommender_state.load(root, name)
     if found is None:
         return None
     arrays, meta = found
-    if meta.get("digest") != store.activity_digest():
+    if not written_here and meta.get("digest") != store.activity_digest():
         return None
     context = columns_context(
         store, meta.get("territories", ()), None, need_by_area=need_by_area, as_of=day

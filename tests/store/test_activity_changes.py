@@ -124,3 +124,25 @@ def test_concurrent_writers_are_stamped_in_commit_order(store: Store) -> None:
     first_commit = store.generation("activities") - 1
     assert _changed_ids(store, first_commit) == (["second"], [])
     assert _changed_ids(store, first_commit - 1) == (["first", "second"], [])
+
+
+def test_the_migration_stamps_the_rows_already_there_with_the_counter(store: Store) -> None:
+    """Upgrading a store that holds activities: nothing has changed since the counter as it
+    is, everything since the one before; and writes after the upgrade are logged."""
+    from alembic import command
+
+    from store.migrate import alembic_config, upgrade
+
+    store.put(make_provider())
+    store.put_many([make_activity(id="old-1"), make_activity(id="old-2")])
+    engine = store.engine  # type: ignore[attr-defined]
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0008")
+    upgrade(engine)
+    now = _since(store)
+    assert _changed_ids(store, now) == ([], [])
+    assert _changed_ids(store, now - 1) == (["old-1", "old-2"], [])
+    store.delete(Activity, "old-1")
+    assert _changed_ids(store, now) == ([], ["old-1"])
