@@ -20,15 +20,19 @@ from matching.result import Recommendation
 from matching.state import saved_vectoriser
 from services import matching, recommender_state
 from services.matching import RecommenderCache, activity_loader, columns_context
+from spo.model import SpoLine, SpoState
 from store.port import Store
 from tests.builders import (
     THAMES_VALLEY,
     make_activity,
+    make_buyer,
     make_provider,
     make_region,
     make_supplier,
+    make_tender,
     make_territory,
 )
+from tests.store.world import make_spo
 
 N = 100
 
@@ -115,3 +119,17 @@ def test_past_five_percent_of_the_rows_changed_it_fits_afresh(town: Store, tmp_p
     answer = _answer(town, RecommenderCache(state_dir=root))
     assert "updated_from" not in _states(root)[-1]
     assert answer == _answer(town, RecommenderCache())  # a fit, vocabulary and all
+
+
+def test_support_awarded_to_an_unchanged_activity_moves_its_saturation(
+    town: Store, tmp_path: Path
+) -> None:
+    root = tmp_path / "state"
+    before = {m.activity_id: m for m in _answer(town, RecommenderCache(state_dir=root)).matches}
+    assert before["act-040"].feature("saturation").value == 1.0
+    town.put_many([make_buyer(), make_tender(territory_code=THAMES_VALLEY)])
+    line = SpoLine("l1", "act-040", SupportType.CASH, 10_000.0, "GBP", "serious_violence")
+    town.put(make_spo(lines=(line,), state=SpoState.AWARDED))
+    after = {m.activity_id: m for m in _answer(town, RecommenderCache(state_dir=root)).matches}
+    assert after["act-040"].feature("saturation").value == pytest.approx(0.5)
+    assert _states(root)[-1]["updated_from"]  # no activity changed: applied, not refitted
