@@ -285,8 +285,12 @@ activity_changes = Table(
     "activity_changes",
     metadata,
     Column("id", String(200), primary_key=True),
-    Column("stamp", BigInteger, nullable=False, index=True),
+    Column("stamp", BigInteger, nullable=False),
     Column("deleted", Boolean, nullable=False),
+    # PostgreSQL reads the changes since a stamp by index; SQLite's log is one B-tree keyed by
+    # id (no rowid, no second index: its row triggers pay per row, a scan of it is cheap)
+    Index("ix_activity_changes_stamp", "stamp").ddl_if(dialect="postgresql"),
+    sqlite_with_rowid=False,
 )
 
 audit_log = Table(

@@ -9,7 +9,10 @@ its transition table, so a bulk ``COPY`` pays one set-based insert) first locks 
 row, as the bump that follows does, so a transaction waiting on another's bump reads the value
 that one committed and stamps its own rows with the next. A delete leaves a tombstone.
 
-Existing rows are stamped with the counter as it is (nothing changed since it).
+Existing rows are stamped with the counter as it is (nothing changed since it). On SQLite the
+log is a ``WITHOUT ROWID`` table with no second index: a row trigger's upsert then writes one
+B-tree per row (a scan of the narrow log for the changes since a stamp is cheap); PostgreSQL
+reads it by an index on ``stamp``.
 
 Revision: 0009 (after 0008 area history), 2026-12-02. Both dialects.
 """
@@ -26,12 +29,12 @@ _NEXT_SQLITE = "(SELECT value + 1 FROM store_generations WHERE name = 'activitie
 
 
 def _sqlite_stamp(row: str, deleted: int) -> str:
-    """Replace ``row``'s log entry (a DELETE then an INSERT: an ``OR REPLACE`` inside a trigger
-    takes the conflict policy of the statement that fired it, which an upsert's is not)."""
+    """Upsert ``row``'s log entry (an upsert clause, not ``OR REPLACE``: inside a trigger that
+    takes the conflict policy of the statement that fired it)."""
     return (
-        f"DELETE FROM activity_changes WHERE id = {row}.id; "
         f"INSERT INTO activity_changes (id, stamp, deleted) "
-        f"VALUES ({row}.id, {_NEXT_SQLITE}, {deleted});"
+        f"VALUES ({row}.id, {_NEXT_SQLITE}, {deleted}) "
+        "ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp, deleted = excluded.deleted;"
     )
 
 
@@ -84,15 +87,18 @@ def upgrade() -> None:
         sa.Column("stamp", sa.BigInteger(), nullable=False),
         sa.Column("deleted", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_activity_changes")),
+        sqlite_with_rowid=False,  # one B-tree: SQLite's row triggers write it per row
     )
-    op.create_index("ix_activity_changes_stamp", "activity_changes", ["stamp"], unique=False)
-    deleted = "false" if op.get_bind().dialect.name == "postgresql" else "0"
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
+        op.create_index("ix_activity_changes_stamp", "activity_changes", ["stamp"], unique=False)
+    deleted = "false" if postgres else "0"
     op.execute(
         "INSERT INTO activity_changes (id, stamp, deleted) SELECT id, "
         "(SELECT value FROM store_generations WHERE name = 'activities'), "
         f"{deleted} FROM activities"
     )
-    for statement in _POSTGRES if op.get_bind().dialect.name == "postgresql" else _SQLITE:
+    for statement in _POSTGRES if postgres else _SQLITE:
         op.execute(statement)
 
 
@@ -101,8 +107,8 @@ def downgrade() -> None:
         for name in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER activity_changes_{name} ON activities")
         op.execute("DROP FUNCTION dicm_activity_changes()")
+        op.drop_index("ix_activity_changes_stamp", table_name="activity_changes")
     else:
         for name in ("insert", "update_id", "update", "delete"):
             op.execute(f"DROP TRIGGER activity_changes_{name}")
-    op.drop_index("ix_activity_changes_stamp", table_name="activity_changes")
     op.drop_table("activity_changes")
