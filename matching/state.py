@@ -6,6 +6,9 @@ write them as ``.npy`` files and load them memory-mapped, so worker processes sh
 of the pages and start without fitting (``services.recommender_state`` does the I/O). Nothing
 here is pickled: plain arrays, strings and numbers only.
 
+``matching.incremental`` applies a change set to these arrays without a fit (it needs the
+provider ids and each row's need in GBP, kept since format 2).
+
 ``restore`` gives a model whose answers equal the fitted one's: the arrays are the same
 numbers, and the plan alignment (which depends on the plans in the context) is derived again
 the way ``fit`` derives it.
