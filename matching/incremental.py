@@ -103,9 +103,10 @@ def update_state(
     source = np.insert(kept, at, n + np.arange(new_ids.size))
     where = np.empty(n + new_ids.size, dtype=np.intp)  # final row of each source row
     where[source] = np.arange(source.size)
+    segments = _segments(source, n)
 
     def place(old: np.ndarray, new: np.ndarray) -> np.ndarray:
-        return np.concatenate([np.asarray(old), np.asarray(new)])[source]
+        return _splice(np.asarray(old), np.asarray(new), segments)
 
     new_values: dict[str, np.ndarray] = dict(zip(("x", "y", "z"), mini.xyz_columns, strict=True))
     new_values["cell_keys"] = new_keys
@@ -138,21 +139,63 @@ def update_state(
         if all_committed
         else place(arrays["saturation"], mini.saturation)
     )
-    old_text = sparse.csr_matrix(
-        (arrays["text_data"], arrays["text_indices"], arrays["text_indptr"]),
-        shape=tuple(meta["text_shape"]),
-    )
-    text = sparse.csr_matrix(sparse.vstack([old_text, mini.text_matrix], format="csr")[source])
-    out |= {"text_data": text.data, "text_indices": text.indices, "text_indptr": text.indptr}
+    out |= _splice_text(arrays, sparse.csr_matrix(mini.text_matrix), segments)
     updated = dict(meta) | {
         "need_keys": [[str(kind.value), sector] for kind, sector in need_keys],
         "territories": list(coded["territories"]),
         "local_authorities": list(coded["local_authorities"]),
-        "text_shape": list(text.shape),
+        "text_shape": [int(source.size), int(meta["text_shape"][1])],
         "n_skipped": int(meta["n_skipped"]) if n_skipped is None else int(n_skipped),
         "changed_since_fit": int(meta.get("changed_since_fit", 0)) + len(changes),
     }
     return out, updated
+
+
+def _segments(source: IntArray, n: int) -> list[tuple[bool, int, int]]:
+    """``source`` (each final row's old row, or ``n`` + its new row) as runs: (new?, first,
+    end) of consecutive rows of one side. A change set of m rows makes O(m) runs, so the
+    arrays are rebuilt by copying a few long slices rather than gathering row by row."""
+    if source.size == 0:
+        return []
+    fresh = source >= n
+    breaks = np.flatnonzero((np.diff(source) != 1) | (fresh[1:] != fresh[:-1])) + 1
+    starts = np.concatenate(([0], breaks)).tolist()
+    ends = np.concatenate((breaks, [source.size])).tolist()
+    runs = []
+    for first, start, end in zip(source[starts].tolist(), starts, ends, strict=True):
+        offset = n if first >= n else 0
+        runs.append((first >= n, first - offset, first - offset + end - start))
+    return runs
+
+
+def _splice(old: np.ndarray, new: np.ndarray, segments: list[tuple[bool, int, int]]) -> np.ndarray:
+    """The rows of ``old`` and ``new`` in ``segments`` order (see ``_segments``)."""
+    pieces = [new[a:b] if fresh else old[a:b] for fresh, a, b in segments]
+    return np.concatenate(pieces) if pieces else old[:0]
+
+
+def _splice_text(
+    arrays: Mapping[str, np.ndarray], new: Any, segments: list[tuple[bool, int, int]]
+) -> dict[str, np.ndarray]:
+    """The CSR text matrix's arrays spliced like every row array: each run's stored values
+    copied whole, the row pointers rebuilt from the row lengths (in the state's index dtype,
+    so a restore maps them as they are, without a converting copy)."""
+    old_ptr = np.asarray(arrays["text_indptr"])
+    new_ptr = np.asarray(new.indptr)
+    spans = [
+        (fresh, int(ptr[a]), int(ptr[b]))
+        for fresh, a, b in segments
+        for ptr in ((new_ptr if fresh else old_ptr),)
+    ]
+    lengths = _splice(np.diff(old_ptr), np.diff(new_ptr), segments)
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    kind = old_ptr.dtype if indptr[-1] < np.iinfo(np.int32).max else np.dtype(np.int64)
+    indices = _splice(np.asarray(arrays["text_indices"]), np.asarray(new.indices), spans)
+    return {
+        "text_data": _splice(np.asarray(arrays["text_data"]), np.asarray(new.data), spans),
+        "text_indices": indices.astype(kind, copy=False),
+        "text_indptr": indptr.astype(kind, copy=False),
+    }
 
 
 def _no_rows(rows: Sequence[int]) -> Sequence[Activity]:

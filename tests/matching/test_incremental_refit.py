@@ -32,6 +32,7 @@ from tests.builders import (
     make_tender,
     make_territory,
 )
+from tests.matching.test_persisted_state import _mapped
 from tests.store.world import make_spo
 
 N = 100
@@ -108,7 +109,11 @@ def test_a_validated_renamed_or_deleted_activity_shows_without_a_refit(
     assert newest["updated_from"] == base  # applied, not refitted
     assert newest["changed_since_fit"] == 3
     assert answer == _fit_with_vocabulary_of(town, root, base)
-    assert _answer(town, RecommenderCache(state_dir=root)) == answer  # a third maps it
+    third = RecommenderCache(state_dir=root)
+    assert _answer(town, third) == answer  # a third worker maps it
+    table = matching.fitted_recommender(town, cache=third).model.table_
+    assert _mapped(table.text_matrix.data) and _mapped(table.text_matrix.indptr)  # no copy
+    assert _mapped(table.ids) and _mapped(table.need_pattern)
 
 
 def test_past_five_percent_of_the_rows_changed_it_fits_afresh(town: Store, tmp_path: Path) -> None:
