@@ -146,3 +146,16 @@ def test_the_migration_stamps_the_rows_already_there_with_the_counter(store: Sto
     assert _changed_ids(store, now - 1) == (["old-1", "old-2"], [])
     store.delete(Activity, "old-1")
     assert _changed_ids(store, now) == ([], ["old-1"])
+
+
+def test_a_row_written_outside_the_store_api_is_logged_too(store: Store) -> None:
+    """The log is kept by the database, not the adapter: raw SQL (an operator's fix, a
+    migration) is logged like a store write, an id changed in place as old gone, new there."""
+    store.put(make_provider())
+    store.put_many([make_activity(id="a"), make_activity(id="b")])
+    since = _since(store)
+    engine = store.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE activities SET id = 'b2' WHERE id = 'b'")
+        conn.exec_driver_sql("UPDATE activities SET name = 'fixed by hand' WHERE id = 'a'")
+    assert _changed_ids(store, since) == (["a", "b2"], ["b"])

@@ -56,9 +56,13 @@ _POSTGRES = [
     BEGIN
       SELECT value + 1 INTO next_stamp FROM store_generations
       WHERE name = 'activities' FOR UPDATE;
-      IF TG_OP IN ('UPDATE', 'DELETE') THEN
+      IF TG_OP = 'DELETE' THEN
         INSERT INTO activity_changes (id, stamp, deleted)
         SELECT id, next_stamp, true FROM gone
+        ON CONFLICT (id) DO UPDATE SET stamp = EXCLUDED.stamp, deleted = true;
+      ELSIF TG_OP = 'UPDATE' THEN  -- an id changed by the update: the old one is gone
+        INSERT INTO activity_changes (id, stamp, deleted)
+        SELECT id, next_stamp, true FROM (SELECT id FROM gone EXCEPT SELECT id FROM changed) o
         ON CONFLICT (id) DO UPDATE SET stamp = EXCLUDED.stamp, deleted = true;
       END IF;
       IF TG_OP IN ('INSERT', 'UPDATE') THEN
