@@ -348,6 +348,15 @@ def _updated(
     if needs_full_fit(fitted_rows, int(meta.get("changed_since_fit", 0)), len(changes)):
         return False
     all_committed = spos != meta.get("spos_generation")
+    extra = {
+        "digest": digest,
+        "activities_generation": changes.generation,
+        "spos_generation": spos,
+        "updated_from": base_name,
+    }
+    if not changes and not all_committed:  # a plan or an area changed: the rows did not
+        recommender_state.save_linked(root, name, base_name, dict(meta) | extra)
+        return True
     wanted = set(changes.changed.ids)
     if all_committed:  # support committed or withdrawn moves rows that did not change
         wanted |= set(np.asarray(arrays["ids"]).tolist())
@@ -355,13 +364,7 @@ def _updated(
     context = columns_context(store, codes, wanted, need_by_area=need_by_area, as_of=day)
     validated = store.count(Activity, validation_status=ValidationStatus.VALIDATED.value)
     new_arrays, new_meta = update_state(arrays, meta, changes, context, all_committed=all_committed)
-    extra = {
-        "digest": digest,
-        "activities_generation": changes.generation,
-        "spos_generation": spos,
-        "n_skipped": max(validated - len(new_arrays["ids"]), 0),
-        "updated_from": base_name,
-    }
+    extra["n_skipped"] = max(validated - len(new_arrays["ids"]), 0)
     recommender_state.save(root, name, new_arrays, new_meta | extra)
     return True
 

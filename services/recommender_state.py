@@ -75,6 +75,29 @@ def save(root: Path, name: str, arrays: Mapping[str, np.ndarray], meta: Mapping[
     return final
 
 
+def save_linked(root: Path, name: str, base: str, meta: Mapping[str, Any]) -> Path:
+    """Write ``name`` as the arrays of ``base`` unchanged (hard links: no copy) with ``meta``:
+    a change that moves no activity row (a plan, an area's name) costs no rewrite."""
+    final = root / name
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+    try:
+        for path in (root / base).glob("*.npy"):
+            try:
+                os.link(path, tmp / path.name)
+            except OSError:  # a filesystem without hard links: copy
+                shutil.copyfile(path, tmp / path.name)
+        (tmp / _META).write_text(json.dumps(dict(meta)))
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(root, keep=final)
+    return final
+
+
 def load(root: Path, name: str) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
     """The state ``name`` memory-mapped (read-only), None when absent or unreadable."""
     folder = root / name

@@ -138,3 +138,19 @@ def test_support_awarded_to_an_unchanged_activity_moves_its_saturation(
     after = {m.activity_id: m for m in _answer(town, RecommenderCache(state_dir=root)).matches}
     assert after["act-040"].feature("saturation").value == pytest.approx(0.5)
     assert _states(root)[-1]["updated_from"]  # no activity changed: applied, not refitted
+
+
+def test_a_new_plan_maps_the_same_rows_again_without_a_copy(town: Store, tmp_path: Path) -> None:
+    from tests.matching.test_service import PLAN
+
+    root = tmp_path / "state"
+    before = _answer(town, RecommenderCache(state_dir=root))
+    assert "Police & Crime Plan priority" not in before.matches[0].explanation
+    town.put_plan(replace(PLAN, territory_code=THAMES_VALLEY))
+    after = _answer(town, RecommenderCache(state_dir=root))
+    assert "Police & Crime Plan priority" in after.matches[0].explanation  # the plan applies
+    old, new = sorted(
+        (p for p in root.iterdir() if p.is_dir()), key=lambda p: int(p.name.split("-")[0])
+    )
+    assert (old / "lon.npy").stat().st_ino == (new / "lon.npy").stat().st_ino  # linked
+    assert _states(root)[-1]["updated_from"] == old.name
