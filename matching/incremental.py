@@ -72,12 +72,12 @@ def update_state(
     context: MatchingContext,
     *,
     all_committed: bool,
-    n_skipped: int | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """The state ``arrays``/``meta`` with ``changes`` applied (see module doc). ``context``
     gives the day, need indicator and committed support of the changed rows; with
     ``all_committed`` its commitments cover every row and saturation is recomputed for all
-    (support committed or withdrawn since moves rows that did not change)."""
+    (support committed or withdrawn since moves rows that did not change). ``n_skipped`` is
+    left as it was: the caller knows how many validated rows the store holds."""
     if meta.get("format") != FORMAT:
         raise ValueError(f"recommender state format {meta.get('format')!r}, expected {FORMAT}")
     ids = np.asarray(arrays["ids"])
@@ -145,7 +145,6 @@ def update_state(
         "territories": list(coded["territories"]),
         "local_authorities": list(coded["local_authorities"]),
         "text_shape": [int(source.size), int(meta["text_shape"][1])],
-        "n_skipped": int(meta["n_skipped"]) if n_skipped is None else int(n_skipped),
         "changed_since_fit": int(meta.get("changed_since_fit", 0)) + len(changes),
     }
     return out, updated
