@@ -114,3 +114,18 @@ def from_activities(activities: Sequence[Activity]) -> ActivityColumns:
         local_authority_codes=[a.local_authority_code for a in activities],
         territory_codes=[a.territory_code for a in activities],
     )
+
+
+@dataclass(frozen=True)
+class ActivityChanges:
+    """The activities written since a generation (``Store.activity_changes``): the rows there
+    now, whatever their status (a row no longer validated is a change too), and the ids
+    deleted. ``generation`` is the "activities" counter the read saw: the next read asks for
+    the changes since it."""
+
+    changed: ActivityColumns
+    deleted: tuple[str, ...]
+    generation: int
+
+    def __len__(self) -> int:
+        return len(self.changed) + len(self.deleted)

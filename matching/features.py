@@ -65,7 +65,8 @@ class ActivityTable:
     lon: FloatArray
     lat: FloatArray
     id_rank: IntArray  # position of each id in sorted order: ties are broken by id
-    provider_code: IntArray
+    provider_code: IntArray  # index into ``providers`` per row
+    providers: NDArray[np.str_]  # the distinct provider ids, sorted
     theme_matrix: FloatArray  # (n, len(THEMES)) 0/1
     has_themes: NDArray[np.bool_]
     need_keys: tuple[NeedKey, ...]
@@ -79,6 +80,7 @@ class ActivityTable:
     local_authority: IntArray  # index into ``local_authorities`` per row, -1 none
     at_risk: NDArray[np.bool_]
     funding_gap_gbp: FloatArray
+    need_gbp: FloatArray  # what saturation weighs committed support against (see module doc)
     local_need: FloatArray
     sustainability: FloatArray
     saturation: FloatArray
@@ -159,7 +161,9 @@ def build_activity_table(
     ids = np.array(list(columns.ids), dtype=np.str_) if n else np.array([], dtype="<U1")
     id_rank = np.empty(n, dtype=np.intp)
     id_rank[np.argsort(ids, kind="stable")] = np.arange(n)
-    _, provider_code = np.unique(np.array(list(columns.provider_ids)), return_inverse=True)
+    providers, provider_code = np.unique(
+        np.array(list(columns.provider_ids), dtype=np.str_), return_inverse=True
+    )
     theme_matrix = _theme_matrix(columns.themes)
     need_keys, need_matrix = _need_matrix(columns.needs)
     patterns, need_pattern = np.unique(need_matrix, axis=0, return_inverse=True)
@@ -169,6 +173,7 @@ def build_activity_table(
     local_authorities, local_authority = codes(columns.local_authority_codes)
     gap = np.asarray(columns.funding_gap_gbp, dtype=np.float64)
     at_risk = np.asarray(columns.at_risk, dtype=np.bool_)
+    need_gbp = need_amounts(columns)
     return ActivityTable(
         ids=ids,
         xyz_columns=(
@@ -180,6 +185,7 @@ def build_activity_table(
         lat=lat,
         id_rank=id_rank,
         provider_code=np.asarray(provider_code, dtype=np.intp).reshape(n),
+        providers=providers,
         theme_matrix=theme_matrix,
         has_themes=np.asarray(theme_matrix.any(axis=1), dtype=np.bool_),
         need_keys=need_keys,
@@ -193,9 +199,10 @@ def build_activity_table(
         local_authority=local_authority,
         at_risk=at_risk,
         funding_gap_gbp=gap,
+        need_gbp=need_gbp,
         local_need=_local_need(columns, context),
         sustainability=_sustainability(gap, at_risk),
-        saturation=_saturation(columns, context),
+        saturation=saturation(columns.ids, need_gbp, context),
         evidence=_evidence(columns.evidence_strength),
         text_matrix=_text_matrix(column_texts(columns) if texts is None else texts, vectoriser),
         rows=rows,
@@ -284,15 +291,19 @@ def _need_gbp(gap_gbp: float, needs: Sequence[NeedRow]) -> float:
     return max(gap_gbp, cash, MIN_NEED_GBP)
 
 
-def _saturation(columns: ActivityColumns, context: MatchingContext) -> FloatArray:
-    n = len(columns)
+def need_amounts(columns: ActivityColumns) -> FloatArray:
+    """Each row's need in GBP: its funding gap or cash needs, at least ``MIN_NEED_GBP``."""
     gaps = columns.funding_gap_gbp.tolist()
-    need = np.fromiter(
-        (_need_gbp(g, nd) for g, nd in zip(gaps, columns.needs, strict=True)), np.float64, n
-    )
+    pairs = zip(gaps, columns.needs, strict=True)
+    return np.fromiter((_need_gbp(g, nd) for g, nd in pairs), np.float64, len(columns))
+
+
+def saturation(ids: Sequence[str], need_gbp: FloatArray, context: MatchingContext) -> FloatArray:
+    """``need / (need + committed)`` per row (see module doc): the one place it is computed,
+    so a state updated in place (``matching.incremental``) gives a fit's very numbers."""
     committed_by = context.committed_by_activity
-    committed = np.fromiter((committed_by.get(i, 0.0) for i in columns.ids), np.float64, n)
-    return np.asarray(need / (need + committed), dtype=np.float64)
+    committed = np.fromiter((committed_by.get(i, 0.0) for i in ids), np.float64, len(ids))
+    return np.asarray(need_gbp / (need_gbp + committed), dtype=np.float64)
 
 
 def _evidence(strength: FloatArray) -> FloatArray:

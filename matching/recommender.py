@@ -118,12 +118,15 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         context: MatchingContext | None = None,
         *,
         loader: Callable[[Sequence[str]], Sequence[Activity]] | None = None,
+        vectoriser: TfidfVectorizer | None = None,
     ) -> Self:
         """Learn the activity table, spatial index, TF-IDF vocabulary and plan alignment.
 
         ``activities`` are decoded activities, or their columns (``domain.columns``, as a
         store reads them) with ``loader``: activities by id, in the order asked, for the few
-        rows an answer explains (the table itself keeps arrays only)."""
+        rows an answer explains (the table itself keeps arrays only). ``vectoriser``: a
+        fitted TF-IDF vocabulary to keep instead of learning one (what a state updated in
+        place keeps, ``matching.incremental``, and the fit its contract is checked against)."""
         self._check_params()
         context = context or MatchingContext()
         as_of = context.as_of or date.today()
@@ -145,7 +148,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         self.cell_keys_ = keys[order]
         self.context_ = context
         self.n_skipped_ = len(columns) - len(kept)
-        self.vectoriser_ = fit_vectoriser(texts)
+        self.vectoriser_ = fit_vectoriser(texts) if vectoriser is None else vectoriser
         self.table_ = build_activity_table(table_columns, context, self.vectoriser_, rows_of, texts)
         self._finish_fit()
         return self

@@ -6,6 +6,9 @@ write them as ``.npy`` files and load them memory-mapped, so worker processes sh
 of the pages and start without fitting (``services.recommender_state`` does the I/O). Nothing
 here is pickled: plain arrays, strings and numbers only.
 
+``matching.incremental`` applies a change set to these arrays without a fit (it needs the
+provider ids and each row's need in GBP, kept since format 2).
+
 ``restore`` gives a model whose answers equal the fitted one's: the arrays are the same
 numbers, and the plan alignment (which depends on the plans in the context) is derived again
 the way ``fit`` derives it.
@@ -27,7 +30,7 @@ from matching.features import ActivityTable, NeedKey, make_vectoriser
 from matching.recommender import Recommender
 
 #: bump when the arrays or their meaning change: older files are then refitted, not misread
-FORMAT = 1
+FORMAT = 2
 #: plain per-row (or per-pattern) arrays of the table, stored under their field names
 _TABLE_ARRAYS = (
     "ids",
@@ -35,6 +38,7 @@ _TABLE_ARRAYS = (
     "lat",
     "id_rank",
     "provider_code",
+    "providers",
     "theme_matrix",
     "has_themes",
     "need_patterns",
@@ -44,6 +48,7 @@ _TABLE_ARRAYS = (
     "local_authority",
     "at_risk",
     "funding_gap_gbp",
+    "need_gbp",
     "local_need",
     "sustainability",
     "saturation",
@@ -117,9 +122,18 @@ def restore(
         text_matrix=text,
         rows=rows,
     )
+    return model.restore(
+        table,
+        arrays["cell_keys"],
+        saved_vectoriser(arrays, meta),
+        context,
+        n_skipped=int(meta["n_skipped"]),
+    )
+
+
+def saved_vectoriser(arrays: Mapping[str, np.ndarray], meta: Mapping[str, Any]) -> TfidfVectorizer:
+    """The fitted TF-IDF vectoriser of a state: its vocabulary and IDF weights."""
     vectoriser = make_vectoriser()
     vectoriser.vocabulary_ = {term: i for i, term in enumerate(meta["vocabulary"])}
     vectoriser.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
-    return model.restore(
-        table, arrays["cell_keys"], vectoriser, context, n_skipped=int(meta["n_skipped"])
-    )
+    return vectoriser

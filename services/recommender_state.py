@@ -6,8 +6,10 @@ the arrays (``matching.state``) are written as ``.npy`` files (plus ``meta.json`
 pickled) into ``<root>/<generation>-<key hash>/``, atomically (a temporary directory renamed
 into place), and a worker whose store is at the same generation, for the same day and need
 indicator, loads them with ``np.load(mmap_mode="r")``: the pages are the OS page cache's,
-shared by every worker, and read only where touched. A changed generation is a new name,
-so a refit (the state of one earlier generation is kept for workers still reading it).
+shared by every worker, and read only where touched. A changed generation is a new name:
+the newest earlier state for the same key (``latest_before``) is brought up to date with the
+rows changed since (``services.matching``, ``matching.incremental``) or, failing that, the
+store is refitted (the state of one earlier generation is kept for workers still reading it).
 
 ``root`` is beside the SQLite file (``<db>.recommender``), or under the data directory for
 PostGIS (``<data_dir>/recommender/<hash of the database URL>``): see ``state_root``.
@@ -73,6 +75,29 @@ def save(root: Path, name: str, arrays: Mapping[str, np.ndarray], meta: Mapping[
     return final
 
 
+def save_linked(root: Path, name: str, base: str, meta: Mapping[str, Any]) -> Path:
+    """Write ``name`` as the arrays of ``base`` unchanged (hard links: no copy) with ``meta``:
+    a change that moves no activity row (a plan, an area's name) costs no rewrite."""
+    final = root / name
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+    try:
+        for path in (root / base).glob("*.npy"):
+            try:
+                os.link(path, tmp / path.name)
+            except OSError:  # a filesystem without hard links: copy
+                shutil.copyfile(path, tmp / path.name)
+        (tmp / _META).write_text(json.dumps(dict(meta)))
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(root, keep=final)
+    return final
+
+
 def load(root: Path, name: str) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
     """The state ``name`` memory-mapped (read-only), None when absent or unreadable."""
     folder = root / name
@@ -87,6 +112,29 @@ def load(root: Path, name: str) -> tuple[dict[str, np.ndarray], dict[str, Any]] 
     except (OSError, ValueError):
         return None
     return arrays, meta
+
+
+def latest_before(
+    root: Path, name: str
+) -> tuple[str, dict[str, np.ndarray], dict[str, Any]] | None:
+    """The newest readable state of an earlier generation than ``name``, for the same key
+    (``state_name``'s hash): what an incremental update starts from, None when there is none."""
+    generation, _, key = name.partition("-")
+    try:
+        found = [
+            (int(p.name.partition("-")[0]), p.name)
+            for p in root.iterdir()
+            if p.is_dir() and p.name.endswith(f"-{key}") and p.name.partition("-")[0].isdigit()
+        ]
+    except OSError:
+        return None
+    for older, older_name in sorted(found, reverse=True):
+        if older >= int(generation):
+            continue
+        state = load(root, older_name)
+        if state is not None:
+            return older_name, *state
+    return None
 
 
 def discard(root: Path, name: str) -> None:

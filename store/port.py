@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from domain.columns import ActivityColumns
+from domain.columns import ActivityChanges, ActivityColumns
 from domain.model import (
     Account,
     Activity,
@@ -231,6 +231,13 @@ class Store(Protocol):
         id, version and state: equal digests, the same rows. A cache saved outside the process
         keyed by ``generation`` checks it too (a store recreated or restored from a backup can
         reach an earlier generation with other rows)."""
+
+    def activity_changes(self, since: int) -> ActivityChanges:
+        """The activities written after the "activities" counter (``generation("activities")``)
+        was ``since``: their columns as ``activity_columns`` reads them (any status), and the
+        ids deleted since, in one read. A reader that read the counter before reading the rows
+        it holds gets every later write here (a row it already saw may come again: apply the
+        changes as replacements)."""
 
     def update(self, entity: E, *, audit: AuditEntry | None = None) -> E:
         """Replace the stored entity whose ``version`` equals ``entity.version``; returns it

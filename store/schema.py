@@ -276,6 +276,23 @@ store_generations = Table(
     Column("value", BigInteger, nullable=False),
 )
 
+#: one row per activity id ever written: the "activities" change counter value its last write
+#: committed as (``stamp``), and whether that write deleted it. Kept by triggers on
+#: ``activities`` (migration 0009), so every write path (put, update, bulk COPY/executemany,
+#: delete, a cleared area reference) stamps its rows in one place; ``Store.activity_changes``
+#: reads the rows changed since a generation (an incremental refit of the recommender)
+activity_changes = Table(
+    "activity_changes",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("stamp", BigInteger, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    # PostgreSQL reads the changes since a stamp by index; SQLite's log is one B-tree keyed by
+    # id (no rowid, no second index: its row triggers pay per row, a scan of it is cheap)
+    Index("ix_activity_changes_stamp", "stamp").ddl_if(dialect="postgresql"),
+    sqlite_with_rowid=False,
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

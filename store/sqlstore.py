@@ -22,7 +22,7 @@ import shapely
 from sqlalchemy import ColumnElement, Connection, Engine, Table, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
-from domain.columns import ActivityColumns
+from domain.columns import ActivityChanges, ActivityColumns
 from domain.errors import NotFound, UnknownReference
 from domain.model import (
     Account,
@@ -335,6 +335,23 @@ class SqlStore(PlansAndAudit, EventLog):
             stmt = stmt.where(schema.activities.c.validation_status == validation_status)
         with self._read() as conn:
             return columns.activity_columns(conn.execute(stmt))
+
+    def activity_changes(self, since: int) -> ActivityChanges:
+        """The change log (``schema.activity_changes``, kept by triggers) joined to the rows:
+        the counter first, then one statement (one snapshot) for changed and deleted alike."""
+        log, table = schema.activity_changes, schema.activities
+        stmt = (
+            select(log.c.id, *columns.SELECTED)
+            .select_from(log.outerjoin(table, table.c.id == log.c.id))
+            .where(log.c.stamp > since)
+        )
+        counter = _GENERATION.where(schema.store_generations.c.name == "activities")
+        with self._read() as conn:
+            generation = int(conn.execute(counter).scalar_one())
+            rows = conn.execute(stmt).all()
+        deleted = tuple(sorted(str(row[0]) for row in rows if row[1] is None))
+        present = (tuple(row[1:]) for row in rows if row[1] is not None)
+        return ActivityChanges(columns.activity_columns(present), deleted, generation)
 
     def activity_digest(self) -> str:
         with self._read() as conn:

@@ -67,3 +67,22 @@ def test_the_digest_changes_with_the_rows_and_only_with_them(store: Store) -> No
     store.put(make_activity(id="c"))
     store.delete(Activity, "c")
     assert store.activity_digest() == renamed  # the same rows again
+
+
+def test_the_digest_is_the_hash_of_every_row_repr_in_order() -> None:
+    """Its value is the documented one (workers of two versions must agree on a state):
+    SHA-256 of each sorted row's repr, booleans as 0/1, a separator after each table."""
+    import hashlib
+
+    from store.columns import digest
+
+    activities = [("b", 2, "validated", True, None, "E1"), ("a", 1, "pending", False, "E2", None)]
+    spos = [("s1", 3, "awarded")]
+    expected = hashlib.sha256()
+    for row in [("a", 1, "pending", 0, "E2", None), ("b", 2, "validated", 1, None, "E1")]:
+        expected.update(repr(row).encode())
+    expected.update(b"\x1e")
+    expected.update(repr(("s1", 3, "awarded")).encode())
+    expected.update(b"\x1e")
+    assert digest(activities, spos) == expected.hexdigest()
+    assert digest([], []) == hashlib.sha256(b"\x1e\x1e").hexdigest()
