@@ -27,7 +27,7 @@ from matching.features import ActivityTable, NeedKey, make_vectoriser
 from matching.recommender import Recommender
 
 #: bump when the arrays or their meaning change: older files are then refitted, not misread
-FORMAT = 1
+FORMAT = 2
 #: plain per-row (or per-pattern) arrays of the table, stored under their field names
 _TABLE_ARRAYS = (
     "ids",
@@ -94,6 +94,9 @@ def restore(
     ``loader`` reads activities by id for explanations, as ``fit(columns, loader=...)``."""
     if meta.get("format") != FORMAT:
         raise ValueError(f"recommender state format {meta.get('format')!r}, expected {FORMAT}")
+    # plain ndarray views of mapped files: the same memory, without ``np.memmap``'s Python
+    # hooks on every slice and operation of a request
+    arrays = {name: np.asarray(array) for name, array in arrays.items()}
     ids = arrays["ids"]
 
     def rows(at: Sequence[int]) -> Sequence[Activity]:
