@@ -63,6 +63,9 @@ SCORE_SLACK = 1e-9
 _EDGE_RAD = 1e-9
 #: rows scored in the first round past those the answer needs (sets a threshold worth using)
 _FIRST_EXTRA = 64
+#: at most this many rows in the sites' cells, every one is scored (measured: below it the
+#: bounds cost more numpy calls than they save; ``bench/best_first.py``)
+EXHAUSTIVE_BELOW = 16_000
 #: rows scored per later step (a step costs a few numpy calls; thresholds rise between steps)
 _CHUNK_ROWS = 512
 #: cells of the first round hold this many times the rows it scores (their segments are
@@ -256,6 +259,14 @@ class Search:
     need_inside: int  # best candidates inside the delivery area the answer needs
     need_outside: int  # best candidates outside it, within reach (``also_nearby``)
     in_reach: NDArray[np.bool_] | None
+    #: at most this many rows in the sites' cells, score them all (``SEARCHES``)
+    exhaustive_below: float = EXHAUSTIVE_BELOW
+
+
+#: how a single answer is searched: "auto" scores every row when the sites' cells hold at most
+#: ``EXHAUSTIVE_BELOW`` rows and searches best first beyond; the others force one way (the
+#: answers are the same: tests compare them)
+SEARCHES = {"auto": float(EXHAUSTIVE_BELOW), "best_first": -1.0, "exhaustive": float("inf")}
 
 
 @dataclass(frozen=True)
@@ -323,11 +334,6 @@ def best_candidates(
     cells = window_cells(index, request.site_lon_lat, request.radius_m)
     if best.reach_cells is not None and best.reach_cells.size:
         cells = np.union1d(cells, best.reach_cells).astype(np.intp)
-    theta = _nearest_angle(index, cells, site_xyz)
-    rho = index.radius[cells]
-    low_m = (theta - rho) * EARTH_RADIUS_M - SLACK_M
-    whole = (theta + rho) * EARTH_RADIUS_M <= request.radius_m - SLACK_M
-    beyond = low_m > request.radius_m
 
     def distances(rows: IntArray) -> Candidates:
         """``rows`` with their nearest-site distance, cut to the candidates among them."""
@@ -336,6 +342,16 @@ def best_candidates(
         if request.in_reach is not None:
             keep |= request.in_reach[rows]
         return Candidates(rows[keep], d[keep], site[keep])
+
+    if int(index.size[cells].sum()) <= request.exhaustive_below:
+        # few rows in reach: scoring them all costs less than bounding them
+        every = distances(_rows(index, cells))
+        return every, score(every), int(every.activity.size)
+    theta = _nearest_angle(index, cells, site_xyz)
+    rho = index.radius[cells]
+    low_m = (theta - rho) * EARTH_RADIUS_M - SLACK_M
+    whole = (theta + rho) * EARTH_RADIUS_M <= request.radius_m - SLACK_M
+    beyond = low_m > request.radius_m
 
     count = int(index.size[cells[whole]].sum())
     edge = cells[~whole & ~beyond]
@@ -418,12 +434,14 @@ def _count_within(
     hav = np.subtract(1.0, best_cos)
     hav *= 0.5  # sin^2(angle / 2) of the nearest site
     limit = math.sin(request.radius_m / EARTH_RADIUS_M / 2.0) ** 2
-    near = np.abs(hav - limit) <= _HAV_BAND
-    within = hav < limit
+    within = hav < limit - _HAV_BAND
     if request.in_reach is not None:
         within |= np.take(request.in_reach, rows)
-    within[near] = False
-    return int(np.count_nonzero(within)) + int(distances(rows[near]).activity.size)
+    count = int(np.count_nonzero(within))
+    near = np.flatnonzero((hav <= limit + _HAV_BAND) & ~within)
+    if near.size:  # the exact distance decides these
+        count += int(distances(rows[near]).activity.size)
+    return count
 
 
 def _passing_rows(
@@ -518,12 +536,17 @@ def _thresholds(
     """The keys a row must reach to enter the best inside and outside the delivery area, as
     far as the candidates scored so far tell (``-inf``: not yet full, every row may enter;
     ``inf`` for a side nothing is needed of)."""
-    key = np.concatenate([key_of(score, tier) for score, tier, _ in scored])
-    inside = np.concatenate([part[2] for part in scored])
-    reach = np.concatenate([c.distance_m for c in found]) <= request.radius_m
-    limit_in = _kth(key[inside], request.need_inside)
-    limit_out = _kth(key[~inside & reach], request.need_outside) if request.need_outside else np.inf
-    return limit_in, limit_out
+    if len(scored) == 1:
+        key, inside = key_of(scored[0][0], scored[0][1]), scored[0][2]
+        distance = found[0].distance_m
+    else:
+        key = np.concatenate([key_of(score, tier) for score, tier, _ in scored])
+        inside = np.concatenate([part[2] for part in scored])
+        distance = np.concatenate([c.distance_m for c in found])
+    if not request.need_outside:
+        return _kth(key[inside], request.need_inside), np.inf
+    reach = distance <= request.radius_m
+    return _kth(key[inside], request.need_inside), _kth(key[~inside & reach], request.need_outside)
 
 
 def _kth(key: FloatArray, k: int) -> float:

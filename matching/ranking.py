@@ -118,6 +118,7 @@ def rank_supplier_best_first(
     cells: CellIndex,
     site_lon_lat: FloatArray,
     ranking: Ranking,
+    exhaustive_below: float,
 ) -> tuple[Ranked, int]:
     """``rank_supplier`` on the candidates ``matching.bounds`` finds best first (the same
     answer, scoring only the candidates that can reach it), and the number of candidates."""
@@ -145,6 +146,7 @@ def rank_supplier_best_first(
         need_inside=max(ranking.pool_size, ranking.k),
         need_outside=ranking.k if view is not None and hard else 0,
         in_reach=view.in_reach if view is not None else None,
+        exhaustive_below=exhaustive_below,
     )
 
     def score(cand: Candidates) -> Scored:

@@ -23,7 +23,7 @@ from domain.model import Activity, Supplier, Tender
 from domain.vocabulary import ValidationStatus
 from geo.sphere import FloatArray
 from matching.batch import CHUNK, batch_candidates, rank_batch
-from matching.bounds import cell_index
+from matching.bounds import SEARCHES, cell_index
 from matching.context import MatchingContext
 from matching.diversity import DEFAULT_MARGIN
 from matching.explain import format_distance
@@ -95,7 +95,9 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
     ``radius_m`` (default reach of a site, 25 km), ``half_distance_m`` (distance at which
     proximity halves, 5 km), ``diversity`` (0 = pure score order .. 1 = only novelty; MMR),
     ``max_per_provider`` (places one provider may take while others remain; None = no cap),
-    ``pool_size`` (how many of the best candidates the re-ranking considers).
+    ``pool_size`` (how many of the best candidates the re-ranking considers), ``search``
+    (how one supplier's candidates are searched, ``matching.bounds.SEARCHES``: the same answer
+    either way, at a different cost).
     """
 
     def __init__(
@@ -109,6 +111,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         max_per_provider: int | None = 2,
         pool_size: int = 30,
         hard_constraints: bool = True,
+        search: str = "auto",
     ) -> None:
         self.weights = weights
         self.radius_m = radius_m
@@ -118,6 +121,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         self.hard_constraints = hard_constraints
         self.max_per_provider = max_per_provider
         self.pool_size = pool_size
+        self.search = search
 
     def fit(
         self,
@@ -304,7 +308,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         answer without scoring every candidate."""
         site_lon_lat = np.array([(s.location.x, s.location.y) for s in supplier.sites])
         ranked, count = rank_supplier_best_first(
-            scene, supplier, self.cells_, site_lon_lat, ranking
+            scene, supplier, self.cells_, site_lon_lat, ranking, SEARCHES[self.search]
         )
         return self._recommendation(supplier, scene, count, ranked, ranking)
 
@@ -381,6 +385,8 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
             raise InvalidInput(f"max_per_provider must be >= 1, got {self.max_per_provider}")
         if self.pool_size < 1:
             raise InvalidInput(f"pool_size must be >= 1, got {self.pool_size}")
+        if self.search not in SEARCHES:
+            raise InvalidInput(f"search must be one of {', '.join(SEARCHES)}, got {self.search!r}")
 
 
 def _row_loader(

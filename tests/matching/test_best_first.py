@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
+from domain.errors import InvalidInput
 from domain.model import Activity, Lot, Need, Offer, Site, Supplier, Tender
 from domain.vocabulary import THEMES, SupportType
 from geo.sphere import EARTH_RADIUS_M
@@ -62,7 +63,7 @@ def dense_world(n: int = 6_000, seed: int = 11) -> list[Activity]:
 
 @pytest.fixture(scope="module")
 def model() -> Recommender:
-    return Recommender().fit(dense_world(), CONTEXT)
+    return Recommender(search="best_first").fit(dense_world(), CONTEXT)
 
 
 def tenders() -> list[Tender | None]:
@@ -125,7 +126,9 @@ def test_the_best_first_answer_is_the_answer_of_scoring_every_candidate(
 @pytest.mark.parametrize("hard", [True, False])
 def test_without_hard_constraints_or_with_diversity_off_it_is_still_the_same(hard: bool) -> None:
     activities = dense_world(3_000, seed=5)
-    model = Recommender(hard_constraints=hard, diversity=0.0 if hard else 0.9, pool_size=12)
+    model = Recommender(
+        hard_constraints=hard, diversity=0.0 if hard else 0.9, pool_size=12, search="best_first"
+    )
     model.fit(activities, CONTEXT)
     rng = np.random.default_rng(3)
     for i in range(30):
@@ -165,7 +168,7 @@ def test_dense_activities_are_mostly_not_scored_yet_all_are_counted(model: Recom
         in_reach=None,
     )
     request = Search(site, ranking.radius_m, float(ranking.weights[0]), 5_000.0, offer_w,
-                     helpless, 30, 0, None)  # fmt: skip
+                     helpless, 30, 0, None, exhaustive_below=-1)  # fmt: skip
     _, scored, count = best_candidates(
         model.cells_, best, model.table_.xyz_columns, request, score, sort_key
     )
@@ -200,7 +203,7 @@ def test_the_count_is_exact_at_the_radius_to_the_millimetre(radius: float) -> No
                 )
             )
             activities.append(make_activity(id=f"r{i:02d}-{j}", lon_lat=(lon, lat)))
-    model = Recommender().fit(activities, CONTEXT)
+    model = Recommender(search="best_first").fit(activities, CONTEXT)
     supplier = supplier_at([CENTRE], [0], 0)
     answer = model.recommend(supplier, k=5, radius_m=radius)
     assert answer == model.recommend_batch([supplier], k=5, radius_m=radius)[0]
@@ -225,3 +228,18 @@ def test_every_point_lies_within_its_cells_radius_of_the_cells_centre(
     chord = math.dist(point, (x, y, z))
     assert 2 * math.asin(min(chord / 2, 1.0)) <= index.radius[0]
     assert index.radius[0] <= math.radians(CELL_DEG)  # and the radius is no wider than a cell
+
+
+def test_auto_scores_every_row_of_a_small_window_and_gives_the_same_answers() -> None:
+    activities = dense_world(2_000, seed=2)
+    auto = Recommender().fit(activities, CONTEXT)
+    forced = Recommender(search="best_first").fit(activities, CONTEXT)
+    exhaustive = Recommender(search="exhaustive").fit(activities, CONTEXT)
+    for i in range(12):
+        supplier = supplier_at([(CENTRE[0] + 0.01 * i, CENTRE[1])], [i % 5], i % 3)
+        tender = tenders()[i % 4]
+        answer = auto.recommend(supplier, tender=tender, k=12)
+        assert answer == forced.recommend(supplier, tender=tender, k=12)
+        assert answer == exhaustive.recommend(supplier, tender=tender, k=12)
+    with pytest.raises(InvalidInput, match="search must be one of"):
+        Recommender(search="fastest").fit(activities, CONTEXT)
