@@ -87,13 +87,13 @@ def nearest_site_distance(
     computed alone or in a batch (a matrix product may sum in another order, or fuse)."""
     px, py, pz = points
     scratch = np.empty_like(px)
-    best = _cosine(points, sites[0], scratch)
+    best = site_cosine(points, sites[0], scratch)
     site = np.zeros(px.size, dtype=np.intp)
     if len(sites) > 1:
         cosine = np.empty_like(px)
         closer = np.empty(px.size, dtype=np.bool_)
         for j in range(1, len(sites)):  # a running argmax: the first site wins a tie
-            _cosine(points, sites[j], scratch, out=cosine)
+            site_cosine(points, sites[j], scratch, out=cosine)
             np.greater(cosine, best, out=closer)
             site[closer] = j
             np.maximum(best, cosine, out=best)
@@ -112,7 +112,7 @@ def nearest_site_distance(
     return _haversine_to_m(hav), site
 
 
-def _cosine(
+def site_cosine(
     points: tuple[FloatArray, FloatArray, FloatArray],
     site: SiteColumns,
     scratch: FloatArray,

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from domain.model import Activity, Need, Site, Supplier, Tender
 from geo.sphere import FloatArray
+from matching.bounds import CellBest, CellIndex, Search, best_candidates, cell_best
 from matching.candidates import Candidates
 from matching.diversity import DEFAULT_MARGIN, mmr_order
 from matching.explain import ExplainInput, join_parts, static_parts
@@ -69,6 +70,7 @@ class Scene:
     explain_cache: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]  # static parts per row
     offer_cache: dict[object, OfferFit]  # per (offers, sectors)
     priority: FloatArray  # static_features' priority column, contiguous (tiers read it)
+    bounds: dict[bool, CellBest]  # the best-first search's bounds, per ``hard_constraints``
 
 
 def static_features(
@@ -108,6 +110,53 @@ def rank_supplier(
     pattern = np.take(scene.table.need_pattern, cand.activity)
     score, tier, inside = score_pairs(scene, ranking, cand, offer_w, fit[2], pattern)
     return finish_supplier(scene, supplier, sites, cand, ranking, fit, (score, tier, inside))
+
+
+def rank_supplier_best_first(
+    scene: Scene,
+    supplier: Supplier,
+    cells: CellIndex,
+    site_lon_lat: FloatArray,
+    ranking: Ranking,
+    exhaustive_below: float,
+) -> tuple[Ranked, int]:
+    """``rank_supplier`` on the candidates ``matching.bounds`` finds best first (the same
+    answer, scoring only the candidates that can reach it), and the number of candidates."""
+    fit = offer_fit(scene, supplier)
+    offer_w = fit[1] * ranking.weights[OFFER_FIT]
+    view = scene.view
+    hard = ranking.hard_constraints
+    best = scene.bounds.get(hard)
+    if best is None:
+        best = scene.bounds[hard] = cell_best(
+            cells,
+            scene.static_score,
+            scene.priority,
+            hard_constraints=hard,
+            in_scope=view.in_scope if view is not None else None,
+            in_reach=view.in_reach if view is not None else None,
+        )
+    request = Search(
+        site_lon_lat=site_lon_lat,
+        radius_m=ranking.radius_m,
+        proximity_weight=float(ranking.weights[PROXIMITY]),
+        half_distance_m=ranking.half_distance_m,
+        offer=offer_w,
+        helpless=fit[2] if hard else np.zeros(offer_w.size, dtype=np.bool_),
+        need_inside=max(ranking.pool_size, ranking.k),
+        need_outside=ranking.k if view is not None and hard else 0,
+        in_reach=view.in_reach if view is not None else None,
+        exhaustive_below=exhaustive_below,
+    )
+
+    def score(cand: Candidates) -> Scored:
+        pattern = np.take(scene.table.need_pattern, cand.activity)
+        return score_pairs(scene, ranking, cand, offer_w, fit[2], pattern)
+
+    cand, scored, count = best_candidates(
+        cells, best, scene.table.xyz_columns, request, score, sort_key
+    )
+    return finish_supplier(scene, supplier, supplier.sites, cand, ranking, fit, scored), count
 
 
 def score_pairs(

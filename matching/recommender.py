@@ -23,7 +23,7 @@ from domain.model import Activity, Supplier, Tender
 from domain.vocabulary import ValidationStatus
 from geo.sphere import FloatArray
 from matching.batch import CHUNK, batch_candidates, rank_batch
-from matching.candidates import Candidates, supplier_candidates
+from matching.bounds import SEARCHES, cell_index
 from matching.context import MatchingContext
 from matching.diversity import DEFAULT_MARGIN
 from matching.explain import format_distance
@@ -35,7 +35,14 @@ from matching.features import (
 )
 from matching.grid import Int64Array, cell_keys
 from matching.priorities import TenderView, align_plans, build_tender_view
-from matching.ranking import OfferFit, Ranked, Ranking, Scene, rank_supplier, static_features
+from matching.ranking import (
+    OfferFit,
+    Ranked,
+    Ranking,
+    Scene,
+    rank_supplier_best_first,
+    static_features,
+)
 from matching.result import Recommendation
 from matching.weights import FEATURES, resolve_weights
 
@@ -88,7 +95,9 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
     ``radius_m`` (default reach of a site, 25 km), ``half_distance_m`` (distance at which
     proximity halves, 5 km), ``diversity`` (0 = pure score order .. 1 = only novelty; MMR),
     ``max_per_provider`` (places one provider may take while others remain; None = no cap),
-    ``pool_size`` (how many of the best candidates the re-ranking considers).
+    ``pool_size`` (how many of the best candidates the re-ranking considers), ``search``
+    (how one supplier's candidates are searched, ``matching.bounds.SEARCHES``: the same answer
+    either way, at a different cost).
     """
 
     def __init__(
@@ -102,6 +111,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         max_per_provider: int | None = 2,
         pool_size: int = 30,
         hard_constraints: bool = True,
+        search: str = "auto",
     ) -> None:
         self.weights = weights
         self.radius_m = radius_m
@@ -111,6 +121,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         self.hard_constraints = hard_constraints
         self.max_per_provider = max_per_provider
         self.pool_size = pool_size
+        self.search = search
 
     def fit(
         self,
@@ -156,6 +167,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
     def _finish_fit(self) -> None:
         """The state every fit (or a restored one) derives from its table and context."""
         self.plan_ = align_plans(self.table_, self.context_.plans, self.vectoriser_)
+        self.cells_ = cell_index(self.cell_keys_, self.table_.need_pattern)
         self._static: dict[int | None, _Static] = {}
         self._default_weights = resolve_weights(self.weights)
         self._offers: dict[object, OfferFit] = {}
@@ -295,23 +307,13 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         return self._scene(tender, ranking.weights), ranking
 
     def _recommend_one(self, supplier: Supplier, scene: Scene, ranking: Ranking) -> Recommendation:
-        view = scene.view
-        cand = supplier_candidates(
-            self.cell_keys_,
-            self.table_.xyz_columns,
-            np.array([(s.location.x, s.location.y) for s in supplier.sites]),
-            ranking.radius_m,
-            in_reach=view.in_reach if view is not None else None,
-            reach=view.reach if view is not None else None,
+        """One supplier's answer, best first (``matching.bounds``): the exhaustive ranking's
+        answer without scoring every candidate."""
+        site_lon_lat = np.array([(s.location.x, s.location.y) for s in supplier.sites])
+        ranked, count = rank_supplier_best_first(
+            scene, supplier, self.cells_, site_lon_lat, ranking, SEARCHES[self.search]
         )
-        return self._answer(supplier, scene, cand, ranking)
-
-    def _answer(
-        self, supplier: Supplier, scene: Scene, cand: Candidates, ranking: Ranking
-    ) -> Recommendation:
-        """One supplier's ranked, explained answer from its candidates."""
-        ranked = rank_supplier(scene, supplier, supplier.sites, cand, ranking)
-        return self._recommendation(supplier, scene, int(cand.activity.size), ranked, ranking)
+        return self._recommendation(supplier, scene, count, ranked, ranking)
 
     def _recommendation(
         self, supplier: Supplier, scene: Scene, candidates: int, ranked: Ranked, ranking: Ranking
@@ -362,6 +364,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
                 explain_cache,
                 self._offers,
                 np.ascontiguousarray(features[:, FEATURES.index("priority")]),
+                {},
             )
             self._scenes[scene_key] = scene
         return scene
@@ -385,6 +388,8 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
             raise InvalidInput(f"max_per_provider must be >= 1, got {self.max_per_provider}")
         if self.pool_size < 1:
             raise InvalidInput(f"pool_size must be >= 1, got {self.pool_size}")
+        if self.search not in SEARCHES:
+            raise InvalidInput(f"search must be one of {', '.join(SEARCHES)}, got {self.search!r}")
 
 
 def _row_loader(

@@ -99,6 +99,9 @@ def restore(
     ``loader`` reads activities by id for explanations, as ``fit(columns, loader=...)``."""
     if meta.get("format") != FORMAT:
         raise ValueError(f"recommender state format {meta.get('format')!r}, expected {FORMAT}")
+    # plain ndarray views of mapped files: the same memory, without ``np.memmap``'s Python
+    # hooks on every slice and operation of a request
+    arrays = {name: np.asarray(array) for name, array in arrays.items()}
     ids = arrays["ids"]
 
     def rows(at: Sequence[int]) -> Sequence[Activity]:
