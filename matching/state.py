@@ -30,7 +30,8 @@ from matching.features import ActivityTable, NeedKey, make_vectoriser
 from matching.recommender import Recommender
 
 #: bump when the arrays or their meaning change: older files are then refitted, not misread
-FORMAT = 2
+#: (3: 0.02 degree cells for the best-first search; 2: providers and need_gbp kept)
+FORMAT = 3
 #: plain per-row (or per-pattern) arrays of the table, stored under their field names
 _TABLE_ARRAYS = (
     "ids",
