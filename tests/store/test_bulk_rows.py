@@ -10,10 +10,12 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import pytest
 from shapely.geometry import Point, box
 
 from domain.model import Activity, Evidence, LocalAuthority, Need, Region, SmallArea, Territory
 from domain.vocabulary import SupportType, ValidationStatus
+from store import bulk_ahead
 from store.codec import json_text, to_json
 from store.codec_rows import MAPPINGS
 from store.port import ENTITY_TYPES, Entity, Store
@@ -75,7 +77,13 @@ def _clear(store: Store, entities: list[Entity]) -> None:
         store.delete(type(entity), str(getattr(entity, MAPPINGS[type(entity)].key)))
 
 
-def test_put_many_writes_the_bytes_put_writes(store: Store) -> None:
+@pytest.mark.parametrize("chunk_rows", [bulk_ahead.CHUNK_ROWS, 2], ids=["one-chunk", "chunks-of-2"])
+def test_put_many_writes_the_bytes_put_writes(
+    store: Store, chunk_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In one chunk and in many (PostGIS: encoded, located and turned into COPY text in a
+    worker thread while the previous chunk is copied)."""
+    monkeypatch.setattr(bulk_ahead, "CHUNK_ROWS", chunk_rows)
     entities = _entities()
     for entity in entities:
         store.put(entity)
