@@ -58,13 +58,16 @@ def _encoded(store: Any, items: list[Activity]) -> tuple[list[str], list[list[An
     return names, encoded
 
 
-def raw_executemany(path: Path, names: list[str], rows: list[list[Any]]) -> float:
+def raw_executemany(
+    path: Path, names: list[str], rows: list[list[Any]], *, foreign_keys: bool = True
+) -> float:
     """The peer of SQLite ``put_many``: the encoded rows, one INSERT executemany, one commit,
     into the same migrated schema (same indexes, same triggers) with the store's pragmas
-    (foreign keys on: the driver's default is off, which skipped the check ours pays)."""
+    (foreign keys on; ``foreign_keys=False``: the driver's default, the peer of earlier
+    runs, which skipped the check ours pays)."""
     sql = f"INSERT INTO activities ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     started = time.perf_counter()
@@ -76,16 +79,21 @@ def raw_executemany(path: Path, names: list[str], rows: list[list[Any]]) -> floa
     return elapsed
 
 
-def sqlite_pair(folder: Path, items: list[Activity]) -> tuple[float, float]:
-    """(SQLite ``put_many`` s, raw ``executemany`` s) of ``items``, each into a fresh file."""
+def sqlite_peers(folder: Path, items: list[Activity]) -> tuple[float, float, float]:
+    """(SQLite ``put_many`` s, raw ``executemany`` s with foreign keys on, and off) of
+    ``items``, each into a fresh file."""
     lite = open_store(Settings(database_url=f"sqlite:///{folder / 'ours.sqlite'}").store)
     ours = _put_many(lite, items)
     names, encoded = _encoded(lite, items)
     lite.close()
-    twin = open_store(Settings(database_url=f"sqlite:///{folder / 'peer.sqlite'}").store)
-    twin.put(Provider(id="bench-provider", name="Bench Trust"))
-    twin.close()
-    return ours, raw_executemany(folder / "peer.sqlite", names, encoded)
+    peers = []
+    for foreign_keys in (True, False):
+        path = folder / f"peer-{foreign_keys}.sqlite"
+        twin = open_store(Settings(database_url=f"sqlite:///{path}").store)
+        twin.put(Provider(id="bench-provider", name="Bench Trust"))
+        twin.close()
+        peers.append(raw_executemany(path, names, encoded, foreign_keys=foreign_keys))
+    return ours, peers[0], peers[1]
 
 
 def _copy_rows(
@@ -136,10 +144,13 @@ def main(argv: list[str] | None = None) -> None:
     rng = np.random.default_rng(20261202)
     items = list(activities(make_points(args.n, rng)))
     with tempfile.TemporaryDirectory() as tmp:
-        lite_s, lite_peer = sqlite_pair(Path(tmp), items)
+        lite_s, lite_peer, lite_no_fk = sqlite_peers(Path(tmp), items)
     console.print(f"SQLite put_many {args.n:,}: {lite_s:.2f} s ({args.n / lite_s:,.0f} rows/s)")
     console.print(f"SQLite raw executemany of the encoded rows, 1 transaction: {lite_peer:.2f} s")
     console.print(f"ratio put_many / raw executemany: {lite_s / lite_peer:.2f}x (target <= 1.5x)")
+    console.print(
+        f"(former peer, foreign keys off: {lite_no_fk:.2f} s, ratio {lite_s / lite_no_fk:.2f}x)"
+    )
     with postgis_url() as url:
         if url is None:
             return
