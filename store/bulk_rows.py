@@ -267,4 +267,19 @@ def _bind(
     if as_text and isinstance(column_type, JSON):
         return list(map(json_text, values))
     process = column_type._cached_bind_processor(dialect)
-    return values if process is None else list(map(process, values))
+    if process is None:
+        return values
+    if set(map(type, values)) <= _FEW_DISTINCT:
+        return _processed_once_each(process, values)
+    return list(map(process, values))
+
+
+#: classes whose equal values bind alike (``==`` implies the same class here: no 1 == 1.0)
+_FEW_DISTINCT: frozenset[type] = frozenset({type(None), date, bool})
+
+
+def _processed_once_each(process: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    """``process`` of each value, called once per distinct value (a date or flag column of a
+    batch holds a few: SQLite's date processor formats each, ~1 us a call)."""
+    done = {value: process(value) for value in set(values)}
+    return list(map(done.__getitem__, values))

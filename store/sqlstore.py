@@ -16,7 +16,7 @@ from contextlib import closing, contextmanager
 from datetime import date
 from itertools import chain as chained
 from itertools import groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Self
 
 import numpy as np
@@ -346,7 +346,10 @@ class SqlStore(PlansAndAudit, EventLog):
                 for kind, group in groupby(batches, key=itemgetter(0)):
                     self._upsert(conn, mapping_for(kind), (rows for _kind, rows in group))
                 bumped = self._bump(conn, set(by_kind))
-        self._committed(set(by_kind), {entity_key(e) for e in items}, bumped)
+        keys: set[str] = set()
+        for kind, members in by_kind.items():
+            keys.update(map(str, _keys(kind, members)))
+        self._committed(set(by_kind), keys, bumped)
         return len(items)
 
     def get(self, kind: type[E], id_: str) -> E:
@@ -690,6 +693,11 @@ def _executemany(conn: Connection, sql: str, rows: Rows) -> None:
         raise DBAPIError.instance(sql, None, exc, dbapi.Error) from None
     finally:
         cursor.close()
+
+
+def _keys(kind: type, group: list[Any]) -> Iterator[Any]:
+    """``entity_key`` of each entity of one kind, read by one C-level ``map``."""
+    return map(attrgetter(mapping_for(kind).key), group)
 
 
 def _missing_codes(entities: Sequence[object]) -> list[int]:
