@@ -6,7 +6,7 @@ non-ASCII text, a dict with a non-string key, no geometry), fresh and when repla
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -126,3 +126,27 @@ def test_json_text_is_json_dumps_of_to_json() -> None:
     assert json_text(replace(make_activity(), funding_gap_gbp=3)) == json.dumps(
         to_json(replace(make_activity(), funding_gap_gbp=3))
     )
+
+
+@dataclass(frozen=True)
+class _Later:
+    """Fields set out of order: ``b`` only after ``__init__``."""
+
+    a: int
+    b: str = field(init=False)
+    c: float = 0.5
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "b", "set later")
+
+
+def test_json_text_writes_fields_in_order_whatever_the_instance_holds() -> None:
+    """A dataclass's text is its fields in order: an instance given an attribute after it
+    was made, and a class whose ``__post_init__`` sets a field last, write their fields only,
+    in field order (the encoder is handed an instance's own ``__dict__`` where that is it)."""
+    need = Need(SupportType.SKILLS, amount=2.0, sector="digital")
+    object.__setattr__(need, "cached", "not a field")
+    later = _Later(1)
+    for value in (need, (need, later), later):
+        assert json_text(value) == json.dumps(to_json(value))
+    assert list(json.loads(json_text(later))) == ["a", "b", "c"]
