@@ -41,15 +41,20 @@ def split_batch(
     codes: dict[type, dict[str, list[str | None]] | None],
 ) -> list[Chunk]:
     """Each kind's entities, in ``order`` (parents before children), as chunks of at most
-    ``CHUNK_ROWS``; ``codes``: the area codes of the kinds located up front."""
-    out = []
+    ``CHUNK_ROWS``, the batch's first one a fifth of that (nothing overlaps its encoding:
+    the sooner it is ready, the sooner the database starts); ``codes``: the area codes of
+    the kinds located up front."""
+    out: list[Chunk] = []
     for kind in order:
         group = by_kind.get(kind, [])
         kind_codes = codes.get(kind)
-        for start in range(0, len(group), CHUNK_ROWS):
-            part = slice(start, start + CHUNK_ROWS)
+        start = 0
+        while start < len(group):
+            size = CHUNK_ROWS if out else max(1, CHUNK_ROWS // 5)
+            part = slice(start, start + size)
             sliced = None if kind_codes is None else {k: v[part] for k, v in kind_codes.items()}
             out.append(Chunk(kind, group[part], sliced, located=kind in codes))
+            start += size
     return out
 
 
