@@ -5,10 +5,10 @@ psycopg's ``Copy.write_row`` formats row by row, ~6 us a row for an activity (is
 fifth of a 100k ``put_many`` on PostGIS, all of it holding the GIL). The values come bound
 already (``store.bulk_rows``: EWKB hex, JSON text, numbers, dates), so each column's text is
 one ``map`` over its values, escaped only when its text holds a character COPY escapes, and
-the lines are one ``join`` per row. The text is what ``write_row`` sends, byte for byte
-(``tests/store/test_copy_text.py``): the same escapes, ``\\N`` for NULL, ``t``/``f``,
-``Infinity``/``NaN``. A column of any other class of value gives None, and the caller
-uses ``write_row``.
+the lines are one ``join`` per row. It stores what ``write_row`` stores
+(``tests/store/test_copy_text.py``): its escapes, ``\\N`` for NULL, ``t``/``f``,
+``Infinity``/``NaN``, ``repr`` of a float. A column of any other class of value gives None,
+and the caller uses ``write_row``.
 """
 
 from __future__ import annotations
