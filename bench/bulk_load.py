@@ -12,7 +12,9 @@ foreign keys are checked row by row as for ours; SQLite's peer connection turns 
 on, as the store's does. For comparison with earlier runs it also prints PostGIS's former
 peer, a twin table ``LIKE activities INCLUDING ALL`` (the same indexes, no foreign keys).
 Target: ``put_many`` within 1.5x of raw COPY. Run: ``python -m bench bulk_load`` (``--n``,
-default 100,000). PostGIS from DICM_BENCH_POSTGIS_URL, else a throwaway cluster.
+default 100,000; ``--repeat 3`` interleaves three runs of each and prints the ratios of the
+medians and of the best runs, steadier on a loaded machine). PostGIS from
+DICM_BENCH_POSTGIS_URL, else a throwaway cluster.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import numpy as np
@@ -136,31 +139,62 @@ def pg_report(console: Console, n: int, ours: float, same: float, twin: float) -
     )
 
 
+def _ratios(console: Console, label: str, ours: list[float], peer: list[float]) -> None:
+    """Each run's ratio, then the ratio of the medians and of the best runs (a shared
+    machine's noise lengthens runs at random: the best of each is the least disturbed)."""
+    each = ", ".join(f"{o / p:.2f}x" for o, p in zip(ours, peer, strict=True))
+    console.print(
+        f"{label}: runs {each}; median {median(ours) / median(peer):.2f}x, "
+        f"best {min(ours) / min(peer):.2f}x (target <= 1.5x)"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench.bulk_load", description=__doc__)
     parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of ours and the peers, interleaved"
+    )
     args = parser.parse_args(argv or [])
     console = Console()
     rng = np.random.default_rng(20261202)
     items = list(activities(make_points(args.n, rng)))
-    with tempfile.TemporaryDirectory() as tmp:
-        lite_s, lite_peer, lite_no_fk = sqlite_peers(Path(tmp), items)
-    console.print(f"SQLite put_many {args.n:,}: {lite_s:.2f} s ({args.n / lite_s:,.0f} rows/s)")
-    console.print(f"SQLite raw executemany of the encoded rows, 1 transaction: {lite_peer:.2f} s")
-    console.print(f"ratio put_many / raw executemany: {lite_s / lite_peer:.2f}x (target <= 1.5x)")
-    console.print(
-        f"(former peer, foreign keys off: {lite_no_fk:.2f} s, ratio {lite_s / lite_no_fk:.2f}x)"
-    )
+    lite: list[tuple[float, float, float]] = []
+    for run in range(args.repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            lite.append(sqlite_peers(Path(tmp), items))
+        lite_s, lite_peer, lite_no_fk = lite[-1]
+        console.print(f"[{run + 1}] SQLite put_many {args.n:,}: {lite_s:.2f} s")
+        console.print(
+            f"SQLite raw executemany of the encoded rows, 1 transaction: {lite_peer:.2f} s"
+        )
+        console.print(
+            f"ratio put_many / raw executemany: {lite_s / lite_peer:.2f}x (target <= 1.5x)"
+        )
+        console.print(
+            f"(former peer, foreign keys off: {lite_no_fk:.2f} s, ratio {lite_s / lite_no_fk:.2f}x)"
+        )
+    pg: list[tuple[float, float, float]] = []
     with postgis_url() as url:
-        if url is None:
-            return
-        pg = open_store(Settings(database_url=url).store)
-        pg.put(Provider(id="bench-provider", name="Bench Trust"))
-        names, encoded = _encoded(pg, items)
-        same, twin = raw_copies(url, names, encoded)  # leaves activities empty for ours
-        ours = _put_many(pg, items)
-        pg.close()
-    pg_report(console, args.n, ours, same, twin)
+        if url is not None:
+            store = open_store(Settings(database_url=url).store)
+            store.put(Provider(id="bench-provider", name="Bench Trust"))
+            names, encoded = _encoded(store, items)
+            for run in range(args.repeat):
+                same, twin = raw_copies(url, names, encoded)  # leaves activities empty for ours
+                pg.append((_put_many(store, items), same, twin))
+                console.print(f"[{run + 1}]", end=" ")
+                pg_report(console, args.n, *pg[-1])
+            store.close()
+    if args.repeat > 1:
+        _ratios(console, "SQLite / raw executemany", [r[0] for r in lite], [r[1] for r in lite])
+        if pg:
+            _ratios(
+                console, "PostGIS / raw COPY, same table", [r[0] for r in pg], [r[1] for r in pg]
+            )
+            _ratios(
+                console, "PostGIS / raw COPY, FK-less twin", [r[0] for r in pg], [r[2] for r in pg]
+            )
 
 
 if __name__ == "__main__":
