@@ -20,6 +20,7 @@ DICM_BENCH_POSTGIS_URL, else a throwaway cluster.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 import tempfile
@@ -46,6 +47,36 @@ def _put_many(store: Store, items: list[Activity]) -> float:
     started = time.perf_counter()
     store.put_many(items)
     return time.perf_counter() - started
+
+
+def cpu_now(url: str | None = None) -> dict[int, float]:
+    """CPU seconds so far of this process (key 0) and, given a PostGIS ``url`` on this
+    machine, of each client backend of its server (by pid; none when /proc cannot see them).
+    Wall time on a shared machine stretches with other people's work; CPU time much less."""
+    out = {0: time.process_time()}
+    if url is None:
+        return out
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        pids = [
+            int(r[0])
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            )
+        ]
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return out
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two ``cpu_now`` (a backend born in between counts from zero)."""
+    return sum(value - before.get(key, 0.0) for key, value in after.items())
 
 
 def _encoded(store: Any, items: list[Activity]) -> tuple[list[str], list[list[Any]]]:
@@ -82,21 +113,25 @@ def raw_executemany(
     return elapsed
 
 
-def sqlite_peers(folder: Path, items: list[Activity]) -> tuple[float, float, float]:
-    """(SQLite ``put_many`` s, raw ``executemany`` s with foreign keys on, and off) of
-    ``items``, each into a fresh file."""
+def sqlite_peers(folder: Path, items: list[Activity]) -> tuple[float, float, float, float, float]:
+    """(SQLite ``put_many`` s, raw ``executemany`` s with foreign keys on, and off, then the
+    CPU seconds of ``put_many`` and of the first peer) of ``items``, each into a fresh file."""
     lite = open_store(Settings(database_url=f"sqlite:///{folder / 'ours.sqlite'}").store)
+    before = cpu_now()
     ours = _put_many(lite, items)
+    ours_cpu = cpu_spent(before, cpu_now())
     names, encoded = _encoded(lite, items)
     lite.close()
-    peers = []
+    peers, peer_cpu = [], 0.0
     for foreign_keys in (True, False):
         path = folder / f"peer-{foreign_keys}.sqlite"
         twin = open_store(Settings(database_url=f"sqlite:///{path}").store)
         twin.put(Provider(id="bench-provider", name="Bench Trust"))
         twin.close()
+        before = cpu_now()
         peers.append(raw_executemany(path, names, encoded, foreign_keys=foreign_keys))
-    return ours, peers[0], peers[1]
+        peer_cpu = peer_cpu or cpu_spent(before, cpu_now())
+    return ours, peers[0], peers[1], ours_cpu, peer_cpu
 
 
 def _copy_rows(
@@ -110,15 +145,18 @@ def _copy_rows(
     return time.perf_counter() - started
 
 
-def raw_copies(url: str, names: list[str], rows: list[list[Any]]) -> tuple[float, float]:
+def raw_copies(url: str, names: list[str], rows: list[list[Any]]) -> tuple[float, float, float]:
     """The peers of PostGIS ``put_many`` (s): a raw COPY of the encoded rows into
     ``activities`` itself, emptied first and after (the same DDL: indexes and the foreign
     keys ours pays for); and into a twin ``LIKE activities INCLUDING ALL`` (the same
-    indexes, none of the foreign keys), the peer of earlier runs."""
+    indexes, none of the foreign keys), the peer of earlier runs; then the CPU seconds
+    (client and server) of the first."""
     with psycopg.connect(url.replace("+psycopg", "")) as conn, conn.cursor() as cur:
         cur.execute("TRUNCATE activities CASCADE")
         conn.commit()
+        before = cpu_now(url)
         same = _copy_rows(cur, "activities", names, rows)
+        same_cpu = cpu_spent(before, cpu_now(url))
         cur.execute("TRUNCATE activities CASCADE")
         cur.execute("DROP TABLE IF EXISTS bulk_peer")
         cur.execute("CREATE TABLE bulk_peer (LIKE activities INCLUDING ALL)")
@@ -126,7 +164,7 @@ def raw_copies(url: str, names: list[str], rows: list[list[Any]]) -> tuple[float
         twin = _copy_rows(cur, "bulk_peer", names, rows)
         cur.execute("DROP TABLE bulk_peer")
         conn.commit()
-    return same, twin
+    return same, twin, same_cpu
 
 
 def pg_report(console: Console, n: int, ours: float, same: float, twin: float) -> None:
@@ -159,11 +197,11 @@ def main(argv: list[str] | None = None) -> None:
     console = Console()
     rng = np.random.default_rng(20261202)
     items = list(activities(make_points(args.n, rng)))
-    lite: list[tuple[float, float, float]] = []
+    lite: list[tuple[float, float, float, float, float]] = []
     for run in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
             lite.append(sqlite_peers(Path(tmp), items))
-        lite_s, lite_peer, lite_no_fk = lite[-1]
+        lite_s, lite_peer, lite_no_fk, lite_cpu, peer_cpu = lite[-1]
         console.print(f"[{run + 1}] SQLite put_many {args.n:,}: {lite_s:.2f} s")
         console.print(
             f"SQLite raw executemany of the encoded rows, 1 transaction: {lite_peer:.2f} s"
@@ -174,17 +212,29 @@ def main(argv: list[str] | None = None) -> None:
         console.print(
             f"(former peer, foreign keys off: {lite_no_fk:.2f} s, ratio {lite_s / lite_no_fk:.2f}x)"
         )
+        console.print(
+            f"CPU seconds: put_many {lite_cpu:.2f}, raw executemany {peer_cpu:.2f}, "
+            f"ratio {lite_cpu / peer_cpu:.2f}x"
+        )
     pg: list[tuple[float, float, float]] = []
+    pg_cpu: list[tuple[float, float]] = []
     with postgis_url() as url:
         if url is not None:
             store = open_store(Settings(database_url=url).store)
             store.put(Provider(id="bench-provider", name="Bench Trust"))
             names, encoded = _encoded(store, items)
             for run in range(args.repeat):
-                same, twin = raw_copies(url, names, encoded)  # leaves activities empty for ours
+                same, twin, same_cpu = raw_copies(url, names, encoded)  # empties activities
+                before = cpu_now(url)
                 pg.append((_put_many(store, items), same, twin))
+                pg_cpu.append((cpu_spent(before, cpu_now(url)), same_cpu))
                 console.print(f"[{run + 1}]", end=" ")
                 pg_report(console, args.n, *pg[-1])
+                ours_cpu, peer_cpu = pg_cpu[-1]
+                console.print(
+                    f"CPU seconds, client and server: put_many {ours_cpu:.2f}, raw COPY "
+                    f"{peer_cpu:.2f}, ratio {ours_cpu / peer_cpu:.2f}x"
+                )
             store.close()
     if args.repeat > 1:
         _ratios(console, "SQLite / raw executemany", [r[0] for r in lite], [r[1] for r in lite])
@@ -195,6 +245,9 @@ def main(argv: list[str] | None = None) -> None:
             _ratios(
                 console, "PostGIS / raw COPY, FK-less twin", [r[0] for r in pg], [r[2] for r in pg]
             )
+        _ratios(console, "SQLite CPU", [r[3] for r in lite], [r[4] for r in lite])
+        if pg_cpu:
+            _ratios(console, "PostGIS CPU", [r[0] for r in pg_cpu], [r[1] for r in pg_cpu])
 
 
 if __name__ == "__main__":

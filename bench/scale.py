@@ -387,7 +387,7 @@ def _postgis(
     names, encoded = _encoded(pg, items)
     # the peers first (raw COPY into activities itself, then a twin without its foreign
     # keys), then ours into the same table emptied again, whose rows the figures below read
-    same, twin = raw_copies(url, names, encoded)  # leaves activities empty
+    same, twin, _cpu = raw_copies(url, names, encoded)  # leaves activities empty
     put = _put_many(pg, items)
     out["pg_put"] = (put, same)
     out["pg_put_twin"] = (put, twin)
