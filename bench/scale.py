@@ -16,12 +16,13 @@ is that size's alone):
 - a full keyset walk of the validated activities (``store.iter_all``, per page), peer: a bare
   ``SELECT * ... WHERE validation_status = ? AND id > ? ORDER BY id LIMIT 1000`` loop;
 - ``put_many`` of all of them, peer: raw ``executemany`` of the same encoded rows in one
-  transaction into an identical migrated database (PostGIS: raw ``COPY``, as ``bench.bulk_load``).
+  transaction into an identical migrated database with the store's pragmas (PostGIS: raw
+  ``COPY`` into the same table, and into a twin without its foreign keys, as ``bench.bulk_load``).
 
 Then it fits each of our figures to ``a * n^b`` over the sizes and prints ``b`` (1 = linear)
 and the whole table (Markdown, as the README's). ``--postgis URL`` writes to that database
-(deletes its activities first): give it a scratch one; ``--postgis`` alone starts a throwaway
-cluster. Run: ``python -m bench scale --sizes 10000,100000 --postgis``.
+(empties its activities first, ``TRUNCATE ... CASCADE``): give it a scratch one; ``--postgis``
+alone starts a throwaway cluster. Run: ``python -m bench scale --sizes 10000,100000 --postgis``.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.neighbors import BallTree
 
-from bench.bulk_load import _encoded, _raw_copy, raw_executemany
+from bench.bulk_load import _encoded, raw_copies, raw_executemany
 from bench.recommend import make_activities, make_suppliers, towns
 from bench.store_knn import bare_knn_query, postgis_url
 from dicm.settings import Settings
@@ -98,8 +99,10 @@ ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("match_p50", "top-10 explained match p50, the use case", "`BallTree` k=10 p50", "ms"),
     ("knn", "SQLite store: first KNN (builds its index)", "`BallTree` build + 1 query", "s"),
     ("walk", "keyset walk of all validated, per page", "bare `WHERE id > ? LIMIT`", "ms"),
-    ("put", "SQLite `put_many`", "raw `executemany`, 1 transaction", "s"),
-    ("pg_put", "PostGIS `put_many`", "raw `COPY` of encoded rows", "s"),
+    ("put", "SQLite `put_many`", "raw `executemany`, 1 transaction, FKs on", "s"),
+    ("put_no_fk", "SQLite `put_many`", "raw `executemany`, FKs off (the driver's default)", "s"),
+    ("pg_put", "PostGIS `put_many`", "raw `COPY` of encoded rows, same table", "s"),
+    ("pg_put_twin", "PostGIS `put_many`", "raw `COPY` into a twin without the FKs", "s"),
     ("pg_knn", "PostGIS store KNN p95", "bare `<->` LIMIT 10 p95", "ms"),
     ("pg_walk", "PostGIS keyset walk, per page", "bare `WHERE id > ? LIMIT`", "ms"),
 )
@@ -255,10 +258,13 @@ def load(
     put = _put_many(lite, items)
     names, encoded = _encoded(lite, items)
     lite.close()
-    twin = open_store(Settings(database_url=f"sqlite:///{peer_path}").store)
-    twin.put(Provider(id=PROVIDER, name="Bench Trust"))
-    twin.close()
-    out = {"put": (put, raw_executemany(peer_path, names, encoded))}
+    out = {}
+    for key, foreign_keys in (("put", True), ("put_no_fk", False)):
+        target = peer_path.with_suffix(f".{key}.sqlite")
+        twin = open_store(Settings(database_url=f"sqlite:///{target}").store)
+        twin.put(Provider(id=PROVIDER, name="Bench Trust"))
+        twin.close()
+        out[key] = (put, raw_executemany(target, names, encoded, foreign_keys=foreign_keys))
     if postgis is not None:
         out |= _postgis(postgis, items, lonlat, serving)
     return out
@@ -377,11 +383,14 @@ def _postgis(
 
     out: dict[str, tuple[float, float]] = {}
     pg = open_store(Settings(database_url=url).store)
-    with pg.engine.begin() as conn:  # type: ignore[attr-defined]
-        conn.exec_driver_sql("DELETE FROM activities")
-    put = _put_many(pg, items)
+    pg.put_many([Provider(id=PROVIDER, name="Bench Trust")])
     names, encoded = _encoded(pg, items)
-    out["pg_put"] = (put, _raw_copy(url, names, encoded))
+    # the peers first (raw COPY into activities itself, then a twin without its foreign
+    # keys), then ours into the same table emptied again, whose rows the figures below read
+    same, twin, _cpu = raw_copies(url, names, encoded)  # leaves activities empty
+    put = _put_many(pg, items)
+    out["pg_put"] = (put, same)
+    out["pg_put_twin"] = (put, twin)
     if not serving:
         pg.close()
         return out

@@ -179,14 +179,14 @@ def _coast_codes(
     known: Sequence[tuple[str | None, str | None, str | None]],
 ) -> Iterator[tuple[int, tuple[str | None, str | None, str | None, float] | None]]:
     """The coast rule for points in no local authority (their codes so far ``known``):
-    (position, (local authority, territory, region, metres away) or None to leave it)."""
+    (position, (local authority, territory, region, metres away) or None to leave it), for
+    the points near an area only (a batch far from every stored boundary costs no loop)."""
     coast = near_coast(layers.areas[LocalAuthority], layers.areas[Territory], x, y)
-    for j, (_la, territory_known, region_known) in enumerate(known):
+    for j in np.flatnonzero(coast.found).tolist():  # the rest stay as they are, unvisited
+        _la, territory_known, region_known = known[j]
         la = coast.local_authority[j]
         la_t, la_r = layers.parents.get(la or "", (None, None))
-        if not coast.found[j] or (
-            territory_known is not None and (la is None or la_t != territory_known)
-        ):
+        if territory_known is not None and (la is None or la_t != territory_known):
             yield j, None
             continue
         territory = territory_known or la_t or coast.territory[j]

@@ -42,10 +42,13 @@ _KEPT: frozenset[type] = frozenset({type(None), str, bool, int, float, date, dat
 
 @dataclass(frozen=True)
 class Rows:
-    """One kind's batch as the driver takes it: column names and a list of values each."""
+    """One kind's batch as the driver takes it: column names and a list of values each;
+    ``wire``, when the adapter makes one, the same rows in its bulk format (PostGIS: the
+    text of a COPY, made in the encoding thread, ``store.bulk_ahead``)."""
 
     names: list[str]
     columns: list[list[Any]]
+    wire: str | None = None
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
         """A tuple per entity, made as the driver asks for it (``zip`` reuses one tuple
@@ -94,7 +97,7 @@ def encode_rows(
         if codes is not None and name in codes:
             column_values = codes[name]
         if as_text and isinstance(mapping.table.c[name].type, JSON) and raw_safe(hints[name]):
-            columns[name] = list(map(json_text, column_values))  # themes: no list copy first
+            columns[name] = _json_texts(column_values)  # themes: no list copy first
             final.add(name)
         else:
             columns[name] = _column_values(column_values)
@@ -146,13 +149,33 @@ def _data_values(
     raw = [as_text and raw_safe(hints[name]) for name in names]
     get = attrgetter(*names) if len(names) > 1 else _one(names[0])
     if all(raw):
-        return [json_text(dict(zip(names, get(e), strict=True))) for e in entities]
+        # ``get`` gives one value per name: zip needs no length check (~1 us a row)
+        return [json_text(dict(zip(names, get(e)))) for e in entities]  # noqa: B905
     prepare = [_same if ok else to_json for ok in raw]
     dicts = [
-        dict(zip(names, [p(v) for p, v in zip(prepare, get(e), strict=True)], strict=True))
+        dict(zip(names, [p(v) for p, v in zip(prepare, get(e))]))  # noqa: B905
         for e in entities
     ]
     return [json_text(d) for d in dicts] if as_text else dicts
+
+
+def _json_texts(values: list[Any]) -> list[str]:
+    """``json_text`` of each value, once per distinct tuple of strings (a JSON column such
+    as ``themes`` holds a few combinations of a small vocabulary; equal tuples of strings,
+    ``StrEnum`` members included, have equal text, which equal numbers need not: 1 == 1.0)."""
+    memo: dict[tuple[str, ...], str] = {}
+    out = []
+    for value in values:
+        try:
+            text = memo.get(value) if type(value) is tuple else None
+        except TypeError:  # a tuple of something unhashable: never in the memo
+            text = None
+        if text is None:
+            text = json_text(value)
+            if type(value) is tuple and all(isinstance(item, str) for item in value):
+                memo[value] = text
+        out.append(text)
+    return out
 
 
 def _one(name: str) -> Callable[[Any], tuple[Any]]:
@@ -210,13 +233,19 @@ def _to_column_one(value: Any) -> Any:
 
 
 def _bounds(geoms: list[Any]) -> list[list[float | None]]:
-    """minx, miny, maxx, maxy columns of a geometry column (None where there is none)."""
+    """minx, miny, maxx, maxy columns of a geometry column (None where there is none); a
+    column of points gives its min columns as its max ones, the same list objects (a COPY
+    writes each list's text once, ``store.postgis.copy_text``)."""
     shapes = np.empty(len(geoms), dtype=object)
     shapes[:] = geoms
     box = shapely.bounds(shapes)
-    columns: list[list[float | None]] = [box[:, i].tolist() for i in range(4)]
+    columns: list[list[float | None]] = [box[:, i].tolist() for i in range(2)]
+    for low, high in ((0, 2), (1, 3)):
+        bits = box[:, [low, high]].view(np.int64)  # bit for bit: -0.0 is not 0.0 here
+        same = bool((bits[:, 0] == bits[:, 1]).all())
+        columns.append(columns[low] if same else box[:, high].tolist())
     missing = [i for i, g in enumerate(geoms) if g is None]
-    for column in columns:
+    for column in columns:  # a shared list twice: the same None twice
         for i in missing:
             column[i] = None
     return columns
@@ -239,4 +268,19 @@ def _bind(
     if as_text and isinstance(column_type, JSON):
         return list(map(json_text, values))
     process = column_type._cached_bind_processor(dialect)
-    return values if process is None else list(map(process, values))
+    if process is None:
+        return values
+    if set(map(type, values)) <= _FEW_DISTINCT:
+        return _processed_once_each(process, values)
+    return list(map(process, values))
+
+
+#: classes whose equal values bind alike (``==`` implies the same class here: no 1 == 1.0)
+_FEW_DISTINCT: frozenset[type] = frozenset({type(None), date, bool})
+
+
+def _processed_once_each(process: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    """``process`` of each value, called once per distinct value (a date or flag column of a
+    batch holds a few: SQLite's date processor formats each, ~1 us a call)."""
+    done = {value: process(value) for value in set(values)}
+    return list(map(done.__getitem__, values))

@@ -149,10 +149,37 @@ def _raw_fields(cls: type) -> Callable[[Any], Any]:
     if dataclasses.is_dataclass(cls) and raw_safe(cls):
         names = tuple(f.name for f in dataclasses.fields(cls))
         if len(names) > 1:
-            get = operator.attrgetter(*names)
-            fields = lambda value: dict(zip(names, get(value), strict=True))  # noqa: E731
+            fields = _fields_dict(cls, names)
     _RAW_FIELDS[cls] = fields
     return fields
+
+
+def _fields_dict(cls: type, names: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+    """The dict of an instance's field values, in field order (what the C encoder writes).
+
+    A dataclass whose generated ``__init__`` sets every field, in order, and nothing else
+    (no ``__post_init__``, no ``init=False`` field, no slots) holds exactly that dict as its
+    ``__dict__``: given as it is, ~30x cheaper than a new one (a batch's needs and evidence,
+    two per activity). An instance with more attributes (set later) gets a new dict."""
+    get = operator.attrgetter(*names)  # a tuple of len(names) values: zip needs no check
+
+    def fresh(value: Any) -> dict[str, Any]:
+        return dict(zip(names, get(value)))  # noqa: B905
+
+    plain = (
+        all(f.init for f in dataclasses.fields(cls))
+        and not hasattr(cls, "__post_init__")
+        and not hasattr(cls, "__slots__")
+    )
+    if not plain:
+        return fresh
+    count = len(names)
+
+    def own(value: Any) -> dict[str, Any]:
+        held: dict[str, Any] = value.__dict__
+        return held if len(held) == count else fresh(value)
+
+    return own
 
 
 #: ``json.dumps``'s own C encoder with its default settings (None without the C extension)

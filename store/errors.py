@@ -28,7 +28,9 @@ def inserted_new(conn: Connection, insert: Callable[[], None]) -> bool:
     """Run ``insert`` (a plain INSERT of rows whose keys are usually new) in a savepoint: True
     when it went in; False when a key was already there, the savepoint rolled back so the
     caller can upsert instead (the cheaper path for a bulk load of new rows, issue 19). Any
-    other integrity error is raised."""
+    other error is raised with the savepoint rolled back: a caller's unit of work that goes
+    on after it holds nothing of the failed insert (``insert`` may encode its rows as it
+    writes them, ``store.bulk_ahead``, so an error can come after some rows went in)."""
     savepoint = conn.begin_nested()
     try:
         insert()
@@ -37,6 +39,10 @@ def inserted_new(conn: Connection, insert: Callable[[], None]) -> bool:
         if not is_unique_violation(exc):
             raise
         return False
+    except BaseException:
+        if savepoint.is_active:
+            savepoint.rollback()
+        raise
     savepoint.commit()
     return True
 

@@ -17,6 +17,7 @@ import math
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -29,12 +30,14 @@ from domain.model import Activity, Area, AreaChain
 from store import schema
 from store.activity_cache import DEFAULT_CAPACITY, ActivityCache
 from store.area_lookup import AreaLookup
+from store.bulk_ahead import Chunk
 from store.bulk_rows import Rows
 from store.chain import Hits, chain_codes, resolve_chain
 from store.codec_rows import Mapping_, decode_rows, select_rows
 from store.errors import StorageError, translated
 from store.port import EARTH_RADIUS_M, ActivityQuery, EventListener, Nearby
 from store.postgis.bulk import copy_upsert
+from store.postgis.copy_text import copy_text
 from store.postgis.knn import decode, knn_sql, nearest_rows, tag
 from store.postgis.notify import NotifyListener, lock_event_order, notify_event
 from store.query import ALL_ACTIVITIES, as_of_date
@@ -135,10 +138,17 @@ class PostgisStore(SqlStore):
         with translated("a read"), self._autocommit.connect() as conn:
             yield conn
 
-    def _upsert(self, conn: Connection, mapping: Mapping_, rows: Rows) -> None:
+    _encode_in_thread = True  # the server works in its own process while Python encodes
+
+    def _encode_chunk(self, chunk: Chunk) -> Rows:
+        """The rows and their COPY text, both made in the encoding thread."""
+        rows = super()._encode_chunk(chunk)
+        return replace(rows, wire=copy_text(rows.columns))
+
+    def _upsert(self, conn: Connection, mapping: Mapping_, batches: Iterator[Rows]) -> None:
         """Insert or replace through COPY (``store.postgis.bulk``): straight into the table
         when the keys are new, else through a stage and one upsert."""
-        copy_upsert(conn, mapping.table, mapping.key, rows)
+        copy_upsert(conn, mapping.table, mapping.key, batches)
 
     def _changed(self, kinds: set[type], keys: set[str], bumped: dict[str, int]) -> None:
         if Activity in kinds:  # not needed for correctness (tags are checked): frees memory

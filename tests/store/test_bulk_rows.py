@@ -6,14 +6,16 @@ non-ASCII text, a dict with a non-string key, no geometry), fresh and when repla
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+import pytest
 from shapely.geometry import Point, box
 
 from domain.model import Activity, Evidence, LocalAuthority, Need, Region, SmallArea, Territory
 from domain.vocabulary import SupportType, ValidationStatus
+from store import bulk_ahead
 from store.codec import json_text, to_json
 from store.codec_rows import MAPPINGS
 from store.port import ENTITY_TYPES, Entity, Store
@@ -75,7 +77,13 @@ def _clear(store: Store, entities: list[Entity]) -> None:
         store.delete(type(entity), str(getattr(entity, MAPPINGS[type(entity)].key)))
 
 
-def test_put_many_writes_the_bytes_put_writes(store: Store) -> None:
+@pytest.mark.parametrize("chunk_rows", [bulk_ahead.CHUNK_ROWS, 2], ids=["one-chunk", "chunks-of-2"])
+def test_put_many_writes_the_bytes_put_writes(
+    store: Store, chunk_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In one chunk and in many (PostGIS: encoded, located and turned into COPY text in a
+    worker thread while the previous chunk is copied)."""
+    monkeypatch.setattr(bulk_ahead, "CHUNK_ROWS", chunk_rows)
     entities = _entities()
     for entity in entities:
         store.put(entity)
@@ -118,3 +126,27 @@ def test_json_text_is_json_dumps_of_to_json() -> None:
     assert json_text(replace(make_activity(), funding_gap_gbp=3)) == json.dumps(
         to_json(replace(make_activity(), funding_gap_gbp=3))
     )
+
+
+@dataclass(frozen=True)
+class _Later:
+    """Fields set out of order: ``b`` only after ``__init__``."""
+
+    a: int
+    b: str = field(init=False)
+    c: float = 0.5
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "b", "set later")
+
+
+def test_json_text_writes_fields_in_order_whatever_the_instance_holds() -> None:
+    """A dataclass's text is its fields in order: an instance given an attribute after it
+    was made, and a class whose ``__post_init__`` sets a field last, write their fields only,
+    in field order (the encoder is handed an instance's own ``__dict__`` where that is it)."""
+    need = Need(SupportType.SKILLS, amount=2.0, sector="digital")
+    object.__setattr__(need, "cached", "not a field")
+    later = _Later(1)
+    for value in (need, (need, later), later):
+        assert json_text(value) == json.dumps(to_json(value))
+    assert list(json.loads(json_text(later))) == ["a", "b", "c"]
