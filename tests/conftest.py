@@ -90,18 +90,7 @@ def store(backend_settings: Settings) -> Iterator[Store]:
 #: Tests that broke when this session's parallel branches were merged (each passed on its own
 #: branch). Skipped by name, with the reason, so each one is visible in every run's summary
 #: until it is mended (see the stop-10 closing note); never add a test here to hide a defect.
-QUARANTINED: dict[str, str] = {
-    "tests/web/test_supplier_finder.py::test_the_list_is_the_keyboard_route_to_the_map_markers": (
-        "fails every time in a fresh clone (passes in the working checkout): after the keyboard "
-        "zoom the first result's marker is never panned into view and the map draws empty; the "
-        "zoom-then-focus bug behind it is mended and has its own test, this cause is not found"
-    ),
-    "tests/api/test_openapi_stateful.py::test_sequences_of_calls_never_fail_or_break_the_schema": (
-        "Hypothesis FlakyStrategyDefinition on loaded runs: its examples share one seeded store, "
-        "so the rules a state machine may take depend on what earlier examples created; needs a "
-        "store reset per example"
-    ),
-}
+QUARANTINED: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -3,14 +3,24 @@ the OpenAPI document (a resource created by a POST, then read, changed or steppe
 the operations taking its id), in process, as an admin. No 5xx and every response conforms,
 whatever order the calls come in; a single-call fuzz (``test_openapi_fuzz``) cannot reach the
 states (a drafted SPO with lines, a submitted one) where such bugs live.
+
+Each example (one sequence of calls) runs on its own copy of the seeded store, behind an app of
+its own: with one store for all, a POST that created a resource in one example answered 409 in
+the next, so the calls a sequence could go on to make depended on the examples before it, and
+Hypothesis, replaying an example to shrink it, stopped with ``FlakyStrategyDefinition``.
 """
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+from contextlib import ExitStack, closing
+from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -18,8 +28,11 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy.engine import make_url
 
 from api.app import create_app
+from dicm.settings import Settings
+from store.factory import open_store
 from tests.api.conftest import Seeded
 
 pytestmark = [
@@ -55,14 +68,79 @@ def test_links_chain_the_resources_a_user_creates(seeded: Seeded) -> None:
     assert not missing, f"no link from {missing}; links start at {sorted(sources)}"
 
 
-def test_sequences_of_calls_never_fail_or_break_the_schema(seeded: Seeded) -> None:
+class ExampleApp:
+    """The one ASGI app schemathesis is given (its lifespan is schemathesis' to run, once per
+    process): each request goes to the app of the example under way, which ``start`` builds
+    over a fresh copy of the seeded store and ``stop`` shuts down and deletes."""
+
+    def __init__(self, seeded: Seeded, folder: Path) -> None:
+        self._settings = seeded[0]
+        self._folder = folder
+        #: the seeded store as it was before any example ran (SQLite's backup API: the store
+        #: is in WAL mode, so its main file alone may lack what was last written)
+        self._template = folder / "seeded.sqlite"
+        with (
+            closing(sqlite3.connect(_sqlite_path(self._settings))) as source,
+            closing(sqlite3.connect(self._template)) as target,
+        ):
+            source.backup(target)
+        self._examples = 0
+        self._running = ExitStack()
+        self._app: Any = None
+
+    def start(self) -> None:
+        """A new store copied from the template and a new app over it (new caches, admission
+        buckets and event broadcaster too), for the example about to run."""
+        self._examples += 1
+        path = self._folder / f"example-{self._examples}.sqlite"
+        shutil.copyfile(self._template, path)
+        # the same data_dir, hence the same lock key the seeded SPOs were sealed with
+        example = self._settings.model_copy(update={"database_url": f"sqlite:///{path}"})
+        store = open_store(example.store, migrate=False)
+        self._running.callback(_delete_sqlite, path)
+        self._running.callback(store.close)
+        self._app = self._running.enter_context(TestClient(create_app(example, store=store))).app
+
+    def stop(self) -> None:
+        """The example's app shut down (its lifespan), its store closed and deleted."""
+        self._app = None
+        self._running.close()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":  # nothing to start: each example's app is ``start``ed
+            await receive()  # lifespan.startup
+            await send({"type": "lifespan.startup.complete"})
+            await receive()  # lifespan.shutdown
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        assert self._app is not None, "a call outside an example"
+        await self._app(scope, receive, send)
+
+
+def _sqlite_path(settings: Settings) -> str:
+    return str(make_url(settings.database_url).database)
+
+
+def _delete_sqlite(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+
+
+def test_sequences_of_calls_never_fail_or_break_the_schema(seeded: Seeded, tmp_path: Path) -> None:
     _app_settings, _store, world = seeded
     headers = world.auth("admin")
     base = _schema(seeded).as_state_machine()
+    app = ExampleApp(seeded, tmp_path)
 
     class Workflow(base):  # type: ignore[valid-type, misc]
+        def setup(self) -> None:
+            app.start()
+
+        def teardown(self) -> None:
+            app.stop()
+
         def get_call_kwargs(self, case: schemathesis.Case[Any]) -> dict[str, Any]:
-            return {"headers": headers}
+            return {"headers": headers, "app": app}
 
         def validate_response(
             self,

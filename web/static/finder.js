@@ -7,17 +7,37 @@
   var data = JSON.parse(dataEl.textContent);
   var map = L.map(el, { attributionControl: false });
   var bounds = [];
-  // A pan asked for while a zoom is animating is undone when the zoom ends (Leaflet settles on the
-  // zoom's own centre), so a result focused then (a keyboard user pressing + and then Tab, or any
-  // slow machine) is shown once the zoom has ended: the latest such result, if it keeps focus.
-  var zooming = false, afterZoom = null;
-  map.on("zoomanim", function () { zooming = true; });
-  map.on("zoomend", function () {
-    var pending = afterZoom;
-    zooming = false;
-    afterZoom = null;
-    if (pending) pending();
-  });
+  // Leaflet is animating a zoom while its map pane has this class. Asked of the pane rather than
+  // tracked from events: when + is pressed twice before the zoom's first frame, Leaflet ends the
+  // second, empty animation inside its own "zoomanim" handler, so listeners get "zoomend" BEFORE
+  // "zoomanim" (a flag set on "zoomanim" then stayed set, and every later pan waited for a
+  // "zoomend" that never came).
+  function zooming() { return L.DomUtil.hasClass(map.getPane("mapPane"), "leaflet-zoom-anim"); }
+  // Focusing a result shows its marker, and shows it again while that result (the latest one
+  // focused) keeps focus: a pan made during a zoom, or in the frame before a requested zoom starts
+  // (+ then Tab, or a slow machine), is undone when the zoom settles on its own centre, so it is
+  // made again a frame after such a zoom (a frame later: Leaflet moves the map once more after an
+  // early "zoomend").
+  var revealing = null;
+  function reveal(row, show) {
+    revealing = row;
+    function step() {
+      if (revealing !== row || !row.contains(document.activeElement)) return;
+      if (zooming()) {
+        map.once("zoomend", function () { requestAnimationFrame(step); });
+        return;
+      }
+      show();
+      var zoomed = false;
+      var noteZoom = function () { zoomed = true; };
+      map.on("zoomstart", noteZoom);
+      requestAnimationFrame(function () {
+        map.off("zoomstart", noteZoom);
+        if (zoomed) step();
+      });
+    }
+    step();
+  }
   data.sites.forEach(function (s) {
     L.circleMarker([s.lat, s.lon], { radius: 7, color: "#0b0c0c", fillColor: "#ffdd00", fillOpacity: 1 })
       .bindTooltip("Your site: " + s.name).addTo(map);
@@ -49,12 +69,11 @@
       var show = function () { map.panInside(marker.getLatLng(), { padding: [30, 30], animate: false }); };
       row.addEventListener("focusin", function () {
         light(true);
-        if (zooming) afterZoom = show; else show();
+        reveal(row, show);
       });
       row.addEventListener("focusout", function (e) {
         if (row.contains(e.relatedTarget)) return;
         light(false);
-        if (afterZoom === show) afterZoom = null;
       });
     }
     bounds.push([item.lat, item.lon]);
