@@ -62,7 +62,7 @@ SCORE_SLACK = 1e-9
 #: radians added to a cell's radius: a point on a cell's edge may round into the next cell
 _EDGE_RAD = 1e-9
 #: rows scored in the first round past those the answer needs (sets a threshold worth using)
-_FIRST_EXTRA = 64
+_FIRST_EXTRA = 256
 #: at most this many rows in the sites' cells, every one is scored (measured: below it the
 #: bounds cost more numpy calls than they save; ``bench/best_first.py``)
 EXHAUSTIVE_BELOW = 16_000
