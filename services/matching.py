@@ -29,6 +29,7 @@ from matching.state import restore as restore_state
 from services import imports, recommender_state
 from services.plans import plan_in_force
 from services.recommender_state import state_name, state_root
+from services.seal import intact_only
 from services.settings import ServiceSettings
 from spo.model import FORMAL_STATES, Spo
 from store.port import Store
@@ -488,10 +489,12 @@ def columns_context(
 
 
 def committed_support(store: Store, activity_ids: set[str]) -> dict[str, float]:
-    """GBP committed to each of ``activity_ids`` by SPOs that are awarded or in delivery."""
+    """GBP committed to each of ``activity_ids`` by SPOs that are awarded or in delivery and
+    whose seal verifies (``services.seal``: a tampered SPO is counted in no total, the
+    ranking's saturation included)."""
     committed: dict[str, float] = {}
     for state in sorted(FORMAL_STATES):
-        for spo in store.iter_all(Spo, state=state.value):
+        for spo in intact_only(store, store.iter_all(Spo, state=state.value)):
             for line in spo.lines:
                 if line.activity_id in activity_ids and line.unit == "GBP":
                     committed[line.activity_id] = committed.get(line.activity_id, 0.0) + line.amount

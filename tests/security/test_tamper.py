@@ -19,6 +19,7 @@ from sqlalchemy import update
 
 from dicm.settings import Settings
 from domain.errors import TamperDetected
+from services.matching import committed_support
 from services.seal import is_intact, sealed, verified
 from spo.lockin import SEAL_PREFIX, commitment_json, content_hash
 from spo.model import Spo
@@ -75,6 +76,30 @@ def test_a_recomputed_hash_does_not_pass(
     finally:
         _write_around_the_api(store, genuine)
     assert client.get("/spos/spo-live", headers=world.auth("buyer")).status_code == 200
+
+
+def test_a_tampered_spo_counts_in_no_commitment_the_ranking_reads(
+    seeded: tuple[Settings, Store, World],
+) -> None:
+    """The recommender's saturation reads committed support: a forged amount must not lower
+    an activity's standing, and the SPO is left out, not counted at its old amount."""
+    store = seeded[1]
+    genuine = store.get(Spo, "spo-live")
+    ids = {line.activity_id for line in genuine.lines}
+    before = committed_support(store, ids)
+    _write_around_the_api(store, _forge(genuine, _bare_sha256))
+    try:
+        after = committed_support(store, ids)
+    finally:
+        _write_around_the_api(store, genuine)
+    for activity_id in ids:
+        own = sum(
+            line.amount
+            for line in genuine.lines
+            if line.activity_id == activity_id and line.unit == "GBP"
+        )
+        assert after.get(activity_id, 0.0) == pytest.approx(before.get(activity_id, 0.0) - own)
+    assert committed_support(store, ids) == before
 
 
 def test_removing_the_seal_of_an_awarded_spo_is_tampering(
