@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from matching.result import Recommendation
 from services import matching
 from services.accounts import create_account
 from services.matching import FIT_COUNTERS, RecommenderCache
+from services.seal import sealed
 from services.token_cache import ACCOUNTS
 from spo.model import Spo, SpoLine, SpoState
 from store.factory import open_store
@@ -159,7 +161,8 @@ def test_an_awarded_spo_lowers_saturation_on_the_next_match(
 
     world.put(make_spo(lines=(_cash_line(),), state=SpoState.SCORED))
     assert saturation() == 1.0  # scored is not committed support
-    world.update(replace(world.get(Spo, "spo-1"), state=SpoState.AWARDED))
+    awarded = replace(world.get(Spo, "spo-1"), state=SpoState.AWARDED)
+    world.update(sealed(world, awarded, at=datetime(2027, 1, 5, tzinfo=UTC)))  # as an award is
     assert saturation() == pytest.approx(0.5)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from matching.result import Recommendation
 from matching.state import saved_vectoriser
 from services import matching, recommender_state
 from services.matching import RecommenderCache, activity_loader, columns_context
+from services.seal import sealed
 from spo.model import SpoLine, SpoState
 from store.port import Store
 from tests.builders import (
@@ -54,6 +56,9 @@ def town(store: Store) -> Store:
     store.put_many([make_region(), make_territory(), make_provider(), *activities])
     store.put(make_supplier())
     return store
+
+
+AWARDED_AT = datetime(2027, 1, 5, tzinfo=UTC)
 
 
 def _answer(store: Store, cache: RecommenderCache) -> Recommendation:
@@ -134,7 +139,7 @@ def test_support_awarded_to_an_unchanged_activity_moves_its_saturation(
     assert before["act-040"].feature("saturation").value == 1.0
     town.put_many([make_buyer(), make_tender(territory_code=THAMES_VALLEY)])
     line = SpoLine("l1", "act-040", SupportType.CASH, 10_000.0, "GBP", "serious_violence")
-    town.put(make_spo(lines=(line,), state=SpoState.AWARDED))
+    town.put(sealed(town, make_spo(lines=(line,), state=SpoState.AWARDED), at=AWARDED_AT))
     after = {m.activity_id: m for m in _answer(town, RecommenderCache(state_dir=root)).matches}
     assert after["act-040"].feature("saturation").value == pytest.approx(0.5)
     assert _states(root)[-1]["updated_from"]  # no activity changed: applied, not refitted

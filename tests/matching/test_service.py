@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from matching.recommender import Recommender
 from matching.result import Recommendation
 from services import matching
 from services.matching import RecommenderCache, supply_coverage
+from services.seal import sealed
 from spo.model import SpoLine, SpoState
 from store.port import Store
 from tests.builders import (
@@ -150,10 +152,19 @@ def test_nothing_in_reach_is_an_empty_answer_with_the_reason(
 def test_awarded_cash_lowers_saturation(world: Store, recommend: Recommend) -> None:
     before = recommend(world, "sup-1").matches[0]
     line = SpoLine("l1", "reading-boxing", SupportType.CASH, 10_000.0, "GBP", "serious_violence")
-    world.put(make_spo(lines=(line,), state=SpoState.AWARDED))
+    awarded = make_spo(lines=(line,), state=SpoState.AWARDED)
+    world.put(sealed(world, awarded, at=datetime(2027, 1, 5, tzinfo=UTC)))  # as an award is
     after = {m.activity_id: m for m in recommend(world, "sup-1").matches}
     assert before.feature("saturation").value == 1.0
     assert after["reading-boxing"].feature("saturation").value == pytest.approx(0.5)
+
+
+def test_an_awarded_spo_without_its_seal_lowers_nothing(world: Store, recommend: Recommend) -> None:
+    """An awarded SPO whose seal is missing is tampered with: it is counted in no total."""
+    line = SpoLine("l1", "reading-boxing", SupportType.CASH, 10_000.0, "GBP", "serious_violence")
+    world.put(make_spo(lines=(line,), state=SpoState.AWARDED))
+    after = {m.activity_id: m for m in recommend(world, "sup-1").matches}
+    assert after["reading-boxing"].feature("saturation").value == 1.0
 
 
 def test_supply_coverage_counts_suppliers_in_reach(world: Store) -> None:
