@@ -84,7 +84,7 @@ def run(n: int, n_suppliers: int) -> None:
             raise SystemExit(f"answers differ for supplier {supplier.id}: the search is wrong")
         candidates += answers["auto"].candidate_count  # type: ignore[attr-defined]
     gc.unfreeze()
-    print(f"\n=== bench.best_first ===\nn={n:,} activities, {n_suppliers} suppliers, top {K}, "
+    print(f"n={n:,} activities, {n_suppliers} suppliers, top {K}, "
           f"25 km; {candidates / n_suppliers:,.0f} candidates per supplier on average; "
           f"identical answers yes; {time.perf_counter() - started:.0f} s; load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
