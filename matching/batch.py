@@ -140,8 +140,9 @@ def _padded_sites(lon_lat: FloatArray, counts: IntArray) -> FloatArray:
 def rank_batch(
     scene: Scene, suppliers: Sequence[Supplier], cand: PairCandidates, ranking: Ranking
 ) -> list[Ranked]:
-    """``rank_supplier`` for every supplier of ``cand``: scores, tiers and delivery-area flags
-    of all pairs in one pass, then each supplier's pool, re-ranking and explanations."""
+    """``rank_supplier``'s answer for every supplier of ``cand``, every pair scored: scores,
+    tiers and delivery-area flags of all pairs in one pass, then each supplier's pool,
+    re-ranking and explanations."""
     fits: list[OfferFit] = []
     group_of: dict[int, int] = {}
     group = np.empty(len(suppliers), dtype=np.intp)

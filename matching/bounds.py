@@ -48,9 +48,8 @@ from matching.grid import (
     CELL_DEG,
     N_COLUMNS,
     Int64Array,
-    cell_bounds,
     expand_ranges,
-    merge_ranges,
+    window_rows,
 )
 from matching.tiers import CANNOT_HELP, OFF_PRIORITY, SERVES_PRIORITY, TIER_GAP
 
@@ -347,7 +346,7 @@ def best_candidates(
         # few rows in reach: scoring them all costs less than bounding them
         every = distances(_rows(index, cells))
         return every, score(every), int(every.activity.size)
-    theta = _nearest_angle(index, cells, site_xyz)
+    theta = _nearest_angle(index, cells, sites)
     rho = index.radius[cells]
     low_m = (theta - rho) * EARTH_RADIUS_M - SLACK_M
     whole = (theta + rho) * EARTH_RADIUS_M <= request.radius_m - SLACK_M
@@ -425,13 +424,7 @@ def _count_within(
     the count is the one the exact distances give."""
     if rows.size == 0:
         return 0
-    points = take_columns(xyz, rows)
-    scratch = np.empty_like(points[0])
-    best_cos = site_cosine(points, sites[0], scratch)
-    cosine = np.empty_like(best_cos)
-    for site in sites[1:]:
-        np.maximum(best_cos, site_cosine(points, site, scratch, out=cosine), out=best_cos)
-    hav = np.subtract(1.0, best_cos)
+    hav = np.subtract(1.0, _nearest_cosine(take_columns(xyz, rows), sites))
     hav *= 0.5  # sin^2(angle / 2) of the nearest site
     limit = math.sin(request.radius_m / EARTH_RADIUS_M / 2.0) ** 2
     within = hav < limit - _HAV_BAND
@@ -488,31 +481,26 @@ def _top_holding(bound: FloatArray, size: Int64Array, wanted: int) -> IntArray:
 
 def window_cells(index: CellIndex, site_lon_lat: FloatArray, radius_m: float) -> IntArray:
     """Sorted, unique positions in ``index`` of the non-empty cells the sites' circles may
-    touch (the cells of ``grid.window_rows``)."""
-    low, high = cell_bounds(site_lon_lat, radius_m)
-    starts = np.searchsorted(index.key, low, side="left")
-    ends = np.searchsorted(index.key, high, side="right")
-    keep = ends > starts
-    if not keep.any():
-        return np.zeros(0, dtype=np.intp)
-    starts, ends = starts[keep].astype(np.int64), ends[keep].astype(np.int64)
-    if len(site_lon_lat) > 1:  # one site's ranges are disjoint and in order already
-        starts, ends = merge_ranges(starts, ends)
-    return np.asarray(expand_ranges(starts, ends), dtype=np.intp)
+    touch: ``grid.window_rows`` over the cells' own keys (one per cell)."""
+    return window_rows(index.key, site_lon_lat, radius_m)
 
 
-def _nearest_angle(index: CellIndex, cells: IntArray, site_xyz: FloatArray) -> FloatArray:
+def _nearest_angle(index: CellIndex, cells: IntArray, sites: list[SiteColumns]) -> FloatArray:
     """Radians from each cell's centre to the nearest site (from the cosine: good to a few
     centimetres on the ground, well inside ``SLACK_M``)."""
-    centre = take_columns(index.centre, cells)
-    scratch = np.empty_like(centre[0])
-    nearest = site_cosine(centre, tuple(site_xyz[0].tolist()), scratch)
-    if len(site_xyz) > 1:
-        cosine = np.empty_like(nearest)
-        for site in site_xyz[1:].tolist():
-            np.maximum(nearest, site_cosine(centre, tuple(site), scratch, out=cosine), out=nearest)
-    hav = np.clip((1.0 - nearest) * 0.5, 0.0, 1.0)
+    hav = np.clip((1.0 - _nearest_cosine(take_columns(index.centre, cells), sites)) * 0.5, 0, 1)
     return np.asarray(2.0 * np.arcsin(np.sqrt(hav)), dtype=np.float64)
+
+
+def _nearest_cosine(points: Columns, sites: list[SiteColumns]) -> FloatArray:
+    """The cosine of each point with its nearest site (the largest over the sites)."""
+    scratch = np.empty_like(points[0])
+    best = site_cosine(points, sites[0], scratch)
+    if len(sites) > 1:
+        cosine = np.empty_like(best)
+        for site in sites[1:]:
+            np.maximum(best, site_cosine(points, site, scratch, out=cosine), out=best)
+    return best
 
 
 def _rows(index: CellIndex, cells: IntArray) -> IntArray:

@@ -55,20 +55,14 @@ def _site_bounds(lon: float, lat: float, radius_m: float) -> tuple[list[int], li
     return [r + c0 for r in rows], [r + c1 for r in rows]
 
 
-def cell_bounds(site_lon_lat: FloatArray, radius_m: float) -> tuple[list[int], list[int]]:
-    """Lowest and highest cell key of each cell row each site's circle may touch."""
+def window_rows(sorted_keys: Int64Array, site_lon_lat: FloatArray, radius_m: float) -> IntArray:
+    """Sorted, unique rows of every cell that the sites' ``radius_m`` circles may touch."""
     low: list[int] = []
     high: list[int] = []
     for x, y in site_lon_lat.tolist():
         lo, hi = _site_bounds(x, y, radius_m)
         low += lo
         high += hi
-    return low, high
-
-
-def window_rows(sorted_keys: Int64Array, site_lon_lat: FloatArray, radius_m: float) -> IntArray:
-    """Sorted, unique rows of every cell that the sites' ``radius_m`` circles may touch."""
-    low, high = cell_bounds(site_lon_lat, radius_m)
     starts = np.searchsorted(sorted_keys, low, side="left")
     ends = np.searchsorted(sorted_keys, high, side="right")
     keep = ends > starts

@@ -101,18 +101,6 @@ def pool_rows(key: FloatArray, activity: IntArray, id_rank: IntArray, size: int)
 
 
 def rank_supplier(
-    scene: Scene, supplier: Supplier, sites: Sequence[Site], cand: Candidates, ranking: Ranking
-) -> Ranked:
-    """The tiered, diversified, explained top k of one supplier's candidates, and the best of
-    those within reach but outside the tender's delivery area (``matching.tiers``)."""
-    fit = offer_fit(scene, supplier)
-    offer_w = fit[1] * ranking.weights[OFFER_FIT]
-    pattern = np.take(scene.table.need_pattern, cand.activity)
-    score, tier, inside = score_pairs(scene, ranking, cand, offer_w, fit[2], pattern)
-    return finish_supplier(scene, supplier, sites, cand, ranking, fit, (score, tier, inside))
-
-
-def rank_supplier_best_first(
     scene: Scene,
     supplier: Supplier,
     cells: CellIndex,
@@ -120,8 +108,10 @@ def rank_supplier_best_first(
     ranking: Ranking,
     exhaustive_below: float,
 ) -> tuple[Ranked, int]:
-    """``rank_supplier`` on the candidates ``matching.bounds`` finds best first (the same
-    answer, scoring only the candidates that can reach it), and the number of candidates."""
+    """The tiered, diversified, explained top k of one supplier's candidates, the best of those
+    within reach but outside the tender's delivery area (``matching.tiers``), and the number of
+    candidates; the candidates scored are those ``matching.bounds`` finds best first (the
+    answer of scoring them all, without scoring those that cannot reach it)."""
     fit = offer_fit(scene, supplier)
     offer_w = fit[1] * ranking.weights[OFFER_FIT]
     view = scene.view

@@ -40,7 +40,7 @@ from matching.ranking import (
     Ranked,
     Ranking,
     Scene,
-    rank_supplier_best_first,
+    rank_supplier,
     static_features,
 )
 from matching.result import Recommendation
@@ -310,7 +310,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
         """One supplier's answer, best first (``matching.bounds``): the exhaustive ranking's
         answer without scoring every candidate."""
         site_lon_lat = np.array([(s.location.x, s.location.y) for s in supplier.sites])
-        ranked, count = rank_supplier_best_first(
+        ranked, count = rank_supplier(
             scene, supplier, self.cells_, site_lon_lat, ranking, SEARCHES[self.search]
         )
         return self._recommendation(supplier, scene, count, ranked, ranking)
