@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,35 +57,36 @@ def state_name(generation: int, key: tuple[object, ...]) -> str:
 
 def save(root: Path, name: str, arrays: Mapping[str, np.ndarray], meta: Mapping[str, Any]) -> Path:
     """Write one state atomically: a reader sees the whole directory or none of it."""
-    root.mkdir(parents=True, exist_ok=True)
-    final = root / name
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
-    try:
+
+    def write(tmp: Path) -> None:
         for field, array in arrays.items():
             np.save(tmp / f"{field}.npy", np.ascontiguousarray(array), allow_pickle=False)
-        (tmp / _META).write_text(json.dumps(dict(meta)))
-        try:
-            os.rename(tmp, final)
-        except OSError:  # another process wrote the same state first: theirs is as good
-            shutil.rmtree(tmp, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _prune(root, keep=final)
-    return final
+
+    return _publish(root, name, meta, write)
 
 
 def save_linked(root: Path, name: str, base: str, meta: Mapping[str, Any]) -> Path:
     """Write ``name`` as the arrays of ``base`` unchanged (hard links: no copy) with ``meta``:
     a change that moves no activity row (a plan, an area's name) costs no rewrite."""
-    final = root / name
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
-    try:
+
+    def link(tmp: Path) -> None:
         for path in (root / base).glob("*.npy"):
             try:
                 os.link(path, tmp / path.name)
             except OSError:  # a filesystem without hard links: copy
                 shutil.copyfile(path, tmp / path.name)
+
+    return _publish(root, name, meta, link)
+
+
+def _publish(root: Path, name: str, meta: Mapping[str, Any], fill: Callable[[Path], None]) -> Path:
+    """``fill`` a temporary directory beside the states, add ``meta``, and rename it to
+    ``name`` in one step (if another process wrote the same state first, theirs is as good)."""
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / name
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+    try:
+        fill(tmp)
         (tmp / _META).write_text(json.dumps(dict(meta)))
         try:
             os.rename(tmp, final)
