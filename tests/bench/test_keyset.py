@@ -4,37 +4,14 @@ speed asserted)."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.run import run_bench
 
 
 def _run(keep: Path) -> str:
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "keyset",
-            "--sizes",
-            "2500",
-            "--page",
-            "1000",
-            "--keep",
-            str(keep),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stderr
-    return run.stdout
+    return run_bench("keyset", "--sizes", "2500", "--page", "1000", "--keep", str(keep))
 
 
 def test_every_page_walked_beside_its_peer_then_the_file_reused(tmp_path: Path) -> None:

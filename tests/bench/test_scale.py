@@ -3,28 +3,14 @@ figure beside its peer, the Markdown table and the fitted growth, exit 0 (no spe
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 from bench.scale import growth, parse_sizes
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.run import run_bench
 
 
 def test_scale_prints_the_table_and_the_growth_at_tiny_sizes() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "bench", "scale", "--sizes", "500,2000", "--queries", "60"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stderr
-    out = run.stdout
+    out = run_bench("scale", "--sizes", "500,2000", "--queries", "60")
     assert "| figure | peer | n=500 | n=2,000 | growth b (a·n^b) |" in out
     for figure in ("recommender fit", "top-10 explained match p95", "first KNN", "keyset walk"):
         row = next(line for line in out.splitlines() if line.startswith("|") and figure in line)
