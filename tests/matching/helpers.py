@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.model import PlanPriority, PolicePlan
+import numpy as np
+from shapely.geometry import Point
+
+from domain.model import PlanPriority, PolicePlan, Site
 from geo.sphere import EARTH_RADIUS_M
 from matching.context import MatchingContext
 
@@ -27,6 +30,14 @@ CONTEXT = MatchingContext(
     plans={TVP: TVP_PLAN},
     area_names={TVP: "Thames Valley", READING_LA: "Reading"},
 )
+
+
+def scattered_sites(rng: np.random.Generator, i: int) -> tuple[Site, ...]:
+    """Supplier ``i``'s 1 to 3 sites (``1 + i % 3``), uniform between Reading and Oxford."""
+    return tuple(
+        Site(f"s{i}-{j}", f"site {j}", Point(rng.uniform(-1.6, -0.4), rng.uniform(51.2, 52.1)))
+        for j in range(1 + i % 3)
+    )
 
 
 def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

@@ -21,7 +21,7 @@ from matching.incremental import needs_full_fit, update_state
 from matching.recommender import Recommender
 from matching.state import fitted_arrays, restore, saved_vectoriser
 from tests.builders import make_activity, make_supplier, make_tender
-from tests.matching.helpers import TVP, TVP_PLAN
+from tests.matching.helpers import TVP, TVP_PLAN, scattered_sites
 
 DAY = date(2026, 12, 2)
 OTHER = "E23000031"  # a second territory without a plan
@@ -115,14 +115,7 @@ def _suppliers(seed: int) -> list[Supplier]:
     return [
         make_supplier(
             id=f"sup-{i}",
-            sites=tuple(
-                Site(
-                    f"s{i}-{j}",
-                    f"site {j}",
-                    Point(rng.uniform(-1.6, -0.4), rng.uniform(51.2, 52.1)),
-                )
-                for j in range(1 + i % 3)
-            ),
+            sites=scattered_sites(rng, i),
             offers=offers[i % 3],
             sectors=("construction", "finance")[: i % 3],
         )

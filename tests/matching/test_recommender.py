@@ -19,7 +19,7 @@ from geo.sphere import EARTH_RADIUS_M
 from matching.recommender import Recommender
 from store.port import EARTH_RADIUS_M as STORE_EARTH_RADIUS_M
 from tests.builders import OXFORD, READING, make_activity, make_supplier, make_tender
-from tests.matching.helpers import CONTEXT, TVP, haversine_m
+from tests.matching.helpers import CONTEXT, TVP, haversine_m, scattered_sites
 
 
 def scattered_activities(seed: int, n: int = 400) -> list[Activity]:
@@ -255,14 +255,7 @@ def test_batch_equals_one_supplier_at_a_time() -> None:
     suppliers = [
         make_supplier(
             id=f"sup-{i}",
-            sites=tuple(
-                Site(
-                    f"s{i}-{j}",
-                    f"site {j}",
-                    Point(rng.uniform(-1.6, -0.4), rng.uniform(51.2, 52.1)),
-                )
-                for j in range(1 + i % 3)
-            ),
+            sites=scattered_sites(rng, i),
         )
         for i in range(30)
     ]
