@@ -21,10 +21,10 @@ from matching.bounds import CellBest, CellIndex, Search, best_candidates, cell_b
 from matching.candidates import Candidates
 from matching.diversity import DEFAULT_MARGIN, mmr_order
 from matching.explain import ExplainInput, join_parts, static_parts
-from matching.features import THEME_CODES, ActivityTable, IntArray, need_key, offer_coverage
+from matching.features import THEME_CODES, ActivityTable, IntArray, offer_coverage
 from matching.priorities import PlanAlignment, TenderView
 from matching.result import Match
-from matching.tiers import candidate_tiers, sort_key
+from matching.tiers import pair_tiers, sort_key
 from matching.weights import FEATURES
 
 PROXIMITY = FEATURES.index("proximity")
@@ -69,7 +69,8 @@ class Scene:
     area_names: Mapping[str, str]
     explain_cache: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]  # static parts per row
     offer_cache: dict[object, OfferFit]  # per (offers, sectors)
-    priority: FloatArray  # static_features' priority column, contiguous (tiers read it)
+    priority: FloatArray  # static_features' priority column, contiguous (the bounds read it)
+    priority_tier: NDArray[np.int8]  # ``tiers.priority_tiers`` of ``priority``
     bounds: dict[bool, CellBest]  # the best-first search's bounds, per ``hard_constraints``
 
 
@@ -169,7 +170,7 @@ def score_pairs(
     score += w[PROXIMITY] * np.exp2(cand.distance_m * (-1.0 / ranking.half_distance_m))
     score += np.take(offer_w, offer_row)
     if ranking.hard_constraints:
-        tier = candidate_tiers(np.take(scene.priority, act), np.take(helpless, offer_row))
+        tier = pair_tiers(np.take(scene.priority_tier, act), np.take(helpless, offer_row))
         if scene.view is not None:
             inside = np.take(scene.view.in_scope, act)
         else:
@@ -352,7 +353,9 @@ def _match(
     unmet: list[Need] = []
     columns = scene.table.need_column
     for need in activity.needs:
-        column = columns.get(need_key(need), -1)
+        # ``need_key(need)`` written out: ``support_type`` is already a ``SupportType``, and
+        # the per-need enum call was a tenth of dressing a match
+        column = columns.get((need.support_type, need.sector or None), -1)
         (met if column >= 0 and coverage[column] > 0.0 else unmet).append(need)
     cached = scene.explain_cache.get(act)
     if cached is None:

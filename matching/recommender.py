@@ -44,6 +44,7 @@ from matching.ranking import (
     static_features,
 )
 from matching.result import Recommendation
+from matching.tiers import priority_tiers
 from matching.weights import FEATURES, resolve_weights
 
 MAX_RADIUS_M = 200_000.0
@@ -353,6 +354,7 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
             if len(self._scenes) >= 64:
                 self._scenes.clear()
             _, view, features, explain_cache = cached
+            priority = np.ascontiguousarray(features[:, FEATURES.index("priority")])
             scene = Scene(
                 self.table_,
                 self.plan_,
@@ -363,7 +365,8 @@ class Recommender(BaseEstimator):  # type: ignore[misc]
                 self.context_.area_names,
                 explain_cache,
                 self._offers,
-                np.ascontiguousarray(features[:, FEATURES.index("priority")]),
+                priority,
+                priority_tiers(priority),
                 {},
             )
             self._scenes[scene_key] = scene

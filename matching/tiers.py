@@ -32,16 +32,29 @@ from matching.features import IntArray
 
 SERVES_PRIORITY = 0
 OFF_PRIORITY = 1
-CANNOT_HELP = 2
+CANNOT_HELP = 2  # the highest: ``pair_tiers`` takes the maximum
 #: added per tier to the sort key: larger than any score (scores are in 0..1)
 TIER_GAP = 10.0
+
+
+def priority_tiers(priority: FloatArray) -> NDArray[np.int8]:
+    """Each activity's tier before a supplier is known: it serves a priority or it does not
+    (computed once per scene; ``pair_tiers`` adds the supplier's part per candidate)."""
+    return np.where(priority > 0.0, SERVES_PRIORITY, OFF_PRIORITY).astype(np.int8)
+
+
+def pair_tiers(activity_tier: NDArray[np.int8], cannot_help: NDArray[np.bool_]) -> IntArray:
+    """The tier of each candidate from its activity's ``priority_tiers`` and whether the
+    supplier can meet none of its needs: "cannot help" overrides both others, and as the
+    highest tier it is their maximum (two one-byte passes, not two ``where`` over ints)."""
+    helpless = cannot_help.view(np.int8) * np.int8(CANNOT_HELP)
+    return np.asarray(np.maximum(activity_tier, helpless), dtype=np.intp)
 
 
 def candidate_tiers(priority: FloatArray, cannot_help: NDArray[np.bool_]) -> IntArray:
     """The tier of each candidate from its priority alignment and whether the supplier can
     meet none of its needs."""
-    tier = np.where(priority > 0.0, SERVES_PRIORITY, OFF_PRIORITY)
-    return np.asarray(np.where(cannot_help, CANNOT_HELP, tier), dtype=np.intp)
+    return pair_tiers(priority_tiers(priority), cannot_help)
 
 
 def sort_key(score: FloatArray, tier: IntArray) -> FloatArray:
