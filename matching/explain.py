@@ -97,8 +97,10 @@ def _priority_parts(facts: ExplainInput) -> list[str]:
 
 def need_part(met: Sequence[Need], unmet: Sequence[Need]) -> str | None:
     """What the activity needs that the supplier offers (or, failing that, its first need)."""
-    if met:
-        return "needs " + " and ".join(need_phrase(n) for n in met[:2])
+    if len(met) == 1:
+        return "needs " + need_phrase(met[0])
+    if met:  # the first two
+        return f"needs {need_phrase(met[0])} and {need_phrase(met[1])}"
     if unmet:
         return f"needs {need_phrase(unmet[0])} (not in your offer)"
     return None
@@ -132,5 +134,7 @@ def join_parts(
     """Assemble the line from the distance, cached static parts and the needs."""
     needs = need_part(met, unmet)
     head = f"{format_distance(distance_m)} from your {site_name}"
-    middle = (needs,) if needs else ()
-    return SEPARATOR.join((head, *parts[0], *middle, *parts[1]))
+    before, after = parts
+    if needs is None:
+        return SEPARATOR.join((head, *before, *after))
+    return SEPARATOR.join((head, *before, needs, *after))
