@@ -23,12 +23,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from domain.model import Supplier
-from geo.sphere import FloatArray, lon_lat_to_xyz
+from geo.sphere import lon_lat_to_xyz
 from matching.candidates import (
     Candidates,
     Columns,
-    SiteColumns,
-    nearest_site_distance,
+    segment_site_distance,
+    site_columns,
     take_columns,
 )
 from matching.diversity import mmr_order_batch
@@ -96,20 +96,15 @@ def batch_candidates(
     rows = rows.astype(np.intp, copy=False)
     per_owner = np.bincount(range_owner, weights=lengths, minlength=len(suppliers))
     per_owner = per_owner.astype(np.intp)
-    padded = _padded_sites(lon_lat, counts)
-    sites: list[SiteColumns] = [
-        (
-            np.repeat(padded[:, j, 0], per_owner),
-            np.repeat(padded[:, j, 1], per_owner),
-            np.repeat(padded[:, j, 2], per_owner),
-        )
-        for j in range(padded.shape[1])
-    ]
-    distance, nearest = nearest_site_distance(take_columns(activity_xyz, rows), sites)
+    site_xyz = site_columns(lon_lat_to_xyz(lon_lat[:, 0], lon_lat[:, 1]))
+    first = np.cumsum(counts) - counts
+    sites = [site_xyz[f : f + c] for f, c in zip(first.tolist(), counts.tolist(), strict=True)]
+    ends_at = np.cumsum(per_owner)
+    points = take_columns(activity_xyz, rows)
+    distance, nearest = segment_site_distance(points, sites, [0, *ends_at.tolist()])
     keep = distance <= radius_m
     if in_reach is not None:
         keep |= in_reach[rows]
-    ends_at = np.cumsum(per_owner)
     running = np.concatenate(([0], np.cumsum(keep)))
     kept = running[ends_at] - running[ends_at - per_owner]  # kept pairs per supplier
     bounds = np.concatenate(([0], np.cumsum(kept))).astype(np.intp)
@@ -124,17 +119,6 @@ def _runs(rows: IntArray) -> tuple[Int64Array, Int64Array]:
     first = np.concatenate(([0], breaks))
     last = np.concatenate((breaks, [rows.size]))
     return rows[first], rows[last - 1] + 1
-
-
-def _padded_sites(lon_lat: FloatArray, counts: IntArray) -> FloatArray:
-    """(suppliers, most sites, 3) unit vectors; a supplier with fewer sites repeats its first,
-    which never wins an argmax against it (the first index wins a tie)."""
-    xyz = lon_lat_to_xyz(lon_lat[:, 0], lon_lat[:, 1])
-    first = np.cumsum(counts) - counts
-    width = int(counts.max())
-    index = np.arange(width)[None, :]
-    take = np.where(index < counts[:, None], first[:, None] + index, first[:, None])
-    return np.asarray(xyz[take], dtype=np.float64)
 
 
 def rank_batch(

@@ -8,6 +8,7 @@ territory (``reach``). Each candidate keeps the distance to the supplier's NEARE
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,9 +66,8 @@ def take_columns(columns: Columns, rows: IntArray) -> Columns:
     return np.take(x, rows), np.take(y, rows), np.take(z, rows)
 
 
-#: one site's unit vector as (x, y, z): plain floats for one supplier, or one value per point
-#: (its own supplier's site) in the batch path
-SiteColumns = tuple[float | FloatArray, float | FloatArray, float | FloatArray]
+#: one site's unit vector as (x, y, z)
+SiteColumns = tuple[float, float, float]
 
 
 def site_columns(site_xyz: FloatArray) -> list[SiteColumns]:
@@ -76,38 +76,53 @@ def site_columns(site_xyz: FloatArray) -> list[SiteColumns]:
 
 
 def nearest_site_distance(
-    points: tuple[FloatArray, FloatArray, FloatArray], sites: Sequence[SiteColumns]
+    points: Columns, sites: Sequence[SiteColumns]
 ) -> tuple[FloatArray, IntArray]:
-    """Great-circle metres from each point to its nearest site, and that site's index (the
-    first site on a tie). ``points`` are unit vectors as (x, y, z) columns, ``sites`` the
-    supplier's sites in order (in a batch, each point's own supplier's; one with fewer sites
-    repeats its first, which never wins a tie against it). The cosine of each (point, site)
-    pair is the same three products and two sums either way, and the distance of a pair
-    depends on that pair alone, so a supplier's answer is bit-for-bit the same whether
-    computed alone or in a batch (a matrix product may sum in another order, or fuse)."""
-    px, py, pz = points
+    """Great-circle metres from each point to its nearest of one supplier's ``sites``, and
+    that site's index (the first site on a tie); ``points`` are unit vectors as (x, y, z)
+    columns."""
+    return segment_site_distance(points, [sites], [0, points[0].size])
+
+
+def segment_site_distance(
+    points: Columns, sites: Sequence[Sequence[SiteColumns]], bounds: Sequence[int]
+) -> tuple[FloatArray, IntArray]:
+    """``nearest_site_distance`` of many suppliers at once: points ``bounds[s]:bounds[s + 1]``
+    are supplier ``s``'s, ``sites[s]`` its sites. The cosine of each (point, site) pair is
+    the same three products and two sums of plain floats either way, and the distance of a
+    pair depends on that pair alone, so a supplier's answer is bit-for-bit the same whether
+    computed alone or in a batch (a matrix product may sum in another order, or fuse). Each
+    supplier's slice is multiplied by its sites' coordinates as scalars: repeating them out
+    to every point first cost more than the products."""
+    px = points[0]
+    width = max(len(s) for s in sites)
+    cosine = np.empty((width, px.size))
     scratch = np.empty_like(px)
-    best = site_cosine(points, sites[0], scratch)
+    for s, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+        if lo == hi:
+            continue
+        part = (points[0][lo:hi], points[1][lo:hi], points[2][lo:hi])
+        for j, vector in enumerate(sites[s]):
+            site_cosine(part, vector, scratch[lo:hi], out=cosine[j, lo:hi])
+        cosine[len(sites[s]) :, lo:hi] = -2.0  # no such site: below every cosine
+    best = cosine[0]
     site = np.zeros(px.size, dtype=np.intp)
-    if len(sites) > 1:
-        cosine = np.empty_like(px)
+    if width > 1:
         closer = np.empty(px.size, dtype=np.bool_)
-        for j in range(1, len(sites)):  # a running argmax: the first site wins a tie
-            site_cosine(points, sites[j], scratch, out=cosine)
-            np.greater(cosine, best, out=closer)
+        for j in range(1, width):  # a running argmax: the first site wins a tie
+            np.greater(cosine[j], best, out=closer)
             site[closer] = j
-            np.maximum(best, cosine, out=best)
+            np.maximum(best, cosine[j], out=best)
     hav = np.subtract(1.0, best)  # 1 - cos = 2 sin^2(angle / 2)
     hav *= 0.5
     np.clip(hav, 0.0, 1.0, out=hav)
     short = np.flatnonzero(hav < _SHORT_HAVERSINE)
     if short.size:
-        diff = np.column_stack((px[short], py[short], pz[short]))
-        for j in np.unique(site[short]).tolist():
-            these = site[short] == j
-            at = short[these]
-            for axis, value in enumerate(sites[j]):
-                diff[these, axis] -= np.broadcast_to(value, px.shape)[at]
+        owner = np.searchsorted(np.asarray(bounds), short, side="right") - 1
+        first = np.cumsum([0, *(len(one) for one in sites)])[:-1]
+        site_xyz = np.array([xyz for one in sites for xyz in one])[first[owner] + site[short]]
+        diff = np.column_stack((points[0][short], points[1][short], points[2][short]))
+        diff -= site_xyz
         hav[short] = np.einsum("ij,ij->i", diff, diff) * 0.25  # (chord / 2)^2
     return _haversine_to_m(hav), site
 
