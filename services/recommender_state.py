@@ -8,7 +8,7 @@ into place), and a worker whose store is at the same generation, for the same da
 indicator, loads them with ``np.load(mmap_mode="r")``: the pages are the OS page cache's,
 shared by every worker, and read only where touched. A changed generation is a new name:
 the newest earlier state for the same key (``latest_before``) is brought up to date with the
-rows changed since (``services.matching``, ``matching.incremental``) or, failing that, the
+rows changed since (``services.recommender_fit``, ``matching.incremental``) or, failing that, the
 store is refitted (the state of one earlier generation is kept for workers still reading it).
 
 ``root`` is beside the SQLite file (``<db>.recommender``), or under the data directory for
