@@ -101,8 +101,9 @@ def _updated(
 ) -> bool:
     """Save ``name`` as the newest earlier state for the same day and needs with the rows
     written since applied (``matching.incremental``); False, nothing written, when there is no
-    such state, it was not fitted from this store's history (its counters are ahead of the
-    store's), or the changes since its full fit pass ``MAX_SHARE`` of its rows."""
+    such state that passes its integrity check (``recommender_state.load``), it was not
+    fitted from this store's history (its counters are ahead of the store's), or the changes
+    since its full fit pass ``MAX_SHARE`` of its rows."""
     base = recommender_state.latest_before(root, name)
     if base is None:
         return False
@@ -152,9 +153,11 @@ def _restore(
 ) -> Recommender | None:
     """The saved state ``name``, if there and of these rows (``activity_digest`` agrees: a
     store recreated or restored from a backup may reach the generation with other rows).
+    A state failing its integrity check (``recommender_state.verify``) is not restored.
     ``written_here``: this process has just written it from the rows, under the fit lock, so
-    the check (a scan of every row) is skipped; a write since is a newer generation anyway."""
-    found = recommender_state.load(root, name)
+    the checks (a scan of every row, a read of every file) are skipped; a write since is a
+    newer generation anyway."""
+    found = recommender_state.load(root, name, check=not written_here)
     if found is None:
         return None
     arrays, meta = found
