@@ -153,7 +153,7 @@ def _restore(
 ) -> Recommender | None:
     """The saved state ``name``, if there and of these rows (``activity_digest`` agrees: a
     store recreated or restored from a backup may reach the generation with other rows).
-    A state failing its integrity check (``recommender_state.verify``) is not restored.
+    A state failing its integrity check (``recommender_state.state_fault``) is not restored.
     ``written_here``: this process has just written it from the rows, under the fit lock, so
     the checks (a scan of every row, a read of every file) are skipped; a write since is a
     newer generation anyway."""

@@ -53,10 +53,6 @@ _CHUNK = 1 << 24
 log = logging.getLogger("dicm.recommender")
 
 
-class CorruptState(ValueError):
-    """A saved state whose files or meta are not what was written."""
-
-
 def state_root(store: StoreSettings, data_dir: Path) -> Path:
     """Where the fitted states of the store ``store`` names are kept."""
     url = make_url(store.database_url)
@@ -130,46 +126,47 @@ def load(
     root: Path, name: str, *, check: bool = True
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
     """The state ``name`` memory-mapped (read-only) with its meta (less the checks), None when
-    absent, unreadable or failing its check (``verify``; then a warning is logged). ``check``
+    absent, unreadable or failing its check (``state_fault``; then a warning is logged). ``check``
     False: the caller has just written it itself, under the fit lock."""
     folder = root / name
     try:
         meta: dict[str, Any] = json.loads((folder / _META).read_text())
-        if check:
-            verify(folder, meta)
+        fault = state_fault(folder, meta) if check else None
+        if fault is not None:
+            log.warning("recommender state %s is not used (a refit replaces it): %s", folder, fault)
+            return None
         # plain ndarray views of the maps: a ``np.memmap`` subclass costs a Python-level
         # ``__array_finalize__`` on every slice and gather of a request
         arrays = {
             path.stem: np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
             for path in folder.glob("*.npy")
         }
-    except CorruptState as exc:
-        log.warning("recommender state %s is not used (a refit replaces it): %s", folder, exc)
-        return None
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None
     return arrays, {k: v for k, v in meta.items() if k not in _CHECK_KEYS}
 
 
-def verify(folder: Path, meta: Mapping[str, Any]) -> None:
-    """``CorruptState`` unless ``meta`` is sealed as written, names ``folder``, and lists
-    exactly its array files, each of the recorded size and CRC-32. The sizes are checked
-    first (a stat each: a truncated file costs no read), then every byte (~2 GB/s)."""
+def state_fault(folder: Path, meta: Mapping[str, Any]) -> str | None:
+    """What is wrong with the state in ``folder``, None when ``meta`` is sealed as written,
+    names ``folder``, and lists exactly its array files, each of the recorded size and CRC-32.
+    The sizes are checked first (a stat each: a truncated file costs no read), then every byte
+    (CRC-32 reads ~2 GB/s)."""
     checked = {k: v for k, v in meta.items() if k != "seal"}
     if meta.get("seal") != _seal(checked):
-        raise CorruptState("its meta does not match its seal (edited, or written before seals)")
+        return "its meta does not match its seal (edited, or written before seals)"
     if meta.get("state_name") != folder.name:
-        raise CorruptState(f"its meta is of the state {meta.get('state_name')!r}")
+        return f"its meta is of the state {meta.get('state_name')!r}"
     files: Mapping[str, list[int]] = meta["files"]
     present = {path.name for path in folder.glob("*.npy")}
     if present != set(files):
-        raise CorruptState(f"its array files are {sorted(present)}, not {sorted(files)}")
+        return f"its array files are {sorted(present)}, not {sorted(files)}"
     for file, (size, _) in files.items():
         if (folder / file).stat().st_size != size:
-            raise CorruptState(f"{file} is {(folder / file).stat().st_size} bytes, not {size}")
+            return f"{file} is {(folder / file).stat().st_size} bytes, not {size}"
     for file, (_, crc) in files.items():
         if _file_check(folder / file)[1] != crc:
-            raise CorruptState(f"{file} does not match its CRC-32: its bytes changed")
+            return f"{file} does not match its CRC-32: its bytes changed"
+    return None
 
 
 def _file_check(path: Path) -> list[int]:
