@@ -47,7 +47,8 @@ from api.routes import (
 )
 from api.settings import AppSettings
 from services.events import Broadcaster
-from services.matching import RecommenderCache, recommender_state_dir
+from services.recommender_cache import RecommenderCache
+from services.recommender_state import state_root
 from services.token_cache import TokenCache
 from store.port import Store
 from web import app as web_app
@@ -114,9 +115,7 @@ def create_app(
         # a worker started on a store it owns maps the fitted state another worker (or an
         # earlier run) saved for the same generation instead of fitting its own
         app.state.recommenders = RecommenderCache(
-            state_dir=recommender_state_dir(settings.store, settings.services.data_dir)
-            if owned
-            else None
+            state_dir=state_root(settings.store, settings.services.data_dir) if owned else None
         )
         thresholds = heap.start()
         try:

@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from api.auth import current_account, page_bearer
 from api.settings import AppSettings
 from domain.model import Account
-from services.matching import RecommenderCache
+from services.recommender_cache import RecommenderCache
 from store.port import Store
 
 

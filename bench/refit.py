@@ -36,7 +36,8 @@ from domain.model import Activity, Provider, Site, Supplier
 from domain.vocabulary import ValidationStatus
 from matching import incremental
 from services import recommender_state
-from services.matching import RecommenderCache, fitted_recommender, recommend
+from services.recommendations import recommend
+from services.recommender_cache import RecommenderCache, fitted_recommender
 from store.factory import open_store
 from store.port import Store
 

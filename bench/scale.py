@@ -9,7 +9,7 @@ is that size's alone):
 - the API's first recommender fit (keyset read of every validated activity from the store, the
   matching context, the fit), peer: ``Recommender.fit`` alone on the same decoded activities;
 - the process RSS after that fit (psutil, else ``/proc/self/status``), peer: the RSS before it;
-- top-10 explained match p95 (``services.matching.recommend``, as a request runs it), peer:
+- top-10 explained match p95 (``services.recommendations.recommend``, as a request runs it), peer:
   scikit-learn ``BallTree(haversine).query(k=10)`` over the same supplier's sites, interleaved;
 - the first KNN on a freshly opened SQLite store (it builds its in-memory index), peer: building
   a ``BallTree`` on the same points and querying it once;
@@ -52,14 +52,11 @@ from domain.model import Activity, Provider, Supplier
 from domain.vocabulary import ValidationStatus
 from geo.sphere import EARTH_RADIUS_M
 from matching.recommender import Recommender
-from services.matching import (
-    DEFAULT_RADIUS_M,
-    RecommenderCache,
-    columns_context,
-    fitted_recommender,
-    recommend,
-    recommender_state_dir,
-)
+from services.matching_context import columns_context
+from services.recommendations import recommend
+from services.recommender_cache import RecommenderCache, fitted_recommender
+from services.recommender_fit import DEFAULT_RADIUS_M
+from services.recommender_state import state_root
 from store.factory import open_store
 from store.port import Store
 from store.sqlstore import ITER_PAGE
@@ -279,7 +276,7 @@ def serve(folder: Path, queries: int) -> dict[str, tuple[float, float]]:
     settings = Settings(database_url=f"sqlite:///{path}")
     # the API's first fit, on a freshly opened store (as a new worker's first match)
     store = open_store(settings.store, migrate=False)
-    cache = RecommenderCache(state_dir=recommender_state_dir(settings.store, settings.data_dir))
+    cache = RecommenderCache(state_dir=state_root(settings.store, settings.data_dir))
     gc.collect()
     before = rss_mb()
     fit = _timed(lambda: fitted_recommender(store, cache=cache))
@@ -320,7 +317,7 @@ def worker(folder: Path, queries: int, launched: float) -> dict[str, tuple[float
     path = folder / "scale.sqlite"
     settings = Settings(database_url=f"sqlite:///{path}")
     store = open_store(settings.store, migrate=False)
-    cache = RecommenderCache(state_dir=recommender_state_dir(settings.store, settings.data_dir))
+    cache = RecommenderCache(state_dir=state_root(settings.store, settings.data_dir))
     suppliers = make_suppliers(np.random.default_rng(SEED + 1), centres(), max(queries, 60))
     gc.collect()
     before = rss_mb()

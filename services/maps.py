@@ -43,8 +43,9 @@ from services.access import visible_spo
 from services.analytics import readable_territory
 from services.directory import get_supplier
 from services.imports import list_indicators, load_indicator
-from services.matching import RecommenderCache, need_indicator
+from services.need_indicators import need_indicator
 from services.plans import plan_in_force
+from services.recommender_cache import RecommenderCache
 from services.seal import verified
 from services.settings import ServiceSettings
 from services.spo.figures import Figures, Filters, gather_figures, parse_filters
@@ -76,10 +77,10 @@ def matching_recommender(
     need_by_area: Mapping[str, float] | None = None,
 ) -> list[MatchRecord]:
     """The ranking of ``GET /suppliers/{id}/matches``: the same fitted recommender
-    (``services.matching.recommend``, every recommendable activity of the store, the current
+    (``services.recommendations.recommend``, every recommendable activity of the store, the current
     plans, the need indicator), so the page and the endpoint agree place for place."""
     from matching.recommender import MAX_K
-    from services.matching import recommend, recommended_activities
+    from services.recommendations import recommend, recommended_activities
 
     if not supplier.sites:
         return []

@@ -21,7 +21,8 @@ from typing import IO
 from domain.errors import InvalidInput
 from domain.model import Supplier
 from matching.result import Recommendation
-from services.matching import DEFAULT_RADIUS_M, RecommenderCache, fitted_recommender
+from services.recommender_cache import RecommenderCache, fitted_recommender
+from services.recommender_fit import DEFAULT_RADIUS_M
 from store.port import Store
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl"}

@@ -14,7 +14,9 @@ from api.schemas.activities import ID_PATTERN
 from api.schemas.common import PROBLEM_RESPONSES
 from api.schemas.matches import RecommendationOut, recommendation_to_json
 from domain.errors import InvalidInput
-from services import directory, matching
+from services import directory, need_indicators, recommendations
+from services.recommender_cache import fitted_recommender, needs_fit
+from services.recommender_fit import DEFAULT_RADIUS_M
 
 router = APIRouter(tags=["matches"], responses=PROBLEM_RESPONSES)
 
@@ -43,7 +45,7 @@ async def matches(
     viewer: ViewerDep,
     recommenders: RecommendersDep,
     radius_m: Annotated[float, Query(description="Reach from each site, metres (0, 200 km]")] = (
-        matching.DEFAULT_RADIUS_M
+        DEFAULT_RADIUS_M
     ),
     k: Annotated[int, Query(ge=1, le=100, description="How many matches")] = 10,
     tender: Annotated[str | None, Query(pattern=ID_PATTERN, description="Tender id")] = None,
@@ -63,15 +65,15 @@ async def matches(
     # async: a request is ~2 ms of CPU (two indexed reads and a ranking against the fitted
     # recommender); a thread hop would add a quarter to that, and contention under load more
     supplier = directory.get_supplier(store, viewer, supplier_id)
-    need_by_area = matching.need_indicator(settings.services, need, cache=recommenders)
-    if matching.needs_fit(store, cache=recommenders, need_by_area=need_by_area):
+    need_by_area = need_indicators.need_indicator(settings.services, need, cache=recommenders)
+    if needs_fit(store, cache=recommenders, need_by_area=need_by_area):
         await run_in_threadpool(  # seconds: not on the event loop
             functools.partial(
-                matching.fitted_recommender, store, cache=recommenders, need_by_area=need_by_area
+                fitted_recommender, store, cache=recommenders, need_by_area=need_by_area
             )
         )
         heap.settle()  # the fitted state lives until the next change: out of the GC's walk
-    result = matching.recommend(
+    result = recommendations.recommend(
         store,
         supplier,
         cache=recommenders,

@@ -21,7 +21,7 @@ def evaluate_command(
     Exits with status 1 when the recommender does not beat every baseline on both measures,
     loses to priority-only in any scenario, or any explanation statement is false.
     """
-    from services.matching import run_evaluation
+    from services.evaluation import run_evaluation
 
     outcome = run_evaluation(random_state=random_state)
     report = outcome.report

@@ -45,7 +45,7 @@ def map_command(
     from domain.vocabulary import Role
     from maps.assets import MapAssetsMissing
     from services import maps as service
-    from services.matching import RecommenderCache
+    from services.recommender_cache import RecommenderCache
     from store.factory import open_store
 
     settings = load_settings()

@@ -25,8 +25,10 @@ def recommend(
 ) -> None:
     """Write one row per supplier x recommended activity: rank, score and explanation."""
     from domain.errors import DomainError
-    from services.matching import RecommenderCache, need_indicator, recommender_state_dir
+    from services.need_indicators import need_indicator
     from services.recommend_batch import digest_format, write_digest
+    from services.recommender_cache import RecommenderCache
+    from services.recommender_state import state_root
     from store.factory import open_store
 
     if not every or out is None:
@@ -40,9 +42,7 @@ def recommend(
         raise typer.Exit(2) from None
     store = open_store(settings.store)
     # the nightly digest maps the fitted state the API workers saved (or saves one for them)
-    cache = RecommenderCache(
-        state_dir=recommender_state_dir(settings.store, settings.services.data_dir)
-    )
+    cache = RecommenderCache(state_dir=state_root(settings.store, settings.services.data_dir))
     try:
         with _progress() as bar:
             task = bar.add_task("recommending", total=None)

@@ -18,7 +18,7 @@ from domain.vocabulary import Role, SupportType
 from services.access import require_own_organisation, require_role, visible_spos
 from services.events import Broadcaster
 from services.imports import need_by_area
-from services.matching import default_indicator
+from services.need_indicators import default_indicator
 from services.pages.forms import FORM, FormErrors, raise_if_any
 from services.seal import is_intact
 from services.settings import ServiceSettings

@@ -27,11 +27,10 @@ from geo.errors import GeoError
 from matching.recommender import MAX_K
 from matching.result import Match, Recommendation
 from matching.tiers import CANNOT_HELP, OFF_PRIORITY, SERVES_PRIORITY, candidate_tiers
-from services import directory, matching
+from services import directory, need_indicators, recommendations
 from services import spo as spo_service
 from services.access import visible_spo, visible_spos
 from services.locate import query_point
-from services.matching import RecommenderCache
 from services.pages.forms import (
     FormErrors,
     new_id,
@@ -40,6 +39,8 @@ from services.pages.forms import (
     raise_if_any,
 )
 from services.plans import plan_in_force
+from services.recommender_cache import RecommenderCache
+from services.recommender_fit import DEFAULT_RADIUS_M
 from services.settings import ServiceSettings
 from services.spo import progress_reports
 from spo.measure import bid_values, measure_spo, totals
@@ -175,7 +176,7 @@ def finder_view(
     *,
     cache: RecommenderCache,
     tender_id: str | None = None,
-    radius_km: float = matching.DEFAULT_RADIUS_M / 1000,
+    radius_km: float = DEFAULT_RADIUS_M / 1000,
     k: int = 10,
     near: str = "",
     themes: tuple[str, ...] = (),
@@ -214,10 +215,10 @@ def finder_view(
     if spo_id:
         draft = visible_spo(store, account, spo_id)
         tender_id = draft.tender_id
-    need_by_area = matching.need_indicator(settings, None, cache=cache)
+    need_by_area = need_indicators.need_indicator(settings, None, cache=cache)
 
     def ranked(tender: str | None) -> Recommendation:
-        return matching.recommend(
+        return recommendations.recommend(
             store,
             supplier,
             cache=cache,
@@ -235,7 +236,7 @@ def finder_view(
         answer = nearby if tender_id is None else ranked(tender_id)
     else:
         answer = ranked(tender_id)
-    activities = matching.recommended_activities(
+    activities = recommendations.recommended_activities(
         store, answer, cache=cache, need_by_area=need_by_area
     )
 

@@ -23,9 +23,9 @@ from dicm.settings import Settings
 from domain.model import Account, Activity, Supplier
 from domain.vocabulary import Role, SupportType, ValidationStatus
 from matching.result import Recommendation
-from services import matching
+from services import recommendations
 from services.accounts import create_account
-from services.matching import FIT_COUNTERS, RecommenderCache
+from services.recommender_cache import FIT_COUNTERS, RecommenderCache
 from services.seal import sealed
 from services.token_cache import ACCOUNTS
 from spo.model import Spo, SpoLine, SpoState
@@ -56,7 +56,9 @@ def recommend() -> Recommend:
     cache = RecommenderCache()
 
     def by_id(store: Store, supplier_id: str, **options: Any) -> Recommendation:
-        return matching.recommend(store, store.get(Supplier, supplier_id), cache=cache, **options)
+        return recommendations.recommend(
+            store, store.get(Supplier, supplier_id), cache=cache, **options
+        )
 
     return by_id
 

@@ -19,8 +19,11 @@ from domain.vocabulary import SupportType, ValidationStatus
 from matching.recommender import Recommender
 from matching.result import Recommendation
 from matching.state import saved_vectoriser
-from services import matching, recommender_state
-from services.matching import RecommenderCache, activity_loader, columns_context
+from services import recommendations, recommender_state
+from services.activity_loader import activity_loader
+from services.matching_context import columns_context
+from services.recommender_cache import RecommenderCache, fitted_recommender
+from services.recommender_fit import DEFAULT_RADIUS_M
 from services.seal import sealed
 from spo.model import SpoLine, SpoState
 from store.port import Store
@@ -63,7 +66,7 @@ AWARDED_AT = datetime(2027, 1, 5, tzinfo=UTC)
 
 def _answer(store: Store, cache: RecommenderCache) -> Recommendation:
     supplier = store.get(Supplier, "sup-1")
-    return matching.recommend(store, supplier, cache=cache, k=N, radius_m=60_000)
+    return recommendations.recommend(store, supplier, cache=cache, k=N, radius_m=60_000)
 
 
 def _states(root: Path) -> list[dict[str, Any]]:
@@ -78,7 +81,7 @@ def _fit_with_vocabulary_of(store: Store, root: Path, state: str) -> Recommendat
     assert loaded is not None
     columns = store.activity_columns(validation_status=ValidationStatus.VALIDATED.value)
     context = columns_context(store, columns.territory_codes, set(columns.ids))
-    model = Recommender(radius_m=matching.DEFAULT_RADIUS_M).fit(
+    model = Recommender(radius_m=DEFAULT_RADIUS_M).fit(
         columns, context, loader=activity_loader(store), vectoriser=saved_vectoriser(*loaded)
     )
     return model.recommend(store.get(Supplier, "sup-1"), k=N, radius_m=60_000)
@@ -116,7 +119,7 @@ def test_a_validated_renamed_or_deleted_activity_shows_without_a_refit(
     assert answer == _fit_with_vocabulary_of(town, root, base)
     third = RecommenderCache(state_dir=root)
     assert _answer(town, third) == answer  # a third worker maps it
-    table = matching.fitted_recommender(town, cache=third).model.table_
+    table = fitted_recommender(town, cache=third).model.table_
     assert _mapped(table.text_matrix.data) and _mapped(table.text_matrix.indptr)  # no copy
     assert _mapped(table.ids) and _mapped(table.need_pattern)
 

@@ -12,8 +12,8 @@ import numpy as np
 
 from domain.model import Activity, Supplier
 from matching.result import Recommendation
-from services import matching
-from services.matching import RecommenderCache, fitted_recommender
+from services import recommendations
+from services.recommender_cache import RecommenderCache, fitted_recommender
 from store.port import Store
 from tests.builders import OXFORD, THAMES_VALLEY, make_activity, make_tender
 from tests.matching.test_service import world  # noqa: F401  (the fixture)
@@ -32,8 +32,10 @@ def _mapped(array: np.ndarray) -> bool:
 def _answers(store: Store, cache: RecommenderCache) -> list[Recommendation]:
     supplier = store.get(Supplier, "sup-1")
     return [
-        matching.recommend(store, supplier, cache=cache, radius_m=50_000),
-        matching.recommend(store, supplier, cache=cache, tender_id="tender-1", radius_m=5_000),
+        recommendations.recommend(store, supplier, cache=cache, radius_m=50_000),
+        recommendations.recommend(
+            store, supplier, cache=cache, tender_id="tender-1", radius_m=5_000
+        ),
     ]
 
 

@@ -19,8 +19,9 @@ from domain.vocabulary import THEMES, SupportType
 from matching.batch import CHUNK
 from matching.diversity import mmr_order, mmr_order_batch
 from matching.recommender import Recommender
-from services.matching import RecommenderCache, recommend
 from services.recommend_batch import write_digest
+from services.recommendations import recommend
+from services.recommender_cache import RecommenderCache
 from store.factory import open_store
 from store.port import Store
 from tests.builders import make_activity, make_provider, make_supplier, make_tender

@@ -16,9 +16,10 @@ from domain.vocabulary import SupportType, ValidationStatus
 from matching.context import MatchingContext
 from matching.recommender import Recommender
 from matching.result import Recommendation
-from services import matching
-from services.matching import RecommenderCache, supply_coverage
+from services import recommendations
+from services.recommender_cache import RecommenderCache
 from services.seal import sealed
+from services.supply_coverage import supply_coverage
 from spo.model import SpoLine, SpoState
 from store.port import Store
 from tests.builders import (
@@ -47,7 +48,9 @@ def recommend() -> Recommend:
     cache = RecommenderCache()
 
     def by_id(store: Store, supplier_id: str, **options: Any) -> Recommendation:
-        return matching.recommend(store, store.get(Supplier, supplier_id), cache=cache, **options)
+        return recommendations.recommend(
+            store, store.get(Supplier, supplier_id), cache=cache, **options
+        )
 
     return by_id
 

@@ -19,7 +19,7 @@ from sqlalchemy import update
 
 from dicm.settings import Settings
 from domain.errors import TamperDetected
-from services.matching import committed_support
+from services.matching_context import committed_support
 from services.seal import is_intact, sealed, verified
 from spo.lockin import SEAL_PREFIX, commitment_json, content_hash
 from spo.model import Spo

@@ -42,9 +42,8 @@ def test_saved_arrays_load_back_mapped_and_a_failed_write_leaves_nothing(tmp_pat
 
 def test_an_update_starts_from_the_newest_earlier_state_of_the_same_key(tmp_path: Path) -> None:
     for name in ("3-key", "5-key", "9-key", "6-other"):  # as written (save keeps only two)
-        (tmp_path / name).mkdir()
-        np.save(tmp_path / name / "a.npy", np.arange(3.0))
-        (tmp_path / name / "meta.json").write_text(f'{{"name": "{name}"}}')
+        recommender_state.save(tmp_path / "all", name, {"a": np.arange(3.0)}, {"name": name})
+        (tmp_path / "all" / name).rename(tmp_path / name)
     (tmp_path / ".7-key-tmp").mkdir()  # a write in progress is never a base
     found = recommender_state.latest_before(tmp_path, "8-key")
     assert found is not None and found[0] == "5-key" and found[2]["name"] == "5-key"

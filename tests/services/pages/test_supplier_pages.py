@@ -13,10 +13,10 @@ import pytest
 from domain.model import Activity, Need, Offer, Supplier, Tender
 from domain.vocabulary import SupportType
 from matching.tiers import CANNOT_HELP
-from services import matching
-from services.matching import RecommenderCache
+from services import need_indicators, recommendations
 from services.pages import supplier as pages
 from services.pages.forms import FormErrors
+from services.recommender_cache import RecommenderCache
 from services.settings import ServiceSettings
 from spo.measure import bid_values, measure_spo, totals
 from spo.model import Spo
@@ -37,7 +37,7 @@ def test_the_finder_lists_the_recommenders_matches_and_filters_by_theme(
     world.update(replace(mentoring, themes=("reoffending",)))
     cache = RecommenderCache()
     view = pages.finder_view(world, settings, SUPPLIER, cache=cache, tender_id="tender-1")
-    answer = matching.recommend(
+    answer = recommendations.recommend(
         world, world.get(Supplier, "sup-1"), cache=cache, tender_id="tender-1"
     )
     assert [i.activity_id for i in view.items] == [m.activity_id for m in answer.matches]
@@ -160,14 +160,14 @@ def test_the_support_type_control_ranks_as_the_recommender_does_for_that_offer(
     world.update(replace(mentoring, needs=(Need(SupportType.CASH, "kit", 5000, "GBP"),)))
     cache = RecommenderCache()
     supplier = world.get(Supplier, "sup-1")
-    need_by_area = matching.need_indicator(settings, None, cache=cache)
+    need_by_area = need_indicators.need_indicator(settings, None, cache=cache)
     seen: dict[str, list[tuple[str, str, int]]] = {}
     for support in ("volunteering", "cash"):
         view = pages.finder_view(
             world, settings, SUPPLIER, cache=cache, tender_id="tender-1", support=support
         )
         assert view.support == support and not view.errors
-        oracle = matching.recommend(
+        oracle = recommendations.recommend(
             world,
             replace(supplier, offers=(Offer(SupportType(support)),)),
             cache=cache,
