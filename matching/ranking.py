@@ -354,7 +354,7 @@ def _match(
     columns = scene.table.need_column
     for need in activity.needs:
         # ``need_key(need)`` written out: ``support_type`` is already a ``SupportType``, and
-        # the per-need enum call was a tenth of dressing a match
+        # the per-need enum call was ~6% of dressing a match (0.3 of 4.7 µs)
         column = columns.get((need.support_type, need.sector or None), -1)
         (met if column >= 0 and coverage[column] > 0.0 else unmet).append(need)
     cached = scene.explain_cache.get(act)
